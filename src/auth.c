@@ -1,0 +1,113 @@
+/*
+ * auth.c: who is asking, and handing out tokens.  auth_request() is the
+ * check every protected request goes through: find the token (Bearer
+ * header, RFC 6750 §2.1, else the access cookie), verify it
+ * (token_verify), then ask the database whether it was revoked.  Any
+ * doubt rejects; a database error is reported as such, never as a pass.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+/*
+ * Copies the access token of the request into out: the Bearer header
+ * if present, else the access cookie; *cookie says which.  Returns
+ * JA_OK, JA_ENOTFOUND (none), or JA_EAUTH (malformed or too long).
+ */
+int
+auth_find_token(const struct ctx *ctx, char *out, size_t outlen, int *cookie)
+{
+	int	 rc;
+
+	*cookie = 0;
+	rc = request_bearer(ctx->req, out, outlen);
+	if (rc == JA_OK)
+		return JA_OK;
+	if (rc != JA_ENOTFOUND)
+		return JA_EAUTH;
+	rc = cookie_get(ctx->req->cookies, cookie_name(ctx->req,
+	    COOKIE_ACCESS), out, outlen);
+	if (rc == JA_ENOTFOUND || (rc == JA_OK && out[0] == '\0'))
+		return JA_ENOTFOUND;
+	if (rc != JA_OK)
+		return JA_EAUTH;
+	*cookie = 1;
+	return JA_OK;
+}
+
+/*
+ * Authenticates the request.  Returns JA_OK with the verified claims in
+ * c, JA_ENOTFOUND when no token was presented, JA_EAUTH when one was but
+ * is invalid, expired or revoked, or JA_EDB when revocation could not be
+ * checked (the caller answers 503: fail closed).
+ */
+int
+auth_request(struct ctx *ctx, struct claims *c)
+{
+	char	 token[JA_TOKEN_MAX + 1];
+	int	 rc, cookie;
+
+	memset(c, 0, sizeof(*c));
+	rc = auth_find_token(ctx, token, sizeof(token), &cookie);
+	if (rc != JA_OK)
+		return rc;
+	rc = token_verify(ctx->cfg, token, ctx->now, c);
+	sodium_memzero(token, sizeof(token));
+	if (rc != JA_OK)
+		return JA_EAUTH;
+	rc = db_session_check(ctx->db, c);
+	if (rc != JA_OK)
+		memset(c, 0, sizeof(*c));
+	return rc;
+}
+
+/*
+ * Answers a successful login or refresh with a new access token for
+ * session s and refresh token rt: JSON (RFC 6749 §5.1) for API clients,
+ * also setting the cookies when set_cookies is non-zero; for forms, the
+ * cookies and a 303 to next.  Returns JA_OK or JA_ENOMEM.
+ */
+int
+auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
+    const char *next, int set_cookies)
+{
+	struct claims	 c;
+	char		*at = NULL;
+	json_t		*j;
+
+	if (token_issue(ctx->cfg, s->user_id, s->username, s->id, ctx->now,
+	    &c, &at) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "The token could not be issued.");
+		return JA_ENOMEM;
+	}
+	if (ctx->req->html || set_cookies) {
+		response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_ACCESS,
+		    at, s->refresh_expires_in);
+		response_cookie(ctx->resp, ctx->req, ctx->cfg,
+		    COOKIE_REFRESH, rt, s->refresh_expires_in);
+	}
+	if (ctx->req->html)
+		response_redirect(ctx->resp, next);
+	else {
+		j = json_pack("{s:s, s:s, s:I, s:s, s:I}", "access_token", at,
+		    "token_type", "Bearer", "expires_in",
+		    (json_int_t)ctx->cfg->access_ttl, "refresh_token", rt,
+		    "refresh_expires_in", (json_int_t)s->refresh_expires_in);
+		response_json(ctx->resp, 200, j);
+	}
+	sodium_memzero(at, strlen(at));
+	free(at);
+	return JA_OK;
+}
+
+/* Deletes the session cookies (logout, a refused refresh). */
+void
+auth_clear_cookies(struct ctx *ctx)
+{
+	response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_ACCESS, NULL, 0);
+	response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_REFRESH, NULL, 0);
+}

@@ -1,0 +1,227 @@
+/*
+ * authctl.c: administration from the shell: migrate the schema, make key
+ * files, manage users.  It reads the same config file as the service
+ * (-c FILE, else $JWTAUTH_CONFIG, else the default).  See authctl(8).
+ * Exit status: 0 done, 1 failed, 2 usage error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define EXIT_USAGE	2
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: authctl [-c config] migrate\n"
+	    "       authctl keygen file\n"
+	    "       authctl [-c config] user add|passwd|del name\n"
+	    "       authctl [-c config] user list\n");
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Reads one line into buf (bufsz bytes) from the terminal without echo,
+ * after printing prompt, or from standard input when it is not a
+ * terminal.  Returns 0, or -1 at end of input or when the line is too
+ * long.
+ */
+static int
+read_secret(const char *prompt, char *buf, size_t bufsz)
+{
+	struct termios	 old, quiet;
+	int		 tty = isatty(STDIN_FILENO), restore = 0;
+	size_t		 len;
+	char		*ok;
+
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		fflush(stderr);
+		if (tcgetattr(STDIN_FILENO, &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			restore = tcsetattr(STDIN_FILENO, TCSAFLUSH,
+			    &quiet) == 0;
+		}
+	}
+	ok = fgets(buf, (int)bufsz, stdin);
+	if (restore) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (ok == NULL)
+		return -1;
+	len = strlen(buf);
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	else if (len == bufsz - 1)
+		return -1;	/* no newline: the line did not fit */
+	if (len > 0 && buf[len - 1] == '\r')
+		buf[--len] = '\0';
+	return 0;
+}
+
+/* Asks for a new password (twice on a terminal) and hashes it. */
+static int
+new_password(const struct config *cfg, char *hash, size_t hashlen)
+{
+	char	 pw[4098], again[4098];
+	size_t	 len;
+	int	 rc = 1;
+
+	if (read_secret("New password: ", pw, sizeof(pw)) != 0) {
+		fprintf(stderr, "authctl: no password given, or too long\n");
+		goto out;
+	}
+	len = strlen(pw);
+	if (len < (size_t)cfg->password_min ||
+	    len > (size_t)cfg->password_max || !text_utf8_valid(pw, len)) {
+		fprintf(stderr, "authctl: a password needs %ld to %ld "
+		    "characters of text\n", cfg->password_min,
+		    cfg->password_max);
+		goto out;
+	}
+	if (isatty(STDIN_FILENO)) {
+		if (read_secret("Again: ", again, sizeof(again)) != 0 ||
+		    strcmp(pw, again) != 0) {
+			fprintf(stderr, "authctl: the passwords differ\n");
+			goto out;
+		}
+	}
+	if (password_hash(cfg, pw, hash, hashlen) != JA_OK) {
+		fprintf(stderr, "authctl: out of memory hashing\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	sodium_memzero(again, sizeof(again));
+	return rc;
+}
+
+static int
+valid_name(const struct config *cfg, const char *name)
+{
+	size_t	 len = strlen(name);
+
+	if (len == 0 || len > (size_t)cfg->username_max ||
+	    !text_utf8_valid(name, len) || strchr(name, '\t') != NULL) {
+		fprintf(stderr, "authctl: a user name is 1 to %ld "
+		    "characters of text\n", cfg->username_max);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+print_user(const char *name, const char *created, int locked, void *arg)
+{
+	(void)arg;
+	printf("%s\t%s%s\n", name, created, locked ? "\tlocked" : "");
+}
+
+static void
+print_migration(const char *name, void *arg)
+{
+	(void)arg;
+	printf("applied %s\n", name);
+}
+
+static int
+cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
+{
+	char	 hash[PASSWORD_HASH_MAX];
+	int	 rc;
+
+	if (argc == 1 && strcmp(argv[0], "list") == 0)
+		return db_user_list(db, print_user, NULL) == JA_OK ? 0 : 1;
+	if (argc != 2)
+		usage();
+	if (!valid_name(cfg, argv[1]))
+		return 1;
+	if (strcmp(argv[0], "del") == 0) {
+		rc = db_user_del(db, argv[1]);
+		if (rc == JA_ENOTFOUND)
+			fprintf(stderr, "authctl: %s: no such user\n",
+			    argv[1]);
+		return rc == JA_OK ? 0 : 1;
+	}
+	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "passwd") != 0)
+		usage();
+	if (new_password(cfg, hash, sizeof(hash)) != 0)
+		return 1;
+	if (strcmp(argv[0], "add") == 0)
+		rc = db_user_add(db, argv[1], hash);
+	else
+		rc = db_user_set_password(db, argv[1], hash);
+	sodium_memzero(hash, sizeof(hash));
+	if (rc == JA_EEXIST)
+		fprintf(stderr, "authctl: %s: user exists\n", argv[1]);
+	else if (rc == JA_ENOTFOUND)
+		fprintf(stderr, "authctl: %s: no such user\n", argv[1]);
+	return rc == JA_OK ? 0 : 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	 cfg;
+	struct db	*db = NULL;
+	const char	*path = NULL;
+	char		 err[1024];
+	int		 ch, rc = 1;
+
+	while ((ch = getopt(argc, argv, "c:")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	if (sodium_init() < 0) {
+		fprintf(stderr, "authctl: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (strcmp(argv[0], "keygen") == 0) {
+		if (argc != 2)
+			usage();
+		if (keyfile_write(argv[1], err, sizeof(err)) != JA_OK) {
+			fprintf(stderr, "authctl: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0)
+		usage();
+	if (strcmp(argv[0], "user") == 0 && argc < 2)
+		usage();
+	if (config_load(&cfg, config_locate(path), 0, err, sizeof(err)) !=
+	    JA_OK) {
+		fprintf(stderr, "authctl: %s\n", err);
+		goto out;
+	}
+	if (db_open(&db, cfg.database) != JA_OK)
+		goto out;
+	if (strcmp(argv[0], "migrate") == 0)
+		rc = migrate_run(db, print_migration, NULL) == JA_OK ? 0 : 1;
+	else
+		rc = cmd_user(&cfg, db, argc - 1, argv + 1);
+out:
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,281 @@
+/*
+ * config.c: the configuration file.  One "key = value" a line, blank
+ * lines and lines starting with "#" ignored, no trailing comments (so
+ * that a value may hold "#").  Every key is declared once in the table
+ * below with its type, default and bounds; an error names file:line and
+ * the key.  See jwtauth.conf(5).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define CONFIG_DEFAULT	"/etc/jwtauth/jwtauth.conf"
+#define CONFIG_LINE_MAX	4096
+
+enum config_type {
+	CONFIG_STR,
+	CONFIG_LONG
+};
+
+struct config_key {
+	const char		*name;
+	enum config_type	 type;
+	size_t			 off;
+	const char		*def;	/* NULL: no default */
+	int			 required;
+	long			 min;
+	long			 max;
+};
+
+#define STR(n, d, r)	{ #n, CONFIG_STR, offsetof(struct config, n), d, r, 0, 0 }
+#define NUM(n, d, lo, hi) { #n, CONFIG_LONG, offsetof(struct config, n), d, 0, lo, hi }
+
+static const struct config_key config_keys[] = {
+	STR(database, NULL, 1),
+	STR(key_file, NULL, 1),
+	STR(secret_file, NULL, 1),
+	STR(key_id, "k1", 0),
+	STR(issuer, "jwtauth", 0),
+	STR(audience, NULL, 0),
+	STR(base_path, "/auth", 0),
+	STR(origin, NULL, 0),
+	NUM(access_ttl, "300", 10, 86400),
+	NUM(refresh_grace, "10", 0, 300),
+	NUM(refresh_ttl, "1209600", 60, 31536000),
+	NUM(leeway, "30", 0, 300),
+	NUM(max_body, "16384", 256, 1048576),
+	NUM(username_max, "64", 1, JA_NAME_MAX),
+	NUM(password_min, "8", 1, 1024),
+	NUM(password_max, "1024", 8, 4096),
+	NUM(pwhash_opslimit, "2", 2, 16),
+	NUM(pwhash_memlimit, "65536", 19456, 1048576),
+};
+
+#define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+/*
+ * Returns the config file to read: opt (from -c) if given, else
+ * $JWTAUTH_CONFIG if set and not empty, else the built-in default.
+ */
+const char *
+config_locate(const char *opt)
+{
+	const char	*env;
+
+	if (opt != NULL && *opt != '\0')
+		return opt;
+	if ((env = getenv("JWTAUTH_CONFIG")) != NULL && *env != '\0')
+		return env;
+	return CONFIG_DEFAULT;
+}
+
+static char *
+config_trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Stores value for key k; returns JA_OK or JA_ECONFIG with err set. */
+static int
+config_set(struct config *cfg, const struct config_key *k, const char *value,
+    const char *where, char *err, size_t errlen)
+{
+	char	**sp;
+	long	 *lp;
+	char	 *copy;
+	int	  rc;
+
+	if (k->type == CONFIG_STR) {
+		sp = (char **)((char *)cfg + k->off);
+		if ((copy = strdup(value)) == NULL) {
+			snprintf(err, errlen, "%s: out of memory", where);
+			return JA_ECONFIG;
+		}
+		free(*sp);
+		*sp = copy;
+		return JA_OK;
+	}
+	lp = (long *)((char *)cfg + k->off);
+	rc = text_parse_long(value, k->min, k->max, lp);
+	if (rc == JA_EINVAL) {
+		snprintf(err, errlen, "%s: %s: not a whole number", where,
+		    k->name);
+		return JA_ECONFIG;
+	}
+	if (rc != JA_OK) {
+		snprintf(err, errlen, "%s: %s: out of range %ld..%ld", where,
+		    k->name, k->min, k->max);
+		return JA_ECONFIG;
+	}
+	return JA_OK;
+}
+
+/* Reads the file's lines into cfg; JA_ECONFIG with "file:line" on error. */
+static int
+config_read(struct config *cfg, FILE *fp, const char *path, char *err,
+    size_t errlen)
+{
+	char		 line[CONFIG_LINE_MAX + 2], where[512];
+	char		*p, *eq, *key, *value;
+	unsigned char	 seen[CONFIG_NKEYS];
+	size_t		 i, lineno = 0, len;
+
+	memset(seen, 0, sizeof(seen));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%zu", path, lineno);
+		len = strlen(line);
+		if (len > CONFIG_LINE_MAX) {
+			snprintf(err, errlen, "%s: line too long", where);
+			return JA_ECONFIG;
+		}
+		p = config_trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(err, errlen, "%s: expected key = value",
+			    where);
+			return JA_ECONFIG;
+		}
+		*eq = '\0';
+		key = config_trim(p);
+		value = config_trim(eq + 1);
+		len = strlen(value);
+		if (len >= 2 && value[0] == '"' && value[len - 1] == '"') {
+			value[len - 1] = '\0';
+			value++;
+		}
+		for (i = 0; i < CONFIG_NKEYS; i++)
+			if (strcmp(config_keys[i].name, key) == 0)
+				break;
+		if (i == CONFIG_NKEYS) {
+			snprintf(err, errlen, "%s: %.64s: unknown key", where,
+			    key);
+			return JA_ECONFIG;
+		}
+		if (seen[i]) {
+			snprintf(err, errlen, "%s: %s: given twice", where,
+			    key);
+			return JA_ECONFIG;
+		}
+		seen[i] = 1;
+		if (config_set(cfg, &config_keys[i], value, where, err,
+		    errlen) != JA_OK)
+			return JA_ECONFIG;
+	}
+	if (ferror(fp)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return JA_ECONFIG;
+	}
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (config_keys[i].required && !seen[i]) {
+			snprintf(err, errlen, "%s: %s: required key missing",
+			    path, config_keys[i].name);
+			return JA_ECONFIG;
+		}
+	}
+	return JA_OK;
+}
+
+/* Checks the relations between keys that the table cannot express. */
+static int
+config_check(const struct config *cfg, char *err, size_t errlen)
+{
+	size_t	 len = strlen(cfg->base_path);
+
+	if (cfg->base_path[0] != '/' || (len > 1 &&
+	    cfg->base_path[len - 1] == '/')) {
+		snprintf(err, errlen, "%s: base_path: must start with / and "
+		    "not end with /", cfg->path);
+		return JA_ECONFIG;
+	}
+	if (cfg->password_min > cfg->password_max) {
+		snprintf(err, errlen, "%s: password_min: above password_max",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > 64 ||
+	    !text_utf8_valid(cfg->key_id, strlen(cfg->key_id))) {
+		snprintf(err, errlen, "%s: key_id: 1 to 64 printable "
+		    "characters", cfg->path);
+		return JA_ECONFIG;
+	}
+	return JA_OK;
+}
+
+/*
+ * Loads the config file path into cfg (zeroed here first): defaults,
+ * then the file, then, if secrets is non-zero, the key and secret files.
+ * Returns JA_OK, or JA_ECONFIG with a message naming file:line and key
+ * in err.  The caller frees cfg with config_free() in every case.
+ */
+int
+config_load(struct config *cfg, const char *path, int secrets, char *err,
+    size_t errlen)
+{
+	FILE	*fp = NULL;
+	size_t	 i;
+	int	 rc = JA_ECONFIG;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((cfg->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return JA_ECONFIG;
+	}
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (config_keys[i].def != NULL && config_set(cfg,
+		    &config_keys[i], config_keys[i].def, "default", err,
+		    errlen) != JA_OK)
+			return JA_ECONFIG;
+	}
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return JA_ECONFIG;
+	}
+	if (config_read(cfg, fp, path, err, errlen) != JA_OK)
+		goto out;
+	if (config_check(cfg, err, errlen) != JA_OK)
+		goto out;
+	if (secrets) {
+		if (keyfile_read(cfg->key_file, cfg->key, sizeof(cfg->key),
+		    &cfg->keylen, err, errlen) != JA_OK)
+			goto out;
+		if (keyfile_read(cfg->secret_file, cfg->secret,
+		    sizeof(cfg->secret), &cfg->secretlen, err, errlen) !=
+		    JA_OK)
+			goto out;
+	}
+	rc = JA_OK;
+out:
+	fclose(fp);
+	return rc;
+}
+
+/* Frees what cfg owns and wipes the keys; accepts NULL. */
+void
+config_free(struct config *cfg)
+{
+	size_t	 i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < CONFIG_NKEYS; i++)
+		if (config_keys[i].type == CONFIG_STR)
+			free(*(char **)((char *)cfg + config_keys[i].off));
+	free(cfg->path);
+	sodium_memzero(cfg, sizeof(*cfg));
+}

@@ -1,0 +1,118 @@
+/*
+ * csrf.c: protection of cookie-authenticated forms against cross-site
+ * request forgery, login included (OWASP CSRF cheat sheet: "signed
+ * double-submit cookie" plus origin verification).
+ *
+ * A random nonce lives in an HttpOnly cookie; each form carries
+ * HMAC(secret, nonce) in a hidden field.  A request passes when its
+ * Origin (or, without one, its Referer) is our site's origin and the
+ * field matches the cookie's nonce (compared in constant time).  An
+ * attacker who can plant a cookie still cannot compute the field.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define CSRF_LABEL	"jwtauth csrf v1"
+#define CSRF_NONCE_LEN	JA_JTI_LEN
+
+/* Writes the form token for nonce into out (outlen > CSRF_TOKEN_LEN). */
+int
+csrf_token(const struct config *cfg, const char *nonce, char *out,
+    size_t outlen)
+{
+	crypto_auth_hmacsha256_state	 st;
+	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
+	int				 rc;
+
+	crypto_auth_hmacsha256_init(&st, cfg->secret, cfg->secretlen);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)CSRF_LABEL,
+	    sizeof(CSRF_LABEL));
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce,
+	    strlen(nonce));
+	crypto_auth_hmacsha256_final(&st, mac);
+	rc = b64url_encode(out, outlen, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+	return rc;
+}
+
+/*
+ * Returns 1 if the request comes from our own site: its Origin header
+ * (RFC 6454 §7) equals the configured origin, or scheme://Host when none
+ * is configured; without Origin, its Referer must be on that origin.
+ * Neither header, or "null": 0.
+ */
+int
+csrf_origin_ok(const struct config *cfg, const struct request *req)
+{
+	char		 mine[600];
+	size_t		 len;
+
+	if (cfg->origin != NULL)
+		snprintf(mine, sizeof(mine), "%s", cfg->origin);
+	else if (req->host != NULL && strlen(req->host) < 512)
+		snprintf(mine, sizeof(mine), "%s://%s",
+		    req->https ? "https" : "http", req->host);
+	else
+		return 0;
+	len = strlen(mine);
+	if (req->origin != NULL)
+		return strcasecmp(req->origin, mine) == 0;
+	if (req->referer != NULL)
+		return strncasecmp(req->referer, mine, len) == 0 &&
+		    (req->referer[len] == '/' || req->referer[len] == '\0');
+	return 0;
+}
+
+/* Reads the nonce cookie into nonce; returns 1 if it has our shape. */
+static int
+csrf_nonce(const struct request *req, char *nonce, size_t len)
+{
+	return cookie_get(req->cookies, cookie_name(req, COOKIE_CSRF), nonce,
+	    len) == JA_OK && strlen(nonce) == CSRF_NONCE_LEN &&
+	    b64url_is_alphabet(nonce, CSRF_NONCE_LEN);
+}
+
+/*
+ * Returns JA_OK if the request passes both checks above with form token
+ * given (may be NULL), else JA_EAUTH.
+ */
+int
+csrf_check(const struct config *cfg, const struct request *req,
+    const char *given)
+{
+	char	 nonce[CSRF_NONCE_LEN + 1], want[CSRF_TOKEN_LEN + 1];
+	int	 ok;
+
+	if (!csrf_origin_ok(cfg, req))
+		return JA_EAUTH;
+	if (given == NULL || strlen(given) != CSRF_TOKEN_LEN ||
+	    !csrf_nonce(req, nonce, sizeof(nonce)) ||
+	    csrf_token(cfg, nonce, want, sizeof(want)) != JA_OK)
+		return JA_EAUTH;
+	ok = sodium_memcmp(want, given, CSRF_TOKEN_LEN) == 0;
+	sodium_memzero(want, sizeof(want));
+	return ok ? JA_OK : JA_EAUTH;
+}
+
+/*
+ * Writes the form token for this browser into token, setting a new nonce
+ * cookie on resp when the request has none.  Returns JA_OK or JA_EINVAL.
+ */
+int
+csrf_ensure_nonce(const struct config *cfg, const struct request *req,
+    struct response *resp, char *token, size_t tokenlen)
+{
+	char	 nonce[CSRF_NONCE_LEN + 1];
+
+	if (!csrf_nonce(req, nonce, sizeof(nonce))) {
+		if (random_b64url(nonce, sizeof(nonce), 16) != JA_OK)
+			return JA_EINVAL;
+		response_cookie(resp, req, cfg, COOKIE_CSRF, nonce,
+		    cfg->refresh_ttl);
+	}
+	return csrf_token(cfg, nonce, token, tokenlen);
+}

@@ -1,0 +1,273 @@
+/*
+ * db.c: the PostgreSQL connection.  It connects lazily, prepares each
+ * statement once per connection, and reconnects by itself after the
+ * server went away: a statement marked retry is sent once more on a
+ * new connection, anything else fails and the next request reconnects.
+ * Every failure is logged (primary message and SQLSTATE only, never the
+ * parameters, which may hold secrets) and returned: callers fail closed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "jwtauth.h"
+
+#define DB_PREPARED_MAX	64
+
+struct db {
+	PGconn			*conn;
+	char			*conninfo;
+	const struct db_stmt	*prepared[DB_PREPARED_MAX];
+	size_t			 nprepared;
+	int			 in_tx;
+	char			 sqlstate[6];
+};
+
+static void
+db_quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/*
+ * Creates a handle for conninfo (a libpq connection string) without
+ * connecting yet.  Returns JA_OK or JA_ENOMEM; free with db_close().
+ */
+int
+db_open(struct db **out, const char *conninfo)
+{
+	struct db	*db;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return JA_ENOMEM;
+	if ((db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return JA_ENOMEM;
+	}
+	*out = db;
+	return JA_OK;
+}
+
+static void
+db_disconnect(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->nprepared = 0;
+	db->in_tx = 0;
+}
+
+/* Closes the connection and frees the handle; accepts NULL. */
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db->conninfo);
+	free(db);
+}
+
+/* Connects if not connected.  Returns JA_OK or JA_EDB (logged). */
+static int
+db_connect(struct db *db)
+{
+	static const char *const keys[] = {
+		"connect_timeout", "application_name", "dbname", NULL
+	};
+	const char	*values[] = { "5", "jwtauth", db->conninfo, NULL };
+	PGresult	*res;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return JA_OK;
+	db_disconnect(db);
+	db->conn = PQconnectdbParams(keys, values, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		log_msg("database: connection failed: %s", db->conn ?
+		    strtok(PQerrorMessage(db->conn), "\n") : "no memory");
+		db_disconnect(db);
+		return JA_EDB;
+	}
+	PQsetNoticeProcessor(db->conn, db_quiet, NULL);
+	res = PQexec(db->conn, "SET statement_timeout = '5s'; "
+	    "SET lock_timeout = '5s'; "
+	    "SET idle_in_transaction_session_timeout = '30s'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_msg("database: session setup failed");
+		PQclear(res);
+		db_disconnect(db);
+		return JA_EDB;
+	}
+	PQclear(res);
+	return JA_OK;
+}
+
+/* Records and logs the failure of res (which may be NULL). */
+static void
+db_fail(struct db *db, const char *what, const PGresult *res)
+{
+	const char	*state, *msg;
+
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+	    state ? state : "08000");
+	if (msg == NULL)
+		msg = db->conn ? strtok(PQerrorMessage(db->conn), "\n") : "";
+	/* Unique violations are answers (e.g. user exists), not faults. */
+	if (strcmp(db->sqlstate, "23505") != 0)
+		log_msg("database: %s: %s (%s)", what, msg ? msg : "",
+		    db->sqlstate);
+}
+
+static int
+db_is_prepared(const struct db *db, const struct db_stmt *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->nprepared; i++)
+		if (db->prepared[i] == st)
+			return 1;
+	return 0;
+}
+
+/* Prepares st on the current connection once. */
+static int
+db_prepare(struct db *db, const struct db_stmt *st)
+{
+	PGresult	*res;
+
+	if (db_is_prepared(db, st))
+		return JA_OK;
+	if (db->nprepared == DB_PREPARED_MAX)
+		return JA_ENOMEM;
+	res = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		db_fail(db, st->name, res);
+		PQclear(res);
+		return JA_EDB;
+	}
+	PQclear(res);
+	db->prepared[db->nprepared++] = st;
+	return JA_OK;
+}
+
+/*
+ * Executes the prepared statement st with params (st->nparams text
+ * values; NULL means SQL NULL).  Returns the result, which the caller
+ * clears with PQclear(), or NULL on failure (logged; db_sqlstate() says
+ * which).  Outside a transaction, a statement marked retry is sent once
+ * more on a new connection when the old one was lost.
+ */
+struct pg_result *
+db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
+{
+	PGresult	*res;
+	int		 attempt, status;
+
+	db->sqlstate[0] = '\0';
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_connect(db) != JA_OK) {
+			snprintf(db->sqlstate, sizeof(db->sqlstate), "08000");
+			return NULL;
+		}
+		if (db_prepare(db, st) == JA_OK) {
+			res = PQexecPrepared(db->conn, st->name, st->nparams,
+			    params, NULL, NULL, 0);
+			status = PQresultStatus(res);
+			if (status == PGRES_COMMAND_OK ||
+			    status == PGRES_TUPLES_OK)
+				return res;
+			db_fail(db, st->name, res);
+			PQclear(res);
+		}
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			return NULL;
+		/* The connection is gone: a transaction is lost with it. */
+		if (db->in_tx || !st->retry) {
+			db_disconnect(db);
+			return NULL;
+		}
+		db_disconnect(db);
+	}
+	return NULL;
+}
+
+/*
+ * Runs sql (no parameters; may hold several statements) outside the
+ * prepared-statement cache, for transactions and migrations.  Returns
+ * JA_OK or JA_EDB (logged).
+ */
+int
+db_run(struct db *db, const char *sql)
+{
+	PGresult	*res;
+	int		 status;
+
+	if (db_connect(db) != JA_OK)
+		return JA_EDB;
+	res = PQexec(db->conn, sql);
+	status = PQresultStatus(res);
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+		db_fail(db, "statement", res);
+		PQclear(res);
+		if (PQstatus(db->conn) != CONNECTION_OK)
+			db_disconnect(db);
+		return JA_EDB;
+	}
+	PQclear(res);
+	return JA_OK;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (db_run(db, "BEGIN") != JA_OK)
+		return JA_EDB;
+	db->in_tx = 1;
+	return JA_OK;
+}
+
+int
+db_commit(struct db *db)
+{
+	int	 rc;
+
+	rc = db_run(db, "COMMIT");
+	db->in_tx = 0;
+	return rc;
+}
+
+/* Rolls back the open transaction, if any; errors are only logged. */
+void
+db_rollback(struct db *db)
+{
+	if (db->in_tx && db->conn != NULL)
+		(void)db_run(db, "ROLLBACK");
+	db->in_tx = 0;
+}
+
+/* Returns 1 if the database answers a trivial query, else 0. */
+int
+db_ping(struct db *db)
+{
+	static const struct db_stmt st = { "ping", "SELECT 1", 0, 1 };
+	PGresult	*res;
+
+	if ((res = db_exec(db, &st, NULL)) == NULL)
+		return 0;
+	PQclear(res);
+	return 1;
+}
+
+/* SQLSTATE of the last failure ("" if none; "08000" for no connection). */
+const char *
+db_sqlstate(const struct db *db)
+{
+	return db->sqlstate;
+}

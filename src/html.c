@@ -1,0 +1,141 @@
+/*
+ * html.c: the few HTML pages the service shows a browser.  Every value
+ * printed goes through buf_html(); no page has script (the CSP in
+ * response.c forbids it), the style sheet is served at BASE/style.css.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "jwtauth.h"
+
+static const char html_css[] =
+	":root{color-scheme:light dark;--accent:#2457c5;--err:#b3261e}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;min-height:100vh;display:flex;align-items:center;"
+	"justify-content:center;font:16px/1.5 system-ui,-apple-system,"
+	"'Segoe UI',Roboto,sans-serif;background:#f3f5f9;color:#1b1f24}\n"
+	"@media (prefers-color-scheme:dark){body{background:#15181d;"
+	"color:#e6e8eb}main{background:#1f242b!important;"
+	"border-color:#333a44!important}input{background:#15181d;"
+	"color:#e6e8eb;border-color:#4a5360!important}}\n"
+	"main{width:100%;max-width:24rem;margin:1rem;padding:2rem;"
+	"background:#fff;border:1px solid #dde1e7;border-radius:12px;"
+	"box-shadow:0 2px 12px rgba(0,0,0,.06)}\n"
+	"h1{font-size:1.4rem;margin:0 0 1.25rem}\n"
+	"label{display:block;font-weight:600;margin:1rem 0 .3rem}\n"
+	"input{width:100%;padding:.65rem .75rem;font:inherit;"
+	"border:1px solid #b8c0cc;border-radius:8px}\n"
+	"input:focus,button:focus{outline:3px solid var(--accent);"
+	"outline-offset:2px}\n"
+	"button{width:100%;margin-top:1.5rem;padding:.7rem;font:inherit;"
+	"font-weight:600;color:#fff;background:var(--accent);border:0;"
+	"border-radius:8px;cursor:pointer}\n"
+	"button:hover{filter:brightness(1.1)}\n"
+	".error{margin:0 0 1rem;padding:.75rem;border-radius:8px;"
+	"color:var(--err);background:#fdecea;border:1px solid #f5c2bd}\n"
+	"dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;"
+	"margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}\n"
+	"a{color:var(--accent)}\n";
+
+/* The style sheet's text. */
+const char *
+html_stylesheet(void)
+{
+	return html_css;
+}
+
+static void
+html_begin(struct buf *b, const struct config *cfg, const char *title)
+{
+	buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	buf_html(b, title);
+	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
+	buf_html(b, cfg != NULL ? cfg->base_path : "/auth");
+	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n");
+}
+
+static void
+html_end(struct buf *b)
+{
+	buf_puts(b, "</main>\n</body>\n</html>\n");
+}
+
+/*
+ * The login form: posts to BASE/login with the hidden next path and the
+ * CSRF token; message (may be NULL) is shown above the fields as an
+ * alert that says what to do.
+ */
+void
+html_login(struct buf *b, const struct config *cfg, const char *next,
+    const char *message, const char *csrf)
+{
+	html_begin(b, cfg, "Sign in");
+	buf_puts(b, "<h1>Sign in</h1>\n");
+	if (message != NULL) {
+		buf_puts(b, "<p class=\"error\" role=\"alert\">");
+		buf_html(b, message);
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/login\">\n<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, next);
+	buf_puts(b, "\">\n<label for=\"username\">User name</label>\n"
+	    "<input id=\"username\" name=\"username\" type=\"text\" "
+	    "autocomplete=\"username\" autocapitalize=\"none\" "
+	    "spellcheck=\"false\" required autofocus>\n"
+	    "<label for=\"password\">Password</label>\n"
+	    "<input id=\"password\" name=\"password\" type=\"password\" "
+	    "autocomplete=\"current-password\" required>\n"
+	    "<button type=\"submit\">Sign in</button>\n</form>\n");
+	html_end(b);
+}
+
+/* The signed-in page of BASE/me, with a logout button. */
+void
+html_me(struct buf *b, const struct config *cfg, const struct claims *c,
+    const char *csrf)
+{
+	char		 when[64];
+	time_t		 t = (time_t)c->exp;
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(when, sizeof(when), "%lld", (long long)c->exp);
+	html_begin(b, cfg, "Signed in");
+	buf_puts(b, "<h1>Signed in as ");
+	buf_html(b, c->username);
+	buf_puts(b, "</h1>\n<dl>\n<dt>User id</dt><dd>");
+	buf_html(b, c->sub);
+	buf_puts(b, "</dd>\n<dt>Session</dt><dd>");
+	buf_html(b, c->sid);
+	buf_puts(b, "</dd>\n<dt>Token expires</dt><dd>");
+	buf_html(b, when);
+	buf_puts(b, "</dd>\n</dl>\n<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/logout\">\n<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
+	    "</form>\n");
+	html_end(b);
+}
+
+/* A page with a title and one message, and a way back to sign in. */
+void
+html_message(struct buf *b, const char *title, const char *message)
+{
+	html_begin(b, NULL, title);
+	buf_puts(b, "<h1>");
+	buf_html(b, title);
+	buf_puts(b, "</h1>\n<p>");
+	buf_html(b, message);
+	buf_puts(b, "</p>\n");
+	html_end(b);
+}

@@ -1,0 +1,52 @@
+/*
+ * io.c: the only file that speaks FastCGI.  libfcgi's stdio layer runs
+ * the same code as a FastCGI responder or authorizer (FastCGI 1.0 §6)
+ * and, when not started by a FastCGI server, as plain CGI: then
+ * io_accept() returns one request, the process's own environment and
+ * standard streams, and then reports the end.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "jwtauth.h"
+
+/* After jwtauth.h: fcgi_stdio.h redefines printf and friends. */
+#include <fcgi_stdio.h>
+#include <fcgiapp.h>
+
+/* Waits for the next request; returns 1 with one ready, 0 at the end. */
+int
+io_accept(void)
+{
+	return FCGI_Accept() >= 0;
+}
+
+/* Returns 1 when running as plain CGI. */
+int
+io_is_cgi(void)
+{
+	return FCGX_IsCGI();
+}
+
+/* The current request's variable name, or NULL.  Valid until io_accept. */
+const char *
+io_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+/* Reads up to len bytes of the request body; returns the count read. */
+size_t
+io_read(void *p, size_t len)
+{
+	return fread(p, 1, len, stdin);
+}
+
+/* Writes len bytes of the response; returns 0, or -1 on error. */
+int
+io_write(const void *p, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return fwrite((void *)(uintptr_t)p, 1, len, stdout) == len ? 0 : -1;
+}

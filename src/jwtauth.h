@@ -1,0 +1,392 @@
+/*
+ * jwtauth.h: private interfaces shared by jwtauth.fcgi and authctl.
+ *
+ * One block per source file, in the order a request meets them:
+ * configuration and secrets, the byte-level helpers, the token and
+ * password primitives, the database, then the FastCGI side (I/O,
+ * request, response, cookies, routes).
+ *
+ * Conventions: a fallible function returns enum ja_err (JA_OK is 0).
+ * Every _parse and _new function has a _free that accepts NULL.  Nothing keeps a
+ * pointer into the FastCGI environment across requests: the request
+ * copies what it needs.
+ */
+#ifndef JWTAUTH_H
+#define JWTAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+enum ja_err {
+	JA_OK = 0,
+	JA_ENOMEM,	/* allocation failed */
+	JA_EINVAL,	/* malformed input */
+	JA_ETOOBIG,	/* over a configured limit */
+	JA_EAUTH,	/* credential or token rejected */
+	JA_ENOTFOUND,	/* no such row, key or field */
+	JA_EEXIST,	/* already exists */
+	JA_EDB,		/* database unreachable or failed */
+	JA_EIO,		/* file or stream error */
+	JA_ECONFIG	/* configuration error */
+};
+
+#define JA_KEY_MIN	32	/* bytes of key material at the least */
+#define JA_KEY_MAX	64	/* bytes of key material at the most */
+#define JA_UUID_LEN	36	/* canonical text form of a UUID */
+#define JA_JTI_LEN	22	/* base64url of 16 random bytes (128 bits) */
+#define JA_RT_LEN	43	/* base64url of 32 bytes (256 bits) */
+#define JA_TOKEN_MAX	4096	/* longest access token we look at */
+#define JA_NAME_MAX	256	/* hard cap of username_max */
+
+/* config.c */
+struct config {
+	char		*path;		/* file it was read from */
+	char		*database;	/* libpq conninfo */
+	char		*key_file;
+	char		*secret_file;
+	char		*key_id;
+	char		*issuer;
+	char		*audience;	/* NULL: no aud claim */
+	char		*base_path;
+	char		*origin;	/* NULL: scheme://Host */
+	long		 access_ttl;
+	long		 refresh_grace;
+	long		 refresh_ttl;
+	long		 leeway;
+	long		 max_body;
+	long		 username_max;
+	long		 password_min;
+	long		 password_max;
+	long		 pwhash_opslimit;
+	long		 pwhash_memlimit;	/* KiB */
+	unsigned char	 key[JA_KEY_MAX];	/* HS256 key */
+	size_t		 keylen;
+	unsigned char	 secret[JA_KEY_MAX];	/* refresh derivation, CSRF */
+	size_t		 secretlen;
+};
+
+const char	*config_locate(const char *);
+int		 config_load(struct config *, const char *, int, char *, size_t);
+void		 config_free(struct config *);
+
+/* keyfile.c */
+int		 keyfile_read(const char *, unsigned char *, size_t, size_t *,
+		    char *, size_t);
+int		 keyfile_write(const char *, char *, size_t);
+
+/* log.c */
+void		 log_msg(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 log_escape(char *, size_t, const char *);
+
+/* buf.c */
+struct buf {
+	char	*data;	/* NUL-terminated when len > 0 */
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;	/* an append ran out of memory */
+};
+
+void		 buf_init(struct buf *);
+void		 buf_free(struct buf *);
+void		 buf_append(struct buf *, const void *, size_t);
+void		 buf_puts(struct buf *, const char *);
+void		 buf_printf(struct buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 buf_html(struct buf *, const char *);
+void		 buf_url(struct buf *, const char *);
+char		*buf_steal(struct buf *);
+
+/* b64.c */
+int		 b64url_encode(char *, size_t, const unsigned char *, size_t);
+int		 b64url_decode(unsigned char *, size_t, size_t *,
+		    const char *, size_t);
+int		 b64url_is_alphabet(const char *, size_t);
+
+/* text.c */
+int		 text_utf8_valid(const char *, size_t);
+int		 text_is_uuid(const char *);
+int		 text_local_path(const char *);
+int		 text_parse_long(const char *, long, long, long *);
+
+/* random.c */
+int		 random_b64url(char *, size_t, size_t);
+void		 random_uuid(char *);
+
+/* token.c */
+struct claims {
+	char	 sub[JA_UUID_LEN + 1];
+	char	 sid[JA_UUID_LEN + 1];
+	char	 jti[JA_JTI_LEN + 1];
+	char	 username[JA_NAME_MAX + 1];
+	int64_t	 iat;
+	int64_t	 exp;
+};
+
+int		 token_issue(const struct config *, const char *, const char *,
+		    const char *, time_t, struct claims *, char **);
+int		 token_shape_ok(const char *);
+int		 token_verify(const struct config *, const char *, time_t,
+		    struct claims *);
+
+/* refresh.c */
+#define REFRESH_SEED_LEN 32
+
+int		 refresh_derive(const struct config *, const unsigned char *,
+		    const char *, long, char *, size_t);
+int		 refresh_hash(const char *, char *, size_t);
+int		 refresh_shape_ok(const char *);
+
+/* password.c */
+#define PASSWORD_HASH_MAX 128
+
+int		 password_hash(const struct config *, const char *, char *,
+		    size_t);
+void		 password_prepare(const struct config *);
+int		 password_verify(const struct config *, const char *,
+		    const char *);
+
+/* db.c */
+struct db;
+struct pg_result;
+struct request;
+
+struct db_stmt {
+	const char	*name;		/* prepared statement name, unique */
+	const char	*sql;
+	int		 nparams;
+	int		 retry;		/* safe to send again on a new connection */
+};
+
+int		 db_open(struct db **, const char *);
+void		 db_close(struct db *);
+struct pg_result *db_exec(struct db *, const struct db_stmt *,
+		    const char *const *);
+int		 db_run(struct db *, const char *);
+int		 db_ping(struct db *);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+const char	*db_sqlstate(const struct db *);
+
+/* db_user.c */
+struct user {
+	char	 id[JA_UUID_LEN + 1];
+	char	 username[JA_NAME_MAX + 1];
+	char	 hash[PASSWORD_HASH_MAX];
+	int	 locked;
+};
+
+int		 db_user_find(struct db *, const char *, struct user *);
+int		 db_user_add(struct db *, const char *, const char *);
+int		 db_user_set_password(struct db *, const char *, const char *);
+int		 db_user_del(struct db *, const char *);
+int		 db_user_list(struct db *, void (*)(const char *, const char *,
+		    int, void *), void *);
+
+/* db_session.c */
+struct session {
+	char		 id[JA_UUID_LEN + 1];
+	char		 user_id[JA_UUID_LEN + 1];
+	char		 username[JA_NAME_MAX + 1];
+	long		 refresh_expires_in;	/* seconds */
+};
+
+int		 db_session_create(struct db *, const struct config *,
+		    const struct user *, const struct request *,
+		    struct session *, char *, size_t);
+int		 db_session_rotate(struct db *, const struct config *,
+		    const char *, struct session *, char *, size_t);
+int		 db_session_check(struct db *, const struct claims *);
+int		 db_session_end(struct db *, const struct claims *);
+int		 db_session_end_by_refresh(struct db *, const char *);
+
+/* migrate.c */
+struct migration {
+	int		 version;
+	const char	*name;
+	const char	*sql;
+};
+
+extern const struct migration migrations[];	/* migrations.c */
+
+int		 migrate_run(struct db *, void (*)(const char *, void *),
+		    void *);
+
+/* io.c */
+int		 io_accept(void);
+int		 io_is_cgi(void);
+const char	*io_getenv(const char *);
+size_t		 io_read(void *, size_t);
+int		 io_write(const void *, size_t);
+
+/* request.c */
+enum method {
+	METHOD_GET,
+	METHOD_HEAD,
+	METHOD_POST,
+	METHOD_OTHER
+};
+
+enum ctype {
+	CTYPE_NONE,
+	CTYPE_JSON,
+	CTYPE_FORM,
+	CTYPE_OTHER
+};
+
+enum role {
+	ROLE_RESPONDER,
+	ROLE_AUTHORIZER
+};
+
+struct request {
+	enum role	 role;
+	enum method	 method;
+	enum ctype	 ctype;
+	char		*path;		/* SCRIPT_NAME + PATH_INFO */
+	char		*query;
+	char		*host;
+	char		*origin;
+	char		*referer;
+	char		*user_agent;
+	char		*remote_addr;
+	char		*authorization;
+	char		*cookies;
+	char		*accept;
+	char		*redirect_url;	/* ErrorDocument: the page asked for */
+	int		 https;
+	int		 html;		/* answer with HTML, not JSON */
+	long		 content_length;	/* -1: none given */
+	char		*body;
+	size_t		 bodylen;
+};
+
+int		 request_parse(struct request *);
+int		 request_read_body(struct request *, long);
+void		 request_free(struct request *);
+int		 request_bearer(const struct request *, char *, size_t);
+
+/* form.c */
+struct form_field {
+	char	*name;
+	char	*value;
+};
+
+struct form {
+	struct form_field	*fields;
+	size_t			 nfields;
+};
+
+int		 form_parse(struct form *, const char *, size_t);
+const char	*form_get(const struct form *, const char *);
+void		 form_free(struct form *);
+
+/* jbody.c */
+int		 jbody_parse(json_t **, const char *, size_t);
+int		 jbody_string(const json_t *, const char *, const char **);
+
+/* cookie.c */
+enum cookie_kind {
+	COOKIE_ACCESS,
+	COOKIE_REFRESH,
+	COOKIE_CSRF
+};
+
+int		 cookie_get(const char *, const char *, char *, size_t);
+const char	*cookie_name(const struct request *, enum cookie_kind);
+
+/* response.c */
+struct response {
+	int		 status;
+	struct buf	 headers;	/* "Name: value\r\n" lines */
+	struct buf	 body;
+	int		 sent;
+};
+
+void		 response_init(struct response *);
+void		 response_free(struct response *);
+void		 response_header(struct response *, const char *,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+void		 response_json(struct response *, int, json_t *);
+void		 response_error(struct response *, const struct request *,
+		    int, const char *, const char *);
+void		 response_html(struct response *, int, struct buf *);
+void		 response_redirect(struct response *, const char *);
+void		 response_cookie(struct response *, const struct request *,
+		    const struct config *, enum cookie_kind, const char *,
+		    long);
+int		 response_send(struct response *, enum method);
+const char	*response_reason(int);
+
+/* csrf.c */
+#define CSRF_TOKEN_LEN 43
+
+int		 csrf_token(const struct config *, const char *, char *,
+		    size_t);
+int		 csrf_check(const struct config *, const struct request *,
+		    const char *);
+int		 csrf_origin_ok(const struct config *, const struct request *);
+int		 csrf_ensure_nonce(const struct config *,
+		    const struct request *, struct response *, char *, size_t);
+
+/* html.c */
+void		 html_login(struct buf *, const struct config *, const char *,
+		    const char *, const char *);
+void		 html_me(struct buf *, const struct config *,
+		    const struct claims *, const char *);
+void		 html_message(struct buf *, const char *, const char *);
+const char	*html_stylesheet(void);
+
+/* auth.c */
+struct ctx {
+	const struct config	*cfg;
+	struct db		*db;
+	struct request		*req;
+	struct response		*resp;
+	time_t			 now;
+};
+
+int		 auth_find_token(const struct ctx *, char *, size_t, int *);
+int		 auth_request(struct ctx *, struct claims *);
+int		 auth_respond(struct ctx *, const struct session *,
+		    const char *, const char *, int);
+void		 auth_clear_cookies(struct ctx *);
+
+/* authz.c */
+void		 authz_check(struct ctx *);
+
+/* route.c */
+void		 route_dispatch(struct ctx *);
+void		 route_method_not_allowed(struct ctx *, const char *);
+
+/* route_login.c */
+void		 route_login(struct ctx *);
+
+/* route_refresh.c */
+void		 route_refresh(struct ctx *);
+
+/* route_logout.c */
+void		 route_logout(struct ctx *);
+
+/* route_me.c */
+void		 route_me(struct ctx *);
+
+/* route_health.c */
+void		 route_health(struct ctx *);
+
+/* route_body.c */
+struct body {
+	json_t		*json;
+	struct form	 form;
+	int		 is_form;
+};
+
+int		 body_read(struct ctx *, struct body *);
+const char	*body_get(const struct body *, const char *, int *);
+void		 body_free(struct body *);
+
+#endif /* JWTAUTH_H */

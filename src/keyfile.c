@@ -1,0 +1,120 @@
+/*
+ * keyfile.c: reading and writing the secret key files.  A key file holds
+ * one line: base64url (or base64) text of 32 to 64 random bytes.  Like
+ * OpenBSD's check_file_secrecy(), a file that its group or others may
+ * read is refused.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+/*
+ * Reads the key in path into key (at most max bytes), its length in
+ * *len.  Returns JA_OK, or JA_ECONFIG with a message in err naming the
+ * file when it is missing, not a regular file, readable by group or
+ * others, empty, not base64, or shorter than JA_KEY_MIN bytes.  The
+ * text read is wiped before returning.
+ */
+int
+keyfile_read(const char *path, unsigned char *key, size_t max, size_t *len,
+    char *err, size_t errlen)
+{
+	struct stat	 st;
+	char		 text[256];
+	ssize_t		 n;
+	int		 fd, rc = JA_ECONFIG;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return JA_ECONFIG;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(err, errlen, "%s: readable by group or others "
+		    "(chmod 600)", path);
+		goto out;
+	}
+	if ((n = read(fd, text, sizeof(text) - 1)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	text[n] = '\0';
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r' ||
+	    text[n - 1] == ' ' || text[n - 1] == '\t'))
+		text[--n] = '\0';
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty key file", path);
+		goto out;
+	}
+	if (sodium_base642bin(key, max, text, (size_t)n, NULL, len, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 &&
+	    sodium_base642bin(key, max, text, (size_t)n, NULL, len, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0) {
+		snprintf(err, errlen, "%s: not base64 text of at most %zu "
+		    "bytes", path, max);
+		*len = 0;
+		goto out;
+	}
+	if (*len < JA_KEY_MIN) {
+		snprintf(err, errlen, "%s: key is %zu bytes, at least %d "
+		    "are needed", path, *len, JA_KEY_MIN);
+		sodium_memzero(key, max);
+		*len = 0;
+		goto out;
+	}
+	rc = JA_OK;
+out:
+	sodium_memzero(text, sizeof(text));
+	close(fd);
+	return rc;
+}
+
+/*
+ * Creates path (which must not exist yet) with mode 0600 holding a new
+ * 32-byte random key as base64url.  Returns JA_OK, JA_EEXIST, or JA_EIO
+ * with a message in err.
+ */
+int
+keyfile_write(const char *path, char *err, size_t errlen)
+{
+	char	 text[JA_RT_LEN + 2];
+	size_t	 len;
+	int	 fd, rc = JA_EIO;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == EEXIST ? JA_EEXIST : JA_EIO;
+	}
+	if (random_b64url(text, sizeof(text) - 1, JA_KEY_MIN) != JA_OK)
+		goto out;
+	len = strlen(text);
+	text[len++] = '\n';
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = JA_OK;
+out:
+	sodium_memzero(text, sizeof(text));
+	if (close(fd) == -1 && rc == JA_OK) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = JA_EIO;
+	}
+	if (rc != JA_OK)
+		unlink(path);
+	return rc;
+}

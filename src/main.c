@@ -1,0 +1,96 @@
+/*
+ * main.c: jwtauth.fcgi, the FastCGI (or CGI) program.  It loads the
+ * configuration and keys once, refusing to start when they are wrong,
+ * then serves one request after another on a straight line:
+ * parse -> (authorize | route: verify -> decide) -> respond.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: jwtauth.fcgi [-c config]\n");
+	exit(2);
+}
+
+/* Serves the request that io_accept() made current. */
+static void
+serve(const struct config *cfg, struct db *db)
+{
+	struct request	 req;
+	struct response	 resp;
+	struct ctx	 ctx;
+	int		 rc;
+
+	response_init(&resp);
+	rc = request_parse(&req);
+	ctx.cfg = cfg;
+	ctx.db = db;
+	ctx.req = &req;
+	ctx.resp = &resp;
+	ctx.now = time(NULL);
+	if (rc == JA_ETOOBIG)
+		response_error(&resp, &req, 431, "invalid_request",
+		    "A request header is too large.");
+	else if (rc != JA_OK)
+		response_error(&resp, &req, 400, "invalid_request",
+		    "The request is malformed.");
+	else if (req.role == ROLE_AUTHORIZER)
+		authz_check(&ctx);
+	else
+		route_dispatch(&ctx);
+	db_rollback(db);	/* no-op unless a handler left one open */
+	if (response_send(&resp, req.method) != JA_OK)
+		log_msg("response not sent: client gone or out of memory");
+	response_free(&resp);
+	request_free(&req);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	 cfg;
+	struct db	*db = NULL;
+	const char	*path = NULL;
+	char		 err[1024];
+	int		 ch, rc = 1;
+
+	while ((ch = getopt(argc, argv, "c:")) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (sodium_init() < 0) {
+		log_msg("libsodium failed to initialise");
+		return 1;
+	}
+	if (config_load(&cfg, config_locate(path), 1, err, sizeof(err)) !=
+	    JA_OK) {
+		log_msg("refusing to start: %s", err);
+		goto out;
+	}
+	if (db_open(&db, cfg.database) != JA_OK) {
+		log_msg("out of memory");
+		goto out;
+	}
+	while (io_accept())
+		serve(&cfg, db);
+	rc = 0;
+out:
+	db_close(db);
+	config_free(&cfg);
+	return rc;
+}

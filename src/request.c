@@ -1,0 +1,207 @@
+/*
+ * request.c: the request as the web server hands it over (RFC 3875 §4.1
+ * meta-variables, FastCGI 1.0 §6.2/§6.3).  Everything is copied out of
+ * the environment and bounded before any other code looks at it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jwtauth.h"
+
+#define REQUEST_HEADER_MAX	8192	/* longest header value we keep */
+
+/* Copies variable name, at most REQUEST_HEADER_MAX bytes, into *dst. */
+static int
+request_copy(char **dst, const char *name)
+{
+	const char	*v = io_getenv(name);
+
+	*dst = NULL;
+	if (v == NULL)
+		return JA_OK;
+	if (strnlen(v, REQUEST_HEADER_MAX + 1) > REQUEST_HEADER_MAX)
+		return JA_ETOOBIG;
+	if ((*dst = strdup(v)) == NULL)
+		return JA_ENOMEM;
+	return JA_OK;
+}
+
+/* The media type of a Content-Type value (RFC 9110 §8.3.1). */
+static enum ctype
+request_ctype(const char *v)
+{
+	size_t	 len;
+
+	if (v == NULL || *v == '\0')
+		return CTYPE_NONE;
+	len = strcspn(v, "; \t");
+	if (len == 16 && strncasecmp(v, "application/json", len) == 0)
+		return CTYPE_JSON;
+	if (len == 33 && strncasecmp(v,
+	    "application/x-www-form-urlencoded", len) == 0)
+		return CTYPE_FORM;
+	return CTYPE_OTHER;
+}
+
+/* Returns 1 if the client asks for HTML rather than JSON. */
+static int
+request_wants_html(const struct request *r)
+{
+	if (r->ctype == CTYPE_FORM)
+		return 1;
+	if (r->ctype == CTYPE_JSON || (r->authorization != NULL &&
+	    strncasecmp(r->authorization, "Bearer ", 7) == 0))
+		return 0;
+	return r->accept != NULL && strstr(r->accept, "text/html") != NULL;
+}
+
+/*
+ * Fills r from the current request's variables.  Returns JA_OK,
+ * JA_ETOOBIG when a header is over REQUEST_HEADER_MAX, JA_EINVAL for a
+ * bad Content-Length, or JA_ENOMEM.  Free r with request_free().
+ */
+int
+request_parse(struct request *r)
+{
+	const char	*v, *script, *info;
+	size_t		 len;
+	int		 rc;
+
+	memset(r, 0, sizeof(*r));
+	r->content_length = -1;
+	v = io_getenv("FCGI_ROLE");
+	r->role = v != NULL && strcmp(v, "AUTHORIZER") == 0 ?
+	    ROLE_AUTHORIZER : ROLE_RESPONDER;
+	v = io_getenv("REQUEST_METHOD");
+	if (v == NULL || strcmp(v, "GET") == 0)
+		r->method = METHOD_GET;
+	else if (strcmp(v, "HEAD") == 0)
+		r->method = METHOD_HEAD;
+	else if (strcmp(v, "POST") == 0)
+		r->method = METHOD_POST;
+	else
+		r->method = METHOD_OTHER;
+
+	script = io_getenv("SCRIPT_NAME");
+	info = io_getenv("PATH_INFO");
+	if (script == NULL)
+		script = "";
+	if (info == NULL)
+		info = "";
+	len = strlen(script) + strlen(info);
+	if (len > REQUEST_HEADER_MAX)
+		return JA_ETOOBIG;
+	if ((r->path = malloc(len + 1)) == NULL)
+		return JA_ENOMEM;
+	strcpy(r->path, script);
+	strcat(r->path, info);
+
+	if ((rc = request_copy(&r->query, "QUERY_STRING")) ||
+	    (rc = request_copy(&r->host, "HTTP_HOST")) ||
+	    (rc = request_copy(&r->origin, "HTTP_ORIGIN")) ||
+	    (rc = request_copy(&r->referer, "HTTP_REFERER")) ||
+	    (rc = request_copy(&r->user_agent, "HTTP_USER_AGENT")) ||
+	    (rc = request_copy(&r->remote_addr, "REMOTE_ADDR")) ||
+	    (rc = request_copy(&r->authorization, "HTTP_AUTHORIZATION")) ||
+	    (rc = request_copy(&r->cookies, "HTTP_COOKIE")) ||
+	    (rc = request_copy(&r->accept, "HTTP_ACCEPT")) ||
+	    (rc = request_copy(&r->redirect_url, "REDIRECT_URL")))
+		return rc;
+	v = io_getenv("HTTPS");
+	r->https = v != NULL && strcasecmp(v, "on") == 0;
+	v = io_getenv("REQUEST_SCHEME");
+	if (v != NULL && strcmp(v, "https") == 0)
+		r->https = 1;
+	r->ctype = request_ctype(io_getenv("CONTENT_TYPE"));
+	v = io_getenv("CONTENT_LENGTH");
+	if (v != NULL && *v != '\0') {
+		rc = text_parse_long(v, 0, 0x7fffffff, &r->content_length);
+		if (rc == JA_ETOOBIG)
+			r->content_length = 0x7fffffff;
+		else if (rc != JA_OK || *v == '-' || *v == '+')
+			return JA_EINVAL;
+	}
+	r->html = request_wants_html(r);
+	return JA_OK;
+}
+
+/*
+ * Reads the body into r->body (NUL-terminated, length r->bodylen).
+ * Returns JA_ETOOBIG without reading when Content-Length is over max
+ * (RFC 9110 §15.5.14), JA_EINVAL when the body is shorter than
+ * announced, JA_ENOMEM, or JA_OK (an absent body is empty).
+ */
+int
+request_read_body(struct request *r, long max)
+{
+	size_t	 want, got = 0, n;
+
+	if (r->body != NULL)
+		return JA_OK;
+	if (r->content_length > max)
+		return JA_ETOOBIG;
+	want = r->content_length > 0 ? (size_t)r->content_length : 0;
+	if ((r->body = malloc(want + 1)) == NULL)
+		return JA_ENOMEM;
+	while (got < want) {
+		if ((n = io_read(r->body + got, want - got)) == 0)
+			break;
+		got += n;
+	}
+	r->body[got] = '\0';
+	r->bodylen = got;
+	return got == want ? JA_OK : JA_EINVAL;
+}
+
+/*
+ * Copies the token of an "Authorization: Bearer TOKEN" header (RFC 6750
+ * §2.1; the scheme is case-insensitive, RFC 9110 §11.1) into out.
+ * Returns JA_OK, JA_ENOTFOUND without such a header, JA_EINVAL for a
+ * malformed one, or JA_ETOOBIG.
+ */
+int
+request_bearer(const struct request *r, char *out, size_t outlen)
+{
+	const char	*p;
+	size_t		 len;
+
+	if (r->authorization == NULL)
+		return JA_ENOTFOUND;
+	if (strncasecmp(r->authorization, "Bearer ", 7) != 0)
+		return JA_EINVAL;
+	p = r->authorization + 7;
+	while (*p == ' ')
+		p++;
+	len = strlen(p);
+	while (len > 0 && p[len - 1] == ' ')
+		len--;
+	if (len == 0)
+		return JA_EINVAL;
+	if (len >= outlen)
+		return JA_ETOOBIG;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return JA_OK;
+}
+
+/* Frees what r owns; accepts NULL. */
+void
+request_free(struct request *r)
+{
+	if (r == NULL)
+		return;
+	free(r->path);
+	free(r->query);
+	free(r->host);
+	free(r->origin);
+	free(r->referer);
+	free(r->user_agent);
+	free(r->remote_addr);
+	free(r->authorization);
+	free(r->cookies);
+	free(r->accept);
+	free(r->redirect_url);
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}

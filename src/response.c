@@ -1,0 +1,202 @@
+/*
+ * response.c: building and sending the response (RFC 3875 §6: a Status
+ * header, other headers, a blank line, the body).  Every response says
+ * Cache-Control: no-store, since most carry tokens or protected content
+ * (RFC 6749 §5.1); HTML adds the headers that keep it from being framed
+ * or running script.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jwtauth.h"
+
+#define RESPONSE_CSP "default-src 'none'; style-src 'self'; " \
+	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'"
+
+void
+response_init(struct response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	resp->status = 200;
+	buf_init(&resp->headers);
+	buf_init(&resp->body);
+}
+
+/* Frees what resp owns; accepts NULL. */
+void
+response_free(struct response *resp)
+{
+	if (resp == NULL)
+		return;
+	buf_free(&resp->headers);
+	buf_free(&resp->body);
+}
+
+/* Adds header name with a value from fmt; CR and LF are dropped. */
+void
+response_header(struct response *resp, const char *name, const char *fmt,
+    ...)
+{
+	char	 value[2048];
+	va_list	 ap;
+	size_t	 i, o;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	for (i = o = 0; value[i] != '\0'; i++)
+		if (value[i] != '\r' && value[i] != '\n')
+			value[o++] = value[i];
+	value[o] = '\0';
+	buf_printf(&resp->headers, "%s: %s\r\n", name, value);
+}
+
+const char *
+response_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	}
+	return "Unknown";
+}
+
+/* Sets a JSON body from obj (the reference is taken) and status. */
+void
+response_json(struct response *resp, int status, json_t *obj)
+{
+	char	*s;
+
+	resp->status = status;
+	buf_free(&resp->body);
+	s = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	if (s == NULL) {
+		resp->status = 500;
+		buf_puts(&resp->body, "{\"error\":\"server_error\"}");
+	} else {
+		buf_puts(&resp->body, s);
+		free(s);
+	}
+	response_header(resp, "Content-Type", "application/json");
+}
+
+/* Sets an HTML body, taken from page (left empty), and status. */
+void
+response_html(struct response *resp, int status, struct buf *page)
+{
+	resp->status = status;
+	buf_free(&resp->body);
+	resp->body = *page;
+	buf_init(page);
+	response_header(resp, "Content-Type", "text/html; charset=utf-8");
+	response_header(resp, "Content-Security-Policy", RESPONSE_CSP);
+	response_header(resp, "X-Frame-Options", "DENY");
+	response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+/*
+ * Sets an error: JSON {"error":code,"error_description":message} for API
+ * clients (RFC 6749 §5.2 names), a short HTML page for browsers.
+ */
+void
+response_error(struct response *resp, const struct request *req, int status,
+    const char *code, const char *message)
+{
+	struct buf	 page;
+
+	if (req != NULL && req->html) {
+		buf_init(&page);
+		html_message(&page, response_reason(status), message);
+		response_html(resp, status, &page);
+		return;
+	}
+	response_json(resp, status, json_pack("{s:s, s:s}", "error", code,
+	    "error_description", message));
+}
+
+/* A 303 See Other to location (a path on this site). */
+void
+response_redirect(struct response *resp, const char *location)
+{
+	resp->status = 303;
+	buf_free(&resp->body);
+	response_header(resp, "Location", "%s", location);
+}
+
+/*
+ * Sets cookie kind to value for max_age seconds; value NULL deletes it.
+ * HttpOnly always; Secure over HTTPS; the access cookie SameSite=Lax
+ * with Path=/ so that top-level navigation to protected pages carries
+ * it, the refresh cookie SameSite=Strict and only under base_path where
+ * the routes that read it live (RFC 6265bis §4.1.2).
+ */
+void
+response_cookie(struct response *resp, const struct request *req,
+    const struct config *cfg, enum cookie_kind kind, const char *value,
+    long max_age)
+{
+	const char	*path = "/", *samesite = "Lax";
+
+	if (kind == COOKIE_REFRESH) {
+		path = cfg->base_path;
+		samesite = "Strict";
+	}
+	if (value == NULL) {
+		value = "";
+		max_age = 0;
+	}
+	response_header(resp, "Set-Cookie", "%s=%s; Path=%s; Max-Age=%ld; "
+	    "HttpOnly; SameSite=%s%s", cookie_name(req, kind), value, path,
+	    max_age, samesite, req->https ? "; Secure" : "");
+}
+
+/*
+ * Writes resp (the body only if method is not HEAD).  Returns JA_OK, or
+ * JA_EIO when the client is gone or memory ran out building it.
+ */
+int
+response_send(struct response *resp, enum method method)
+{
+	struct buf	 head;
+	int		 rc = JA_OK;
+
+	if (resp->sent)
+		return JA_OK;
+	resp->sent = 1;
+	if (resp->headers.failed || resp->body.failed) {
+		buf_free(&resp->headers);
+		buf_free(&resp->body);
+		resp->status = 500;
+		buf_puts(&resp->body, "{\"error\":\"server_error\"}");
+		response_header(resp, "Content-Type", "application/json");
+	}
+	buf_init(&head);
+	buf_printf(&head, "Status: %d %s\r\n", resp->status,
+	    response_reason(resp->status));
+	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
+	if (resp->headers.len > 0)
+		buf_append(&head, resp->headers.data, resp->headers.len);
+	buf_printf(&head, "Content-Length: %zu\r\n\r\n", resp->body.len);
+	if (head.failed || io_write(head.data, head.len) != 0)
+		rc = JA_EIO;
+	else if (method != METHOD_HEAD && resp->body.len > 0 &&
+	    io_write(resp->body.data, resp->body.len) != 0)
+		rc = JA_EIO;
+	buf_free(&head);
+	return rc;
+}

@@ -1,0 +1,166 @@
+/*
+ * route_login.c: BASE/login.  GET shows the form; POST takes a form
+ * (browser: cookies and a 303 to next) or JSON {"username","password"}
+ * (API: tokens in the body, RFC 6749 §5.1).  A wrong password, an
+ * unknown user and a locked user get the same answer after the same
+ * work: one argon2id verification each.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define LOGIN_FAILED	"That user name and password do not match. " \
+			"Check both and try again."
+
+/* The path to go to after login: next if it is local, else "/". */
+static const char *
+login_next(const char *next)
+{
+	return next != NULL && text_local_path(next) ? next : "/";
+}
+
+/* Shows the login form with status and message (may be NULL). */
+static void
+login_form(struct ctx *ctx, int status, const char *next, const char *message)
+{
+	struct buf	 page;
+	char		 csrf[CSRF_TOKEN_LEN + 1];
+
+	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
+	    sizeof(csrf)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		return;
+	}
+	ctx->req->html = 1;
+	buf_init(&page);
+	html_login(&page, ctx->cfg, login_next(next), message, csrf);
+	response_html(ctx->resp, status, &page);
+}
+
+/* GET: the form.  next comes from the query, or from the page asked for
+ * when the web server shows this route as its 401 ErrorDocument. */
+static void
+login_get(struct ctx *ctx)
+{
+	struct form	 q;
+	const char	*next = NULL;
+
+	memset(&q, 0, sizeof(q));
+	if (ctx->req->redirect_url != NULL)
+		next = ctx->req->redirect_url;
+	else if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
+	    strlen(ctx->req->query)) == JA_OK)
+		next = form_get(&q, "next");
+	login_form(ctx, 200, next, NULL);
+	form_free(&q);
+}
+
+/* Checks name and password against the limits: 400 when outside. */
+static int
+login_valid(struct ctx *ctx, const char *name, const char *pw, int bad)
+{
+	size_t	 nlen, plen;
+
+	if (bad || name == NULL || pw == NULL) {
+		response_error(ctx->resp, ctx->req, 400, "invalid_request",
+		    "Enter a user name and a password.");
+		return 0;
+	}
+	nlen = strlen(name);
+	plen = strlen(pw);
+	if (nlen == 0 || plen == 0 || nlen > (size_t)ctx->cfg->username_max ||
+	    plen > (size_t)ctx->cfg->password_max) {
+		if (ctx->req->html)
+			login_form(ctx, 400, NULL, "Enter a user name and a "
+			    "password of a sensible length.");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "The user name or password is "
+			    "empty or too long.");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+login_post(struct ctx *ctx)
+{
+	struct body	 b;
+	struct user	 u;
+	struct session	 s;
+	char		 rt[JA_RT_LEN + 1];
+	const char	*name, *pw, *next;
+	int		 bad = 0, rc;
+
+	if (body_read(ctx, &b) != JA_OK)
+		return;
+	if (b.is_form && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
+	    &bad)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This form has expired or came from another site. "
+		    "Reload the sign-in page and try again.");
+		goto out;
+	}
+	if (!b.is_form && ctx->req->ctype != CTYPE_JSON) {
+		response_error(ctx->resp, ctx->req, 415, "invalid_request",
+		    "Send application/json or a form.");
+		goto out;
+	}
+	name = body_get(&b, "username", &bad);
+	pw = body_get(&b, "password", &bad);
+	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
+	if (!login_valid(ctx, name, pw, bad))
+		goto out;
+
+	password_prepare(ctx->cfg);
+	rc = db_user_find(ctx->db, name, &u);
+	if (rc == JA_EDB) {
+		response_error(ctx->resp, ctx->req, 503,
+		    "temporarily_unavailable",
+		    "The service is unavailable. Try again shortly.");
+		goto out;
+	}
+	rc = password_verify(ctx->cfg, rc == JA_OK ? u.hash : NULL, pw);
+	if (rc != JA_OK || u.locked) {
+		log_msg("login failed");
+		if (ctx->req->html)
+			login_form(ctx, 401, next, LOGIN_FAILED);
+		else
+			response_json(ctx->resp, 401, json_pack("{s:s}",
+			    "error", "invalid_credentials"));
+		goto out;
+	}
+	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, &s, rt,
+	    sizeof(rt)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 503,
+		    "temporarily_unavailable",
+		    "The service is unavailable. Try again shortly.");
+		goto out;
+	}
+	auth_respond(ctx, &s, rt, login_next(next), 0);
+out:
+	sodium_memzero(rt, sizeof(rt));
+	sodium_memzero(&u, sizeof(u));
+	body_free(&b);
+}
+
+void
+route_login(struct ctx *ctx)
+{
+	switch (ctx->req->method) {
+	case METHOD_GET:
+	case METHOD_HEAD:
+		login_get(ctx);
+		break;
+	case METHOD_POST:
+		login_post(ctx);
+		break;
+	default:
+		route_method_not_allowed(ctx, "GET, HEAD, POST");
+		break;
+	}
+}

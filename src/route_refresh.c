@@ -1,0 +1,82 @@
+/*
+ * route_refresh.c: POST BASE/refresh (RFC 6749 §6).  The refresh token
+ * comes in JSON {"refresh_token"} or, from a browser, in the refresh
+ * cookie; a cookie-borne token needs the CSRF check.  Success: a new
+ * access token and the next refresh token (the old one stops working).
+ * Invalid, expired, reused or revoked: 401 {"error":"invalid_grant"}
+ * (RFC 6749 §5.2) and the cookies cleared.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+static void
+refresh_post(struct ctx *ctx)
+{
+	struct body	 b;
+	struct session	 s;
+	char		 rt[JA_RT_LEN + 1], cookie[JA_RT_LEN + 2];
+	const char	*token, *next;
+	int		 bad = 0, from_cookie = 0, rc;
+
+	memset(rt, 0, sizeof(rt));
+	memset(cookie, 0, sizeof(cookie));
+	if (body_read(ctx, &b) != JA_OK)
+		return;
+	token = body_get(&b, "refresh_token", &bad);
+	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
+	if (bad) {
+		response_error(ctx->resp, ctx->req, 400, "invalid_request",
+		    "refresh_token must be a string.");
+		goto out;
+	}
+	if (token == NULL) {
+		rc = cookie_get(ctx->req->cookies, cookie_name(ctx->req,
+		    COOKIE_REFRESH), cookie, sizeof(cookie));
+		if (rc == JA_ENOTFOUND) {
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "No refresh token was sent.");
+			goto out;
+		}
+		if (csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
+		    &bad)) != JA_OK) {
+			response_error(ctx->resp, ctx->req, 403,
+			    "invalid_request", "This request came from "
+			    "another site or its form has expired.");
+			goto out;
+		}
+		token = cookie;
+		from_cookie = 1;
+	}
+	rc = db_session_rotate(ctx->db, ctx->cfg, token, &s, rt, sizeof(rt));
+	if (rc == JA_EDB) {
+		response_error(ctx->resp, ctx->req, 503,
+		    "temporarily_unavailable",
+		    "The service is unavailable. Try again shortly.");
+		goto out;
+	}
+	if (rc != JA_OK) {
+		response_error(ctx->resp, ctx->req, 401, "invalid_grant",
+		    "The session has ended. Sign in again.");
+		auth_clear_cookies(ctx);
+		goto out;
+	}
+	auth_respond(ctx, &s, rt, next != NULL && text_local_path(next) ?
+	    next : "/", from_cookie);
+out:
+	sodium_memzero(rt, sizeof(rt));
+	sodium_memzero(cookie, sizeof(cookie));
+	body_free(&b);
+}
+
+void
+route_refresh(struct ctx *ctx)
+{
+	if (ctx->req->method != METHOD_POST) {
+		route_method_not_allowed(ctx, "POST");
+		return;
+	}
+	refresh_post(ctx);
+}

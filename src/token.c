@@ -1,0 +1,280 @@
+/*
+ * token.c: access tokens, JWTs (RFC 7519) signed HS256 (RFC 7518 §3.2).
+ *
+ * Debian 12's libjwt 1.10.2 signs and checks the signature, but it
+ * trusts the header's "alg" (case-insensitively), skips the signature
+ * with an empty key, checks no claim, crashes on tokens of a few MB and
+ * on empty segments, and its base64 decoder skips invalid characters.
+ * So token_verify() checks the token's shape, decodes header and payload
+ * itself, strictly, pins the algorithm (RFC 8725 §3.1), and only then
+ * lets libjwt check the signature; the claims come from our own strict
+ * parse (duplicate keys refused, each claim of its JSON type).
+ */
+#include <string.h>
+
+#include <jwt.h>
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define TOKEN_USE	"access"	/* RFC 8725 §3.11: explicit typing */
+#define TOKEN_HDR_MAX	512
+#define TOKEN_PAY_MAX	3072
+#define TOKEN_SIG_LEN	43	/* base64url of a 32-byte HMAC-SHA256 */
+
+/*
+ * Issues an access token for user sub (a UUID) named username in
+ * session sid, valid from now for cfg->access_ttl seconds.  On JA_OK,
+ * *out holds the token (free(3) it) and c the claims issued.
+ */
+int
+token_issue(const struct config *cfg, const char *sub, const char *username,
+    const char *sid, time_t now, struct claims *c, char **out)
+{
+	jwt_t	*jwt = NULL;
+	char	*s;
+	int	 rc = JA_ENOMEM;
+
+	*out = NULL;
+	memset(c, 0, sizeof(*c));
+	if (strlen(sub) > JA_UUID_LEN || strlen(sid) > JA_UUID_LEN ||
+	    strlen(username) > JA_NAME_MAX)
+		return JA_EINVAL;
+	strcpy(c->sub, sub);
+	strcpy(c->sid, sid);
+	strcpy(c->username, username);
+	if (random_b64url(c->jti, sizeof(c->jti), 16) != JA_OK)
+		return JA_EINVAL;
+	c->iat = now;
+	c->exp = now + cfg->access_ttl;
+
+	if (jwt_new(&jwt) != 0)
+		goto out;
+	if (jwt_add_grant(jwt, "iss", cfg->issuer) ||
+	    jwt_add_grant(jwt, "sub", c->sub) ||
+	    jwt_add_grant(jwt, "username", c->username) ||
+	    jwt_add_grant(jwt, "sid", c->sid) ||
+	    jwt_add_grant(jwt, "jti", c->jti) ||
+	    jwt_add_grant(jwt, "token_use", TOKEN_USE) ||
+	    jwt_add_grant_int(jwt, "iat", (long)c->iat) ||
+	    jwt_add_grant_int(jwt, "exp", (long)c->exp))
+		goto out;
+	if (cfg->audience != NULL && jwt_add_grant(jwt, "aud",
+	    cfg->audience))
+		goto out;
+	if (jwt_add_header(jwt, "kid", cfg->key_id))
+		goto out;
+	if (jwt_set_alg(jwt, JWT_ALG_HS256, cfg->key, (int)cfg->keylen))
+		goto out;
+	if ((s = jwt_encode_str(jwt)) == NULL)
+		goto out;
+	*out = s;
+	rc = JA_OK;
+out:
+	jwt_free(jwt);
+	return rc;
+}
+
+/*
+ * Returns 1 if token is shaped like a compact JWS (RFC 7515 §7.1): at
+ * most JA_TOKEN_MAX bytes, exactly three non-empty base64url segments.
+ * This runs before libjwt sees the token, which crashes on long tokens
+ * and writes out of bounds on empty segments.
+ */
+int
+token_shape_ok(const char *token)
+{
+	size_t	 i, len, dots = 0, seg = 0;
+
+	if (token == NULL)
+		return 0;
+	len = strnlen(token, JA_TOKEN_MAX + 1);
+	if (len == 0 || len > JA_TOKEN_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (token[i] == '.') {
+			if (seg == 0 || ++dots > 2)
+				return 0;
+			seg = 0;
+			continue;
+		}
+		if (!b64url_is_alphabet(token + i, 1))
+			return 0;
+		seg++;
+	}
+	return dots == 2 && seg > 0;
+}
+
+/* Decodes segment [s, s+len) strictly and parses it as a JSON object. */
+static json_t *
+token_segment_json(const char *s, size_t len, size_t max)
+{
+	unsigned char	 raw[TOKEN_PAY_MAX];
+	size_t		 rawlen;
+	json_t		*j;
+
+	if (max > sizeof(raw) ||
+	    b64url_decode(raw, max, &rawlen, s, len) != JA_OK)
+		return NULL;
+	j = json_loadb((const char *)raw, rawlen, JSON_REJECT_DUPLICATES,
+	    NULL);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/*
+ * Checks the JOSE header (RFC 7515 §4.1): "alg" exactly "HS256" (pinned,
+ * case-sensitive: RFC 8725 §3.1), "typ" exactly "JWT", "kid" our key id,
+ * and no other member ("crit", "jku", "x5u" ... are refused).
+ */
+static int
+token_check_header(const struct config *cfg, json_t *h)
+{
+	const char	*key;
+	json_t		*v;
+
+	json_object_foreach(h, key, v) {
+		if (!json_is_string(v))
+			return 0;
+		if (strcmp(key, "alg") == 0) {
+			if (strcmp(json_string_value(v), "HS256") != 0)
+				return 0;
+		} else if (strcmp(key, "typ") == 0) {
+			if (strcmp(json_string_value(v), "JWT") != 0)
+				return 0;
+		} else if (strcmp(key, "kid") == 0) {
+			if (strcmp(json_string_value(v), cfg->key_id) != 0)
+				return 0;
+		} else
+			return 0;
+	}
+	return json_object_get(h, "alg") != NULL &&
+	    json_object_get(h, "kid") != NULL;
+}
+
+/* Copies the string claim name (at most max bytes) into dst. */
+static int
+token_claim_str(const json_t *p, const char *name, char *dst, size_t max)
+{
+	json_t	*v = json_object_get(p, name);
+	size_t	 len;
+
+	if (!json_is_string(v))
+		return 0;
+	len = json_string_length(v);
+	if (len == 0 || len > max || strlen(json_string_value(v)) != len)
+		return 0;
+	memcpy(dst, json_string_value(v), len + 1);
+	return 1;
+}
+
+/* Reads the integer claim name (RFC 7519 §2 NumericDate) into *out. */
+static int
+token_claim_int(const json_t *p, const char *name, int64_t *out, int need)
+{
+	json_t	*v = json_object_get(p, name);
+
+	if (v == NULL)
+		return !need;
+	if (!json_is_integer(v))
+		return 0;
+	*out = (int64_t)json_integer_value(v);
+	return 1;
+}
+
+/*
+ * Checks the claims (RFC 7519 §4.1): iss equal to ours; aud, when
+ * present or configured, ours (§4.1.3: present but not ours is a
+ * rejection); sub and sid UUIDs; jti of 128 bits; token_use "access";
+ * iat, exp (and nbf if present) integers, with now inside
+ * [nbf - leeway, exp + leeway) and iat not in the future.
+ */
+static int
+token_check_claims(const struct config *cfg, const json_t *p, time_t now,
+    struct claims *c)
+{
+	char		 buf[JA_NAME_MAX + 1];
+	json_t		*aud;
+	int64_t		 nbf = 0;
+
+	if (!token_claim_str(p, "iss", buf, sizeof(buf) - 1) ||
+	    strcmp(buf, cfg->issuer) != 0)
+		return 0;
+	aud = json_object_get(p, "aud");
+	if (cfg->audience != NULL || aud != NULL) {
+		if (cfg->audience == NULL || !json_is_string(aud) ||
+		    strcmp(json_string_value(aud), cfg->audience) != 0)
+			return 0;
+	}
+	if (!token_claim_str(p, "token_use", buf, sizeof(buf) - 1) ||
+	    strcmp(buf, TOKEN_USE) != 0)
+		return 0;
+	if (!token_claim_str(p, "sub", c->sub, JA_UUID_LEN) ||
+	    !text_is_uuid(c->sub) ||
+	    !token_claim_str(p, "sid", c->sid, JA_UUID_LEN) ||
+	    !text_is_uuid(c->sid) ||
+	    !token_claim_str(p, "jti", c->jti, JA_JTI_LEN) ||
+	    strlen(c->jti) != JA_JTI_LEN ||
+	    !b64url_is_alphabet(c->jti, JA_JTI_LEN) ||
+	    !token_claim_str(p, "username", c->username,
+	    (size_t)cfg->username_max))
+		return 0;
+	if (!token_claim_int(p, "iat", &c->iat, 1) ||
+	    !token_claim_int(p, "exp", &c->exp, 1) ||
+	    !token_claim_int(p, "nbf", &nbf, 0))
+		return 0;
+	if (c->exp <= c->iat || (int64_t)now >= c->exp + cfg->leeway ||
+	    c->iat > (int64_t)now + cfg->leeway ||
+	    nbf > (int64_t)now + cfg->leeway)
+		return 0;
+	return 1;
+}
+
+/*
+ * Verifies token as one of our access tokens at time now: shape, header
+ * (pinned alg), signature with our key (libjwt, and jwt_get_alg() must
+ * agree), then claims.  Returns JA_OK with the claims in c, or JA_EAUTH
+ * for any doubt at all.  It does not consult the database: the caller
+ * checks revocation (db_session_check) next.
+ */
+int
+token_verify(const struct config *cfg, const char *token, time_t now,
+    struct claims *c)
+{
+	const char	*d1, *d2;
+	unsigned char	 sig[64];
+	size_t		 siglen;
+	json_t		*hdr = NULL, *pay = NULL;
+	jwt_t		*jwt = NULL;
+	int		 rc = JA_EAUTH;
+
+	memset(c, 0, sizeof(*c));
+	if (cfg->keylen < JA_KEY_MIN || !token_shape_ok(token))
+		return JA_EAUTH;
+	d1 = strchr(token, '.');
+	d2 = strchr(d1 + 1, '.');
+	if ((hdr = token_segment_json(token, (size_t)(d1 - token),
+	    TOKEN_HDR_MAX)) == NULL || !token_check_header(cfg, hdr))
+		goto out;
+	if (strlen(d2 + 1) != TOKEN_SIG_LEN || b64url_decode(sig,
+	    sizeof(sig), &siglen, d2 + 1, TOKEN_SIG_LEN) != JA_OK ||
+	    siglen != 32)
+		goto out;
+	if (jwt_decode(&jwt, token, cfg->key, (int)cfg->keylen) != 0 ||
+	    jwt == NULL || jwt_get_alg(jwt) != JWT_ALG_HS256)
+		goto out;
+	if ((pay = token_segment_json(d1 + 1, (size_t)(d2 - d1 - 1),
+	    TOKEN_PAY_MAX)) == NULL || !token_check_claims(cfg, pay, now, c))
+		goto out;
+	rc = JA_OK;
+out:
+	if (rc != JA_OK)
+		memset(c, 0, sizeof(*c));
+	jwt_free(jwt);
+	json_decref(hdr);
+	json_decref(pay);
+	return rc;
+}
