@@ -23,8 +23,12 @@ usage(void)
 	fprintf(stderr,
 	    "usage: authctl [-c config] migrate\n"
 	    "       authctl keygen file\n"
-	    "       authctl [-c config] user add|passwd|del name\n"
-	    "       authctl [-c config] user list\n");
+	    "       authctl [-c config] user add|passwd|del|lock|unlock name\n"
+	    "       authctl [-c config] user list\n"
+	    "       authctl [-c config] sessions name\n"
+	    "       authctl [-c config] revoke --user name | --session id\n"
+	    "       authctl [-c config] purge\n"
+	    "       authctl [-c config] audit [count]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -147,6 +151,16 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 		usage();
 	if (!valid_name(cfg, argv[1]))
 		return 1;
+	if (strcmp(argv[0], "lock") == 0 || strcmp(argv[0], "unlock") == 0) {
+		rc = db_user_set_locked(db, argv[1], argv[0][0] == 'l');
+		if (rc == JA_ENOTFOUND)
+			fprintf(stderr, "authctl: %s: no such user\n",
+			    argv[1]);
+		if (rc == JA_OK)
+			db_audit(db, argv[0], NULL, argv[1], NULL, NULL,
+			    "authctl");
+		return rc == JA_OK ? 0 : 1;
+	}
 	if (strcmp(argv[0], "del") == 0) {
 		rc = db_user_del(db, argv[1]);
 		if (rc == JA_ENOTFOUND)
@@ -163,11 +177,88 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 	else
 		rc = db_user_set_password(db, argv[1], hash);
 	sodium_memzero(hash, sizeof(hash));
+	if (rc == JA_OK)
+		db_audit(db, strcmp(argv[0], "add") == 0 ? "user_add" :
+		    "password_change", NULL, argv[1], NULL, NULL, "authctl");
 	if (rc == JA_EEXIST)
 		fprintf(stderr, "authctl: %s: user exists\n", argv[1]);
 	else if (rc == JA_ENOTFOUND)
 		fprintf(stderr, "authctl: %s: no such user\n", argv[1]);
 	return rc == JA_OK ? 0 : 1;
+}
+
+static void
+print_row(const char *const *row, void *arg)
+{
+	int	 i, n = *(int *)arg;
+
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? "\t" : "", row[i]);
+	putchar('\n');
+}
+
+static int
+cmd_sessions(const struct config *cfg, struct db *db, int argc, char **argv)
+{
+	int	 n = 5;
+
+	if (argc != 1)
+		usage();
+	return db_session_list(db, cfg, argv[0], print_row, &n) == JA_OK ?
+	    0 : 1;
+}
+
+static int
+cmd_revoke(struct db *db, int argc, char **argv)
+{
+	long	 count = 0;
+	int	 rc;
+
+	if (argc != 2)
+		usage();
+	if (strcmp(argv[0], "--user") == 0)
+		rc = db_session_revoke_user(db, argv[1], "admin", &count);
+	else if (strcmp(argv[0], "--session") == 0) {
+		if (!text_is_uuid(argv[1])) {
+			fprintf(stderr, "authctl: %s: not a session id\n",
+			    argv[1]);
+			return 1;
+		}
+		rc = db_session_revoke_sid(db, argv[1], &count);
+	} else
+		usage();
+	if (rc != JA_OK)
+		return 1;
+	printf("%ld session(s) ended\n", count);
+	return 0;
+}
+
+/* Deletes in batches until nothing is left to delete. */
+static int
+cmd_purge(const struct config *cfg, struct db *db)
+{
+	long	 total = 0, n;
+
+	do {
+		n = 0;
+		if (db_purge(db, cfg, &n) != JA_OK)
+			return 1;
+		total += n;
+	} while (n > 0);
+	printf("%ld row(s) deleted\n", total);
+	return 0;
+}
+
+static int
+cmd_audit(struct db *db, int argc, char **argv)
+{
+	long	 count = 50;
+	int	 n = 7;
+
+	if (argc > 1 || (argc == 1 && text_parse_long(argv[0], 1, 100000,
+	    &count) != JA_OK))
+		usage();
+	return db_audit_recent(db, count, print_row, &n) == JA_OK ? 0 : 1;
 }
 
 int
@@ -205,7 +296,9 @@ main(int argc, char *argv[])
 		}
 		return 0;
 	}
-	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0)
+	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
+	    strcmp(argv[0], "sessions") != 0 && strcmp(argv[0], "revoke") != 0 &&
+	    strcmp(argv[0], "purge") != 0 && strcmp(argv[0], "audit") != 0)
 		usage();
 	if (strcmp(argv[0], "user") == 0 && argc < 2)
 		usage();
@@ -218,8 +311,16 @@ main(int argc, char *argv[])
 		goto out;
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = migrate_run(db, print_migration, NULL) == JA_OK ? 0 : 1;
-	else
+	else if (strcmp(argv[0], "user") == 0)
 		rc = cmd_user(&cfg, db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "sessions") == 0)
+		rc = cmd_sessions(&cfg, db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "revoke") == 0)
+		rc = cmd_revoke(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "purge") == 0)
+		rc = cmd_purge(&cfg, db);
+	else
+		rc = cmd_audit(db, argc - 1, argv + 1);
 out:
 	db_close(db);
 	config_free(&cfg);

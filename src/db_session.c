@@ -20,12 +20,13 @@ static const struct db_stmt session_create = {
 	"session_create",
 	"WITH s AS (INSERT INTO sessions (id, user_id, seed, expires_at, "
 	"user_agent, ip) VALUES ($1, $2, decode($3, 'hex'), "
-	"now() + make_interval(secs => $4::integer), $5, $6) "
+	"now() + make_interval(secs => $8::integer), $5, $6) "
 	"RETURNING id, expires_at) "
 	"INSERT INTO refresh_tokens (token_hash, session_id, generation, "
-	"expires_at) SELECT decode($7, 'hex'), s.id, 0, s.expires_at FROM s "
+	"expires_at) SELECT decode($7, 'hex'), s.id, 0, least(s.expires_at, "
+	"now() + make_interval(secs => $4::integer)) FROM s "
 	"RETURNING extract(epoch FROM expires_at - now())::bigint",
-	7, 0
+	8, 0
 };
 
 static const struct db_stmt session_lock_token = {
@@ -33,11 +34,14 @@ static const struct db_stmt session_lock_token = {
 	"SELECT r.session_id, r.generation, r.used_at IS NOT NULL, "
 	"coalesce(extract(epoch FROM now() - r.used_at), 0)::bigint, "
 	"r.expires_at > now(), s.revoked_at IS NULL, "
-	"encode(s.seed, 'hex'), s.user_id, u.username, u.locked "
+	"encode(s.seed, 'hex'), s.user_id, u.username, u.locked, "
+	"CASE WHEN s.expires_at <= now() THEN 'max_age' "
+	"WHEN s.last_used_at + make_interval(secs => $2::integer) <= now() "
+	"THEN 'idle' END "
 	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id "
 	"WHERE r.token_hash = decode($1, 'hex') FOR UPDATE OF r",
-	1, 0
+	2, 0
 };
 
 static const struct db_stmt session_rotate = {
@@ -46,11 +50,11 @@ static const struct db_stmt session_rotate = {
 	"WHERE token_hash = decode($1, 'hex') AND used_at IS NULL "
 	"RETURNING session_id), "
 	"child AS (INSERT INTO refresh_tokens (token_hash, session_id, "
-	"generation, expires_at) SELECT decode($2, 'hex'), session_id, "
-	"$3::integer, now() + make_interval(secs => $4::integer) FROM used "
-	"RETURNING session_id, expires_at) "
-	"UPDATE sessions SET last_used_at = now(), "
-	"expires_at = greatest(sessions.expires_at, child.expires_at) "
+	"generation, expires_at) SELECT decode($2, 'hex'), used.session_id, "
+	"$3::integer, least(s.expires_at, now() + "
+	"make_interval(secs => $4::integer)) FROM used JOIN sessions s "
+	"ON s.id = used.session_id RETURNING session_id, expires_at) "
+	"UPDATE sessions SET last_used_at = now() "
 	"FROM child WHERE sessions.id = child.session_id "
 	"RETURNING extract(epoch FROM child.expires_at - now())::bigint",
 	4, 0
@@ -67,9 +71,9 @@ static const struct db_stmt session_child = {
 
 static const struct db_stmt session_revoke = {
 	"session_revoke",
-	"UPDATE sessions SET revoked_at = now() WHERE id = $1 "
-	"AND revoked_at IS NULL",
-	1, 0
+	"UPDATE sessions SET revoked_at = now(), revoke_reason = $2 "
+	"WHERE id = $1 AND revoked_at IS NULL",
+	2, 0
 };
 
 /* The check on every protected request: one round trip. */
@@ -77,27 +81,79 @@ static const struct db_stmt session_check = {
 	"session_check",
 	"SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id "
 	"WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL "
-	"AND NOT u.locked AND NOT EXISTS "
+	"AND s.expires_at > now() AND NOT u.locked AND NOT EXISTS "
 	"(SELECT 1 FROM revoked_tokens WHERE jti = $3)",
 	3, 1
 };
 
-static const struct db_stmt session_end = {
-	"session_end",
-	"WITH s AS (UPDATE sessions SET revoked_at = now() WHERE id = $1 "
-	"AND revoked_at IS NULL RETURNING id) "
-	"INSERT INTO revoked_tokens (jti, session_id, expires_at) "
-	"VALUES ($2, $1, to_timestamp($3::bigint)) ON CONFLICT DO NOTHING",
-	3, 0
+/*
+ * Logout (scope local, others or global) of the user's sessions, with
+ * the access token's jti (if any) revoked until its exp, and an audit
+ * row, in one statement: all of it happens or none.
+ */
+static const struct db_stmt session_logout = {
+	"session_logout",
+	"WITH ended AS (UPDATE sessions SET revoked_at = now(), "
+	"revoke_reason = 'logout_' || $3 WHERE user_id = $2 AND "
+	"revoked_at IS NULL AND CASE $3 WHEN 'local' THEN id = $1 "
+	"WHEN 'others' THEN id <> $1 ELSE true END RETURNING id), "
+	"jti AS (INSERT INTO revoked_tokens (jti, session_id, expires_at) "
+	"SELECT $4::text, $1, to_timestamp($5::bigint) WHERE $4::text IS "
+	"NOT NULL AND $3 <> 'others' ON CONFLICT DO NOTHING RETURNING 1), "
+	"a AS (INSERT INTO audit (event, user_id, session_id, ip, "
+	"user_agent, detail) VALUES ('logout', $2, $1, $6, $7, $3 || ': ' || "
+	"(SELECT count(*) FROM ended) || ' session(s) ended')) "
+	"SELECT count(*) FROM ended",
+	7, 0
 };
 
-static const struct db_stmt session_end_by_refresh = {
-	"session_end_by_refresh",
-	"UPDATE sessions SET revoked_at = now() WHERE id = "
-	"(SELECT session_id FROM refresh_tokens WHERE token_hash = "
-	"decode($1, 'hex') AND used_at IS NULL AND expires_at > now()) "
-	"AND revoked_at IS NULL",
+static const struct db_stmt session_by_refresh = {
+	"session_by_refresh",
+	"SELECT r.session_id, s.user_id FROM refresh_tokens r "
+	"JOIN sessions s ON s.id = r.session_id "
+	"WHERE r.token_hash = decode($1, 'hex') AND r.used_at IS NULL "
+	"AND r.expires_at > now() AND s.revoked_at IS NULL",
+	1, 1
+};
+
+/* Ends sessions of a user by admin or account action, with audit. */
+static const struct db_stmt session_revoke_user = {
+	"session_revoke_user",
+	"WITH ended AS (UPDATE sessions SET revoked_at = now(), "
+	"revoke_reason = $2 FROM users u WHERE u.username = $1 AND "
+	"sessions.user_id = u.id AND sessions.revoked_at IS NULL "
+	"RETURNING sessions.id), "
+	"a AS (INSERT INTO audit (event, user_id, username, detail) "
+	"SELECT 'revoke', id, username, $2 || ': ' || "
+	"(SELECT count(*) FROM ended) || ' session(s) ended' "
+	"FROM users WHERE username = $1) "
+	"SELECT count(*) FROM ended",
+	2, 0
+};
+
+static const struct db_stmt session_revoke_sid = {
+	"session_revoke_sid",
+	"WITH ended AS (UPDATE sessions SET revoked_at = now(), "
+	"revoke_reason = 'admin' WHERE id = $1 AND revoked_at IS NULL "
+	"RETURNING id, user_id), "
+	"a AS (INSERT INTO audit (event, user_id, session_id, detail) "
+	"SELECT 'revoke', user_id, id, 'admin' FROM ended) "
+	"SELECT count(*) FROM ended",
 	1, 0
+};
+
+static const struct db_stmt session_list = {
+	"session_list",
+	"SELECT s.id, to_char(s.created_at AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	"to_char(s.last_used_at AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(s.user_agent, ''), "
+	"coalesce(s.ip, '') FROM sessions s JOIN users u ON u.id = s.user_id "
+	"WHERE (u.id::text = $1 OR u.username = $1) "
+	"AND s.revoked_at IS NULL AND s.expires_at > now() "
+	"AND s.last_used_at + make_interval(secs => $2::integer) > now() "
+	"ORDER BY s.created_at",
+	2, 1
 };
 
 /* Copies a request header value for storage: printable ASCII, bounded. */
@@ -120,8 +176,8 @@ db_session_create(struct db *db, const struct config *cfg,
 {
 	unsigned char	 seed[REFRESH_SEED_LEN];
 	char		 seedhex[REFRESH_SEED_LEN * 2 + 1], hash[65];
-	char		 ttl[32], ua[300], ip[64];
-	const char	*params[7];
+	char		 ttl[32], maxage[32], ua[300], ip[64];
+	const char	*params[8];
 	PGresult	*res;
 	int		 rc = JA_EDB;
 
@@ -146,6 +202,8 @@ db_session_create(struct db *db, const struct config *cfg,
 	params[4] = ua;
 	params[5] = ip;
 	params[6] = hash;
+	snprintf(maxage, sizeof(maxage), "%ld", cfg->session_max_age);
+	params[7] = maxage;
 	if ((res = db_exec(db, &session_create, params)) == NULL)
 		goto out;
 	if (PQntuples(res) == 1) {
@@ -162,11 +220,11 @@ out:
 	return rc;
 }
 
-/* Revokes session sid (inside the caller's transaction). */
+/* Revokes session sid for reason (inside the caller's transaction). */
 static int
-session_revoke_id(struct db *db, const char *sid)
+session_revoke_id(struct db *db, const char *sid, const char *reason)
 {
-	const char	*params[1] = { sid };
+	const char	*params[2] = { sid, reason };
 	PGresult	*res;
 
 	if ((res = db_exec(db, &session_revoke, params)) == NULL)
@@ -209,15 +267,18 @@ session_grace(struct db *db, const struct config *cfg,
  * generation into rt.  A token rotated less than refresh_grace seconds
  * ago gets the same child again (concurrent tabs, retries).  A token
  * rotated before that is taken as stolen (RFC 9700 §4.14.2): the whole
- * session is revoked.  Returns JA_OK with s filled, JA_EAUTH for any
- * invalid, expired, reused or revoked token, or JA_EDB.
+ * session is revoked and audited.  A session past session_max_age or
+ * idle for session_idle_timeout ends here too.  Returns JA_OK with s
+ * filled, JA_EAUTH for any invalid, expired, reused or revoked token, or
+ * JA_EDB.  req (may be NULL) is for the audit row.
  */
 int
 db_session_rotate(struct db *db, const struct config *cfg, const char *token,
-    struct session *s, char *rt, size_t rtlen)
+    const struct request *req, struct session *s, char *rt, size_t rtlen)
 {
 	unsigned char	 seed[REFRESH_SEED_LEN];
-	char		 hash[65], childhash[65], g[32], ttl[32];
+	char		 hash[65], childhash[65], g[32], ttl[32], idle[32];
+	char		 ended[16];
 	const char	*params[4];
 	PGresult	*res = NULL;
 	long		 gen, used_ago;
@@ -232,6 +293,8 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	if (db_begin(db) != JA_OK)
 		return JA_EDB;
 	params[0] = hash;
+	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
+	params[1] = idle;
 	if ((res = db_exec(db, &session_lock_token, params)) == NULL)
 		goto out;
 	if (PQntuples(res) != 1) {
@@ -253,10 +316,19 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	    PQgetvalue(res, 0, 7));
 	snprintf(s->username, sizeof(s->username), "%s",
 	    PQgetvalue(res, 0, 8));
+	snprintf(ended, sizeof(ended), "%s", PQgetvalue(res, 0, 10));
 	PQclear(res);
 	res = NULL;
 
 	if (!live) {
+		rc = JA_EAUTH;
+		goto out;
+	}
+	if (ended[0] != '\0') {
+		if (session_revoke_id(db, s->id, ended) != JA_OK)
+			goto out;
+		db_audit(db, "session_end", s->user_id, s->username, s->id,
+		    req, ended);
 		rc = JA_EAUTH;
 		goto out;
 	}
@@ -266,8 +338,10 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 			goto out;
 		}
 		log_msg("refresh token reuse: session %s revoked", s->id);
-		if (session_revoke_id(db, s->id) != JA_OK)
+		if (session_revoke_id(db, s->id, "reuse") != JA_OK)
 			goto out;
+		db_audit(db, "refresh_reuse", s->user_id, s->username, s->id,
+		    req, "session revoked");
 		rc = JA_EAUTH;
 		goto out;
 	}
@@ -320,41 +394,128 @@ db_session_check(struct db *db, const struct claims *c)
 }
 
 /*
- * Ends the session of access token c and puts its jti in the revocation
- * table until its exp.  Returns JA_OK or JA_EDB.
+ * Logs out: scope "local" ends session sid, "others" every other session
+ * of user_id, "global" all of them; jti (may be NULL) of the access
+ * token presented goes into the revocation table until exp (not for
+ * "others", which keeps this session).  Writes an audit row with req.
+ * Returns JA_OK or JA_EDB.
  */
 int
-db_session_end(struct db *db, const struct claims *c)
+db_session_logout(struct db *db, const char *sid, const char *user_id,
+    const char *scope, const char *jti, int64_t exp,
+    const struct request *req)
 {
-	char		 exp[32];
-	const char	*params[3] = { c->sid, c->jti, exp };
+	char		 e[32], ua[300], ip[64];
+	const char	*params[7];
 	PGresult	*res;
 
-	snprintf(exp, sizeof(exp), "%lld", (long long)c->exp);
-	if ((res = db_exec(db, &session_end, params)) == NULL)
+	snprintf(e, sizeof(e), "%lld", (long long)exp);
+	session_clean(ua, sizeof(ua), req ? req->user_agent : NULL);
+	session_clean(ip, sizeof(ip), req ? req->remote_addr : NULL);
+	params[0] = sid;
+	params[1] = user_id;
+	params[2] = scope;
+	params[3] = jti;
+	params[4] = e;
+	params[5] = ip;
+	params[6] = ua;
+	if ((res = db_exec(db, &session_logout, params)) == NULL)
 		return JA_EDB;
 	PQclear(res);
 	return JA_OK;
 }
 
 /*
- * Ends the session whose live refresh token is token.  Returns JA_OK,
- * JA_ENOTFOUND (no live token of that value), or JA_EDB.
+ * Finds the live session of refresh token token: its id into sid and
+ * its user into user_id (JA_UUID_LEN + 1 bytes each).  Returns JA_OK,
+ * JA_ENOTFOUND, or JA_EDB.
  */
 int
-db_session_end_by_refresh(struct db *db, const char *token)
+db_session_from_refresh(struct db *db, const char *token, char *sid,
+    char *user_id)
 {
 	char		 hash[65];
 	const char	*params[1] = { hash };
 	PGresult	*res;
-	int		 rc;
+	int		 rc = JA_ENOTFOUND;
 
 	if (!refresh_shape_ok(token) ||
 	    refresh_hash(token, hash, sizeof(hash)) != JA_OK)
 		return JA_ENOTFOUND;
-	if ((res = db_exec(db, &session_end_by_refresh, params)) == NULL)
+	if ((res = db_exec(db, &session_by_refresh, params)) == NULL)
 		return JA_EDB;
-	rc = strcmp(PQcmdTuples(res), "0") == 0 ? JA_ENOTFOUND : JA_OK;
+	if (PQntuples(res) == 1) {
+		snprintf(sid, JA_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
+		snprintf(user_id, JA_UUID_LEN + 1, "%s",
+		    PQgetvalue(res, 0, 1));
+		rc = JA_OK;
+	}
 	PQclear(res);
 	return rc;
+}
+
+/* Runs a revoke statement; *count gets the number of sessions ended. */
+static int
+session_revoke_run(struct db *db, const struct db_stmt *st,
+    const char *const *params, long *count)
+{
+	PGresult	*res;
+
+	if ((res = db_exec(db, st, params)) == NULL)
+		return JA_EDB;
+	*count = PQntuples(res) == 1 ? strtol(PQgetvalue(res, 0, 0), NULL,
+	    10) : 0;
+	PQclear(res);
+	return JA_OK;
+}
+
+/*
+ * Ends every session of username for reason ("password", "lock",
+ * "admin"), audited.  Returns JA_OK with the count in *count, or JA_EDB.
+ */
+int
+db_session_revoke_user(struct db *db, const char *username,
+    const char *reason, long *count)
+{
+	const char	*params[2] = { username, reason };
+
+	return session_revoke_run(db, &session_revoke_user, params, count);
+}
+
+/* Ends session sid (a UUID), audited.  Returns JA_OK or JA_EDB. */
+int
+db_session_revoke_sid(struct db *db, const char *sid, long *count)
+{
+	const char	*params[1] = { sid };
+
+	*count = 0;
+	if (!text_is_uuid(sid))
+		return JA_OK;
+	return session_revoke_run(db, &session_revoke_sid, params, count);
+}
+
+/*
+ * Calls fn(id, created, last_used, user_agent, ip, arg) for each live
+ * session of who (a user id or a username), oldest first.
+ */
+int
+db_session_list(struct db *db, const struct config *cfg, const char *who,
+    void (*fn)(const char *const *, void *), void *arg)
+{
+	char		 idle[32];
+	const char	*params[2] = { who, idle };
+	const char	*row[5];
+	PGresult	*res;
+	int		 i, k;
+
+	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
+	if ((res = db_exec(db, &session_list, params)) == NULL)
+		return JA_EDB;
+	for (i = 0; i < PQntuples(res); i++) {
+		for (k = 0; k < 5; k++)
+			row[k] = PQgetvalue(res, i, k);
+		fn(row, arg);
+	}
+	PQclear(res);
+	return JA_OK;
 }

@@ -21,21 +21,17 @@ static const struct db_stmt user_add = {
 	2, 0
 };
 
-/* A new password ends every session of the user (issue: sessions). */
 static const struct db_stmt user_set_password = {
 	"user_set_password",
-	"WITH u AS (UPDATE users SET password_hash = $2, "
-	"password_changed_at = now() WHERE username = $1 RETURNING id) "
-	"UPDATE sessions SET revoked_at = now() FROM u "
-	"WHERE sessions.user_id = u.id AND sessions.revoked_at IS NULL "
-	"RETURNING (SELECT count(*) FROM u)",
+	"UPDATE users SET password_hash = $2, password_changed_at = now() "
+	"WHERE username = $1",
 	2, 0
 };
 
-static const struct db_stmt user_exists = {
-	"user_exists",
-	"SELECT 1 FROM users WHERE username = $1",
-	1, 1
+static const struct db_stmt user_set_locked = {
+	"user_set_locked",
+	"UPDATE users SET locked = $2::boolean WHERE username = $1",
+	2, 0
 };
 
 static const struct db_stmt user_del = {
@@ -94,26 +90,59 @@ db_user_add(struct db *db, const char *username, const char *hash)
 }
 
 /*
- * Sets the password hash of username and ends all its sessions.
- * Returns JA_OK, JA_ENOTFOUND, or JA_EDB.
+ * Runs st (an UPDATE of username with params) and then, in the same
+ * transaction, ends every session of the user for reason (NULL: none
+ * ended), audited.  Returns JA_OK, JA_ENOTFOUND, or JA_EDB.
+ */
+static int
+user_update(struct db *db, const struct db_stmt *st, const char *const *params,
+    const char *reason)
+{
+	PGresult	*res;
+	long		 n;
+	int		 rc = JA_EDB;
+
+	if (db_begin(db) != JA_OK)
+		return JA_EDB;
+	if ((res = db_exec(db, st, params)) == NULL)
+		goto out;
+	rc = strcmp(PQcmdTuples(res), "1") == 0 ? JA_OK : JA_ENOTFOUND;
+	PQclear(res);
+	if (rc == JA_OK && reason != NULL &&
+	    db_session_revoke_user(db, params[0], reason, &n) != JA_OK)
+		rc = JA_EDB;
+out:
+	if (rc == JA_OK) {
+		if (db_commit(db) != JA_OK)
+			rc = JA_EDB;
+	} else
+		db_rollback(db);
+	return rc;
+}
+
+/*
+ * Sets the password hash of username and ends all its sessions, access
+ * tokens included.  Returns JA_OK, JA_ENOTFOUND, or JA_EDB.
  */
 int
 db_user_set_password(struct db *db, const char *username, const char *hash)
 {
 	const char	*params[2] = { username, hash };
-	PGresult	*res;
 
-	if ((res = db_exec(db, &user_exists, params)) == NULL)
-		return JA_EDB;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return JA_ENOTFOUND;
-	}
-	PQclear(res);
-	if ((res = db_exec(db, &user_set_password, params)) == NULL)
-		return JA_EDB;
-	PQclear(res);
-	return JA_OK;
+	return user_update(db, &user_set_password, params, "password");
+}
+
+/*
+ * Locks (locked non-zero; every session ends) or unlocks username.
+ * Returns JA_OK, JA_ENOTFOUND, or JA_EDB.
+ */
+int
+db_user_set_locked(struct db *db, const char *username, int locked)
+{
+	const char	*params[2] = { username, locked ? "true" : "false" };
+
+	return user_update(db, &user_set_locked, params,
+	    locked ? "lock" : NULL);
 }
 
 /* Deletes username and, by cascade, its sessions. */

@@ -127,6 +127,35 @@ html_me(struct buf *b, const struct config *cfg, const struct claims *c,
 	html_end(b);
 }
 
+/* The password change form of BASE/password. */
+void
+html_password(struct buf *b, const struct config *cfg, const char *message,
+    const char *csrf)
+{
+	html_begin(b, cfg, "Change password");
+	buf_puts(b, "<h1>Change password</h1>\n");
+	if (message != NULL) {
+		buf_puts(b, "<p class=\"error\" role=\"alert\">");
+		buf_html(b, message);
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/password\">\n<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	buf_html(b, csrf);
+	buf_printf(b, "\">\n<label for=\"current\">Current password</label>\n"
+	    "<input id=\"current\" name=\"current_password\" "
+	    "type=\"password\" autocomplete=\"current-password\" required "
+	    "autofocus>\n<label for=\"new\">New password (at least %ld "
+	    "characters)</label>\n<input id=\"new\" name=\"new_password\" "
+	    "type=\"password\" autocomplete=\"new-password\" minlength=\"%ld\" "
+	    "required>\n<button type=\"submit\">Change password and sign out "
+	    "everywhere</button>\n</form>\n", cfg->password_min,
+	    cfg->password_min);
+	html_end(b);
+}
+
 /* A page with a title and one message, and a way back to sign in. */
 void
 html_message(struct buf *b, const char *title, const char *message)

@@ -21,6 +21,13 @@ io_accept(void)
 	return FCGI_Accept() >= 0;
 }
 
+/* Ends the current request's output so that the client has it all. */
+void
+io_finish(void)
+{
+	FCGI_Finish();
+}
+
 /* Returns 1 when running as plain CGI. */
 int
 io_is_cgi(void)

@@ -54,6 +54,11 @@ struct config {
 	char		*origin;	/* NULL: scheme://Host */
 	long		 access_ttl;
 	long		 refresh_grace;
+	long		 session_max_age;
+	long		 session_idle_timeout;
+	long		 purge_interval;
+	long		 purge_batch;
+	long		 audit_max_age;
 	long		 refresh_ttl;
 	long		 leeway;
 	long		 max_body;
@@ -183,6 +188,7 @@ struct user {
 int		 db_user_find(struct db *, const char *, struct user *);
 int		 db_user_add(struct db *, const char *, const char *);
 int		 db_user_set_password(struct db *, const char *, const char *);
+int		 db_user_set_locked(struct db *, const char *, int);
 int		 db_user_del(struct db *, const char *);
 int		 db_user_list(struct db *, void (*)(const char *, const char *,
 		    int, void *), void *);
@@ -199,10 +205,30 @@ int		 db_session_create(struct db *, const struct config *,
 		    const struct user *, const struct request *,
 		    struct session *, char *, size_t);
 int		 db_session_rotate(struct db *, const struct config *,
-		    const char *, struct session *, char *, size_t);
+		    const char *, const struct request *, struct session *,
+		    char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
-int		 db_session_end(struct db *, const struct claims *);
-int		 db_session_end_by_refresh(struct db *, const char *);
+int		 db_session_logout(struct db *, const char *, const char *,
+		    const char *, const char *, int64_t,
+		    const struct request *);
+int		 db_session_from_refresh(struct db *, const char *, char *,
+		    char *);
+int		 db_session_revoke_user(struct db *, const char *,
+		    const char *, long *);
+int		 db_session_revoke_sid(struct db *, const char *, long *);
+int		 db_session_list(struct db *, const struct config *,
+		    const char *, void (*)(const char *const *, void *),
+		    void *);
+
+/* db_audit.c */
+void		 db_audit(struct db *, const char *, const char *,
+		    const char *, const char *, const struct request *,
+		    const char *);
+int		 db_audit_recent(struct db *, long,
+		    void (*)(const char *const *, void *), void *);
+
+/* db_purge.c */
+int		 db_purge(struct db *, const struct config *, long *);
 
 /* migrate.c */
 struct migration {
@@ -218,6 +244,7 @@ int		 migrate_run(struct db *, void (*)(const char *, void *),
 
 /* io.c */
 int		 io_accept(void);
+void		 io_finish(void);
 int		 io_is_cgi(void);
 const char	*io_getenv(const char *);
 size_t		 io_read(void *, size_t);
@@ -338,6 +365,8 @@ void		 html_login(struct buf *, const struct config *, const char *,
 		    const char *, const char *);
 void		 html_me(struct buf *, const struct config *,
 		    const struct claims *, const char *);
+void		 html_password(struct buf *, const struct config *,
+		    const char *, const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
 
@@ -374,6 +403,12 @@ void		 route_logout(struct ctx *);
 
 /* route_me.c */
 void		 route_me(struct ctx *);
+
+/* route_password.c */
+void		 route_password(struct ctx *);
+
+/* route_sessions.c */
+void		 route_sessions(struct ctx *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);

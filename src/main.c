@@ -2,7 +2,8 @@
  * main.c: jwtauth.fcgi, the FastCGI (or CGI) program.  It loads the
  * configuration and keys once, refusing to start when they are wrong,
  * then serves one request after another on a straight line:
- * parse -> (authorize | route: verify -> decide) -> respond.
+ * parse -> (authorize | route: verify -> decide) -> respond,
+ * then, now and then, a batch of cleanup (db_purge.c).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,25 @@ usage(void)
 {
 	fprintf(stderr, "usage: jwtauth.fcgi [-c config]\n");
 	exit(2);
+}
+
+/*
+ * Between requests, after the answer is out: one batch of cleanup every
+ * purge_interval seconds, so that a shared host needs no cron job.
+ */
+static void
+housekeeping(const struct config *cfg, struct db *db)
+{
+	static time_t	 last;
+	time_t		 now = time(NULL);
+	long		 n = 0;
+
+	if (cfg->purge_interval == 0 || now - last < cfg->purge_interval)
+		return;
+	last = now;
+	io_finish();
+	if (db_purge(db, cfg, &n) != JA_OK)
+		log_msg("purge failed; will try again later");
 }
 
 /* Serves the request that io_accept() made current. */
@@ -86,8 +106,10 @@ main(int argc, char *argv[])
 		log_msg("out of memory");
 		goto out;
 	}
-	while (io_accept())
+	while (io_accept()) {
 		serve(&cfg, db);
+		housekeeping(&cfg, db);
+	}
 	rc = 0;
 out:
 	db_close(db);

@@ -28,6 +28,8 @@ static const struct route routes[] = {
 	{ "/refresh", route_refresh },
 	{ "/logout", route_logout },
 	{ "/me", route_me },
+	{ "/password", route_password },
+	{ "/sessions", route_sessions },
 	{ "/health", route_health },
 	{ "/style.css", route_style },
 };

@@ -126,7 +126,8 @@ login_post(struct ctx *ctx)
 	}
 	rc = password_verify(ctx->cfg, rc == JA_OK ? u.hash : NULL, pw);
 	if (rc != JA_OK || u.locked) {
-		log_msg("login failed");
+		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
+		    NULL, ctx->req, u.locked ? "locked" : NULL);
 		if (ctx->req->html)
 			login_form(ctx, 401, next, LOGIN_FAILED);
 		else
@@ -141,6 +142,7 @@ login_post(struct ctx *ctx)
 		    "The service is unavailable. Try again shortly.");
 		goto out;
 	}
+	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
 	auth_respond(ctx, &s, rt, login_next(next), 0);
 out:
 	sodium_memzero(rt, sizeof(rt));

@@ -3,7 +3,9 @@
  * token (Bearer header or cookie) and/or the refresh token (JSON body or
  * cookie): the refresh token dies, the access token's jti goes into the
  * revocation table until its exp.  Credentials from cookies need the
- * CSRF check.  Like token revocation (RFC 7009 §2.2), an invalid or
+ * CSRF check.  scope (JSON or form) is "local" (default: this session),
+ * "others" (every other session of the user) or "global" (all of them).
+ * Like token revocation (RFC 7009 §2.2), an invalid or
  * expired token is no error: JSON clients get 204 either way, browsers
  * a 303 to the login form with the cookies cleared.
  */
@@ -14,15 +16,45 @@
 
 #include "jwtauth.h"
 
-/* Ends the session of the access token presented, if it is valid. */
+/* Returns scope if it names a logout scope, else NULL. */
+static const char *
+logout_scope(const char *scope)
+{
+	if (scope == NULL)
+		return "local";
+	if (strcmp(scope, "local") == 0 || strcmp(scope, "others") == 0 ||
+	    strcmp(scope, "global") == 0)
+		return scope;
+	return NULL;
+}
+
+/*
+ * Ends the sessions that scope names, starting from the access token at
+ * (if valid) or else the refresh token rt (if live); a valid refresh
+ * token of another session than the access token's ends too.  Invalid
+ * tokens end nothing (RFC 7009 §2.2).  Returns JA_OK or JA_EDB.
+ */
 static int
-logout_access(struct ctx *ctx, const char *token)
+logout_end(struct ctx *ctx, const char *at, const char *rt, const char *scope)
 {
 	struct claims	 c;
+	char		 sid[JA_UUID_LEN + 1], uid[JA_UUID_LEN + 1];
+	int		 have_at, rc;
 
-	if (token_verify(ctx->cfg, token, ctx->now, &c) != JA_OK)
+	have_at = at[0] != '\0' && token_verify(ctx->cfg, at, ctx->now,
+	    &c) == JA_OK;
+	if (have_at && db_session_logout(ctx->db, c.sid, c.sub, scope, c.jti,
+	    c.exp, ctx->req) != JA_OK)
+		return JA_EDB;
+	if (rt[0] == '\0')
 		return JA_OK;
-	return db_session_end(ctx->db, &c);
+	rc = db_session_from_refresh(ctx->db, rt, sid, uid);
+	if (rc == JA_EDB)
+		return JA_EDB;
+	if (rc != JA_OK || (have_at && strcmp(sid, c.sid) == 0))
+		return JA_OK;
+	return db_session_logout(ctx->db, sid, uid, have_at ? "local" : scope,
+	    NULL, 0, ctx->req);
 }
 
 static void
@@ -31,26 +63,32 @@ logout_post(struct ctx *ctx)
 	struct body	 b;
 	struct buf	 loc;
 	char		 at[JA_TOKEN_MAX + 1], rt[JA_RT_LEN + 2];
-	const char	*body_rt;
-	int		 bad = 0, at_cookie = 0, rt_cookie = 0, have_at, rc;
+	const char	*body_rt, *scope;
+	int		 bad = 0, at_cookie = 0, rt_cookie = 0, have_at;
 
 	memset(rt, 0, sizeof(rt));
 	memset(at, 0, sizeof(at));
 	if (body_read(ctx, &b) != JA_OK)
 		return;
 	body_rt = body_get(&b, "refresh_token", &bad);
-	if (bad) {
+	scope = logout_scope(body_get(&b, "scope", &bad));
+	if (bad || scope == NULL) {
 		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "refresh_token must be a string.");
+		    "refresh_token must be a string and scope one of local, "
+		    "others, global.");
 		goto out;
 	}
 	have_at = auth_find_token(ctx, at, sizeof(at), &at_cookie) == JA_OK;
+	if (!have_at)
+		at[0] = '\0';
 	if (body_rt == NULL && cookie_get(ctx->req->cookies,
 	    cookie_name(ctx->req, COOKIE_REFRESH), rt, sizeof(rt)) == JA_OK &&
 	    rt[0] != '\0')
 		rt_cookie = 1;
 	else if (body_rt != NULL && strlen(body_rt) < sizeof(rt))
 		strcpy(rt, body_rt);
+	else
+		rt[0] = '\0';
 	if (!have_at && rt[0] == '\0' && !ctx->req->html) {
 		response_error(ctx->resp, ctx->req, 400, "invalid_request",
 		    "Send the access token or the refresh token to end.");
@@ -63,25 +101,25 @@ logout_post(struct ctx *ctx)
 		    "expired.");
 		goto out;
 	}
-	rc = have_at ? logout_access(ctx, at) : JA_OK;
-	if (rc == JA_OK && rt[0] != '\0' &&
-	    db_session_end_by_refresh(ctx->db, rt) == JA_EDB)
-		rc = JA_EDB;
-	if (rc != JA_OK) {
+	if (logout_end(ctx, at, rt, scope) != JA_OK) {
 		response_error(ctx->resp, ctx->req, 503,
 		    "temporarily_unavailable",
 		    "The service is unavailable. Try again shortly.");
 		goto out;
 	}
-	auth_clear_cookies(ctx);
-	if (ctx->req->html) {
-		buf_init(&loc);
-		buf_puts(&loc, ctx->cfg->base_path);
+	buf_init(&loc);
+	buf_puts(&loc, ctx->cfg->base_path);
+	if (strcmp(scope, "others") == 0)
+		buf_puts(&loc, "/me");	/* this session goes on */
+	else {
+		auth_clear_cookies(ctx);
 		buf_puts(&loc, "/login");
+	}
+	if (ctx->req->html)
 		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
-		buf_free(&loc);
-	} else
+	else
 		ctx->resp->status = 204;
+	buf_free(&loc);
 out:
 	sodium_memzero(at, sizeof(at));
 	sodium_memzero(rt, sizeof(rt));

@@ -50,7 +50,8 @@ refresh_post(struct ctx *ctx)
 		token = cookie;
 		from_cookie = 1;
 	}
-	rc = db_session_rotate(ctx->db, ctx->cfg, token, &s, rt, sizeof(rt));
+	rc = db_session_rotate(ctx->db, ctx->cfg, token, ctx->req, &s, rt,
+	    sizeof(rt));
 	if (rc == JA_EDB) {
 		response_error(ctx->resp, ctx->req, 503,
 		    "temporarily_unavailable",

@@ -1,0 +1,169 @@
+/*
+ * route_password.c: BASE/password, a password change by the signed-in
+ * user.  GET shows the form (browsers); POST takes current_password and
+ * new_password (form or JSON).  The current password is checked again;
+ * on success every session of the user ends, access tokens included,
+ * and the browser goes to the login form (JSON: 204).
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+static void
+password_form(struct ctx *ctx, int status, const char *message)
+{
+	struct buf	 page;
+	char		 csrf[CSRF_TOKEN_LEN + 1];
+
+	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
+	    sizeof(csrf)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		return;
+	}
+	buf_init(&page);
+	html_password(&page, ctx->cfg, message, csrf);
+	response_html(ctx->resp, status, &page);
+}
+
+/* The answer when the request carries no valid access token. */
+static void
+password_unauthorized(struct ctx *ctx, int rc)
+{
+	struct buf	 loc;
+
+	if (rc == JA_EDB) {
+		response_error(ctx->resp, ctx->req, 503,
+		    "temporarily_unavailable",
+		    "The service is unavailable. Try again shortly.");
+		return;
+	}
+	if (ctx->req->html) {
+		buf_init(&loc);
+		buf_puts(&loc, ctx->cfg->base_path);
+		buf_puts(&loc, "/login?next=");
+		buf_url(&loc, ctx->req->path);
+		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
+		buf_free(&loc);
+		return;
+	}
+	response_error(ctx->resp, ctx->req, 401, "invalid_token",
+	    "A valid access token is required.");
+	response_header(ctx->resp, "WWW-Authenticate",
+	    "Bearer realm=\"jwtauth\", error=\"invalid_token\"");
+}
+
+static void
+password_post(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	struct user	 u;
+	char		 hash[PASSWORD_HASH_MAX], tok[JA_TOKEN_MAX + 1];
+	const char	*cur, *pw;
+	struct buf	 loc;
+	size_t		 len;
+	int		 bad = 0, cookie = 0, rc;
+
+	memset(&u, 0, sizeof(u));
+	memset(hash, 0, sizeof(hash));
+	if (body_read(ctx, &b) != JA_OK)
+		return;
+	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
+	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
+	    &bad)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This request came from another site or its form has "
+		    "expired.");
+		goto out;
+	}
+	if ((rc = auth_request(ctx, &c)) != JA_OK) {
+		password_unauthorized(ctx, rc);
+		goto out;
+	}
+	cur = body_get(&b, "current_password", &bad);
+	pw = body_get(&b, "new_password", &bad);
+	len = pw != NULL ? strlen(pw) : 0;
+	if (bad || cur == NULL || pw == NULL ||
+	    len < (size_t)ctx->cfg->password_min ||
+	    len > (size_t)ctx->cfg->password_max ||
+	    strlen(cur) > (size_t)ctx->cfg->password_max) {
+		if (ctx->req->html)
+			password_form(ctx, 400, "Enter your current password "
+			    "and a new one of the required length.");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "current_password and "
+			    "new_password are required; the new one needs "
+			    "the configured length.");
+		goto out;
+	}
+	rc = db_user_find(ctx->db, c.username, &u);
+	if (rc == JA_EDB)
+		goto unavailable;
+	if (rc != JA_OK || strcmp(u.id, c.sub) != 0 ||
+	    password_verify(ctx->cfg, u.hash, cur) != JA_OK) {
+		db_audit(ctx->db, "password_change_failed", c.sub, c.username,
+		    c.sid, ctx->req, NULL);
+		if (ctx->req->html)
+			password_form(ctx, 401, "The current password is not "
+			    "right. Try again.");
+		else
+			response_json(ctx->resp, 401, json_pack("{s:s}",
+			    "error", "invalid_credentials"));
+		goto out;
+	}
+	if (password_hash(ctx->cfg, pw, hash, sizeof(hash)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		goto out;
+	}
+	if (db_user_set_password(ctx->db, c.username, hash) != JA_OK)
+		goto unavailable;
+	db_audit(ctx->db, "password_change", c.sub, c.username, c.sid,
+	    ctx->req, "all sessions ended");
+	auth_clear_cookies(ctx);
+	if (ctx->req->html) {
+		buf_init(&loc);
+		buf_puts(&loc, ctx->cfg->base_path);
+		buf_puts(&loc, "/login");
+		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
+		buf_free(&loc);
+	} else
+		ctx->resp->status = 204;
+	goto out;
+unavailable:
+	response_error(ctx->resp, ctx->req, 503, "temporarily_unavailable",
+	    "The service is unavailable. Try again shortly.");
+out:
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(hash, sizeof(hash));
+	sodium_memzero(&u, sizeof(u));
+	body_free(&b);
+}
+
+void
+route_password(struct ctx *ctx)
+{
+	struct claims	 c;
+	int		 rc;
+
+	switch (ctx->req->method) {
+	case METHOD_GET:
+	case METHOD_HEAD:
+		ctx->req->html = 1;
+		if ((rc = auth_request(ctx, &c)) != JA_OK)
+			password_unauthorized(ctx, rc);
+		else
+			password_form(ctx, 200, NULL);
+		break;
+	case METHOD_POST:
+		password_post(ctx);
+		break;
+	default:
+		route_method_not_allowed(ctx, "GET, HEAD, POST");
+		break;
+	}
+}
