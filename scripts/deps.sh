@@ -1,0 +1,54 @@
+#!/bin/sh
+# Install the Debian packages that jwtauth needs to build, run and test.
+# Usage: scripts/deps.sh [browser]
+# Fast and quiet when everything is there; apt-get runs only when not.
+set -eu
+
+pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
+	libpq-dev libsodium-dev postgresql-15 postgresql-client-15
+	apache2 libapache2-mod-fcgid lighttpd curl perl"
+
+# PACKAGE:COMMAND when the command is enough: NodeSource's nodejs, for
+# one, bundles npm and conflicts with Debian's package of it.
+for group in "$@"; do
+	case $group in
+	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
+	*)
+		echo "usage: ${0##*/} [browser]" >&2
+		exit 2 ;;
+	esac
+done
+
+# JSON::PP ships with perl; libjson-pp-perl only matters on an older perl.
+if ! perl -MJSON::PP -e 1 2>/dev/null; then
+	pkgs="$pkgs libjson-pp-perl"
+fi
+
+missing=
+for p in $pkgs; do
+	case $p in
+	*:*)
+		if command -v "${p#*:}" >/dev/null; then
+			continue
+		fi
+		p=${p%%:*} ;;
+	esac
+	if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null |
+	    grep -qx installed; then
+		missing="$missing $p"
+	fi
+done
+[ -n "$missing" ] || exit 0
+
+echo "deps.sh: installing$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	set -- env DEBIAN_FRONTEND=noninteractive
+elif command -v sudo >/dev/null; then
+	set -- sudo env DEBIAN_FRONTEND=noninteractive
+else
+	echo "deps.sh: missing packages:$missing; install them as root" >&2
+	exit 1
+fi
+"$@" apt-get update -q
+# shellcheck disable=SC2086 # one word per package
+"$@" apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,119 @@
+#!/bin/sh
+# The development servers, for `make run`, `make start` and `make stop`.
+#   run.sh run     start PostgreSQL and Apache, wait for Ctrl-C, stop both
+#   run.sh start   start them in the background
+#   run.sh stop    stop them
+# State is kept in var/ between runs: the cluster (var/pg), the keys,
+# var/jwtauth.conf (written once: edit it freely) and the demo user's
+# password (var/demo-password).  Environment: HTTP_PORT (default 8080),
+# JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE.
+set -eu
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/lib.sh"
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+var=$root/var
+http_port=${HTTP_PORT:-8080}
+authctl=${JWTAUTH_AUTHCTL:-$root/authctl}
+JWTAUTH_FCGI=${JWTAUTH_FCGI:-$root/cgi-bin/jwtauth.fcgi}
+export JWTAUTH_FCGI
+umask 022
+
+# keys: make the token key and the server secret once.
+keys() {
+	for k in jwt secret; do
+		[ -f "$var/$k.key" ] || "$authctl" keygen "$var/$k.key"
+		if [ "$(id -u)" -eq 0 ]; then
+			chown "$(web_user):$(web_group)" "$var/$k.key"
+		fi
+	done
+}
+
+# config: write var/jwtauth.conf once; later runs keep the user's edits.
+config() {
+	[ ! -f "$var/jwtauth.conf" ] || return 0
+	cat >"$var/jwtauth.conf" <<-CONF
+		# jwtauth development config, written once by scripts/run.sh:
+		# edit it freely.  The keys are listed in docs/CONTRACTS.md.
+		database = $(cat "$var/pg/conninfo")
+		key_file = $var/jwt.key
+		secret_file = $var/secret.key
+		issuer = jwtauth-dev
+		base_path = /auth
+	CONF
+}
+
+# demo_user: add user demo once, with a random password kept in var/.
+demo_user() {
+	[ ! -f "$var/demo-password" ] || return 0
+	pw=$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')
+	printf '%s\n' "$pw" | "$authctl" -c "$var/jwtauth.conf" user add demo ||
+		die "cannot add user demo; if it exists, set a new password" \
+			"with: ./authctl -c var/jwtauth.conf user passwd demo," \
+			"and write it to var/demo-password"
+	(umask 077 && printf '%s\n' "$pw" >"$var/demo-password")
+}
+
+setup() {
+	check_path "repository path" "$root"
+	"$root/scripts/deps.sh"
+	${MAKE:-make} --no-print-directory -C "$root"
+	[ -x "$authctl" ] || die "no $authctl: the build did not make it"
+	check_reach "$(web_user)" "$JWTAUTH_FCGI"
+	mkdir -p "$var"
+	chmod 0755 "$var"
+	if [ ! -f "$var/pg/conninfo" ]; then
+		pg_port=5433
+		port_free "$pg_port" || pg_port=$(free_port)
+		"$root/scripts/pg.sh" init "$var/pg" "$pg_port"
+	fi
+	"$root/scripts/pg.sh" start "$var/pg"
+	keys
+	config
+	"$authctl" -c "$var/jwtauth.conf" migrate
+	demo_user
+	rm -rf "$var/www"
+	cp -R "$root/www" "$var/www"
+}
+
+banner() {
+	cat <<-EOF
+		jwtauth: http://127.0.0.1:$http_port/
+		  user demo, password $(cat "$var/demo-password") (in var/demo-password)
+		  logs: var/apache/error.log, var/pg/log
+	EOF
+}
+
+stop_all() {
+	[ -d "$var" ] || return 0
+	"$root/scripts/server.sh" stop "$var"
+	if [ -f "$var/pg/conninfo" ]; then
+		"$root/scripts/pg.sh" stop "$var/pg"
+	fi
+}
+
+case "$# ${1-}" in
+'1 run')
+	trap stop_all EXIT
+	trap 'exit 130' INT TERM
+	setup
+	banner
+	# In the background, so that a signal to this script reaches it.
+	"$root/scripts/server.sh" run "$var" "$http_port" &
+	child=$!
+	trap 'kill -TERM "$child" 2>/dev/null || true' INT TERM
+	wait "$child" || true
+	wait "$child" 2>/dev/null || true
+	echo "jwtauth: stopping"
+	;;
+'1 start')
+	setup
+	"$root/scripts/server.sh" start "$var" "$http_port"
+	banner
+	echo "  stop with: make stop"
+	;;
+'1 stop') stop_all ;;
+*)
+	echo "usage: ${0##*/} run|start|stop" >&2
+	exit 2 ;;
+esac

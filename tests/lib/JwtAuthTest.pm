@@ -1,0 +1,278 @@
+package JwtAuthTest;
+
+# Real servers for the end-to-end tests: a private PostgreSQL cluster and
+# Apache with mod_fcgid in front of jwtauth.fcgi, in one directory under
+# /tmp that is removed at the end (kept when JWTAUTH_KEEP=1).
+#
+#   my $env = JwtAuthTest->start(access_ttl => 5);   # extra config keys
+#   $env->add_user('alice', 'secret password');
+#   my $res = $env->http(GET => '/auth/health');     # HTTP::Tiny response
+#   my $res = $env->json(POST => '/auth/login', { content => {...} });
+#   is($res->{json}{status}, 'ok');
+#
+# The programs are the ones built in this repository; JWTAUTH_FCGI and
+# JWTAUTH_AUTHCTL name others.  The FastCGI program is copied into the
+# temporary directory, so the web server's user (www-data under root) can
+# run it wherever the repository lives.  Every command has a time limit.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Copy qw(copy);
+use File::Path qw(remove_tree);
+use File::Temp qw(tempdir tempfile);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(WNOHANG _exit);
+use Scalar::Util qw(weaken);
+use Test::More ();
+
+my $REPO = abs_path(dirname(__FILE__) . '/../..');
+my @LIVE;    # weak references to started environments, for END
+
+# start(KEY => VALUE...): start everything; the pairs are written to the
+# program's config file after the defaults (database, key_file,
+# secret_file, base_path), an undef value removing a key.  Dies with the
+# reason on failure, having stopped what it had started.
+sub start {
+	my ($class, %config) = @_;
+	my $self = bless { owner => $$ }, $class;
+	push @LIVE, $self;
+	weaken($LIVE[-1]);
+	for my $sig (qw(INT TERM HUP)) {
+		$SIG{$sig} = sub { exit 1 } if !$SIG{$sig} || $SIG{$sig} eq 'DEFAULT';
+	}
+	eval { $self->_start(\%config); 1 } or do {
+		my $err = $@;
+		$self->stop(1);
+		die $err;
+	};
+	return $self;
+}
+
+sub _start {
+	my ($self, $config) = @_;
+	my $fcgi = $ENV{JWTAUTH_FCGI} // "$REPO/cgi-bin/jwtauth.fcgi";
+	my $authctl = $ENV{JWTAUTH_AUTHCTL} // "$REPO/authctl";
+	-x $fcgi or die "no FastCGI program at $fcgi: run make\n";
+	-x $authctl or die "no authctl at $authctl: run make\n";
+	$self->{authctl} = $authctl;
+
+	my $dir = $self->{dir} = tempdir('jwtauth-XXXXXX', DIR => '/tmp');
+	chmod 0755, $dir or die "chmod $dir: $!\n";
+	@$self{qw(pg_port port)} = _free_ports(2);
+
+	copy($fcgi, "$dir/jwtauth.fcgi") or die "copy $fcgi: $!\n";
+	chmod 0755, "$dir/jwtauth.fcgi" or die "chmod: $!\n";
+	mkdir "$dir/www" or die "mkdir $dir/www: $!\n";
+	for my $file (glob "$REPO/www/*") {
+		copy($file, "$dir/www/") or die "copy $file: $!\n";
+	}
+
+	_run({}, "$REPO/scripts/pg.sh", 'init', "$dir/pg", $self->{pg_port});
+	_run({}, "$REPO/scripts/pg.sh", 'start', "$dir/pg");
+	$self->{conninfo} = _slurp("$dir/pg/conninfo");
+	chomp $self->{conninfo};
+
+	for my $key ('jwt.key', 'secret.key') {
+		_run({}, $authctl, 'keygen', "$dir/$key");
+		_give_to_web_user("$dir/$key");
+	}
+	$self->_write_config($config);
+	_run({}, $authctl, '-c', $self->config_file, 'migrate');
+	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi" } },
+		"$REPO/scripts/server.sh", 'start', $dir, $self->{port});
+}
+
+sub _write_config {
+	my ($self, $extra) = @_;
+	my $dir = $self->{dir};
+	my %config = (
+		database    => $self->{conninfo},
+		key_file    => "$dir/jwt.key",
+		secret_file => "$dir/secret.key",
+		base_path   => '/auth',
+		%$extra,
+	);
+	open my $fh, '>', $self->config_file or die "write config: $!\n";
+	print $fh "# Written by tests/lib/JwtAuthTest.pm.\n";
+	for my $key (sort keys %config) {
+		next if !defined $config{$key};
+		die "config $key: a value is one line\n" if $config{$key} =~ /\n/;
+		print $fh "$key = $config{$key}\n";
+	}
+	close $fh or die "write config: $!\n";
+}
+
+# Accessors.
+sub dir         { $_[0]{dir} }
+sub port        { $_[0]{port} }
+sub conninfo    { $_[0]{conninfo} }
+sub config_file { "$_[0]{dir}/jwtauth.conf" }
+sub url         { "http://127.0.0.1:$_[0]{port}$_[1]" }
+
+# add_user(NAME, PASSWORD): add a user with authctl; dies on failure.
+sub add_user {
+	my ($self, $name, $password) = @_;
+	_run({ stdin => "$password\n" }, $self->{authctl}, '-c',
+		$self->config_file, 'user', 'add', $name);
+}
+
+# http(METHOD, PATH, {headers => {...}, content => ...}): one request,
+# redirects not followed; returns the HTTP::Tiny response hash (status 599
+# when the request could not be made).
+sub http {
+	my ($self, $method, $path, $args) = @_;
+	$self->{ua} //= HTTP::Tiny->new(max_redirect => 0, timeout => 10,
+		agent => 'jwtauth-test');
+	return $self->{ua}->request($method, $self->url($path), $args // {});
+}
+
+# json(METHOD, PATH, ARGS): http() where a reference as content is sent
+# as JSON; the response gets {json}, the decoded body (undef if the body
+# is not JSON).
+sub json {
+	my ($self, $method, $path, $args) = @_;
+	my %args = %{ $args // {} };
+	if (ref $args{content}) {
+		$args{content} = encode_json($args{content});
+		$args{headers} = { 'content-type' => 'application/json',
+			%{ $args{headers} // {} } };
+	}
+	my $res = $self->http($method, $path, \%args);
+	$res->{json} = eval { JSON::PP->new->allow_nonref->decode($res->{content}) };
+	return $res;
+}
+
+# psql(SQL): run SQL as role jwtauth; returns psql's unaligned output.
+sub psql {
+	my ($self, $sql) = @_;
+	my $out = _run({ env => { PGCONNECT_TIMEOUT => 5 } }, 'psql', '-X',
+		'-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', $self->{conninfo},
+		'-c', $sql);
+	chomp $out;
+	return $out;
+}
+
+sub pg_stop    { _run({}, "$REPO/scripts/pg.sh", 'stop', "$_[0]{dir}/pg") }
+sub pg_start   { _run({}, "$REPO/scripts/pg.sh", 'start', "$_[0]{dir}/pg") }
+sub pg_restart { _run({}, "$REPO/scripts/pg.sh", 'restart', "$_[0]{dir}/pg") }
+
+# error_log: the text of Apache's error log (the program's standard error).
+sub error_log {
+	my ($self) = @_;
+	my $file = "$self->{dir}/apache/error.log";
+	return -f $file ? _slurp($file) : '';
+}
+
+# stop([FAILED]): stop Apache and PostgreSQL, remove the directory unless
+# JWTAUTH_KEEP=1.  Shows the end of the error log when tests failed.  Safe
+# to call twice; does nothing in a forked child.
+sub stop {
+	my ($self, $failed) = @_;
+	return if $self->{stopped} || $$ != $self->{owner};
+	$self->{stopped} = 1;
+	local ($?, $@, $!);
+	my $dir = $self->{dir} or return;
+	if ($failed || !Test::More->builder->is_passing) {
+		my @lines = split /\n/, $self->error_log;
+		splice @lines, 0, -20 if @lines > 20;
+		Test::More::diag("Apache error log ($dir/apache/error.log):",
+			map { "\n  $_" } @lines) if @lines;
+	}
+	eval { _run({}, "$REPO/scripts/server.sh", 'stop', $dir); 1 }
+		or warn $@;
+	eval { _run({}, "$REPO/scripts/pg.sh", 'stop', "$dir/pg"); 1 }
+		or warn $@ if -f "$dir/pg/conninfo";
+	if ($ENV{JWTAUTH_KEEP}) {
+		Test::More::diag("JWTAUTH_KEEP: kept $dir");
+	} else {
+		remove_tree($dir);
+	}
+}
+
+# A test that dies leaves its exit status in $? before its lexicals go.
+sub DESTROY { $_[0]->stop($?) }
+
+END {
+	my $failed = $?;
+	$_ && $_->stop($failed) for @LIVE;
+}
+
+# _run({timeout, stdin, env}, COMMAND...): run COMMAND (60 s at most by
+# default) in its own process group; returns its standard output, dies
+# with its output when it fails or overruns.
+sub _run {
+	my ($opt, @cmd) = @_;
+	my $timeout = $opt->{timeout} // 60;
+	my $out = tempfile();
+	my $err = tempfile();
+	my $in = tempfile();
+	print $in $opt->{stdin} // '';
+	seek $in, 0, 0;
+
+	my $pid = fork // die "fork: $!\n";
+	if ($pid == 0) {
+		setpgrp(0, 0);
+		open STDIN, '<&', $in;
+		open STDOUT, '>&', $out;
+		open STDERR, '>&', $err;
+		@ENV{ keys %{ $opt->{env} // {} } } = values %{ $opt->{env} // {} };
+		exec { $cmd[0] } @cmd or print STDERR "cannot run $cmd[0]: $!\n";
+		_exit(127);
+	}
+	my $deadline = time + $timeout;
+	while (waitpid($pid, WNOHANG) == 0) {
+		if (time > $deadline) {
+			kill 'TERM', -$pid;
+			select undef, undef, undef, 0.5;
+			kill 'KILL', -$pid;
+			waitpid($pid, 0);
+			die "timed out after ${timeout}s: @cmd\n" . _rewind($err);
+		}
+		select undef, undef, undef, 0.05;
+	}
+	my $status = $?;
+	die sprintf("failed (exit %d): %s\n%s%s", $status >> 8, "@cmd",
+		_rewind($out), _rewind($err)) if $status;
+	return _rewind($out);
+}
+
+sub _rewind {
+	my ($fh) = @_;
+	seek $fh, 0, 0;
+	local $/;
+	return scalar(<$fh>) // '';
+}
+
+sub _slurp {
+	my ($file) = @_;
+	open my $fh, '<', $file or die "read $file: $!\n";
+	local $/;
+	return scalar <$fh>;
+}
+
+# _free_ports(N): N distinct TCP ports on 127.0.0.1 that are free now.
+sub _free_ports {
+	my ($n) = @_;
+	my @sockets = map {
+		IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+			Proto => 'tcp', Listen => 1) or die "no free port: $!\n"
+	} 1 .. $n;
+	return map { $_->sockport } @sockets;
+}
+
+# _give_to_web_user(FILE): under root, the web server (www-data) must own
+# its secret files, which it refuses when others may read them.
+sub _give_to_web_user {
+	my ($file) = @_;
+	return if $> != 0;
+	my ($uid, $gid) = (getpwnam 'www-data')[2, 3];
+	defined $uid or die "no user www-data\n";
+	chown $uid, $gid, $file or die "chown $file: $!\n";
+}
+
+1;
