@@ -26,6 +26,7 @@ use File::Temp qw(tempdir tempfile);
 use HTTP::Tiny;
 use IO::Socket::INET;
 use JSON::PP;
+use MIME::Base64 ();
 use POSIX qw(WNOHANG _exit);
 use Scalar::Util qw(weaken);
 use Test::More ();
@@ -145,6 +146,84 @@ sub json {
 	my $res = $self->http($method, $path, \%args);
 	$res->{json} = eval { JSON::PP->new->allow_nonref->decode($res->{content}) };
 	return $res;
+}
+
+# login(NAME, PASSWORD): JSON login; returns the decoded token response
+# (access_token, refresh_token, ...) or undef when it was not a 200.
+sub login {
+	my ($self, $name, $password) = @_;
+	my $res = $self->json(POST => '/auth/login',
+		{ content => { username => $name, password => $password } });
+	return $res->{status} == 200 ? $res->{json} : undef;
+}
+
+# bearer(TOKEN): the headers of a request authenticated by TOKEN.
+sub bearer { return { authorization => "Bearer $_[1]" } }
+
+# jwt_decode(TOKEN): the decoded header and payload of a JWT (not
+# verified: for looking at what the service issued).
+sub jwt_decode {
+	my ($class, $token) = @_;
+	my @seg = split /\./, $token, -1;
+	my @json = map {
+		(my $s = $_) =~ tr{-_}{+/};
+		$s .= '=' x ((4 - length($s) % 4) % 4);
+		JSON::PP->new->decode(MIME::Base64::decode_base64($s));
+	} @seg[0, 1];
+	return @json;
+}
+
+# set_cookies(RES): the Set-Cookie headers of response RES, as a list.
+sub set_cookies {
+	my ($class, $res) = @_;
+	my $h = $res->{headers}{'set-cookie'} // [];
+	return ref $h ? @$h : ($h);
+}
+
+# cookie_jar(JAR, RES): updates hash JAR (name => value) from the
+# Set-Cookie headers of RES, deleting cookies set with Max-Age=0.
+sub cookie_jar {
+	my ($class, $jar, $res) = @_;
+	for my $c ($class->set_cookies($res)) {
+		my ($name, $value) = $c =~ /^([^=]+)=([^;]*)/ or next;
+		if ($c =~ /Max-Age=0(?:;|$)/) {
+			delete $jar->{$name};
+		} else {
+			$jar->{$name} = $value;
+		}
+	}
+	return $jar;
+}
+
+# cookie_header(JAR): the Cookie request header for the cookies in JAR.
+sub cookie_header {
+	my ($class, $jar) = @_;
+	return join '; ', map { "$_=$jar->{$_}" } sort keys %$jar;
+}
+
+# form(PATH, JAR, FIELDS): a browser-like form POST from this site,
+# carrying the cookies of JAR (updated from the answer).
+sub form {
+	my ($self, $path, $jar, $fields, $headers) = @_;
+	my $res = $self->http(POST => $path, {
+		headers => {
+			'content-type' => 'application/x-www-form-urlencoded',
+			accept => 'text/html',
+			origin => "http://127.0.0.1:$self->{port}",
+			cookie => JwtAuthTest->cookie_header($jar),
+			%{ $headers // {} },
+		},
+		content => $self->{ua}->www_form_urlencode($fields),
+	});
+	JwtAuthTest->cookie_jar($jar, $res);
+	return $res;
+}
+
+# hidden(HTML, NAME): the value of hidden input NAME in HTML.
+sub hidden {
+	my ($class, $html, $name) = @_;
+	return $html =~ /<input type="hidden" name="\Q$name\E" value="([^"]*)"/
+	    ? $1 : undef;
 }
 
 # psql(SQL): run SQL as role jwtauth; returns psql's unaligned output.

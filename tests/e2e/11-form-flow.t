@@ -1,0 +1,119 @@
+# The browser flow with HTML forms and cookies (no JavaScript): login
+# form -> me -> refresh -> logout -> me, with CSRF protection and only
+# local redirect targets.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JwtAuthTest;
+
+my $env = JwtAuthTest->start;
+$env->add_user('bob', 'bob password 123');
+my $html = { accept => 'text/html' };
+my %jar;
+
+my $res = $env->http(GET => '/auth/login?next=/private/page%3Fa%3D1', { headers => $html });
+is($res->{status}, 200, 'GET /auth/login shows the form');
+like($res->{headers}{'content-type'}, qr{^text/html}, 'the form is HTML');
+like($res->{content}, qr{<form method="post" action="/auth/login">}, 'the form posts to /auth/login');
+like($res->{content}, qr{<label for="username">}, 'the user name field has a label');
+like($res->{content}, qr{<label for="password">}, 'the password field has a label');
+is(JwtAuthTest->hidden($res->{content}, 'next'), '/private/page?a=1',
+	'the next path travels in a hidden field');
+my $csrf = JwtAuthTest->hidden($res->{content}, 'csrf');
+like($csrf, qr/^[A-Za-z0-9_-]{43}$/, 'the form carries a CSRF token');
+like($res->{headers}{'content-security-policy'}, qr/default-src 'none'/,
+	'HTML pages send a Content-Security-Policy without script');
+like($res->{headers}{'content-security-policy'}, qr/frame-ancestors 'none'/,
+	'the CSP forbids framing');
+is($res->{headers}{'x-frame-options'}, 'DENY', 'X-Frame-Options is DENY');
+ok($res->{headers}{'referrer-policy'}, 'a Referrer-Policy is sent');
+unlike($res->{content}, qr/<script/i, 'the page has no script');
+JwtAuthTest->cookie_jar(\%jar, $res);
+ok($jar{jwtauth_csrf}, 'the form sets the CSRF nonce cookie');
+
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'bob password 123', next => '/private/page?a=1' },
+	{ origin => 'http://evil.example' });
+is($res->{status}, 403, 'a login form posted from another site is 403 (login CSRF)');
+
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'bob password 123', next => '/' });
+is($res->{status}, 403, 'a login form without the CSRF token is 403');
+
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'wrong password', next => '/', csrf => $csrf });
+is($res->{status}, 401, 'a wrong password in the form is 401');
+like($res->{content}, qr/do not match/, 'the form comes back with one generic message');
+like($res->{content}, qr/<form method="post"/, 'the form is shown again');
+
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'bob password 123', next => '/private/page?a=1',
+	  csrf => $csrf });
+is($res->{status}, 303, 'a good login form answers 303');
+is($res->{headers}{location}, '/private/page?a=1', 'and sends the browser to next');
+my @sc = JwtAuthTest->set_cookies($res);
+my ($at_cookie) = grep { /^jwtauth_at=/ } @sc;
+my ($rt_cookie) = grep { /^jwtauth_rt=/ } @sc;
+like($at_cookie, qr/; Path=\/;/, 'the access cookie is for Path=/');
+like($at_cookie, qr/; HttpOnly/, 'the access cookie is HttpOnly');
+like($at_cookie, qr/; SameSite=Lax/, 'the access cookie is SameSite=Lax');
+like($rt_cookie, qr/; Path=\/auth;/, 'the refresh cookie is only for /auth');
+like($rt_cookie, qr/; HttpOnly/, 'the refresh cookie is HttpOnly');
+like($rt_cookie, qr/; SameSite=Strict/, 'the refresh cookie is SameSite=Strict');
+unlike("$at_cookie $rt_cookie", qr/Secure/, 'no Secure flag over plain HTTP');
+ok($jar{jwtauth_at} && $jar{jwtauth_rt}, 'the browser now holds both cookies');
+
+$res = $env->http(GET => '/auth/me',
+	{ headers => { %$html, cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, 'me with the cookie is 200');
+like($res->{content}, qr/Signed in as bob/, 'me shows who is signed in');
+like($res->{content}, qr{<form method="post" action="/auth/logout">}, 'me has a logout button');
+my $csrf2 = JwtAuthTest->hidden($res->{content}, 'csrf');
+my $old_at = $jar{jwtauth_at};
+
+$res = $env->json(GET => '/auth/me',
+	{ headers => { cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, 'an API-style request with the cookie is 200 too');
+is($res->{json}{username}, 'bob', 'and returns JSON');
+
+$res = $env->form('/auth/refresh', \%jar, { next => '/auth/me' });
+is($res->{status}, 403, 'a refresh form without the CSRF token is 403');
+$res = $env->form('/auth/refresh', \%jar, { next => '/auth/me', csrf => $csrf2 });
+is($res->{status}, 303, 'a refresh form with the cookie answers 303');
+is($res->{headers}{location}, '/auth/me', 'and goes on to next');
+isnt($jar{jwtauth_at}, $old_at, 'the refresh set a new access cookie');
+
+$res = $env->form('/auth/logout', \%jar, { csrf => $csrf2 }, { origin => 'http://evil.example' });
+is($res->{status}, 403, 'a logout form from another site is 403');
+$res = $env->form('/auth/logout', \%jar, { csrf => $csrf2 });
+is($res->{status}, 303, 'the logout form answers 303');
+is($res->{headers}{location}, '/auth/login', 'and sends the browser to the login form');
+ok(!$jar{jwtauth_at} && !$jar{jwtauth_rt}, 'logout clears both cookies');
+
+$res = $env->json(GET => '/auth/me', { headers => { cookie => "jwtauth_at=$old_at" } });
+is($res->{status}, 401, 'the old access cookie is refused after logout');
+$res = $env->http(GET => '/auth/me', { headers => { %$html, cookie => "jwtauth_at=$old_at" } });
+is($res->{status}, 303, 'a browser without a valid session is sent to the login form');
+is($res->{headers}{location}, '/auth/login?next=/auth/me', 'with next pointing back');
+
+# Open redirects: next is only ever a local path.
+for my $evil ('//evil.example/x', 'https://evil.example/', '/\\evil.example',
+    "/\tx", 'javascript:alert(1)', '') {
+	my %j;
+	my $r = $env->http(GET => '/auth/login', { headers => $html });
+	JwtAuthTest->cookie_jar(\%j, $r);
+	my $c = JwtAuthTest->hidden($r->{content}, 'csrf');
+	$r = $env->form('/auth/login', \%j,
+		{ username => 'bob', password => 'bob password 123', next => $evil, csrf => $c });
+	is($r->{headers}{location}, '/', "next '" . quotemeta($evil) . "' is replaced by /");
+}
+
+$res = $env->http(GET => '/auth/login?next=//evil.example', { headers => $html });
+is(JwtAuthTest->hidden($res->{content}, 'next'), '/', 'a foreign next never reaches the form');
+
+$res = $env->http(GET => '/auth/login?next=%22%3E%3Cscript%3Ex', { headers => $html });
+unlike($res->{content}, qr/<script>x/, 'a next value cannot inject markup');
+
+done_testing;
