@@ -23,7 +23,7 @@ COMMON	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/migrations.o
 SERVICE	= src/main.o src/io.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
-	  src/authz.o src/route.o src/route_body.o src/route_login.o \
+	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o
 # Pure modules the unit tests link against (no FastCGI, no database).

@@ -156,6 +156,46 @@ html_password(struct buf *b, const struct config *cfg, const char *message,
 	html_end(b);
 }
 
+/*
+ * The page that takes a browser on to url (BASE/refresh?next=...) at
+ * once: a meta refresh, no script, and a link for the rare browser that
+ * does not follow it.
+ */
+void
+html_resume(struct buf *b, const struct config *cfg, const char *url)
+{
+	buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
+	    "content=\"0;url=");
+	buf_html(b, url);
+	buf_puts(b, "\">\n<meta name=\"viewport\" content=\"width=device-width, "
+	    "initial-scale=1\">\n<title>Signing you in</title>\n"
+	    "<link rel=\"stylesheet\" href=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n"
+	    "<h1>Signing you in</h1>\n<p>Your session is being renewed. "
+	    "<a href=\"");
+	buf_html(b, url);
+	buf_puts(b, "\">Continue</a></p>\n");
+	html_end(b);
+}
+
+/* The logout confirmation, for a logout that came without our token. */
+void
+html_logout(struct buf *b, const struct config *cfg, const char *csrf)
+{
+	html_begin(b, cfg, "Sign out");
+	buf_puts(b, "<h1>Sign out?</h1>\n<p>You are about to end this "
+	    "session.</p>\n<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/logout\">\n<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
+	    "</form>\n");
+	html_end(b);
+}
+
 /* A page with a title and one message, and a way back to sign in. */
 void
 html_message(struct buf *b, const char *title, const char *message)

@@ -284,7 +284,10 @@ struct request {
 	char		*authorization;
 	char		*cookies;
 	char		*accept;
+	char		*uri;		/* REQUEST_URI */
 	char		*redirect_url;	/* ErrorDocument: the page asked for */
+	char		*redirect_query;
+	char		*fetch_site;	/* Sec-Fetch-Site */
 	int		 https;
 	int		 html;		/* answer with HTML, not JSON */
 	long		 content_length;	/* -1: none given */
@@ -296,6 +299,7 @@ int		 request_parse(struct request *);
 int		 request_read_body(struct request *, long);
 void		 request_free(struct request *);
 int		 request_bearer(const struct request *, char *, size_t);
+int		 request_target(const struct request *, struct buf *);
 
 /* form.c */
 struct form_field {
@@ -367,6 +371,8 @@ void		 html_me(struct buf *, const struct config *,
 		    const struct claims *, const char *);
 void		 html_password(struct buf *, const struct config *,
 		    const char *, const char *);
+void		 html_resume(struct buf *, const struct config *, const char *);
+void		 html_logout(struct buf *, const struct config *, const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
 
@@ -387,6 +393,12 @@ void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
 void		 authz_check(struct ctx *);
+
+/* bounce.c */
+void		 bounce_login_page(struct ctx *, int, const char *,
+		    const char *);
+void		 bounce_unavailable(struct ctx *);
+void		 bounce(struct ctx *, int, const char *);
 
 /* route.c */
 void		 route_dispatch(struct ctx *);

@@ -106,7 +106,10 @@ request_parse(struct request *r)
 	    (rc = request_copy(&r->authorization, "HTTP_AUTHORIZATION")) ||
 	    (rc = request_copy(&r->cookies, "HTTP_COOKIE")) ||
 	    (rc = request_copy(&r->accept, "HTTP_ACCEPT")) ||
-	    (rc = request_copy(&r->redirect_url, "REDIRECT_URL")))
+	    (rc = request_copy(&r->uri, "REQUEST_URI")) ||
+	    (rc = request_copy(&r->redirect_url, "REDIRECT_URL")) ||
+	    (rc = request_copy(&r->redirect_query, "REDIRECT_QUERY_STRING")) ||
+	    (rc = request_copy(&r->fetch_site, "HTTP_SEC_FETCH_SITE")))
 		return rc;
 	v = io_getenv("HTTPS");
 	r->https = v != NULL && strcasecmp(v, "on") == 0;
@@ -185,6 +188,29 @@ request_bearer(const struct request *r, char *out, size_t outlen)
 	return JA_OK;
 }
 
+/*
+ * The page the user asked for when this request stands in for it: the
+ * protected URI in the authorizer role, the original URL when the web
+ * server shows us as its 401 ErrorDocument; else NULL.  Appends it to b.
+ */
+int
+request_target(const struct request *r, struct buf *b)
+{
+	if (r->role == ROLE_AUTHORIZER && r->uri != NULL) {
+		buf_puts(b, r->uri);
+		return 1;
+	}
+	if (r->redirect_url != NULL) {
+		buf_puts(b, r->redirect_url);
+		if (r->redirect_query != NULL && *r->redirect_query != '\0') {
+			buf_puts(b, "?");
+			buf_puts(b, r->redirect_query);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 /* Frees what r owns; accepts NULL. */
 void
 request_free(struct request *r)
@@ -201,7 +227,10 @@ request_free(struct request *r)
 	free(r->authorization);
 	free(r->cookies);
 	free(r->accept);
+	free(r->uri);
 	free(r->redirect_url);
+	free(r->redirect_query);
+	free(r->fetch_site);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }

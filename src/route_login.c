@@ -22,40 +22,39 @@ login_next(const char *next)
 	return next != NULL && text_local_path(next) ? next : "/";
 }
 
-/* Shows the login form with status and message (may be NULL). */
-static void
-login_form(struct ctx *ctx, int status, const char *next, const char *message)
-{
-	struct buf	 page;
-	char		 csrf[CSRF_TOKEN_LEN + 1];
-
-	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
-	    sizeof(csrf)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
-		return;
-	}
-	ctx->req->html = 1;
-	buf_init(&page);
-	html_login(&page, ctx->cfg, login_next(next), message, csrf);
-	response_html(ctx->resp, status, &page);
-}
-
-/* GET: the form.  next comes from the query, or from the page asked for
- * when the web server shows this route as its 401 ErrorDocument. */
+/*
+ * GET: the form, with next from the query.  Shown by the web server as
+ * its 401 ErrorDocument for a protected page, it answers as bounce()
+ * does for that page: JSON 401 for API clients, the way back into the
+ * session or the form for browsers.
+ */
 static void
 login_get(struct ctx *ctx)
 {
 	struct form	 q;
-	const char	*next = NULL;
+	struct buf	 target;
 
+	struct claims	 c;
+	int		 rc;
+
+	buf_init(&target);
+	if (request_target(ctx->req, &target)) {
+		/* Apache turns every refusal, 503 included, into a 401:
+		 * find out again why this request was refused. */
+		rc = auth_request(ctx, &c);
+		if (rc == JA_OK)
+			bounce_login_page(ctx, 401, target.data, NULL);
+		else
+			bounce(ctx, rc, target.failed ? "/" : target.data);
+		buf_free(&target);
+		return;
+	}
 	memset(&q, 0, sizeof(q));
-	if (ctx->req->redirect_url != NULL)
-		next = ctx->req->redirect_url;
-	else if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
+	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK)
-		next = form_get(&q, "next");
-	login_form(ctx, 200, next, NULL);
+		bounce_login_page(ctx, 200, form_get(&q, "next"), NULL);
+	else
+		bounce_login_page(ctx, 200, NULL, NULL);
 	form_free(&q);
 }
 
@@ -75,7 +74,7 @@ login_valid(struct ctx *ctx, const char *name, const char *pw, int bad)
 	if (nlen == 0 || plen == 0 || nlen > (size_t)ctx->cfg->username_max ||
 	    plen > (size_t)ctx->cfg->password_max) {
 		if (ctx->req->html)
-			login_form(ctx, 400, NULL, "Enter a user name and a "
+			bounce_login_page(ctx, 400, NULL, "Enter a user name and a "
 			    "password of a sensible length.");
 		else
 			response_error(ctx->resp, ctx->req, 400,
@@ -129,7 +128,7 @@ login_post(struct ctx *ctx)
 		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
 		    NULL, ctx->req, u.locked ? "locked" : NULL);
 		if (ctx->req->html)
-			login_form(ctx, 401, next, LOGIN_FAILED);
+			bounce_login_page(ctx, 401, next, LOGIN_FAILED);
 		else
 			response_json(ctx->resp, 401, json_pack("{s:s}",
 			    "error", "invalid_credentials"));

@@ -7,7 +7,9 @@
  * "others" (every other session of the user) or "global" (all of them).
  * Like token revocation (RFC 7009 §2.2), an invalid or
  * expired token is no error: JSON clients get 204 either way, browsers
- * a 303 to the login form with the cookies cleared.
+ * a 303 to the login form with the cookies cleared.  GET, or a browser's
+ * POST from our own site that lacks the form token (a logout button on a
+ * static page), shows a confirmation form that carries it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,25 @@ logout_end(struct ctx *ctx, const char *at, const char *rt, const char *scope)
 	    NULL, 0, ctx->req);
 }
 
+/* The confirmation form of a logout (GET, or a POST without token). */
+static void
+logout_confirm(struct ctx *ctx)
+{
+	struct buf	 page;
+	char		 csrf[CSRF_TOKEN_LEN + 1];
+
+	ctx->req->html = 1;
+	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
+	    sizeof(csrf)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		return;
+	}
+	buf_init(&page);
+	html_logout(&page, ctx->cfg, csrf);
+	response_html(ctx->resp, 200, &page);
+}
+
 static void
 logout_post(struct ctx *ctx)
 {
@@ -94,6 +115,14 @@ logout_post(struct ctx *ctx)
 		    "Send the access token or the refresh token to end.");
 		goto out;
 	}
+	if ((at_cookie || rt_cookie) && ctx->req->html &&
+	    body_get(&b, "csrf", &bad) == NULL &&
+	    csrf_origin_ok(ctx->cfg, ctx->req)) {
+		/* A logout button on a page that cannot carry our token (a
+		 * static file): ask once more, with the token. */
+		logout_confirm(ctx);
+		goto out;
+	}
 	if ((at_cookie || rt_cookie) && csrf_check(ctx->cfg, ctx->req,
 	    body_get(&b, "csrf", &bad)) != JA_OK) {
 		response_error(ctx->resp, ctx->req, 403, "invalid_request",
@@ -129,9 +158,16 @@ out:
 void
 route_logout(struct ctx *ctx)
 {
-	if (ctx->req->method != METHOD_POST) {
-		route_method_not_allowed(ctx, "POST");
-		return;
+	switch (ctx->req->method) {
+	case METHOD_GET:
+	case METHOD_HEAD:
+		logout_confirm(ctx);
+		break;
+	case METHOD_POST:
+		logout_post(ctx);
+		break;
+	default:
+		route_method_not_allowed(ctx, "GET, HEAD, POST");
+		break;
 	}
-	logout_post(ctx);
 }

@@ -3,7 +3,7 @@
  * belongs to: JSON {"sub","username","sid","exp"}, or for a browser a
  * page with a logout button.  Without a valid token: 401 with a Bearer
  * challenge (RFC 6750 §3; error="invalid_token" when a token was
- * presented, §3.1), or for a browser a 303 to the login form.
+ * presented, §3.1), or for a browser the way back in (bounce.c).
  */
 #include "jwtauth.h"
 
@@ -11,7 +11,7 @@ void
 route_me(struct ctx *ctx)
 {
 	struct claims	 c;
-	struct buf	 page, loc;
+	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 	int		 rc;
 
@@ -21,30 +21,8 @@ route_me(struct ctx *ctx)
 		return;
 	}
 	rc = auth_request(ctx, &c);
-	if (rc == JA_EDB) {
-		response_error(ctx->resp, ctx->req, 503, "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
-		return;
-	}
-	if (rc != JA_OK && ctx->req->html) {
-		buf_init(&loc);
-		buf_puts(&loc, ctx->cfg->base_path);
-		buf_puts(&loc, "/login?next=");
-		buf_url(&loc, ctx->req->path);
-		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
-		buf_free(&loc);
-		return;
-	}
 	if (rc != JA_OK) {
-		response_error(ctx->resp, ctx->req, 401, rc == JA_ENOTFOUND ?
-		    "invalid_request" : "invalid_token",
-		    "A valid access token is required.");
-		if (rc == JA_ENOTFOUND)
-			response_header(ctx->resp, "WWW-Authenticate",
-			    "Bearer realm=\"jwtauth\"");
-		else
-			response_header(ctx->resp, "WWW-Authenticate",
-			    "Bearer realm=\"jwtauth\", error=\"invalid_token\"");
+		bounce(ctx, rc, ctx->req->path);
 		return;
 	}
 	if (ctx->req->html) {

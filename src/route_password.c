@@ -28,33 +28,6 @@ password_form(struct ctx *ctx, int status, const char *message)
 	response_html(ctx->resp, status, &page);
 }
 
-/* The answer when the request carries no valid access token. */
-static void
-password_unauthorized(struct ctx *ctx, int rc)
-{
-	struct buf	 loc;
-
-	if (rc == JA_EDB) {
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
-		return;
-	}
-	if (ctx->req->html) {
-		buf_init(&loc);
-		buf_puts(&loc, ctx->cfg->base_path);
-		buf_puts(&loc, "/login?next=");
-		buf_url(&loc, ctx->req->path);
-		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
-		buf_free(&loc);
-		return;
-	}
-	response_error(ctx->resp, ctx->req, 401, "invalid_token",
-	    "A valid access token is required.");
-	response_header(ctx->resp, "WWW-Authenticate",
-	    "Bearer realm=\"jwtauth\", error=\"invalid_token\"");
-}
-
 static void
 password_post(struct ctx *ctx)
 {
@@ -80,7 +53,7 @@ password_post(struct ctx *ctx)
 		goto out;
 	}
 	if ((rc = auth_request(ctx, &c)) != JA_OK) {
-		password_unauthorized(ctx, rc);
+		bounce(ctx, rc, ctx->req->path);
 		goto out;
 	}
 	cur = body_get(&b, "current_password", &bad);
@@ -155,7 +128,7 @@ route_password(struct ctx *ctx)
 	case METHOD_HEAD:
 		ctx->req->html = 1;
 		if ((rc = auth_request(ctx, &c)) != JA_OK)
-			password_unauthorized(ctx, rc);
+			bounce(ctx, rc, ctx->req->path);
 		else
 			password_form(ctx, 200, NULL);
 		break;

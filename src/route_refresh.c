@@ -72,12 +72,67 @@ out:
 	body_free(&b);
 }
 
+/*
+ * GET BASE/refresh?next=PATH: the browser's way back into its session
+ * (see bounce.c), with the refresh cookie.  A cross-site request (Fetch
+ * Metadata, or else the SameSite=Strict cookie is simply not sent) does
+ * nothing.  Success: new cookies and a 303 to next; failure: the cookies
+ * cleared and a 303 to the login form, which leads back to next.
+ */
+static void
+refresh_get(struct ctx *ctx)
+{
+	struct form	 q;
+	struct session	 s;
+	struct buf	 loc;
+	char		 rt[JA_RT_LEN + 1], cookie[JA_RT_LEN + 2];
+	const char	*next = NULL, *site = ctx->req->fetch_site;
+	int		 rc = JA_EAUTH;
+
+	memset(&q, 0, sizeof(q));
+	memset(rt, 0, sizeof(rt));
+	ctx->req->html = 1;
+	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
+	    strlen(ctx->req->query)) == JA_OK)
+		next = form_get(&q, "next");
+	if (next == NULL || !text_local_path(next))
+		next = "/";
+	if ((site == NULL || strcmp(site, "same-origin") == 0 ||
+	    strcmp(site, "none") == 0) && cookie_get(ctx->req->cookies,
+	    cookie_name(ctx->req, COOKIE_REFRESH), cookie,
+	    sizeof(cookie)) == JA_OK)
+		rc = db_session_rotate(ctx->db, ctx->cfg, cookie, ctx->req, &s,
+		    rt, sizeof(rt));
+	if (rc == JA_OK)
+		auth_respond(ctx, &s, rt, next, 1);
+	else if (rc == JA_EDB)
+		bounce_unavailable(ctx);
+	else {
+		auth_clear_cookies(ctx);
+		buf_init(&loc);
+		buf_puts(&loc, ctx->cfg->base_path);
+		buf_puts(&loc, "/login?next=");
+		buf_url(&loc, next);
+		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
+		buf_free(&loc);
+	}
+	sodium_memzero(rt, sizeof(rt));
+	sodium_memzero(cookie, sizeof(cookie));
+	form_free(&q);
+}
+
 void
 route_refresh(struct ctx *ctx)
 {
-	if (ctx->req->method != METHOD_POST) {
-		route_method_not_allowed(ctx, "POST");
-		return;
+	switch (ctx->req->method) {
+	case METHOD_GET:
+		refresh_get(ctx);
+		break;
+	case METHOD_POST:
+		refresh_post(ctx);
+		break;
+	default:
+		route_method_not_allowed(ctx, "GET, POST");
+		break;
 	}
-	refresh_post(ctx);
 }

@@ -95,8 +95,43 @@ ok(!$jar{jwtauth_at} && !$jar{jwtauth_rt}, 'logout clears both cookies');
 $res = $env->json(GET => '/auth/me', { headers => { cookie => "jwtauth_at=$old_at" } });
 is($res->{status}, 401, 'the old access cookie is refused after logout');
 $res = $env->http(GET => '/auth/me', { headers => { %$html, cookie => "jwtauth_at=$old_at" } });
-is($res->{status}, 303, 'a browser without a valid session is sent to the login form');
-is($res->{headers}{location}, '/auth/login?next=/auth/me', 'with next pointing back');
+is($res->{status}, 401, 'a browser whose session was ended gets 401');
+like($res->{content}, qr{<form method="post" action="/auth/login">},
+	'and the login form, not a refresh (its session is gone)');
+is(JwtAuthTest->hidden($res->{content}, 'next'), '/auth/me', 'which leads back to the page');
+
+# An expired access cookie with a live refresh cookie: the browser is sent
+# through GET /auth/refresh and back, without signing in again.
+{
+	my %j;
+	my $r = $env->http(GET => '/auth/login', { headers => $html });
+	JwtAuthTest->cookie_jar(\%j, $r);
+	$r = $env->form('/auth/login', \%j, { username => 'bob',
+		password => 'bob password 123', next => '/',
+		csrf => JwtAuthTest->hidden($r->{content}, 'csrf') });
+	# An access token whose exp has passed (signed with the service's
+	# key by the harness: no waiting for the clock).
+	my $expired = $env->expired_access_token('bob', 'bob password 123');
+	$j{jwtauth_at} = $expired;
+	$r = $env->http(GET => '/auth/me', { headers => { %$html,
+		cookie => JwtAuthTest->cookie_header(\%j) } });
+	is($r->{status}, 401, 'an expired access cookie gets 401 at a protected page');
+	like($r->{content}, qr{<meta http-equiv="refresh" content="0;url=/auth/refresh\?next=/auth/me">},
+		'and a page that moves on to /auth/refresh at once (no script)');
+	$r = $env->http(GET => '/auth/refresh?next=/auth/me', { headers => { %$html,
+		'sec-fetch-site' => 'cross-site', cookie => JwtAuthTest->cookie_header(\%j) } });
+	is($r->{status}, 303, 'a cross-site GET /auth/refresh rotates nothing');
+	like($r->{headers}{location}, qr{^/auth/login\?next=}, 'and goes to the login form');
+	$r = $env->http(GET => '/auth/refresh?next=/auth/me', { headers => { %$html,
+		'sec-fetch-site' => 'same-origin', cookie => JwtAuthTest->cookie_header(\%j) } });
+	is($r->{status}, 303, 'GET /auth/refresh with the refresh cookie answers 303');
+	is($r->{headers}{location}, '/auth/me', 'back to the page asked for');
+	JwtAuthTest->cookie_jar(\%j, $r);
+	isnt($j{jwtauth_at}, $expired, 'with a new access cookie');
+	$r = $env->http(GET => '/auth/me', { headers => { %$html,
+		cookie => JwtAuthTest->cookie_header(\%j) } });
+	is($r->{status}, 200, 'and the page is served: the user never signed in again');
+}
 
 # Open redirects: next is only ever a local path.
 for my $evil ('//evil.example/x', 'https://evil.example/', '/\\evil.example',

@@ -38,9 +38,9 @@ sub bad {
 my $res = raw(PUT => '/auth/login', 'application/json', '{}');
 is($res->{status}, 405, 'PUT /auth/login is 405');
 is($res->{headers}{allow}, 'GET, HEAD, POST', 'and lists the allowed methods');
-$res = raw(GET => '/auth/refresh');
-is($res->{status}, 405, 'GET /auth/refresh is 405');
-is($res->{headers}{allow}, 'POST', 'refresh allows POST only');
+$res = raw(PUT => '/auth/refresh', 'application/json', '{}');
+is($res->{status}, 405, 'PUT /auth/refresh is 405');
+is($res->{headers}{allow}, 'GET, POST', 'refresh allows GET (browsers) and POST');
 $res = raw(DELETE => '/auth/logout');
 is($res->{status}, 405, 'DELETE /auth/logout is 405');
 $res = raw(POST => '/auth/me', 'application/json', '{}');

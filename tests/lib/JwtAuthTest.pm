@@ -27,6 +27,7 @@ use HTTP::Tiny;
 use IO::Socket::INET;
 use JSON::PP;
 use MIME::Base64 ();
+use Digest::SHA ();
 use POSIX qw(WNOHANG _exit);
 use Scalar::Util qw(weaken);
 use Test::More ();
@@ -224,6 +225,38 @@ sub hidden {
 	my ($class, $html, $name) = @_;
 	return $html =~ /<input type="hidden" name="\Q$name\E" value="([^"]*)"/
 	    ? $1 : undef;
+}
+
+# sign_jwt(HEADER, CLAIMS): a JWT signed HS256 with the service's own key
+# (from its key file), for tests that need a token the service did not
+# issue: expired ones, or ones that differ in one claim.
+sub sign_jwt {
+	my ($self, $header, $claims) = @_;
+	my $b64 = sub {
+		(my $s = MIME::Base64::encode_base64($_[0], '')) =~ tr{+/}{-_};
+		$s =~ s/=+$//;
+		return $s;
+	};
+	open my $fh, '<', "$self->{dir}/jwt.key" or die "jwt.key: $!";
+	chomp(my $text = <$fh>);
+	close $fh;
+	(my $std = $text) =~ tr{-_}{+/};
+	$std .= '=' x ((4 - length($std) % 4) % 4);
+	my $key = MIME::Base64::decode_base64($std);
+	my $json = JSON::PP->new->canonical;
+	my $input = $b64->($json->encode($header)) . '.' . $b64->($json->encode($claims));
+	return "$input." . $b64->(Digest::SHA::hmac_sha256($input, $key));
+}
+
+# expired_access_token(NAME, PASSWORD): logs in and returns that access
+# token re-signed with iat and exp an hour in the past.
+sub expired_access_token {
+	my ($self, $name, $password) = @_;
+	my $t = $self->login($name, $password) or die "login $name failed";
+	my ($h, $c) = JwtAuthTest->jwt_decode($t->{access_token});
+	$c->{iat} = time - 3600;
+	$c->{exp} = time - 3000;
+	return $self->sign_jwt($h, $c);
 }
 
 # psql(SQL): run SQL as role jwtauth; returns psql's unaligned output.

@@ -1,0 +1,90 @@
+/*
+ * bounce.c: what a client without a valid session gets when it asks for
+ * something protected.  API clients: 401 with a Bearer challenge (RFC
+ * 6750 §3).  Browsers: if they hold an access cookie, the session may
+ * live on in the refresh cookie, which only BASE/refresh can see (its
+ * Path): a page that moves on there at once (meta refresh, no script),
+ * which rotates the tokens and comes back; otherwise the login form,
+ * which sends them back to the page they asked for.  A meta refresh and
+ * not a 303: it also works as the body of a web server's 401
+ * ErrorDocument, and the navigation it starts is same-site, so the
+ * SameSite=Strict refresh cookie goes with it.
+ */
+#include <string.h>
+
+#include "jwtauth.h"
+
+/* The login form with status, next and message (may be NULL). */
+void
+bounce_login_page(struct ctx *ctx, int status, const char *next,
+    const char *message)
+{
+	struct buf	 page;
+	char		 csrf[CSRF_TOKEN_LEN + 1];
+
+	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
+	    sizeof(csrf)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		return;
+	}
+	ctx->req->html = 1;
+	buf_init(&page);
+	html_login(&page, ctx->cfg, next != NULL && text_local_path(next) ?
+	    next : "/", message, csrf);
+	response_html(ctx->resp, status, &page);
+}
+
+/* A 503 for a check that could not be made: fail closed. */
+void
+bounce_unavailable(struct ctx *ctx)
+{
+	response_error(ctx->resp, ctx->req, 503, "temporarily_unavailable",
+	    "The service is unavailable. Try again shortly.");
+}
+
+/*
+ * Answers a request for target (a local path; NULL: "/") whose access
+ * token was missing (rc JA_ENOTFOUND), invalid (JA_EAUTH) or could not
+ * be checked (JA_EDB), as described above.
+ */
+void
+bounce(struct ctx *ctx, int rc, const char *target)
+{
+	struct buf	 url, page;
+	struct claims	 c;
+	char		 tok[JA_TOKEN_MAX + 1];
+	int		 cookie;
+
+	if (rc == JA_EDB) {
+		bounce_unavailable(ctx);
+		return;
+	}
+	if (target == NULL || !text_local_path(target))
+		target = "/";
+	if (!ctx->req->html) {
+		response_error(ctx->resp, ctx->req, 401, rc == JA_ENOTFOUND ?
+		    "invalid_request" : "invalid_token",
+		    "A valid access token is required.");
+		response_header(ctx->resp, "WWW-Authenticate", rc ==
+		    JA_ENOTFOUND ? "Bearer realm=\"jwtauth\"" :
+		    "Bearer realm=\"jwtauth\", error=\"invalid_token\"");
+		return;
+	}
+	/* Only an access cookie that is no longer valid in itself (expired)
+	 * is worth a refresh; a valid one was revoked, and so is the session:
+	 * no loop between the two. */
+	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) != JA_OK ||
+	    !cookie || token_verify(ctx->cfg, tok, ctx->now, &c) == JA_OK) {
+		bounce_login_page(ctx, 401, target, NULL);
+		return;
+	}
+	buf_init(&url);
+	buf_puts(&url, ctx->cfg->base_path);
+	buf_puts(&url, "/refresh?next=");
+	buf_url(&url, target);
+	buf_init(&page);
+	html_resume(&page, ctx->cfg, url.failed ? "/" : url.data);
+	response_html(ctx->resp, 401, &page);
+	buf_free(&url);
+}
