@@ -1,7 +1,8 @@
 /*
  * authz.c: the FastCGI authorizer role (FastCGI 1.0 §6.3).  The web
  * server asks about every request to a protected area; we answer 200
- * with Variable-AUTH_USER, -AUTH_SUB and -AUTH_SID (the server turns
+ * with Variable-AUTH_USER, -AUTH_SUB, -AUTH_SID and -REMOTE_USER (the
+ * server turns
  * them into environment variables of the handler that serves the page),
  * or what bounce.c answers: 401 JSON for API clients, for browsers the
  * way back into the session or the login form (lighttpd shows that body;
@@ -26,4 +27,5 @@ authz_check(struct ctx *ctx)
 	response_header(ctx->resp, "Variable-AUTH_USER", "%s", c.username);
 	response_header(ctx->resp, "Variable-AUTH_SUB", "%s", c.sub);
 	response_header(ctx->resp, "Variable-AUTH_SID", "%s", c.sid);
+	response_header(ctx->resp, "Variable-REMOTE_USER", "%s", c.username);
 }

@@ -69,10 +69,8 @@ sub _start {
 
 	copy($fcgi, "$dir/jwtauth.fcgi") or die "copy $fcgi: $!\n";
 	chmod 0755, "$dir/jwtauth.fcgi" or die "chmod: $!\n";
-	mkdir "$dir/www" or die "mkdir $dir/www: $!\n";
-	for my $file (glob "$REPO/www/*") {
-		copy($file, "$dir/www/") or die "copy $file: $!\n";
-	}
+	# The demo site, sub-directories (the protected /app/) included.
+	_run({}, 'cp', '-R', "$REPO/www", "$dir/www");
 
 	_run({}, "$REPO/scripts/pg.sh", 'init', "$dir/pg", $self->{pg_port});
 	_run({}, "$REPO/scripts/pg.sh", 'start', "$dir/pg");
