@@ -6,16 +6,19 @@
  * the key.  See jwtauth.conf(5).
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "jwtauth.h"
 
 #define CONFIG_DEFAULT	"/etc/jwtauth/jwtauth.conf"
+#define CONFIG_HOME	"jwtauth/jwtauth.conf"
 #define CONFIG_LINE_MAX	4096
 
 enum config_type {
@@ -66,17 +69,27 @@ static const struct config_key config_keys[] = {
 
 /*
  * Returns the config file to read: opt (from -c) if given, else
- * $JWTAUTH_CONFIG if set and not empty, else the built-in default.
+ * $JWTAUTH_CONFIG if set and not empty, else ~/jwtauth/jwtauth.conf of
+ * the user the program runs as, if it exists (a shared host's suexec
+ * strips the environment and a plain CGI program has no arguments),
+ * else the built-in default.  The result stays valid until the next
+ * call.
  */
 const char *
 config_locate(const char *opt)
 {
+	static char	 home[1024];
 	const char	*env;
+	struct passwd	*pw;
 
 	if (opt != NULL && *opt != '\0')
 		return opt;
 	if ((env = getenv("JWTAUTH_CONFIG")) != NULL && *env != '\0')
 		return env;
+	if ((pw = getpwuid(geteuid())) != NULL && pw->pw_dir != NULL &&
+	    (size_t)snprintf(home, sizeof(home), "%s/" CONFIG_HOME,
+	    pw->pw_dir) < sizeof(home) && access(home, R_OK) == 0)
+		return home;
 	return CONFIG_DEFAULT;
 }
 

@@ -287,6 +287,8 @@ struct request {
 	char		*uri;		/* REQUEST_URI */
 	char		*redirect_url;	/* ErrorDocument: the page asked for */
 	char		*redirect_query;
+	char		*redirect2_url;	/* ... behind a .htaccess rewrite */
+	char		*redirect2_query;
 	char		*fetch_site;	/* Sec-Fetch-Site */
 	int		 https;
 	int		 html;		/* answer with HTML, not JSON */
@@ -299,7 +301,8 @@ int		 request_parse(struct request *);
 int		 request_read_body(struct request *, long);
 void		 request_free(struct request *);
 int		 request_bearer(const struct request *, char *, size_t);
-int		 request_target(const struct request *, struct buf *);
+int		 request_target(const struct request *, const char *,
+		    struct buf *);
 
 /* form.c */
 struct form_field {

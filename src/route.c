@@ -43,22 +43,45 @@ route_method_not_allowed(struct ctx *ctx, const char *allow)
 	response_header(ctx->resp, "Allow", "%s", allow);
 }
 
-/* Calls the handler of the request's path, or answers 404. */
+/* The route of path (len bytes) under base, or NULL. */
+static const struct route *
+route_find(const char *base, const char *path, size_t len)
+{
+	size_t	 blen = strcmp(base, "/") == 0 ? 0 : strlen(base), i, rlen;
+
+	if (len < blen || strncmp(path, base, blen) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		rlen = strlen(routes[i].path);
+		if (len - blen == rlen &&
+		    strncmp(path + blen, routes[i].path, rlen) == 0)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+/*
+ * Calls the handler of the request's path, or answers 404.  The path is
+ * SCRIPT_NAME + PATH_INFO (what a server config mount gives); failing
+ * that, REDIRECT_URL (the URL before a .htaccess rewrite to the program
+ * made SCRIPT_NAME /auth/jwtauth.fcgi), then the path of REQUEST_URI.
+ */
 void
 route_dispatch(struct ctx *ctx)
 {
-	const char	*path = ctx->req->path;
-	size_t		 blen = strlen(ctx->cfg->base_path), i;
+	const struct route	*r;
+	const char		*uri = ctx->req->uri;
 
-	if (strcmp(ctx->cfg->base_path, "/") == 0)
-		blen = 0;
-	if (strncmp(path, ctx->cfg->base_path, blen) == 0) {
-		for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-			if (strcmp(path + blen, routes[i].path) == 0) {
-				routes[i].fn(ctx);
-				return;
-			}
-		}
+	r = route_find(ctx->cfg->base_path, ctx->req->path,
+	    strlen(ctx->req->path));
+	if (r == NULL && ctx->req->redirect_url != NULL)
+		r = route_find(ctx->cfg->base_path, ctx->req->redirect_url,
+		    strlen(ctx->req->redirect_url));
+	if (r == NULL && uri != NULL)
+		r = route_find(ctx->cfg->base_path, uri, strcspn(uri, "?"));
+	if (r != NULL) {
+		r->fn(ctx);
+		return;
 	}
 	response_error(ctx->resp, ctx->req, 404, "not_found",
 	    "There is nothing here.");

@@ -38,7 +38,7 @@ login_get(struct ctx *ctx)
 	int		 rc;
 
 	buf_init(&target);
-	if (request_target(ctx->req, &target)) {
+	if (request_target(ctx->req, ctx->cfg->base_path, &target)) {
 		/* Apache turns every refusal, 503 included, into a 401:
 		 * find out again why this request was refused. */
 		rc = auth_request(ctx, &c);
