@@ -226,6 +226,19 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		    cfg->path);
 		return JA_ECONFIG;
 	}
+	if (*cfg->issuer == '\0' || strlen(cfg->issuer) > JA_NAME_MAX ||
+	    !text_utf8_valid(cfg->issuer, strlen(cfg->issuer))) {
+		snprintf(err, errlen, "%s: issuer: 1 to %d characters of text",
+		    cfg->path, JA_NAME_MAX);
+		return JA_ECONFIG;
+	}
+	if (cfg->audience != NULL && (*cfg->audience == '\0' ||
+	    strlen(cfg->audience) > JA_NAME_MAX ||
+	    !text_utf8_valid(cfg->audience, strlen(cfg->audience)))) {
+		snprintf(err, errlen, "%s: audience: 1 to %d characters of "
+		    "text", cfg->path, JA_NAME_MAX);
+		return JA_ECONFIG;
+	}
 	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > 64 ||
 	    !text_utf8_valid(cfg->key_id, strlen(cfg->key_id))) {
 		snprintf(err, errlen, "%s: key_id: 1 to 64 printable "

@@ -21,6 +21,7 @@
 #define TOKEN_HDR_MAX	512
 #define TOKEN_PAY_MAX	3072
 #define TOKEN_SIG_LEN	43	/* base64url of a 32-byte HMAC-SHA256 */
+#define TOKEN_TTL_MAX	86400	/* the upper bound of access_ttl */
 
 /*
  * Issues an access token for user sub (a UUID) named username in
@@ -128,7 +129,8 @@ token_segment_json(const char *s, size_t len, size_t max)
 /*
  * Checks the JOSE header (RFC 7515 §4.1): "alg" exactly "HS256" (pinned,
  * case-sensitive: RFC 8725 §3.1), "typ" exactly "JWT", "kid" our key id,
- * and no other member ("crit", "jku", "x5u" ... are refused).
+ * all three present, and no other member ("crit", "jku", "x5u" ... are
+ * refused).
  */
 static int
 token_check_header(const struct config *cfg, json_t *h)
@@ -152,6 +154,7 @@ token_check_header(const struct config *cfg, json_t *h)
 			return 0;
 	}
 	return json_object_get(h, "alg") != NULL &&
+	    json_object_get(h, "typ") != NULL &&
 	    json_object_get(h, "kid") != NULL;
 }
 
@@ -190,7 +193,8 @@ token_claim_int(const json_t *p, const char *name, int64_t *out, int need)
  * present or configured, ours (§4.1.3: present but not ours is a
  * rejection); sub and sid UUIDs; jti of 128 bits; token_use "access";
  * iat, exp (and nbf if present) integers, with now inside
- * [nbf - leeway, exp + leeway) and iat not in the future.
+ * [nbf - leeway, exp + leeway), iat not in the future and exp - iat at
+ * most a day (the bound of access_ttl).
  */
 static int
 token_check_claims(const struct config *cfg, const json_t *p, time_t now,
@@ -219,14 +223,17 @@ token_check_claims(const struct config *cfg, const json_t *p, time_t now,
 	    !token_claim_str(p, "jti", c->jti, JA_JTI_LEN) ||
 	    strlen(c->jti) != JA_JTI_LEN ||
 	    !b64url_is_alphabet(c->jti, JA_JTI_LEN) ||
-	    !token_claim_str(p, "username", c->username,
-	    (size_t)cfg->username_max))
+	    !token_claim_str(p, "username", c->username, JA_NAME_MAX))
 		return 0;
 	if (!token_claim_int(p, "iat", &c->iat, 1) ||
 	    !token_claim_int(p, "exp", &c->exp, 1) ||
 	    !token_claim_int(p, "nbf", &nbf, 0))
 		return 0;
-	if (c->exp <= c->iat || (int64_t)now >= c->exp + cfg->leeway ||
+	/* Ordered so that nothing can overflow: iat is positive and the
+	 * lifetime bounded by access_ttl's bound, so exp is small too. */
+	if (c->iat <= 0 || c->exp <= c->iat ||
+	    c->exp - c->iat > TOKEN_TTL_MAX ||
+	    (int64_t)now - cfg->leeway >= c->exp ||
 	    c->iat > (int64_t)now + cfg->leeway ||
 	    nbf > (int64_t)now + cfg->leeway)
 		return 0;

@@ -1,0 +1,133 @@
+// flow.mjs: a real browser (Debian's chromium, driven by playwright-core)
+// through the HTML flow of a protected page, printing TAP:
+//   protected page -> login form -> log in -> the page -> wait past the
+//   access token's lifetime -> reload, still in -> log out -> the
+//   protected page shows the login form; the back button too.
+// Usage: node flow.mjs BASE_URL USER PASSWORD WAIT_SECONDS OUTDIR
+import { chromium } from 'playwright-core';
+
+const [base, user, password, waitSeconds, outdir] = process.argv.slice(2);
+let n = 0, failed = 0;
+function ok(cond, name, detail) {
+	n++;
+	if (!cond) failed++;
+	console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
+	if (!cond && detail !== undefined)
+		console.log(`# ${String(detail).replace(/\n/g, '\n# ')}`);
+}
+
+// The page's HTML for a failure message, or a note while it navigates.
+async function content(page) {
+	try {
+		return await page.content();
+	} catch (e) {
+		return `(page navigating: ${e.message.split('\n')[0]})`;
+	}
+}
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+	    '--no-first-run', '--disable-background-networking',
+	    '--disable-component-update', '--disable-sync'],
+});
+try {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const violations = [];
+	page.on('console', (m) => {
+		if (/Content Security Policy/i.test(m.text()))
+			violations.push(m.text());
+	});
+
+	await page.goto(`${base}/app/`);
+	ok(await page.locator('form[action="/auth/login"]').count() === 1,
+	    'a protected page without a session shows the login form');
+	ok(await page.locator('input[name="next"]').inputValue() === '/app/',
+	    'the form will lead back to the page asked for');
+	ok(await page.locator('label[for="username"]').count() === 1 &&
+	    await page.locator('label[for="password"]').count() === 1,
+	    'the fields have labels');
+	ok(await page.evaluate(() => document.activeElement &&
+	    document.activeElement.id) === 'username',
+	    'the user name field has the focus');
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: `${outdir}/login-phone.png` });
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.screenshot({ path: `${outdir}/login.png` });
+
+	await page.fill('#username', user);
+	await page.fill('#password', 'not the password');
+	await page.click('button[type="submit"]');
+	ok(await page.locator('[role="alert"]').count() === 1,
+	    'a wrong password shows an error message',
+	    await content(page));
+
+	await page.fill('#username', user);
+	await page.fill('#password', password);
+	await page.click('button[type="submit"]');
+	await page.waitForURL(`${base}/app/`);
+	ok(await page.locator('#secret').count() === 1,
+	    'after login the browser is back on the protected page',
+	    await content(page));
+	await page.screenshot({ path: `${outdir}/protected.png` });
+	const cookies = await context.cookies();
+	const at = cookies.find((c) => c.name === 'jwtauth_at');
+	ok(at && at.httpOnly && at.sameSite === 'Lax',
+	    'the access cookie is HttpOnly and SameSite=Lax');
+	const rt = cookies.find((c) => c.name === 'jwtauth_rt');
+	ok(rt && rt.httpOnly && rt.sameSite === 'Strict' && rt.path === '/auth',
+	    'the refresh cookie is HttpOnly, SameSite=Strict, Path=/auth');
+
+	await page.goto(`${base}/app/whoami.cgi`);
+	ok((await page.locator('#auth-user').textContent()) === user,
+	    'the protected CGI script sees AUTH_USER');
+
+	// Past the access token's lifetime (a short access_ttl and no leeway
+	// in the test's config): a reload still gets in, through the refresh.
+	await page.waitForTimeout(Number(waitSeconds) * 1000);
+	await page.goto(`${base}/app/`);
+	// The 401 page moves on to /auth/refresh, which comes back here.
+	const back = await page.waitForSelector('#secret',
+	    { timeout: 15000 }).then(() => true, () => false);
+	ok(back, 'after the access token expired a reload still shows the page',
+	    await content(page));
+	const at2 = (await context.cookies()).find((c) => c.name === 'jwtauth_at');
+	ok(at2 && at2.value !== at.value, 'the access cookie was renewed silently');
+
+	await page.click('form[action="/auth/logout"] button');
+	ok(await page.locator('form[action="/auth/logout"] input[name="csrf"]').count() === 1,
+	    'the logout button of a static page leads to a confirmation with a CSRF token',
+	    await content(page));
+	await page.click('form[action="/auth/logout"] button');
+	await page.waitForURL(`${base}/auth/login`);
+	ok(await page.locator('form[action="/auth/login"]').count() === 1,
+	    'after logout the login form is shown');
+	const left = (await context.cookies()).filter((c) =>
+	    c.name === 'jwtauth_at' || c.name === 'jwtauth_rt');
+	ok(left.length === 0, 'logout removed both cookies');
+
+	// The back button, twice: past the confirmation (a POST result that
+	// chromium will not show from its cache: ERR_CACHE_MISS) towards the
+	// protected page, which is no-store.  No step may show its content.
+	let shown = 0;
+	for (let i = 0; i < 2; i++) {
+		await page.goBack().catch(() => {});
+		await page.waitForLoadState().catch(() => {});
+		shown += await page.locator('#secret').count();
+	}
+	ok(shown === 0, 'the back button does not show the protected page again',
+	    `${page.url()}`);
+	await page.goto(`${base}/app/`);
+	ok(await page.locator('form[action="/auth/login"]').count() === 1 &&
+	    await page.locator('#secret').count() === 0,
+	    'the protected page shows the login form after logout');
+	ok(violations.length === 0, 'no Content-Security-Policy violation',
+	    violations.join('\n'));
+} catch (e) {
+	ok(false, 'the flow ran to the end', e.stack);
+} finally {
+	await browser.close();
+}
+console.log(`1..${n}`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,38 @@
+# A real browser (Debian's chromium, driven by playwright-core) through
+# the HTML flow of a protected page on Apache: login form, the page,
+# expiry of the access token and silent refresh, logout.  Screenshots of
+# the login page and the protected page go to tests/out/.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JwtAuthTest;
+
+my $dir = "$FindBin::Bin/../browser";
+my $out = "$FindBin::Bin/../out";
+plan skip_all => 'tests/browser/node_modules missing: make test installs it'
+	unless -d "$dir/node_modules/playwright-core";
+mkdir $out;
+
+# Short-lived access tokens and no leeway, so that the browser can wait
+# past their lifetime.
+my $ttl = 10;
+my $env = JwtAuthTest->start(access_ttl => $ttl, leeway => 0);
+$env->add_user('grace', 'grace password 1');
+
+my $url = $env->url('');
+open my $fh, '-|', 'node', "$dir/flow.mjs", $url, 'grace', 'grace password 1',
+	$ttl + 2, $out or die "node: $!";
+while (my $line = <$fh>) {
+	chomp $line;
+	if ($line =~ /^(not )?ok \d+ - (.*)$/) {
+		ok(!$1, "browser: $2");
+	} elsif ($line =~ /^# ?(.*)$/) {
+		diag $1;
+	}
+}
+close $fh;
+is($? >> 8, 0, 'the browser run ended cleanly');
+ok(-s "$out/login.png" && -s "$out/protected.png", 'screenshots saved in tests/out/');
+done_testing;

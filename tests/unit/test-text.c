@@ -1,0 +1,222 @@
+/*
+ * test-text.c: unit tests for text.c: UTF-8 validation (RFC 3629 §4),
+ * UUIDs in canonical form, local redirect targets (no open redirect)
+ * and bounded decimal integers.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+#include "tap.h"
+
+/* text_utf8_valid() on a string literal, its length from sizeof. */
+#define UTF8(s)	text_utf8_valid((s), sizeof(s) - 1)
+
+static void
+test_utf8(void)
+{
+	tap_ok(UTF8(""), "utf8: the empty string is valid");
+	tap_ok(UTF8("alice"), "utf8: ASCII is valid");
+	tap_ok(UTF8("a\tb"), "utf8: a tab is allowed");
+	tap_ok(UTF8("caf\xc3\xa9"), "utf8: a 2-byte sequence (U+00E9) is "
+	    "valid");
+	tap_ok(UTF8("\xe2\x82\xac"), "utf8: a 3-byte sequence (U+20AC) is "
+	    "valid");
+	tap_ok(UTF8("\xf0\x9f\x98\x80"), "utf8: a 4-byte sequence (U+1F600) "
+	    "is valid");
+	tap_ok(UTF8("\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf"
+	    "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf"),
+	    "utf8: the first and last code point of each length are valid");
+	tap_ok(UTF8("\xee\x80\x80"), "utf8: a private-use code point "
+	    "(U+E000, just after the surrogates) is valid");
+
+	tap_ok(!UTF8("\xc0\xaf"), "utf8: overlong 2-byte \"/\" (C0 AF) is "
+	    "refused");
+	tap_ok(!UTF8("\xc1\xbf"), "utf8: overlong 2-byte (C1 BF) is refused");
+	tap_ok(!UTF8("\xe0\x80\xaf"), "utf8: overlong 3-byte \"/\" is refused");
+	tap_ok(!UTF8("\xe0\x9f\xbf"), "utf8: overlong 3-byte U+07FF is "
+	    "refused");
+	tap_ok(!UTF8("\xf0\x80\x80\xaf"), "utf8: overlong 4-byte \"/\" is "
+	    "refused");
+	tap_ok(!UTF8("\xf0\x8f\xbf\xbf"), "utf8: overlong 4-byte U+FFFF is "
+	    "refused");
+	tap_ok(!UTF8("\xc0\x80"), "utf8: overlong NUL (C0 80) is refused");
+	tap_ok(!UTF8("\xed\xa0\x80"), "utf8: the surrogate U+D800 is refused");
+	tap_ok(!UTF8("\xed\xbf\xbf"), "utf8: the surrogate U+DFFF is refused");
+	tap_ok(!UTF8("\xed\xa0\xbd\xed\xb8\x80"), "utf8: a CESU-8 surrogate "
+	    "pair is refused");
+	tap_ok(!UTF8("\xf4\x90\x80\x80"), "utf8: U+110000 (above U+10FFFF) "
+	    "is refused");
+	tap_ok(!UTF8("\xf5\x80\x80\x80"), "utf8: lead byte F5 is refused");
+	tap_ok(!UTF8("\xf8\x88\x80\x80\x80"), "utf8: a 5-byte form is "
+	    "refused");
+	tap_ok(!UTF8("\xff"), "utf8: byte FF is refused");
+	tap_ok(!UTF8("\x80"), "utf8: a lone continuation byte is refused");
+	tap_ok(!UTF8("a\xc3"), "utf8: a 2-byte sequence truncated at the "
+	    "end is refused");
+	tap_ok(!UTF8("\xe2\x82"), "utf8: a 3-byte sequence truncated at the "
+	    "end is refused");
+	tap_ok(!UTF8("\xf0\x9f\x98"), "utf8: a 4-byte sequence truncated at "
+	    "the end is refused");
+	tap_ok(!UTF8("\xe2\x82" "a"), "utf8: a sequence cut by an ASCII byte "
+	    "is refused");
+	tap_ok(!text_utf8_valid("caf\xc3\xa9", 4), "utf8: the length given, "
+	    "not the NUL, ends the string (cut sequence refused)");
+	tap_ok(!UTF8("a\0b"), "utf8: an embedded NUL is refused");
+	tap_ok(!UTF8("a\nb"), "utf8: a newline is refused");
+	tap_ok(!UTF8("a\rb"), "utf8: a carriage return is refused");
+	tap_ok(!UTF8("\x1b[31m"), "utf8: an escape (terminal control) is "
+	    "refused");
+	tap_ok(!UTF8("a\x7f"), "utf8: DEL is refused");
+}
+
+static void
+test_uuid(void)
+{
+	tap_ok(text_is_uuid("0b0e6c1e-5b8f-4d4e-9a3c-2f1d6e7a8b9c"),
+	    "uuid: canonical lower case is accepted");
+	tap_ok(text_is_uuid("00000000-0000-0000-0000-000000000000"),
+	    "uuid: the nil UUID is accepted");
+	tap_ok(!text_is_uuid("0B0E6C1E-5B8F-4D4E-9A3C-2F1D6E7A8B9C"),
+	    "uuid: upper case is refused");
+	tap_ok(!text_is_uuid("0b0e6c1e-5b8f-4d4e-9a3c-2f1d6e7a8b9"),
+	    "uuid: 35 characters are refused");
+	tap_ok(!text_is_uuid("0b0e6c1e-5b8f-4d4e-9a3c-2f1d6e7a8b9c0"),
+	    "uuid: 37 characters are refused");
+	tap_ok(!text_is_uuid("0b0e6c1e5b8f-4d4e-9a3c-2f1d6e7a8b9c0"),
+	    "uuid: a dash out of place is refused");
+	tap_ok(!text_is_uuid("{b0e6c1e-5b8f-4d4e-9a3c-2f1d6e7a8b9}"),
+	    "uuid: braces are refused");
+	tap_ok(!text_is_uuid("0b0e6c1g-5b8f-4d4e-9a3c-2f1d6e7a8b9c"),
+	    "uuid: a non-hex letter is refused");
+	tap_ok(!text_is_uuid("0b0e6c1e 5b8f-4d4e-9a3c-2f1d6e7a8b9c"),
+	    "uuid: a space for a dash is refused");
+	tap_ok(!text_is_uuid(""), "uuid: the empty string is refused");
+	tap_ok(!text_is_uuid(NULL), "uuid: NULL is refused");
+}
+
+static void
+test_local_path(void)
+{
+	char	*s;
+
+	tap_ok(text_local_path("/"), "path: \"/\" is local");
+	tap_ok(text_local_path("/auth/me"), "path: \"/auth/me\" is local");
+	tap_ok(text_local_path("/app?x=1&y=%2F#frag"),
+	    "path: a path with query and fragment is local");
+	tap_ok(text_local_path("/%2F%2Fevil.example"),
+	    "path: \"/%2F%2Fevil.example\" (escaped slashes) is local");
+	tap_ok(text_local_path("/caf\xc3\xa9"),
+	    "path: a path with UTF-8 bytes is local");
+	tap_ok(!text_local_path("//evil.example"),
+	    "path: \"//evil.example\" (network-path reference) is refused");
+	tap_ok(!text_local_path("/\\evil.example"),
+	    "path: \"/\\evil.example\" is refused");
+	tap_ok(!text_local_path("\\\\evil.example"),
+	    "path: \"\\\\evil.example\" is refused");
+	tap_ok(!text_local_path("http://evil.example/"),
+	    "path: an absolute URL is refused");
+	tap_ok(!text_local_path("https:/evil.example"),
+	    "path: a scheme without slashes is refused");
+	tap_ok(!text_local_path("javascript:alert(1)"),
+	    "path: a javascript: URL is refused");
+	tap_ok(!text_local_path("evil.example"),
+	    "path: a relative reference is refused");
+	tap_ok(!text_local_path(" /x"), "path: a leading space is refused");
+	tap_ok(!text_local_path("/x y"), "path: a space is refused");
+	tap_ok(!text_local_path("/x\\y"), "path: a backslash is refused");
+	tap_ok(!text_local_path("/\t/evil.example"),
+	    "path: a tab (browsers strip it: \"//\") is refused");
+	tap_ok(!text_local_path("/\n/evil.example"),
+	    "path: a newline is refused");
+	tap_ok(!text_local_path("/x\r\nSet-Cookie: a=b"),
+	    "path: CR LF (header injection) is refused");
+	tap_ok(!text_local_path("/x\x7f"), "path: DEL is refused");
+	tap_ok(!text_local_path(""), "path: the empty string is refused");
+	tap_ok(!text_local_path(NULL), "path: NULL is refused");
+
+	if ((s = malloc(4096)) == NULL)
+		abort();
+	s[0] = '/';
+	memset(s + 1, 'a', 2047);
+	s[2048] = '\0';
+	tap_ok(text_local_path(s), "path: 2048 bytes are local");
+	s[2048] = 'a';
+	s[2049] = '\0';
+	tap_ok(!text_local_path(s), "path: 2049 bytes are refused");
+	free(s);
+}
+
+static void
+test_parse_long(void)
+{
+	long	 v = 7;
+	char	 buf[64];
+
+	tap_ok(text_parse_long("42", 0, 100, &v) == JA_OK && v == 42,
+	    "long: \"42\" parses");
+	tap_ok(text_parse_long("-5", -10, 10, &v) == JA_OK && v == -5,
+	    "long: a negative number parses");
+	tap_ok(text_parse_long("+5", 0, 10, &v) == JA_OK && v == 5,
+	    "long: a leading plus parses");
+	tap_ok(text_parse_long("007", 0, 10, &v) == JA_OK && v == 7,
+	    "long: leading zeros parse as decimal, not octal");
+	tap_ok(text_parse_long("10", 10, 20, &v) == JA_OK && v == 10,
+	    "long: the minimum is inside the bounds");
+	tap_ok(text_parse_long("20", 10, 20, &v) == JA_OK && v == 20,
+	    "long: the maximum is inside the bounds");
+	v = 7;
+	tap_ok(text_parse_long("9", 10, 20, &v) == JA_ETOOBIG && v == 7,
+	    "long: below the minimum is out of range, *out untouched");
+	tap_ok(text_parse_long("21", 10, 20, &v) == JA_ETOOBIG,
+	    "long: above the maximum is out of range");
+	snprintf(buf, sizeof(buf), "%ld", LONG_MAX);
+	tap_ok(text_parse_long(buf, LONG_MIN, LONG_MAX, &v) == JA_OK &&
+	    v == LONG_MAX, "long: LONG_MAX parses");
+	tap_ok(text_parse_long("9223372036854775808", LONG_MIN, LONG_MAX,
+	    &v) == JA_ETOOBIG, "long: LONG_MAX + 1 (overflow) is out of "
+	    "range");
+	tap_ok(text_parse_long("-9223372036854775809", LONG_MIN, LONG_MAX,
+	    &v) == JA_ETOOBIG, "long: LONG_MIN - 1 (underflow) is out of "
+	    "range");
+	tap_ok(text_parse_long("99999999999999999999999", 0, 100, &v) ==
+	    JA_ETOOBIG, "long: a huge number is out of range, not wrapped");
+	tap_ok(text_parse_long("", 0, 10, &v) == JA_EINVAL,
+	    "long: the empty string is refused");
+	tap_ok(text_parse_long(NULL, 0, 10, &v) == JA_EINVAL,
+	    "long: NULL is refused");
+	tap_ok(text_parse_long(" 5", 0, 10, &v) == JA_EINVAL,
+	    "long: a leading space is refused");
+	tap_ok(text_parse_long("5 ", 0, 10, &v) == JA_EINVAL,
+	    "long: a trailing space is refused");
+	tap_ok(text_parse_long("5x", 0, 10, &v) == JA_EINVAL,
+	    "long: trailing junk is refused");
+	tap_ok(text_parse_long("0x10", 0, 100, &v) == JA_EINVAL,
+	    "long: hexadecimal is refused");
+	tap_ok(text_parse_long("1e3", 0, 10000, &v) == JA_EINVAL,
+	    "long: an exponent is refused");
+	tap_ok(text_parse_long("1.5", 0, 10, &v) == JA_EINVAL,
+	    "long: a fraction is refused");
+	tap_ok(text_parse_long("-", -10, 10, &v) == JA_EINVAL,
+	    "long: a sign alone is refused");
+	tap_ok(text_parse_long("+-5", -10, 10, &v) == JA_EINVAL,
+	    "long: two signs are refused");
+	tap_ok(text_parse_long("--5", -10, 10, &v) == JA_EINVAL,
+	    "long: a double minus is refused");
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return EXIT_FAILURE;
+	test_utf8();
+	test_uuid();
+	test_local_path();
+	test_parse_long();
+	return tap_done();
+}
