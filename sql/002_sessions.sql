@@ -1,7 +1,7 @@
 -- 002_sessions.sql: session limits, audit trail, and indexes for purge.
 
--- Why a session ended: logout, logout_others, logout_global, reuse,
--- password, lock, admin, max_age, idle.
+-- Why a session ended: logout_local, logout_others, logout_global,
+-- reuse, password, lock, admin, max_age, idle.
 ALTER TABLE sessions ADD COLUMN revoke_reason text;
 CREATE INDEX sessions_expires_at ON sessions (expires_at);
 CREATE INDEX sessions_revoked_at ON sessions (revoked_at)

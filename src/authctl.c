@@ -270,7 +270,8 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	int		 ch, rc = 1;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	/* "+": options end at the command word (revoke --user NAME). */
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;

@@ -282,7 +282,7 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	const char	*params[4];
 	PGresult	*res = NULL;
 	long		 gen, used_ago;
-	int		 used, live, rc = JA_EDB;
+	int		 used, live, open_session, rc = JA_EDB;
 	size_t		 seedlen;
 
 	memset(s, 0, sizeof(*s));
@@ -317,18 +317,21 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	snprintf(s->username, sizeof(s->username), "%s",
 	    PQgetvalue(res, 0, 8));
 	snprintf(ended, sizeof(ended), "%s", PQgetvalue(res, 0, 10));
+	open_session = PQgetvalue(res, 0, 5)[0] == 't';
 	PQclear(res);
 	res = NULL;
 
-	if (!live) {
-		rc = JA_EAUTH;
-		goto out;
-	}
-	if (ended[0] != '\0') {
+	/* A session past its limits ends, and says why, whether or not
+	 * this token also expired with it. */
+	if (ended[0] != '\0' && open_session) {
 		if (session_revoke_id(db, s->id, ended) != JA_OK)
 			goto out;
 		db_audit(db, "session_end", s->user_id, s->username, s->id,
 		    req, ended);
+		rc = JA_EAUTH;
+		goto out;
+	}
+	if (!live) {
 		rc = JA_EAUTH;
 		goto out;
 	}

@@ -43,8 +43,15 @@ logout_end(struct ctx *ctx, const char *at, const char *rt, const char *scope)
 	char		 sid[JA_UUID_LEN + 1], uid[JA_UUID_LEN + 1];
 	int		 have_at, rc;
 
+	/* Only a token that would pass auth_request() counts: one of an
+	 * ended session must not end the user's later sessions. */
 	have_at = at[0] != '\0' && token_verify(ctx->cfg, at, ctx->now,
 	    &c) == JA_OK;
+	if (have_at && (rc = db_session_check(ctx->db, &c)) != JA_OK) {
+		if (rc == JA_EDB)
+			return JA_EDB;
+		have_at = 0;
+	}
 	if (have_at && db_session_logout(ctx->db, c.sid, c.sub, scope, c.jti,
 	    c.exp, ctx->req) != JA_OK)
 		return JA_EDB;
