@@ -241,9 +241,32 @@ token_check_claims(const struct config *cfg, const json_t *p, time_t now,
 }
 
 /*
+ * Checks sig (32 bytes) against HMAC-SHA256 under our key of the signing
+ * input, the first len bytes of token (RFC 7515 §5.2), comparing in
+ * constant time.  libjwt checks the signature too; this check does not
+ * rely on how it compares.
+ */
+static int
+token_mac_ok(const struct config *cfg, const char *token, size_t len,
+    const unsigned char *sig)
+{
+	crypto_auth_hmacsha256_state	 st;
+	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
+	int				 ok;
+
+	crypto_auth_hmacsha256_init(&st, cfg->key, cfg->keylen);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)token, len);
+	crypto_auth_hmacsha256_final(&st, mac);
+	ok = sodium_memcmp(mac, sig, sizeof(mac)) == 0;
+	sodium_memzero(mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+	return ok;
+}
+
+/*
  * Verifies token as one of our access tokens at time now: shape, header
- * (pinned alg), signature with our key (libjwt, and jwt_get_alg() must
- * agree), then claims.  Returns JA_OK with the claims in c, or JA_EAUTH
+ * (pinned alg), signature with our key (our constant-time check, then
+ * libjwt's, and jwt_get_alg() must agree), then claims.  Returns JA_OK with the claims in c, or JA_EAUTH
  * for any doubt at all.  It does not consult the database: the caller
  * checks revocation (db_session_check) next.
  */
@@ -268,7 +291,8 @@ token_verify(const struct config *cfg, const char *token, time_t now,
 		goto out;
 	if (strlen(d2 + 1) != TOKEN_SIG_LEN || b64url_decode(sig,
 	    sizeof(sig), &siglen, d2 + 1, TOKEN_SIG_LEN) != JA_OK ||
-	    siglen != 32)
+	    siglen != 32 || !token_mac_ok(cfg, token, (size_t)(d2 - token),
+	    sig))
 		goto out;
 	if (jwt_decode(&jwt, token, cfg->key, (int)cfg->keylen) != 0 ||
 	    jwt == NULL || jwt_get_alg(jwt) != JWT_ALG_HS256)
