@@ -1,11 +1,13 @@
 #!/bin/sh
 # The development servers, for `make run`, `make start` and `make stop`.
-#   run.sh run     start PostgreSQL and Apache, wait for Ctrl-C, stop both
+#   run.sh run     start PostgreSQL and the web server, wait for Ctrl-C,
+#                  stop both
 #   run.sh start   start them in the background
-#   run.sh stop    stop them
+#   run.sh stop    stop them (whichever web server runs)
 # State is kept in var/ between runs: the cluster (var/pg), the keys,
 # var/jwtauth.conf (written once: edit it freely) and the demo user's
-# password (var/demo-password).  Environment: HTTP_PORT (default 8080),
+# password (var/demo-password).  Environment: SERVER (apache, the default,
+# or lighttpd: `make run SERVER=lighttpd`), HTTP_PORT (default 8080),
 # JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE.
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -17,6 +19,13 @@ http_port=${HTTP_PORT:-8080}
 authctl=${JWTAUTH_AUTHCTL:-$root/authctl}
 JWTAUTH_FCGI=${JWTAUTH_FCGI:-$root/cgi-bin/jwtauth.fcgi}
 export JWTAUTH_FCGI
+# scripts/server.sh reads SERVER too.
+SERVER=${SERVER:-apache}
+export SERVER
+case $SERVER in
+apache | lighttpd) ;;
+*) die "unknown SERVER=$SERVER; use apache or lighttpd" ;;
+esac
 umask 022
 
 # keys: make the token key and the server secret once.
@@ -76,11 +85,19 @@ setup() {
 	cp -R "$root/www" "$var/www"
 }
 
+# logs: where the web server's log and the program's go.
+logs() {
+	case $SERVER in
+	apache) echo var/apache/error.log ;;
+	lighttpd) echo var/lighttpd/error.log, var/lighttpd/stderr.log ;;
+	esac
+}
+
 banner() {
 	cat <<-EOF
 		jwtauth: http://127.0.0.1:$http_port/
 		  user demo, password $(cat "$var/demo-password") (in var/demo-password)
-		  logs: var/apache/error.log, var/pg/log
+		  logs: $(logs), var/pg/log
 	EOF
 }
 

@@ -2,10 +2,12 @@
 # The web server in front of jwtauth.fcgi, for development and tests.
 #   server.sh start VARDIR PORT   start it in the background, wait until ready
 #   server.sh run VARDIR PORT     run it in the foreground until Ctrl-C
-#   server.sh stop VARDIR [PORT]
+#   server.sh stop VARDIR [PORT]  stop the server (either kind) run from VARDIR
 # The program reads VARDIR/jwtauth.conf.  The server's config is written to
-# VARDIR/apache.conf; its pid, logs and sockets go to VARDIR/apache/.
-# Environment: SERVER (apache, the default; lighttpd not yet),
+# VARDIR/apache.conf or VARDIR/lighttpd.conf; its pid, logs and sockets go
+# to VARDIR/apache/ or VARDIR/lighttpd/.  lighttpd's error.log has its own
+# messages; the program's standard error goes to lighttpd/stderr.log.
+# Environment: SERVER (apache, the default, or lighttpd),
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
 # (default: VARDIR/www).
 set -eu
@@ -19,11 +21,25 @@ usage() {
 	exit 2
 }
 
-# running: true when the pid file names a live Apache.
+# use SERVER: point name, rundir, conf, pidfile and comm at that server.
+use() {
+	server=$1
+	case $1 in
+	apache)
+		name=Apache rundir=$var/apache conf=$var/apache.conf
+		pidfile=$rundir/apache2.pid comm=apache2 ;;
+	lighttpd)
+		name=lighttpd rundir=$var/lighttpd conf=$var/lighttpd.conf
+		pidfile=$rundir/lighttpd.pid comm=lighttpd ;;
+	esac
+}
+
+# running: true when the pid file names a live server of the kind in use.
 running() {
-	[ -f "$rundir/apache2.pid" ] || return 1
-	pid=$(cat "$rundir/apache2.pid")
-	alive "$pid" && [ "$(cat "/proc/$pid/comm")" = apache2 ]
+	[ -f "$pidfile" ] || return 1
+	pid=$(cat "$pidfile")
+	case $pid in '' | *[!0-9]*) return 1 ;; esac
+	alive "$pid" && [ "$(cat "/proc/$pid/comm")" = "$comm" ]
 }
 
 # alive PID: true while PID runs (a zombie awaiting its reaper does not).
@@ -31,7 +47,7 @@ alive() {
 	[ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]
 }
 
-# stop_pid PID: ask Apache to stop; kill it if it has not gone in 10 s.
+# stop_pid PID: ask the server to stop; kill it if it has not gone in 10 s.
 stop_pid() {
 	kill -TERM "$1" 2>/dev/null || return 0
 	n=0
@@ -40,9 +56,42 @@ stop_pid() {
 		n=$((n + 1))
 	done
 	if alive "$1"; then
-		echo "server.sh: Apache $1 did not stop in 10 s; killing it" >&2
+		echo "server.sh: $name $1 did not stop in 10 s; killing it" >&2
 		kill -KILL "$1" 2>/dev/null || true
 	fi
+}
+
+# children PID: the pids of PID's FastCGI processes (lighttpd starts them
+# itself, at start-up, and keeps them).
+children() {
+	ps -o pid= -o args= --ppid "$1" 2>/dev/null |
+		awk -v fcgi="$fcgi_bin" '$2 == fcgi { print $1 }' || true
+}
+
+# stop_server PID: stop_pid, then for lighttpd its FastCGI processes,
+# which it stops itself unless it had to be killed.
+stop_server() {
+	kids=
+	if [ "$server" = lighttpd ]; then
+		fcgi_bin=$(sed -n 's/^[[:space:]]*"bin-path" => "\([^ "]*\).*/\1/p' \
+			"$conf" 2>/dev/null | head -n 1)
+		kids=$(children "$1")
+	fi
+	stop_pid "$1"
+	left=
+	for k in $kids; do
+		if alive "$k"; then
+			kill -TERM "$k" 2>/dev/null || true
+			left="$left $k"
+		fi
+	done
+	[ -n "$left" ] || return 0
+	sleep 1
+	for k in $left; do
+		if alive "$k"; then
+			kill -KILL "$k" 2>/dev/null || true
+		fi
+	done
 }
 
 # configure: check the inputs and write $conf from the template.
@@ -56,18 +105,43 @@ configure() {
 		check_path "path" "$p"
 		check_reach "$(web_user)" "$p"
 	done
-	# Apache is not running: what it left behind is stale.
-	rm -rf "$rundir/fcgid" "$rundir/apache2.pid" "$rundir"/cgid.sock.*
-	mkdir -p "$rundir/fcgid"
-	chmod 0755 "$rundir"
-	chown "$(web_user):$(web_group)" "$rundir/fcgid"
-	chmod 0700 "$rundir/fcgid"
+	case $server in
+	apache)
+		# Apache is not running: what it left behind is stale.
+		rm -rf "$rundir/fcgid" "$rundir/apache2.pid" "$rundir"/cgid.sock.*
+		mkdir -p "$rundir/fcgid"
+		chmod 0755 "$rundir"
+		chown "$(web_user):$(web_group)" "$rundir/fcgid"
+		chmod 0700 "$rundir/fcgid"
+		;;
+	lighttpd)
+		# lighttpd opens its logs after dropping to the web user, and
+		# that user removes the pid file: the directory is theirs.
+		rm -rf "$rundir/sockets" "$rundir/lighttpd.pid"
+		mkdir -p "$rundir/sockets"
+		chown -R "$(web_user):$(web_group)" "$rundir"
+		chmod 0755 "$rundir"
+		chmod 0700 "$rundir/sockets"
+		# A FastCGI socket path must fit in sun_path (108 bytes).
+		[ ${#rundir} -le 80 ] ||
+			die "path too long for a unix socket: $rundir/sockets/"
+		;;
+	esac
 	sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$rundir|g" \
 		-e "s|@DOCROOT@|$docroot|g" -e "s|@FCGI@|$fcgi|g" \
 		-e "s|@CONF@|$var/jwtauth.conf|g" -e "s|@USER@|$(web_user)|g" \
-		-e "s|@GROUP@|$(web_group)|g" "$root/apache/dev.conf.in" \
+		-e "s|@GROUP@|$(web_group)|g" "$root/$server/dev.conf.in" \
 		>"$conf"
 	port_free "$port" || die "port $port on 127.0.0.1 is in use"
+}
+
+# logs: the end of the server's error log (and of the program's standard
+# error, for lighttpd) on standard error.
+logs() {
+	tail -n 20 "$rundir/error.log" >&2 || true
+	if [ "$server" = lighttpd ] && [ -s "$rundir/stderr.log" ]; then
+		tail -n 10 "$rundir/stderr.log" >&2 || true
+	fi
 }
 
 # wait_ready PID: wait up to 10 s for PID to answer HTTP on the port;
@@ -81,10 +155,25 @@ wait_ready() {
 		sleep 0.1
 		n=$((n + 1))
 	done
-	stop_pid "$1"
-	tail -n 20 "$rundir/error.log" >&2 || true
-	die "Apache did not answer on 127.0.0.1:$port; error log above," \
+	stop_server "$1"
+	logs
+	die "$name did not answer on 127.0.0.1:$port; error log above," \
 		"in $rundir/error.log"
+}
+
+# other_running: true when the other kind of server runs from VARDIR.
+other_running() {
+	case $server in
+	apache) use lighttpd ;;
+	lighttpd) use apache ;;
+	esac
+	if running; then
+		other=$name
+		use "$1"
+		return 0
+	fi
+	use "$1"
+	return 1
 }
 
 case "$# ${1-}" in
@@ -92,15 +181,13 @@ case "$# ${1-}" in
 *) usage ;;
 esac
 case ${SERVER:-apache} in
-apache) ;;
-lighttpd) die "SERVER=lighttpd is not supported yet; use SERVER=apache" ;;
-*) die "unknown SERVER=$SERVER; use apache" ;;
+apache | lighttpd) ;;
+*) die "unknown SERVER=$SERVER; use apache or lighttpd" ;;
 esac
 [ -d "$2" ] || die "no directory $2"
 var=$(cd "$2" && pwd)
 port=${3-}
-rundir=$var/apache
-conf=$var/apache.conf
+use "${SERVER:-apache}"
 case $1:$port in
 stop:*) ;;
 *:'' | *:*[!0-9]*) die "bad port: $port" ;;
@@ -109,41 +196,60 @@ esac
 case $1 in
 start)
 	if running; then
-		grep -qx "Listen 127.0.0.1:$port" "$conf" ||
-			die "Apache already runs from $var on another port; stop it"
-		echo "server.sh: Apache already running (pid $pid)"
+		case $server in
+		apache) grep -qx "Listen 127.0.0.1:$port" "$conf" ;;
+		lighttpd) grep -qx "server.port = $port" "$conf" ;;
+		esac || die "$name already runs from $var on another port; stop it"
+		echo "server.sh: $name already running (pid $pid)"
 		exit 0
 	fi
+	if other_running "$server"; then
+		die "$other already runs from $var; stop it first"
+	fi
 	configure
-	apache2 -f "$conf" -k start
+	case $server in
+	apache) apache2 -f "$conf" -k start ;;
+	# lighttpd returns once its daemon is ready, or failed.
+	lighttpd) lighttpd -f "$conf" || { logs; die "lighttpd did not start"; } ;;
+	esac
 	# -k start may return before the daemon writes its pid file.
 	n=0
 	until running || [ $n -ge 50 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	running || die "Apache did not start; see $rundir/error.log"
+	running || die "$name did not start; see $rundir/error.log"
 	wait_ready "$pid"
 	;;
 run)
-	running && die "Apache already running (pid $pid): stop it first"
+	running && die "$name already running (pid $pid): stop it first"
+	if other_running "$server"; then
+		die "$other already runs from $var; stop it first"
+	fi
 	configure
 	stopping=
 	trap 'stopping=1' INT TERM
-	apache2 -f "$conf" -DFOREGROUND &
+	case $server in
+	apache) apache2 -f "$conf" -DFOREGROUND & ;;
+	lighttpd) lighttpd -D -f "$conf" & ;;
+	esac
 	pid=$!
 	wait_ready "$pid"
-	echo "server.sh: Apache on http://127.0.0.1:$port/ (Ctrl-C stops it)"
+	echo "server.sh: $name on http://127.0.0.1:$port/ (Ctrl-C stops it)"
 	# A trapped signal ends the wait early.
 	while [ -z "$stopping" ] && alive "$pid"; do
 		wait "$pid" || true
 	done
-	stop_pid "$pid"
+	stop_server "$pid"
 	wait "$pid" 2>/dev/null || true
 	;;
 stop)
-	if running; then
-		stop_pid "$pid"
-	fi
+	# Whichever kind runs from VARDIR: `make stop` needs no SERVER.
+	for s in apache lighttpd; do
+		use "$s"
+		if running; then
+			stop_server "$pid"
+		fi
+	done
 	;;
 esac

@@ -1,10 +1,12 @@
 package JwtAuthTest;
 
 # Real servers for the end-to-end tests: a private PostgreSQL cluster and
-# Apache with mod_fcgid in front of jwtauth.fcgi, in one directory under
-# /tmp that is removed at the end (kept when JWTAUTH_KEEP=1).
+# a web server in front of jwtauth.fcgi (Apache with mod_fcgid, or
+# lighttpd with mod_fastcgi), in one directory under /tmp that is removed
+# at the end (kept when JWTAUTH_KEEP=1).
 #
 #   my $env = JwtAuthTest->start(access_ttl => 5);   # extra config keys
+#   my $env = JwtAuthTest->start(server => 'lighttpd');
 #   $env->add_user('alice', 'secret password');
 #   my $res = $env->http(GET => '/auth/health');     # HTTP::Tiny response
 #   my $res = $env->json(POST => '/auth/login', { content => {...} });
@@ -37,11 +39,16 @@ my @LIVE;    # weak references to started environments, for END
 
 # start(KEY => VALUE...): start everything; the pairs are written to the
 # program's config file after the defaults (database, key_file,
-# secret_file, base_path), an undef value removing a key.  Dies with the
-# reason on failure, having stopped what it had started.
+# secret_file, base_path), an undef value removing a key.  The key server
+# is not: it picks the web server, 'apache' or 'lighttpd' (default
+# $ENV{JWTAUTH_SERVER} if not empty, else 'apache').  Dies with the reason
+# on failure, having stopped what it had started.
 sub start {
 	my ($class, %config) = @_;
-	my $self = bless { owner => $$ }, $class;
+	my $server = delete $config{server} // ($ENV{JWTAUTH_SERVER} || 'apache');
+	$server =~ /^(?:apache|lighttpd)\z/
+		or die "unknown server '$server': use apache or lighttpd\n";
+	my $self = bless { owner => $$, server => $server }, $class;
 	push @LIVE, $self;
 	weaken($LIVE[-1]);
 	for my $sig (qw(INT TERM HUP)) {
@@ -83,7 +90,8 @@ sub _start {
 	}
 	$self->_write_config($config);
 	_run({}, $authctl, '-c', $self->config_file, 'migrate');
-	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi" } },
+	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi",
+			SERVER => $self->{server} } },
 		"$REPO/scripts/server.sh", 'start', $dir, $self->{port});
 }
 
@@ -109,6 +117,7 @@ sub _write_config {
 
 # Accessors.
 sub dir         { $_[0]{dir} }
+sub server      { $_[0]{server} }    # 'apache' or 'lighttpd'
 sub port        { $_[0]{port} }
 sub conninfo    { $_[0]{conninfo} }
 sub config_file { "$_[0]{dir}/jwtauth.conf" }
@@ -271,16 +280,26 @@ sub pg_stop    { _run({}, "$REPO/scripts/pg.sh", 'stop', "$_[0]{dir}/pg") }
 sub pg_start   { _run({}, "$REPO/scripts/pg.sh", 'start', "$_[0]{dir}/pg") }
 sub pg_restart { _run({}, "$REPO/scripts/pg.sh", 'restart', "$_[0]{dir}/pg") }
 
-# error_log: the text of Apache's error log (the program's standard error).
+# error_log: the text of the web server's error log and of the program's
+# standard error: Apache's error.log holds both; lighttpd keeps its own
+# in error.log (with what the program sends as FastCGI stderr) and the
+# program's standard error in stderr.log, which follows it here.
 sub error_log {
 	my ($self) = @_;
-	my $file = "$self->{dir}/apache/error.log";
-	return -f $file ? _slurp($file) : '';
+	return join '', map { -f $_ ? _slurp($_) : '' } $self->_log_files;
 }
 
-# stop([FAILED]): stop Apache and PostgreSQL, remove the directory unless
-# JWTAUTH_KEEP=1.  Shows the end of the error log when tests failed.  Safe
-# to call twice; does nothing in a forked child.
+# _log_files: the files error_log reads.
+sub _log_files {
+	my ($self) = @_;
+	my $run = "$self->{dir}/$self->{server}";
+	return $self->{server} eq 'lighttpd'
+	    ? ("$run/error.log", "$run/stderr.log") : ("$run/error.log");
+}
+
+# stop([FAILED]): stop the web server and PostgreSQL, remove the directory
+# unless JWTAUTH_KEEP=1.  Shows the end of the error log when tests
+# failed.  Safe to call twice; does nothing in a forked child.
 sub stop {
 	my ($self, $failed) = @_;
 	return if $self->{stopped} || $$ != $self->{owner};
@@ -290,11 +309,13 @@ sub stop {
 	if ($failed || !Test::More->builder->is_passing) {
 		my @lines = split /\n/, $self->error_log;
 		splice @lines, 0, -20 if @lines > 20;
-		Test::More::diag("Apache error log ($dir/apache/error.log):",
+		my $name = $self->{server} eq 'apache' ? 'Apache' : 'lighttpd';
+		Test::More::diag("$name error log (" .
+			join(', ', $self->_log_files) . '):',
 			map { "\n  $_" } @lines) if @lines;
 	}
-	eval { _run({}, "$REPO/scripts/server.sh", 'stop', $dir); 1 }
-		or warn $@;
+	eval { _run({ env => { SERVER => $self->{server} } },
+		"$REPO/scripts/server.sh", 'stop', $dir); 1 } or warn $@;
 	eval { _run({}, "$REPO/scripts/pg.sh", 'stop', "$dir/pg"); 1 }
 		or warn $@ if -f "$dir/pg/conninfo";
 	if ($ENV{JWTAUTH_KEEP}) {
