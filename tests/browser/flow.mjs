@@ -4,6 +4,7 @@
 //   access token's lifetime -> reload, still in -> log out -> the
 //   protected page shows the login form; the back button too.
 // Usage: node flow.mjs BASE_URL USER PASSWORD WAIT_SECONDS OUTDIR
+// (screenshots go to OUTDIR/login.png, protected.png, login-phone.png)
 import { chromium } from 'playwright-core';
 
 const [base, user, password, waitSeconds, outdir] = process.argv.slice(2);
@@ -40,8 +41,13 @@ try {
 			violations.push(m.text());
 	});
 
+	// Apache shows the form in place of the page (ErrorDocument 401);
+	// lighttpd shows the authorizer's page, which moves on to the form.
+	const loginForm = 'form[action="/auth/login"]';
+	const formShown = () => page.waitForSelector(loginForm,
+	    { timeout: 15000 }).then(() => true, () => false);
 	await page.goto(`${base}/app/`);
-	ok(await page.locator('form[action="/auth/login"]').count() === 1,
+	ok(await formShown(),
 	    'a protected page without a session shows the login form');
 	ok(await page.locator('input[name="next"]').inputValue() === '/app/',
 	    'the form will lead back to the page asked for');
@@ -67,6 +73,7 @@ try {
 	await page.fill('#password', password);
 	await page.click('button[type="submit"]');
 	await page.waitForURL(`${base}/app/`);
+	await page.waitForSelector('#secret', { timeout: 15000 }).catch(() => {});
 	ok(await page.locator('#secret').count() === 1,
 	    'after login the browser is back on the protected page',
 	    await content(page));
@@ -119,8 +126,7 @@ try {
 	ok(shown === 0, 'the back button does not show the protected page again',
 	    `${page.url()}`);
 	await page.goto(`${base}/app/`);
-	ok(await page.locator('form[action="/auth/login"]').count() === 1 &&
-	    await page.locator('#secret').count() === 0,
+	ok(await formShown() && await page.locator('#secret').count() === 0,
 	    'the protected page shows the login form after logout');
 	ok(violations.length === 0, 'no Content-Security-Policy violation',
 	    violations.join('\n'));
