@@ -55,19 +55,25 @@ units: $(UNITS)
 deps:
 	sh scripts/deps.sh
 
-run: deps all
+# deps first, then the build: "make -j run" must not build before the
+# packages are there.
+run: deps
+	$(MAKE) all
 	sh scripts/run.sh run
 
-start: deps all
+start: deps
+	$(MAKE) all
 	sh scripts/run.sh start
 
 stop:
 	sh scripts/run.sh stop
 
-test: deps all units
+test: deps
+	$(MAKE) all units
 	sh scripts/test.sh
 
-bench: deps all
+bench: deps
+	$(MAKE) all
 	sh scripts/bench.sh
 
 clean:

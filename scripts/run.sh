@@ -43,7 +43,7 @@ config() {
 	[ ! -f "$var/jwtauth.conf" ] || return 0
 	cat >"$var/jwtauth.conf" <<-CONF
 		# jwtauth development config, written once by scripts/run.sh:
-		# edit it freely.  The keys are listed in docs/CONTRACTS.md.
+		# edit it freely.  The keys are in jwtauth.conf(5): man/jwtauth.conf.5.
 		database = $(cat "$var/pg/conninfo")
 		key_file = $var/jwt.key
 		secret_file = $var/secret.key

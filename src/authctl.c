@@ -1,7 +1,9 @@
 /*
  * authctl.c: administration from the shell: migrate the schema, make key
- * files, manage users.  It reads the same config file as the service
- * (-c FILE, else $JWTAUTH_CONFIG, else the default).  See authctl(8).
+ * files, manage users and sessions, clean up, read the audit trail.  It
+ * reads the same config file as the service (-c FILE, else
+ * $JWTAUTH_CONFIG, else ~/jwtauth/jwtauth.conf if it exists, else
+ * /etc/jwtauth/jwtauth.conf).  See authctl(8).
  * Exit status: 0 done, 1 failed, 2 usage error.
  */
 #include <errno.h>
@@ -89,7 +91,7 @@ new_password(const struct config *cfg, char *hash, size_t hashlen)
 	if (len < (size_t)cfg->password_min ||
 	    len > (size_t)cfg->password_max || !text_utf8_valid(pw, len)) {
 		fprintf(stderr, "authctl: a password needs %ld to %ld "
-		    "characters of text\n", cfg->password_min,
+		    "bytes of text\n", cfg->password_min,
 		    cfg->password_max);
 		goto out;
 	}
@@ -119,7 +121,7 @@ valid_name(const struct config *cfg, const char *name)
 	if (len == 0 || len > (size_t)cfg->username_max ||
 	    !text_utf8_valid(name, len) || strchr(name, '\t') != NULL) {
 		fprintf(stderr, "authctl: a user name is 1 to %ld "
-		    "characters of text\n", cfg->username_max);
+		    "bytes of text\n", cfg->username_max);
 		return 0;
 	}
 	return 1;
@@ -166,6 +168,9 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 		if (rc == JA_ENOTFOUND)
 			fprintf(stderr, "authctl: %s: no such user\n",
 			    argv[1]);
+		if (rc == JA_OK)
+			db_audit(db, "user_del", NULL, argv[1], NULL, NULL,
+			    "authctl");
 		return rc == JA_OK ? 0 : 1;
 	}
 	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "passwd") != 0)
@@ -298,7 +303,8 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
-	    strcmp(argv[0], "sessions") != 0 && strcmp(argv[0], "revoke") != 0 &&
+	    strcmp(argv[0], "sessions") != 0 &&
+	    strcmp(argv[0], "revoke") != 0 &&
 	    strcmp(argv[0], "purge") != 0 && strcmp(argv[0], "audit") != 0)
 		usage();
 	if (strcmp(argv[0], "user") == 0 && argc < 2)

@@ -44,7 +44,8 @@ b64url_is_alphabet(const char *s, size_t len)
 /*
  * Decodes srclen characters of src into dst (dstmax bytes), the length
  * in *outlen.  Returns JA_EINVAL on any character outside the alphabet
- * or a non-canonical encoding (libsodium refuses non-zero padding bits), JA_ETOOBIG when dst is too small.
+ * or a non-canonical encoding (libsodium refuses non-zero padding bits),
+ * JA_ETOOBIG when dst is too small.
  */
 int
 b64url_decode(unsigned char *dst, size_t dstmax, size_t *outlen,

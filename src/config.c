@@ -36,8 +36,10 @@ struct config_key {
 	long			 max;
 };
 
-#define STR(n, d, r)	{ #n, CONFIG_STR, offsetof(struct config, n), d, r, 0, 0 }
-#define NUM(n, d, lo, hi) { #n, CONFIG_LONG, offsetof(struct config, n), d, 0, lo, hi }
+#define STR(n, d, r) \
+	{ #n, CONFIG_STR, offsetof(struct config, n), d, r, 0, 0 }
+#define NUM(n, d, lo, hi) \
+	{ #n, CONFIG_LONG, offsetof(struct config, n), d, 0, lo, hi }
 
 static const struct config_key config_keys[] = {
 	STR(database, NULL, 1),
@@ -228,7 +230,7 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	}
 	if (*cfg->issuer == '\0' || strlen(cfg->issuer) > JA_NAME_MAX ||
 	    !text_utf8_valid(cfg->issuer, strlen(cfg->issuer))) {
-		snprintf(err, errlen, "%s: issuer: 1 to %d characters of text",
+		snprintf(err, errlen, "%s: issuer: 1 to %d bytes of text",
 		    cfg->path, JA_NAME_MAX);
 		return JA_ECONFIG;
 	}
@@ -242,7 +244,7 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > 64 ||
 	    !text_utf8_valid(cfg->key_id, strlen(cfg->key_id))) {
 		snprintf(err, errlen, "%s: key_id: 1 to 64 printable "
-		    "characters", cfg->path);
+		    "bytes", cfg->path);
 		return JA_ECONFIG;
 	}
 	return JA_OK;
@@ -289,6 +291,13 @@ config_load(struct config *cfg, const char *path, int secrets, char *err,
 		    sizeof(cfg->secret), &cfg->secretlen, err, errlen) !=
 		    JA_OK)
 			goto out;
+		if (cfg->keylen == cfg->secretlen && sodium_memcmp(cfg->key,
+		    cfg->secret, cfg->keylen) == 0) {
+			snprintf(err, errlen, "%s: secret_file: holds the same "
+			    "key as key_file; make another with authctl keygen",
+			    path);
+			goto out;
+		}
 	}
 	rc = JA_OK;
 out:

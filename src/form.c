@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "jwtauth.h"
 
 #define FORM_FIELDS_MAX	32
@@ -119,7 +121,7 @@ form_get(const struct form *f, const char *name)
 	return NULL;
 }
 
-/* Frees what f owns; accepts NULL. */
+/* Frees what f owns, the values wiped first; accepts NULL. */
 void
 form_free(struct form *f)
 {
@@ -129,6 +131,8 @@ form_free(struct form *f)
 		return;
 	for (i = 0; i < f->nfields; i++) {
 		free(f->fields[i].name);
+		/* Values may be passwords. */
+		sodium_memzero(f->fields[i].value, strlen(f->fields[i].value));
 		free(f->fields[i].value);
 	}
 	free(f->fields);

@@ -4,6 +4,7 @@
  * response.c forbids it), the style sheet is served at BASE/style.css.
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "jwtauth.h"
@@ -168,8 +169,8 @@ html_resume(struct buf *b, const struct config *cfg, const char *url)
 	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
 	    "content=\"0;url=");
 	buf_html(b, url);
-	buf_puts(b, "\">\n<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>Signing you in</title>\n"
+	buf_puts(b, "\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>Signing you in</title>\n"
 	    "<link rel=\"stylesheet\" href=\"");
 	buf_html(b, cfg->base_path);
 	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n"
@@ -180,17 +181,25 @@ html_resume(struct buf *b, const struct config *cfg, const char *url)
 	html_end(b);
 }
 
-/* The logout confirmation, for a logout that came without our token. */
+/*
+ * The logout confirmation, for a logout that came without our token; it
+ * posts scope (local, others or global) on.
+ */
 void
-html_logout(struct buf *b, const struct config *cfg, const char *csrf)
+html_logout(struct buf *b, const struct config *cfg, const char *scope,
+    const char *csrf)
 {
 	html_begin(b, cfg, "Sign out");
-	buf_puts(b, "<h1>Sign out?</h1>\n<p>You are about to end this "
-	    "session.</p>\n<form method=\"post\" action=\"");
+	buf_printf(b, "<h1>Sign out?</h1>\n<p>You are about to end %s.</p>\n"
+	    "<form method=\"post\" action=\"", strcmp(scope, "global") == 0 ?
+	    "every session of your account" : strcmp(scope, "others") == 0 ?
+	    "every other session of your account" : "this session");
 	buf_html(b, cfg->base_path);
 	buf_puts(b, "/logout\">\n<input type=\"hidden\" name=\"csrf\" "
 	    "value=\"");
 	buf_html(b, csrf);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"scope\" value=\"");
+	buf_html(b, scope);
 	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
 	    "</form>\n");
 	html_end(b);

@@ -7,9 +7,9 @@
  * request, response, cookies, routes).
  *
  * Conventions: a fallible function returns enum ja_err (JA_OK is 0).
- * Every _parse and _new function has a _free that accepts NULL.  Nothing keeps a
- * pointer into the FastCGI environment across requests: the request
- * copies what it needs.
+ * Every _parse and _new function has a _free that accepts NULL.
+ * Nothing keeps a pointer into the FastCGI environment across requests:
+ * the request copies what it needs.
  */
 #ifndef JWTAUTH_H
 #define JWTAUTH_H
@@ -74,7 +74,8 @@ struct config {
 };
 
 const char	*config_locate(const char *);
-int		 config_load(struct config *, const char *, int, char *, size_t);
+int		 config_load(struct config *, const char *, int, char *,
+		    size_t);
 void		 config_free(struct config *);
 
 /* keyfile.c */
@@ -163,7 +164,7 @@ struct db_stmt {
 	const char	*name;		/* prepared statement name, unique */
 	const char	*sql;
 	int		 nparams;
-	int		 retry;		/* safe to send again on a new connection */
+	int		 retry;		/* may be sent again on a new connection */
 };
 
 int		 db_open(struct db **, const char *);
@@ -375,7 +376,8 @@ void		 html_me(struct buf *, const struct config *,
 void		 html_password(struct buf *, const struct config *,
 		    const char *, const char *);
 void		 html_resume(struct buf *, const struct config *, const char *);
-void		 html_logout(struct buf *, const struct config *, const char *);
+void		 html_logout(struct buf *, const struct config *, const char *,
+		    const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
 

@@ -5,6 +5,7 @@
  * parse -> (authorize | route: verify -> decide) -> respond,
  * then, now and then, a batch of cleanup (db_purge.c).
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,9 @@ housekeeping(const struct config *cfg, struct db *db)
 	time_t		 now = time(NULL);
 	long		 n = 0;
 
-	if (cfg->purge_interval == 0 || now - last < cfg->purge_interval)
+	/* A plain CGI process lives for one request: purge from cron. */
+	if (cfg->purge_interval == 0 || io_is_cgi() ||
+	    now - last < cfg->purge_interval)
 		return;
 	last = now;
 	io_finish();
@@ -74,6 +77,18 @@ serve(const struct config *cfg, struct db *db)
 	request_free(&req);
 }
 
+/*
+ * jansson's memory is wiped when freed: JSON bodies hold passwords and
+ * refresh tokens, and our strings hold tokens (json_set_alloc_funcs).
+ */
+static void
+json_wipe_free(void *p)
+{
+	if (p != NULL)
+		sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -97,6 +112,7 @@ main(int argc, char *argv[])
 		log_msg("libsodium failed to initialise");
 		return 1;
 	}
+	json_set_alloc_funcs(malloc, json_wipe_free);
 	if (config_load(&cfg, config_locate(path), 1, err, sizeof(err)) !=
 	    JA_OK) {
 		log_msg("refusing to start: %s", err);

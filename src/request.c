@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "jwtauth.h"
 
 #define REQUEST_HEADER_MAX	8192	/* longest header value we keep */
@@ -240,7 +242,19 @@ request_target(const struct request *r, const char *base, struct buf *b)
 	return 0;
 }
 
-/* Frees what r owns; accepts NULL. */
+/* Frees s, a copy that may hold a token or password, wiped first. */
+static void
+request_wipe(char *s)
+{
+	if (s != NULL)
+		sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+/*
+ * Frees what r owns, wiping the copies that may hold secrets (body,
+ * Authorization, Cookie); accepts NULL.
+ */
 void
 request_free(struct request *r)
 {
@@ -253,8 +267,8 @@ request_free(struct request *r)
 	free(r->referer);
 	free(r->user_agent);
 	free(r->remote_addr);
-	free(r->authorization);
-	free(r->cookies);
+	request_wipe(r->authorization);
+	request_wipe(r->cookies);
 	free(r->accept);
 	free(r->uri);
 	free(r->redirect_url);
@@ -262,6 +276,8 @@ request_free(struct request *r)
 	free(r->redirect2_url);
 	free(r->redirect2_query);
 	free(r->fetch_site);
+	if (r->body != NULL)
+		sodium_memzero(r->body, r->bodylen);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }

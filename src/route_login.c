@@ -74,8 +74,8 @@ login_valid(struct ctx *ctx, const char *name, const char *pw, int bad)
 	if (nlen == 0 || plen == 0 || nlen > (size_t)ctx->cfg->username_max ||
 	    plen > (size_t)ctx->cfg->password_max) {
 		if (ctx->req->html)
-			bounce_login_page(ctx, 400, NULL, "Enter a user name and a "
-			    "password of a sensible length.");
+			bounce_login_page(ctx, 400, NULL, "Enter a user "
+			    "name and a password of a sensible length.");
 		else
 			response_error(ctx->resp, ctx->req, 400,
 			    "invalid_request", "The user name or password is "

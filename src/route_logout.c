@@ -66,9 +66,12 @@ logout_end(struct ctx *ctx, const char *at, const char *rt, const char *scope)
 	    NULL, 0, ctx->req);
 }
 
-/* The confirmation form of a logout (GET, or a POST without token). */
+/*
+ * The confirmation form of a logout (GET, or a POST without token), which
+ * carries on scope (NULL: local).
+ */
 static void
-logout_confirm(struct ctx *ctx)
+logout_confirm(struct ctx *ctx, const char *scope)
 {
 	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
@@ -81,7 +84,7 @@ logout_confirm(struct ctx *ctx)
 		return;
 	}
 	buf_init(&page);
-	html_logout(&page, ctx->cfg, csrf);
+	html_logout(&page, ctx->cfg, scope != NULL ? scope : "local", csrf);
 	response_html(ctx->resp, 200, &page);
 }
 
@@ -127,7 +130,7 @@ logout_post(struct ctx *ctx)
 	    csrf_origin_ok(ctx->cfg, ctx->req)) {
 		/* A logout button on a page that cannot carry our token (a
 		 * static file): ask once more, with the token. */
-		logout_confirm(ctx);
+		logout_confirm(ctx, scope);
 		goto out;
 	}
 	if ((at_cookie || rt_cookie) && csrf_check(ctx->cfg, ctx->req,
@@ -168,7 +171,7 @@ route_logout(struct ctx *ctx)
 	switch (ctx->req->method) {
 	case METHOD_GET:
 	case METHOD_HEAD:
-		logout_confirm(ctx);
+		logout_confirm(ctx, NULL);
 		break;
 	case METHOD_POST:
 		logout_post(ctx);

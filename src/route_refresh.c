@@ -75,8 +75,9 @@ out:
 /*
  * GET BASE/refresh?next=PATH: the browser's way back into its session
  * (see bounce.c), with the refresh cookie.  A cross-site request (Fetch
- * Metadata, or else the SameSite=Strict cookie is simply not sent) does
- * nothing.  Success: new cookies and a 303 to next; failure: the cookies
+ * Metadata; without it the SameSite=Strict cookie is simply not sent)
+ * touches nothing: a 303 to next, whose own check starts over from our
+ * site.  Success: new cookies and a 303 to next; failure: the cookies
  * cleared and a 303 to the login form, which leads back to next.
  */
 static void
@@ -91,16 +92,20 @@ refresh_get(struct ctx *ctx)
 
 	memset(&q, 0, sizeof(q));
 	memset(rt, 0, sizeof(rt));
+	memset(cookie, 0, sizeof(cookie));
 	ctx->req->html = 1;
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK)
 		next = form_get(&q, "next");
 	if (next == NULL || !text_local_path(next))
 		next = "/";
-	if ((site == NULL || strcmp(site, "same-origin") == 0 ||
-	    strcmp(site, "none") == 0) && cookie_get(ctx->req->cookies,
-	    cookie_name(ctx->req, COOKIE_REFRESH), cookie,
-	    sizeof(cookie)) == JA_OK)
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0) {
+		response_redirect(ctx->resp, next);
+		goto out;
+	}
+	if (cookie_get(ctx->req->cookies, cookie_name(ctx->req,
+	    COOKIE_REFRESH), cookie, sizeof(cookie)) == JA_OK)
 		rc = db_session_rotate(ctx->db, ctx->cfg, cookie, ctx->req, &s,
 		    rt, sizeof(rt));
 	if (rc == JA_OK)
@@ -116,6 +121,7 @@ refresh_get(struct ctx *ctx)
 		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
 		buf_free(&loc);
 	}
+out:
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(cookie, sizeof(cookie));
 	form_free(&q);

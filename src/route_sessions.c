@@ -48,14 +48,6 @@ route_sessions(struct ctx *ctx)
 		else
 			json_decref(l.arr);
 	}
-	if (rc == JA_EDB)
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
-	else if (rc != JA_OK) {
-		response_error(ctx->resp, ctx->req, 401, "invalid_token",
-		    "A valid access token is required.");
-		response_header(ctx->resp, "WWW-Authenticate",
-		    "Bearer realm=\"jwtauth\", error=\"invalid_token\"");
-	}
+	if (rc != JA_OK)
+		bounce(ctx, rc, ctx->req->path);
 }

@@ -266,9 +266,10 @@ token_mac_ok(const struct config *cfg, const char *token, size_t len,
 /*
  * Verifies token as one of our access tokens at time now: shape, header
  * (pinned alg), signature with our key (our constant-time check, then
- * libjwt's, and jwt_get_alg() must agree), then claims.  Returns JA_OK with the claims in c, or JA_EAUTH
- * for any doubt at all.  It does not consult the database: the caller
- * checks revocation (db_session_check) next.
+ * libjwt's, and jwt_get_alg() must agree), then claims.  Returns JA_OK
+ * with the claims in c, or JA_EAUTH for any doubt at all.  It does not
+ * consult the database: the caller checks revocation (db_session_check)
+ * next.
  */
 int
 token_verify(const struct config *cfg, const char *token, time_t now,

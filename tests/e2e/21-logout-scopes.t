@@ -177,4 +177,15 @@ subtest 'an access token of an ended session ends no other session' => sub {
 	is(rt_answer($M->{refresh_token}), 'ok', 'M\'s refresh token still works');
 };
 
+subtest 'GET /auth/sessions without a valid token is 401 with a Bearer challenge' => sub {
+	my $res = $env->json(GET => '/auth/sessions');
+	is($res->{status}, 401, 'no token: 401');
+	is($res->{headers}{'www-authenticate'}, 'Bearer realm="jwtauth"',
+		'no token: a challenge without an error code (RFC 6750 3.1)');
+	$res = $env->json(GET => '/auth/sessions', { headers => bearer('x.y.z') });
+	is($res->{status}, 401, 'a bad token: 401');
+	like($res->{headers}{'www-authenticate'}, qr/error="invalid_token"/,
+		'a bad token: error="invalid_token"');
+};
+
 done_testing;

@@ -27,6 +27,7 @@ static char	 dir[] = "/tmp/test-config.XXXXXX";
 static char	 conf[256];
 static char	 err[1024];
 static unsigned char key_bytes[64];
+static unsigned char secret_bytes[64];	/* key_bytes, each byte ^ 0x5a */
 
 /* Returns dir/name in a static buffer (one of four). */
 static const char *
@@ -67,7 +68,10 @@ put_key(const char *name, size_t n, mode_t mode)
 {
 	char	 text[256];
 
-	sodium_bin2base64(text, sizeof(text), key_bytes, n,
+	/* The secret must differ from the key: config_load refuses both
+	 * files holding one key. */
+	sodium_bin2base64(text, sizeof(text), strcmp(name, "secret") == 0 ?
+	    secret_bytes : key_bytes, n,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	strncat(text, "\n", sizeof(text) - strlen(text) - 1);
 	put_str(name, text, mode);
@@ -266,7 +270,7 @@ test_keys(void)
 	    memcmp(c.key, key_bytes, 32) == 0,
 	    "the key is the 32 bytes of its base64url text");
 	tap_ok(rc == JA_OK && c.secretlen == 64 &&
-	    memcmp(c.secret, key_bytes, 64) == 0,
+	    memcmp(c.secret, secret_bytes, 64) == 0,
 	    "a secret of 64 bytes is read whole");
 	config_free(&c);
 
@@ -286,6 +290,17 @@ test_keys(void)
 	    "a secret file of mode 0644 is refused");
 	put_key("secret", 32, 0600);
 	tap_ok(load(1) == JA_OK, "control: both files at 0600 load");
+	put_key("key", 32, 0600);
+	{
+		char	 same[256];
+
+		sodium_bin2base64(same, sizeof(same), key_bytes, 32,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		put_str("secret", same, 0600);
+		tap_ok(load(1) == JA_ECONFIG && strstr(err, "secret_file") !=
+		    NULL, "a secret file holding the key itself is refused");
+		put_key("secret", 32, 0600);
+	}
 
 	put("key", "", 0, 0600);
 	tap_ok(load(1) == JA_ECONFIG && strstr(err, "empty") != NULL,
@@ -408,8 +423,10 @@ main(void)
 		return EXIT_FAILURE;
 	}
 	snprintf(conf, sizeof(conf), "%s/jwtauth.conf", dir);
-	for (i = 0; i < sizeof(key_bytes); i++)
+	for (i = 0; i < sizeof(key_bytes); i++) {
 		key_bytes[i] = (unsigned char)(i * 7 + 1);
+		secret_bytes[i] = key_bytes[i] ^ 0x5a;
+	}
 
 	test_defaults();
 	test_syntax();
