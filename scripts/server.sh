@@ -9,7 +9,8 @@
 # messages; the program's standard error goes to lighttpd/stderr.log.
 # Environment: SERVER (apache, the default, or lighttpd),
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
-# (default: VARDIR/www).
+# (default: VARDIR/www), JWTAUTH_TEMPLATE (default: SERVER/dev.conf.in,
+# e.g. apache/htaccess-test.conf.in).
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -130,7 +131,8 @@ configure() {
 	sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$rundir|g" \
 		-e "s|@DOCROOT@|$docroot|g" -e "s|@FCGI@|$fcgi|g" \
 		-e "s|@CONF@|$var/jwtauth.conf|g" -e "s|@USER@|$(web_user)|g" \
-		-e "s|@GROUP@|$(web_group)|g" "$root/$server/dev.conf.in" \
+		-e "s|@GROUP@|$(web_group)|g" \
+		"${JWTAUTH_TEMPLATE:-$root/$server/dev.conf.in}" \
 		>"$conf"
 	port_free "$port" || die "port $port on 127.0.0.1 is in use"
 }

@@ -286,10 +286,8 @@ struct request {
 	char		*cookies;
 	char		*accept;
 	char		*uri;		/* REQUEST_URI */
-	char		*redirect_url;	/* ErrorDocument: the page asked for */
-	char		*redirect_query;
-	char		*redirect2_url;	/* ... behind a .htaccess rewrite */
-	char		*redirect2_query;
+	char		*redirect_url;	/* URL before an internal redirect */
+	char		*redirect_status;	/* 401: we are its ErrorDocument */
 	char		*fetch_site;	/* Sec-Fetch-Site */
 	int		 https;
 	int		 html;		/* answer with HTML, not JSON */

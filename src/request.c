@@ -110,10 +110,7 @@ request_parse(struct request *r)
 	    (rc = request_copy(&r->accept, "HTTP_ACCEPT")) ||
 	    (rc = request_copy(&r->uri, "REQUEST_URI")) ||
 	    (rc = request_copy(&r->redirect_url, "REDIRECT_URL")) ||
-	    (rc = request_copy(&r->redirect_query, "REDIRECT_QUERY_STRING")) ||
-	    (rc = request_copy(&r->redirect2_url, "REDIRECT_REDIRECT_URL")) ||
-	    (rc = request_copy(&r->redirect2_query,
-	    "REDIRECT_REDIRECT_QUERY_STRING")) ||
+	    (rc = request_copy(&r->redirect_status, "REDIRECT_STATUS")) ||
 	    (rc = request_copy(&r->fetch_site, "HTTP_SEC_FETCH_SITE")))
 		return rc;
 	v = io_getenv("HTTPS");
@@ -193,50 +190,34 @@ request_bearer(const struct request *r, char *out, size_t outlen)
 	return JA_OK;
 }
 
-/* Returns 1 if path is base or under it. */
+/* Returns 1 if path (up to any query) is base or under it. */
 static int
 request_under(const char *path, const char *base)
 {
 	size_t	 len = strlen(base);
 
 	return strcmp(base, "/") == 0 || (strncmp(path, base, len) == 0 &&
-	    (path[len] == '/' || path[len] == '\0'));
-}
-
-/* Appends url and, if not empty, "?" and query to b. */
-static void
-request_url(struct buf *b, const char *url, const char *query)
-{
-	buf_puts(b, url);
-	if (query != NULL && *query != '\0') {
-		buf_puts(b, "?");
-		buf_puts(b, query);
-	}
+	    (path[len] == '/' || path[len] == '?' || path[len] == '\0'));
 }
 
 /*
  * The page the user asked for when this request stands in for it,
- * appended to b: the protected URI in the authorizer role; the original
- * URL when the web server shows us as its 401 ErrorDocument (Apache's
- * REDIRECT_URL, or REDIRECT_REDIRECT_URL when a .htaccess rewrite to the
- * program was a second internal redirect).  Returns 1, or 0 when the
- * request is just for one of our routes (under base).
+ * appended to b: the protected URI in the authorizer role, or, when the
+ * web server shows us as the ErrorDocument of a 401 (Apache sets
+ * REDIRECT_STATUS=401), the URI of the client's request, REQUEST_URI,
+ * which internal redirects (ErrorDocument, a .htaccess rewrite to the
+ * program) leave as it was.  Returns 1, or 0 when the request is just
+ * for one of our routes (under base).
  */
 int
 request_target(const struct request *r, const char *base, struct buf *b)
 {
-	if (r->role == ROLE_AUTHORIZER && r->uri != NULL) {
+	if (r->uri == NULL)
+		return 0;
+	if (r->role == ROLE_AUTHORIZER || (r->redirect_status != NULL &&
+	    strcmp(r->redirect_status, "401") == 0 &&
+	    !request_under(r->uri, base))) {
 		buf_puts(b, r->uri);
-		return 1;
-	}
-	if (r->redirect_url != NULL && !request_under(r->redirect_url,
-	    base)) {
-		request_url(b, r->redirect_url, r->redirect_query);
-		return 1;
-	}
-	if (r->redirect2_url != NULL && !request_under(r->redirect2_url,
-	    base)) {
-		request_url(b, r->redirect2_url, r->redirect2_query);
 		return 1;
 	}
 	return 0;
@@ -272,9 +253,7 @@ request_free(struct request *r)
 	free(r->accept);
 	free(r->uri);
 	free(r->redirect_url);
-	free(r->redirect_query);
-	free(r->redirect2_url);
-	free(r->redirect2_query);
+	free(r->redirect_status);
 	free(r->fetch_site);
 	if (r->body != NULL)
 		sodium_memzero(r->body, r->bodylen);

@@ -7,6 +7,7 @@ package JwtAuthTest;
 #
 #   my $env = JwtAuthTest->start(access_ttl => 5);   # extra config keys
 #   my $env = JwtAuthTest->start(server => 'lighttpd');
+#   my $env = JwtAuthTest->start(template => "$REPO/apache/x.conf.in");
 #   $env->add_user('alice', 'secret password');
 #   my $res = $env->http(GET => '/auth/health');     # HTTP::Tiny response
 #   my $res = $env->json(POST => '/auth/login', { content => {...} });
@@ -48,7 +49,9 @@ sub start {
 	my $server = delete $config{server} // ($ENV{JWTAUTH_SERVER} || 'apache');
 	$server =~ /^(?:apache|lighttpd)\z/
 		or die "unknown server '$server': use apache or lighttpd\n";
-	my $self = bless { owner => $$, server => $server }, $class;
+	my $template = delete $config{template};
+	my $self = bless { owner => $$, server => $server,
+		template => $template }, $class;
 	push @LIVE, $self;
 	weaken($LIVE[-1]);
 	for my $sig (qw(INT TERM HUP)) {
@@ -91,7 +94,8 @@ sub _start {
 	$self->_write_config($config);
 	_run({}, $authctl, '-c', $self->config_file, 'migrate');
 	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi",
-			SERVER => $self->{server} } },
+			SERVER => $self->{server},
+			($self->{template} ? (JWTAUTH_TEMPLATE => $self->{template}) : ()) } },
 		"$REPO/scripts/server.sh", 'start', $dir, $self->{port});
 }
 

@@ -1,0 +1,88 @@
+# The shared-hosting deployment as such: the server config knows nothing of
+# jwtauth (apache/htaccess-test.conf.in grants AllowOverride as a shared
+# host does) and the .htaccess files of apache/shared-hosting/ do it all,
+# with /home/USER replaced as the README says.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use File::Copy qw(copy);
+use Test::More;
+use JwtAuthTest;
+
+my $repo = "$FindBin::Bin/../..";
+my $env = JwtAuthTest->start(server => 'apache',
+	template => "$repo/apache/htaccess-test.conf.in");
+my $dir = $env->dir;
+my $www = "$dir/www";
+
+# install(TEMPLATE, TARGET): a .htaccess from apache/shared-hosting/ with
+# this test's paths in place of /home/USER/public_html and ~/jwtauth.
+sub install {
+	my ($template, $target) = @_;
+	open my $in, '<', "$repo/apache/shared-hosting/$template" or die $!;
+	local $/;
+	my $text = <$in>;
+	$text =~ s{/home/USER/public_html}{$www}g;
+	$text =~ s{/home/USER/jwtauth/jwtauth\.conf}{$dir/jwtauth.conf}g;
+	open my $out, '>', $target or die "$target: $!";
+	print $out $text;
+	close $out or die $!;
+}
+
+mkdir "$www/auth" or die $!;
+copy("$dir/jwtauth.fcgi", "$www/auth/jwtauth.fcgi") or die $!;
+chmod 0755, "$www/auth/jwtauth.fcgi";
+install('auth.htaccess', "$www/auth/.htaccess");
+install('app.htaccess', "$www/app/.htaccess");
+
+is($env->psql("select 1"), 1, 'the database is up');
+my $res = $env->json(GET => '/auth/health');
+is($res->{status}, 200, '.htaccess: /auth/health reaches the program through the rewrite');
+is_deeply($res->{json}, { status => 'ok' }, '.htaccess: health says ok');
+$res = $env->http(GET => '/auth/jwtauth.fcgi');
+isnt($res->{content} // '', do { local (@ARGV, $/) = "$dir/jwtauth.fcgi"; <> },
+	'.htaccess: the binary itself is never served as a file');
+
+$env->add_user('ivan', 'ivan password 1');
+my $t = $env->login('ivan', 'ivan password 1');
+ok($t && $t->{access_token}, '.htaccess: JSON login works');
+$res = $env->json(GET => '/auth/me', { headers => $env->bearer($t->{access_token}) });
+is($res->{status}, 200, '.htaccess: me with the Bearer header (CGIPassAuth in .htaccess)');
+
+for my $page ('/app/index.html', '/app/whoami.cgi') {
+	$res = $env->json(GET => $page);
+	is($res->{status}, 401, ".htaccess: $page without a token is 401");
+	$res = $env->http(GET => $page, { headers => { accept => 'text/html' } });
+	like($res->{content}, qr{<form method="post" action="/auth/login">},
+		".htaccess: a browser gets the login form for $page (ErrorDocument in .htaccess)");
+	is(JwtAuthTest->hidden($res->{content}, 'next'), $page,
+		".htaccess: which leads back to $page");
+	$res = $env->http(GET => $page, { headers => $env->bearer($t->{access_token}) });
+	is($res->{status}, 200, ".htaccess: $page with a Bearer token is 200");
+	like($res->{headers}{'cache-control'} // '', qr/no-store/, ".htaccess: $page is no-store");
+	ok(!grep(/^variable-/i, keys %{ $res->{headers} }), ".htaccess: no Variable-* header leaks");
+}
+$res = $env->http(GET => '/app/whoami.cgi', { headers => $env->bearer($t->{access_token}) });
+like($res->{content}, qr{<dd id="auth-user">ivan</dd>}, '.htaccess: the CGI gets AUTH_USER');
+
+# The browser flow through the rewritten routes: form login, cookie.
+my %jar;
+$res = $env->http(GET => '/app/index.html', { headers => { accept => 'text/html' } });
+JwtAuthTest->cookie_jar(\%jar, $res);
+$res = $env->form('/auth/login', \%jar, { username => 'ivan', password => 'ivan password 1',
+	next => '/app/index.html', csrf => JwtAuthTest->hidden($res->{content}, 'csrf') });
+is($res->{status}, 303, '.htaccess: the login form answers 303');
+is($res->{headers}{location}, '/app/index.html', '.htaccess: back to the page');
+$res = $env->http(GET => '/app/index.html', { headers => { cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, '.htaccess: the page with the cookie is 200');
+
+$res = $env->json(POST => '/auth/logout', { headers => $env->bearer($t->{access_token}) });
+is($res->{status}, 204, '.htaccess: logout');
+$res = $env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) });
+is($res->{status}, 401, '.htaccess: refused after logout');
+my ($h, $p, $s) = split /\./, $t->{access_token};
+$res = $env->http(GET => '/app/index.html', { headers => $env->bearer("$h.$p." . reverse $s) });
+is($res->{status}, 401, '.htaccess: a tampered token is refused');
+
+done_testing;
