@@ -80,6 +80,22 @@ is($res->{json}{username}, 'bob', 'and returns JSON');
 
 $res = $env->form('/auth/refresh', \%jar, { next => '/auth/me' });
 is($res->{status}, 403, 'a refresh form without the CSRF token is 403');
+
+# The password change form, authenticated by the access cookie.
+$res = $env->http(GET => '/auth/password',
+	{ headers => { %$html, cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, 'the password form is shown to a signed-in browser');
+like($res->{content}, qr{name="current_password"}, 'it asks for the current password');
+$res = $env->form('/auth/password', \%jar, { current_password => 'bob password 123',
+	new_password => 'bob new password' });
+is($res->{status}, 403, 'a password change form without the CSRF token is 403');
+$res = $env->form('/auth/password', \%jar, { current_password => 'bob password 123',
+	new_password => 'bob new password', csrf => $csrf2 },
+	{ origin => 'http://evil.example' });
+is($res->{status}, 403, 'a password change form from another site is 403');
+$res = $env->http(GET => '/auth/me',
+	{ headers => { %$html, cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, 'the refused forms changed nothing: still signed in');
 $res = $env->form('/auth/refresh', \%jar, { next => '/auth/me', csrf => $csrf2 });
 is($res->{status}, 303, 'a refresh form with the cookie answers 303');
 is($res->{headers}{location}, '/auth/me', 'and goes on to next');
