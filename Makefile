@@ -35,6 +35,7 @@ UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 all: cgi-bin/jwtauth.fcgi authctl
 
 cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
+	@mkdir -p cgi-bin
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi $(LIBS)
 
 authctl: $(COMMON) src/authctl.o
