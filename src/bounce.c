@@ -14,6 +14,23 @@
 
 #include "jwtauth.h"
 
+/*
+ * Writes the CSRF token of a form this response will carry into csrf
+ * (csrflen > CSRF_TOKEN_LEN), setting the nonce cookie if the browser
+ * has none.  Returns JA_OK, or an error with a 500 already answered.
+ */
+int
+bounce_form_token(struct ctx *ctx, char *csrf, size_t csrflen)
+{
+	int	 rc;
+
+	rc = csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf, csrflen);
+	if (rc != JA_OK)
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+	return rc;
+}
+
 /* The login form with status, next and message (may be NULL). */
 void
 bounce_login_page(struct ctx *ctx, int status, const char *next,
@@ -22,12 +39,8 @@ bounce_login_page(struct ctx *ctx, int status, const char *next,
 	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 
-	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
-	    sizeof(csrf)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
-	}
 	ctx->req->html = 1;
 	buf_init(&page);
 	html_login(&page, ctx->cfg, next != NULL && text_local_path(next) ?

@@ -57,6 +57,30 @@ html_begin(struct buf *b, const struct config *cfg, const char *title)
 	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n");
 }
 
+/* An error message (may be NULL: nothing) that says what to do. */
+static void
+html_alert(struct buf *b, const char *message)
+{
+	if (message == NULL)
+		return;
+	buf_puts(b, "<p class=\"error\" role=\"alert\">");
+	buf_html(b, message);
+	buf_puts(b, "</p>\n");
+}
+
+/* Opens a form that posts to BASE/route with the CSRF token field. */
+static void
+html_form(struct buf *b, const struct config *cfg, const char *route,
+    const char *csrf)
+{
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, route);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n");
+}
+
 static void
 html_end(struct buf *b)
 {
@@ -74,17 +98,9 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 {
 	html_begin(b, cfg, "Sign in");
 	buf_puts(b, "<h1>Sign in</h1>\n");
-	if (message != NULL) {
-		buf_puts(b, "<p class=\"error\" role=\"alert\">");
-		buf_html(b, message);
-		buf_puts(b, "</p>\n");
-	}
-	buf_puts(b, "<form method=\"post\" action=\"");
-	buf_html(b, cfg->base_path);
-	buf_puts(b, "/login\">\n<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"");
-	buf_html(b, csrf);
-	buf_puts(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+	html_alert(b, message);
+	html_form(b, cfg, "/login", csrf);
+	buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
 	buf_html(b, next);
 	buf_puts(b, "\">\n<label for=\"username\">User name</label>\n"
 	    "<input id=\"username\" name=\"username\" type=\"text\" "
@@ -118,13 +134,9 @@ html_me(struct buf *b, const struct config *cfg, const struct claims *c,
 	buf_html(b, c->sid);
 	buf_puts(b, "</dd>\n<dt>Token expires</dt><dd>");
 	buf_html(b, when);
-	buf_puts(b, "</dd>\n</dl>\n<form method=\"post\" action=\"");
-	buf_html(b, cfg->base_path);
-	buf_puts(b, "/logout\">\n<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"");
-	buf_html(b, csrf);
-	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
-	    "</form>\n");
+	buf_puts(b, "</dd>\n</dl>\n");
+	html_form(b, cfg, "/logout", csrf);
+	buf_puts(b, "<button type=\"submit\">Sign out</button>\n</form>\n");
 	html_end(b);
 }
 
@@ -135,17 +147,9 @@ html_password(struct buf *b, const struct config *cfg, const char *message,
 {
 	html_begin(b, cfg, "Change password");
 	buf_puts(b, "<h1>Change password</h1>\n");
-	if (message != NULL) {
-		buf_puts(b, "<p class=\"error\" role=\"alert\">");
-		buf_html(b, message);
-		buf_puts(b, "</p>\n");
-	}
-	buf_puts(b, "<form method=\"post\" action=\"");
-	buf_html(b, cfg->base_path);
-	buf_puts(b, "/password\">\n<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"");
-	buf_html(b, csrf);
-	buf_printf(b, "\">\n<label for=\"current\">Current password</label>\n"
+	html_alert(b, message);
+	html_form(b, cfg, "/password", csrf);
+	buf_printf(b, "<label for=\"current\">Current password</label>\n"
 	    "<input id=\"current\" name=\"current_password\" "
 	    "type=\"password\" autocomplete=\"current-password\" required "
 	    "autofocus>\n<label for=\"new\">New password (at least %ld "
@@ -190,15 +194,12 @@ html_logout(struct buf *b, const struct config *cfg, const char *scope,
     const char *csrf)
 {
 	html_begin(b, cfg, "Sign out");
-	buf_printf(b, "<h1>Sign out?</h1>\n<p>You are about to end %s.</p>\n"
-	    "<form method=\"post\" action=\"", strcmp(scope, "global") == 0 ?
-	    "every session of your account" : strcmp(scope, "others") == 0 ?
+	buf_printf(b, "<h1>Sign out?</h1>\n<p>You are about to end %s.</p>\n",
+	    strcmp(scope, "global") == 0 ? "every session of your account" :
+	    strcmp(scope, "others") == 0 ?
 	    "every other session of your account" : "this session");
-	buf_html(b, cfg->base_path);
-	buf_puts(b, "/logout\">\n<input type=\"hidden\" name=\"csrf\" "
-	    "value=\"");
-	buf_html(b, csrf);
-	buf_puts(b, "\">\n<input type=\"hidden\" name=\"scope\" value=\"");
+	html_form(b, cfg, "/logout", csrf);
+	buf_puts(b, "<input type=\"hidden\" name=\"scope\" value=\"");
 	buf_html(b, scope);
 	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
 	    "</form>\n");

@@ -398,6 +398,7 @@ void		 auth_clear_cookies(struct ctx *);
 void		 authz_check(struct ctx *);
 
 /* bounce.c */
+int		 bounce_form_token(struct ctx *, char *, size_t);
 void		 bounce_login_page(struct ctx *, int, const char *,
 		    const char *);
 void		 bounce_unavailable(struct ctx *);

@@ -77,12 +77,8 @@ logout_confirm(struct ctx *ctx, const char *scope)
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 
 	ctx->req->html = 1;
-	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
-	    sizeof(csrf)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
-	}
 	buf_init(&page);
 	html_logout(&page, ctx->cfg, scope != NULL ? scope : "local", csrf);
 	response_html(ctx->resp, 200, &page);

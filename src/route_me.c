@@ -26,12 +26,8 @@ route_me(struct ctx *ctx)
 		return;
 	}
 	if (ctx->req->html) {
-		if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
-		    sizeof(csrf)) != JA_OK) {
-			response_error(ctx->resp, ctx->req, 500,
-			    "server_error", "Something went wrong.");
+		if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 			return;
-		}
 		buf_init(&page);
 		html_me(&page, ctx->cfg, &c, csrf);
 		response_html(ctx->resp, 200, &page);

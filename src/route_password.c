@@ -17,12 +17,8 @@ password_form(struct ctx *ctx, int status, const char *message)
 	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 
-	if (csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf,
-	    sizeof(csrf)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
-	}
 	buf_init(&page);
 	html_password(&page, ctx->cfg, message, csrf);
 	response_html(ctx->resp, status, &page);
