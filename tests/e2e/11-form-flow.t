@@ -42,6 +42,20 @@ $res = $env->form('/auth/login', \%jar,
 	{ username => 'bob', password => 'bob password 123', next => '/' });
 is($res->{status}, 403, 'a login form without the CSRF token is 403');
 
+# Without Origin (older browsers, some privacy settings) the Referer counts.
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'wrong password', next => '/', csrf => $csrf },
+	{ origin => undef, referer => 'http://evil.example/login' });
+is($res->{status}, 403, 'without Origin, a foreign Referer is 403');
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'wrong password', next => '/', csrf => $csrf },
+	{ origin => undef });
+is($res->{status}, 403, 'with neither Origin nor Referer the form is refused');
+$res = $env->form('/auth/login', \%jar,
+	{ username => 'bob', password => 'wrong password', next => '/', csrf => $csrf },
+	{ origin => undef, referer => $env->url('/auth/login') });
+is($res->{status}, 401, 'without Origin, our own Referer passes the CSRF check');
+
 $res = $env->form('/auth/login', \%jar,
 	{ username => 'bob', password => 'wrong password', next => '/', csrf => $csrf });
 is($res->{status}, 401, 'a wrong password in the form is 401');

@@ -9,7 +9,6 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use HTTP::Tiny;
 use JSON::PP qw(decode_json encode_json);
-use MIME::Base64 qw(decode_base64url);
 use POSIX qw(_exit);
 use Test::More;
 use JwtAuthTest;
@@ -21,36 +20,8 @@ my $PASSWORD = 'correct horse battery';
 my $env = JwtAuthTest->start;
 $env->add_user($USER, $PASSWORD);
 
-# login(): a new session; the token response, or dies.
-sub login {
-	my $res = $env->json(POST => '/auth/login',
-		{ content => { username => $USER, password => $PASSWORD } });
-	$res->{status} == 200
-		or die "login: $res->{status} $res->{content}\n";
-	return $res->{json};
-}
-
-sub refresh {
-	my ($rt) = @_;
-	return $env->json(POST => '/auth/refresh',
-		{ content => { refresh_token => $rt } });
-}
-
-sub me {
-	my ($at) = @_;
-	return $env->json(GET => '/auth/me',
-		{ headers => { authorization => "Bearer $at" } });
-}
-
-# sid_of(ACCESS_TOKEN): the "sid" claim (not verified: the service
-# checks tokens; here we only read which session it named).
-sub sid_of {
-	my ($at) = @_;
-	my (undef, $payload) = split /\./, $at;
-	my $sid = decode_json(decode_base64url($payload))->{sid} // '';
-	$sid =~ /\A[0-9a-f-]{36}\z/ or die "no sid in access token\n";
-	return $sid;
-}
+# login(): a new session of $USER; the token response, or dies.
+sub login { return $env->must_login($USER, $PASSWORD) }
 
 # concurrent_refresh(N, TOKEN): N children each POST /auth/refresh with
 # TOKEN at the same moment.  Each child announces it is ready on one
@@ -78,7 +49,9 @@ sub concurrent_refresh {
 			my $res = $ua->request(POST => $url, { content => $body,
 				headers => { 'content-type' => 'application/json' } });
 			my $j = eval { decode_json($res->{content}) } // {};
-			my $sid = eval { sid_of($j->{access_token} // '') };
+			my $sid = eval {
+				JwtAuthTest->sid_of($j->{access_token} // '')
+			};
 			# One short line: atomic on a pipe (< PIPE_BUF).
 			syswrite $out_w, encode_json({ status => $res->{status},
 				refresh_token => $j->{refresh_token},
@@ -104,7 +77,7 @@ sub concurrent_refresh {
 
 subtest 'twenty concurrent refreshes of one token all get the same new token' => sub {
 	my $t = login();
-	my $sid = sid_of($t->{access_token});
+	my $sid = JwtAuthTest->sid_of($t->{access_token});
 	my @r = concurrent_refresh(20, $t->{refresh_token});
 
 	is(scalar @r, 20, 'all 20 requests answered');
@@ -123,20 +96,20 @@ subtest 'twenty concurrent refreshes of one token all get the same new token' =>
 	is($env->psql("SELECT count(*) FROM refresh_tokens WHERE session_id = '$sid'"),
 		'2', 'the session holds generations 0 and 1 only');
 
-	my $res = refresh($new);
+	my $res = $env->refresh($new);
 	is($res->{status}, 200, 'the shared child rotates normally');
 };
 
 subtest 'a used token inside the grace window gets the same child again' => sub {
 	my $t = login();
-	my $first = refresh($t->{refresh_token});
+	my $first = $env->refresh($t->{refresh_token});
 	is($first->{status}, 200, 'first refresh is 200');
-	my $second = refresh($t->{refresh_token});
+	my $second = $env->refresh($t->{refresh_token});
 	is($second->{status}, 200, 'second refresh of the same token, in the grace window, is 200');
 	ok(defined $first->{json}{refresh_token}, 'first refresh returned a refresh token');
 	is($second->{json}{refresh_token}, $first->{json}{refresh_token},
 		'both refreshes return the same refresh_token');
-	my $sid = sid_of($t->{access_token});
+	my $sid = JwtAuthTest->sid_of($t->{access_token});
 	is($env->psql("SELECT count(*) FROM refresh_tokens WHERE session_id = '$sid'"),
 		'2', 'no second child was stored');
 	is($env->psql("SELECT revoked_at IS NULL FROM sessions WHERE id = '$sid'"),
@@ -145,25 +118,25 @@ subtest 'a used token inside the grace window gets the same child again' => sub 
 
 subtest 'a rotated token replayed after the grace window revokes the whole session' => sub {
 	my $t = login();
-	my $sid = sid_of($t->{access_token});
-	my $res = refresh($t->{refresh_token});
+	my $sid = JwtAuthTest->sid_of($t->{access_token});
+	my $res = $env->refresh($t->{refresh_token});
 	is($res->{status}, 200, 'refresh is 200');
 	my $live = $res->{json};
-	is(me($live->{access_token})->{status}, 200,
+	is($env->me($live->{access_token})->{status}, 200,
 		'the refreshed access token works before the replay');
 
 	# The old token was rotated an hour ago, by the database's clock.
 	$env->psql("UPDATE refresh_tokens SET used_at = now() - interval '1 hour' "
 		. "WHERE session_id = '$sid' AND generation = 0");
 
-	$res = refresh($t->{refresh_token});
+	$res = $env->refresh($t->{refresh_token});
 	is($res->{status}, 401, 'replay of the rotated token is 401');
 	is($res->{json}{error}, 'invalid_grant', 'replay is invalid_grant');
 
-	$res = me($live->{access_token});
+	$res = $env->me($live->{access_token});
 	is($res->{status}, 401, 'the live access token of the session is now 401');
 
-	$res = refresh($live->{refresh_token});
+	$res = $env->refresh($live->{refresh_token});
 	is($res->{status}, 401, 'the newest refresh token now fails');
 	is($res->{json}{error}, 'invalid_grant', 'the newest refresh token is invalid_grant');
 

@@ -6,8 +6,7 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use JSON::PP qw(decode_json);
-use MIME::Base64 qw(decode_base64url);
+use JSON::PP ();
 use Test::More;
 use JwtAuthTest;
 
@@ -17,59 +16,22 @@ my $PASSWORD = 'correct horse battery';
 my $env = JwtAuthTest->start;
 $env->add_user($USER, $PASSWORD);
 
-# login(): a new session; the token response, or dies.
-sub login {
-	my $res = $env->json(POST => '/auth/login',
-		{ content => { username => $USER, password => $PASSWORD } });
-	$res->{status} == 200
-		or die "login: $res->{status} $res->{content}\n";
-	return $res->{json};
-}
-
-sub bearer { return { authorization => "Bearer $_[0]" } }
-
-sub me { return $env->json(GET => '/auth/me', { headers => bearer($_[0]) }) }
-
-sub refresh {
-	return $env->json(POST => '/auth/refresh',
-		{ content => { refresh_token => $_[0] } });
-}
-
-# logout(ACCESS_TOKEN, BODY): POST /auth/logout with the Bearer token
-# (none if undef) and BODY as JSON (no body at all if undef).
-sub logout {
-	my ($at, $body) = @_;
-	my %args = (headers => defined $at ? bearer($at) : {});
-	$args{content} = $body if defined $body;
-	return $env->json(POST => '/auth/logout', \%args);
-}
-
-# sid_of(ACCESS_TOKEN): the "sid" claim, read without verifying.
-sub sid_of {
-	my (undef, $payload) = split /\./, $_[0];
-	return decode_json(decode_base64url($payload))->{sid};
-}
+# login(): a new session of $USER; the token response, or dies.
+sub login { return $env->must_login($USER, $PASSWORD) }
 
 # The access token works at /auth/me (200) or not (401).
-sub at_status { return me($_[0])->{status} }
-
-# The refresh token's answer: "ok", or the error of a refusal.
-sub rt_answer {
-	my $res = refresh($_[0]);
-	return $res->{status} == 200 ? 'ok' : "$res->{status} "
-		. ($res->{json}{error} // $res->{content});
-}
+sub at_status { return $env->me($_[0])->{status} }
 
 my ($A, $B, $C) = (login(), login(), login());
 
 subtest 'GET /auth/sessions lists the live sessions and marks the caller' => sub {
 	my $res = $env->json(GET => '/auth/sessions',
-		{ headers => bearer($A->{access_token}) });
+		{ headers => $env->bearer($A->{access_token}) });
 	is($res->{status}, 200, 'sessions is 200');
 	my $list = $res->{json}{sessions} // [];
 	is(scalar @$list, 3, 'three live sessions');
 	is_deeply([ map { $_->{id} } @$list ],
-		[ map { sid_of($_->{access_token}) } $A, $B, $C ],
+		[ map { JwtAuthTest->sid_of($_->{access_token}) } $A, $B, $C ],
 		'the three sessions, oldest first');
 	is_deeply([ sort keys %{ $list->[0] // {} } ],
 		[ sort qw(id created last_used user_agent ip current) ],
@@ -85,26 +47,27 @@ subtest 'GET /auth/sessions lists the live sessions and marks the caller' => sub
 		'last_used is an RFC 3339 UTC time');
 
 	$res = $env->json(GET => '/auth/sessions',
-		{ headers => bearer($B->{access_token}) });
+		{ headers => $env->bearer($B->{access_token}) });
 	is_deeply([ map { $_->{current} ? 1 : 0 } @{ $res->{json}{sessions} // [] } ],
 		[ 0, 1, 0 ], 'from another session, that one is current');
 };
 
 subtest 'scope others ends every other session and keeps the caller\'s' => sub {
-	my $res = logout($A->{access_token}, { scope => 'others' });
+	my $res = $env->logout($A->{access_token}, { scope => 'others' });
 	is($res->{status}, 204, 'logout scope=others is 204');
 	is(at_status($A->{access_token}), 200, 'A\'s access token still works');
 	is(at_status($B->{access_token}), 401, 'B\'s access token is 401');
 	is(at_status($C->{access_token}), 401, 'C\'s access token is 401');
-	is(rt_answer($B->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($B->{refresh_token}), '401 invalid_grant',
 		'B\'s refresh token is invalid_grant');
-	is(rt_answer($C->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($C->{refresh_token}), '401 invalid_grant',
 		'C\'s refresh token is invalid_grant');
 	$res = $env->json(GET => '/auth/sessions',
-		{ headers => bearer($A->{access_token}) });
+		{ headers => $env->bearer($A->{access_token}) });
 	is_deeply([ map { $_->{id} } @{ $res->{json}{sessions} // [] } ],
-		[ sid_of($A->{access_token}) ], 'only A is listed now');
-	my $sids = join ',', map { "'" . sid_of($_->{access_token}) . "'" } $B, $C;
+		[ JwtAuthTest->sid_of($A->{access_token}) ], 'only A is listed now');
+	my $sids = join ',',
+		map { "'" . JwtAuthTest->sid_of($_->{access_token}) . "'" } $B, $C;
 	is($env->psql("SELECT string_agg(DISTINCT revoke_reason, ',') FROM sessions "
 		. "WHERE id IN ($sids)"), 'logout_others',
 		'B and C ended with reason logout_others');
@@ -112,13 +75,13 @@ subtest 'scope others ends every other session and keeps the caller\'s' => sub {
 
 subtest 'scope global ends every session, the caller\'s included' => sub {
 	my $D = login();
-	my $res = logout($A->{access_token}, { scope => 'global' });
+	my $res = $env->logout($A->{access_token}, { scope => 'global' });
 	is($res->{status}, 204, 'logout scope=global is 204');
 	is(at_status($A->{access_token}), 401, 'A\'s access token is 401');
-	is(rt_answer($A->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($A->{refresh_token}), '401 invalid_grant',
 		'A\'s refresh token is invalid_grant');
 	is(at_status($D->{access_token}), 401, 'a later session D is ended too');
-	is(rt_answer($D->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($D->{refresh_token}), '401 invalid_grant',
 		'D\'s refresh token is invalid_grant');
 	is($env->psql('SELECT count(*) FROM sessions WHERE revoked_at IS NULL'), '0',
 		'no live session is left');
@@ -126,15 +89,15 @@ subtest 'scope global ends every session, the caller\'s included' => sub {
 
 subtest 'without a scope, logout ends only the caller\'s session' => sub {
 	my ($E, $F) = (login(), login());
-	my $res = logout($E->{access_token}, undef);
+	my $res = $env->logout($E->{access_token}, undef);
 	is($res->{status}, 204, 'logout without a body is 204');
 	is(at_status($E->{access_token}), 401, 'E\'s access token is 401');
-	is(rt_answer($E->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($E->{refresh_token}), '401 invalid_grant',
 		'E\'s refresh token is invalid_grant');
 	is(at_status($F->{access_token}), 200, 'F\'s access token still works');
 
 	my $G = login();
-	$res = logout($G->{access_token}, {});
+	$res = $env->logout($G->{access_token}, {});
 	is($res->{status}, 204, 'logout with an empty JSON object is 204');
 	is(at_status($G->{access_token}), 401, 'G\'s access token is 401');
 	is(at_status($F->{access_token}), 200, 'F\'s access token still works');
@@ -142,7 +105,7 @@ subtest 'without a scope, logout ends only the caller\'s session' => sub {
 
 subtest 'an unknown scope is 400 invalid_request and ends nothing' => sub {
 	my $H = login();
-	my $res = logout($H->{access_token}, { scope => 'everything' });
+	my $res = $env->logout($H->{access_token}, { scope => 'everything' });
 	is($res->{status}, 400, 'scope=everything is 400');
 	is($res->{json}{error}, 'invalid_request', 'the error is invalid_request');
 	is(at_status($H->{access_token}), 200, 'the session goes on');
@@ -150,10 +113,10 @@ subtest 'an unknown scope is 400 invalid_request and ends nothing' => sub {
 
 subtest 'a refresh token alone ends its session' => sub {
 	my ($I, $J) = (login(), login());
-	my $res = logout(undef, { refresh_token => $I->{refresh_token} });
+	my $res = $env->logout(undef, { refresh_token => $I->{refresh_token} });
 	is($res->{status}, 204, 'logout with only a refresh token is 204');
 	is(at_status($I->{access_token}), 401, 'that session\'s access token is 401');
-	is(rt_answer($I->{refresh_token}), '401 invalid_grant',
+	is($env->refresh_answer($I->{refresh_token}), '401 invalid_grant',
 		'that refresh token is invalid_grant');
 	is(at_status($J->{access_token}), 200, 'another session goes on');
 };
@@ -164,17 +127,17 @@ subtest 'a refresh token alone ends its session' => sub {
 # a password change, still within its exp).
 subtest 'an access token of an ended session ends no other session' => sub {
 	my $K = login();
-	is(logout($K->{access_token}, undef)->{status}, 204, 'K logs out');
+	is($env->logout($K->{access_token}, undef)->{status}, 204, 'K logs out');
 	is(at_status($K->{access_token}), 401, 'K\'s access token is now refused');
 	my $L = login();
-	my $res = logout($K->{access_token}, { scope => 'others' });
+	my $res = $env->logout($K->{access_token}, { scope => 'others' });
 	is($res->{status}, 204, 'logout scope=others with K\'s ended token is 204');
 	is(at_status($L->{access_token}), 200, 'a later session L survives scope=others');
 	my $M = login();
-	$res = logout($K->{access_token}, { scope => 'global' });
+	$res = $env->logout($K->{access_token}, { scope => 'global' });
 	is($res->{status}, 204, 'logout scope=global with K\'s ended token is 204');
 	is(at_status($M->{access_token}), 200, 'a later session M survives scope=global');
-	is(rt_answer($M->{refresh_token}), 'ok', 'M\'s refresh token still works');
+	is($env->refresh_answer($M->{refresh_token}), 'ok', 'M\'s refresh token still works');
 };
 
 subtest 'GET /auth/sessions without a valid token is 401 with a Bearer challenge' => sub {
@@ -182,7 +145,7 @@ subtest 'GET /auth/sessions without a valid token is 401 with a Bearer challenge
 	is($res->{status}, 401, 'no token: 401');
 	is($res->{headers}{'www-authenticate'}, 'Bearer realm="jwtauth"',
 		'no token: a challenge without an error code (RFC 6750 3.1)');
-	$res = $env->json(GET => '/auth/sessions', { headers => bearer('x.y.z') });
+	$res = $env->json(GET => '/auth/sessions', { headers => $env->bearer('x.y.z') });
 	is($res->{status}, 401, 'a bad token: 401');
 	like($res->{headers}{'www-authenticate'}, qr/error="invalid_token"/,
 		'a bad token: error="invalid_token"');

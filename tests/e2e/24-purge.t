@@ -6,36 +6,8 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use File::Temp qw(tempfile);
-use POSIX qw(_exit);
 use Test::More;
 use JwtAuthTest;
-
-my $AUTHCTL = $ENV{JWTAUTH_AUTHCTL} // "$FindBin::Bin/../../authctl";
-
-# authctl(ENV, ARGS...): runs authctl -c CONFIG ARGS as the harness does
-# (same user); returns (exit status, stdout, stderr).  Killed after 60 s,
-# so that a hang fails the test instead of blocking it.
-sub authctl {
-	my ($env, @args) = @_;
-	my ($out, $err) = (scalar tempfile(), scalar tempfile());
-	my $pid = fork // die "fork: $!\n";
-	if ($pid == 0) {
-		open STDIN, '<', '/dev/null';
-		open STDOUT, '>&', $out;
-		open STDERR, '>&', $err;
-		exec { $AUTHCTL } $AUTHCTL, '-c', $env->config_file, @args
-			or print STDERR "cannot run $AUTHCTL: $!\n";
-		_exit(127);
-	}
-	local $SIG{ALRM} = sub { kill 'KILL', $pid };
-	alarm 60;
-	waitpid $pid, 0;
-	my $status = $? & 127 ? 128 + ($? & 127) : $? >> 8;
-	alarm 0;
-	my @text = map { seek $_, 0, 0; local $/; scalar(<$_>) // '' } $out, $err;
-	return ($status, @text);
-}
 
 # add_session(ENV, USER, LABEL, COLUMNS): inserts a session of USER with
 # the given column values (SQL expressions) and one refresh token that
@@ -91,7 +63,7 @@ SQL
 	is($env->psql('SELECT count(*) FROM revoked_tokens'), '100010',
 		'100 010 revoked tokens before the purge');
 
-	my ($rc, $out, $err) = authctl($env, 'purge');
+	my ($rc, $out, $err) = $env->authctl({}, 'purge');
 	is($rc, 0, 'authctl purge exits 0') or diag $err;
 	# 100 000 revoked tokens, 2 sessions and 1 refresh token; the refresh
 	# tokens of the two sessions go by ON DELETE CASCADE, not counted.
@@ -110,7 +82,7 @@ SQL
 	is($env->psql('SELECT count(*) FROM refresh_tokens'), '1',
 		'the refresh tokens of the dead sessions are gone');
 
-	($rc, $out, $err) = authctl($env, 'purge');
+	($rc, $out, $err) = $env->authctl({}, 'purge');
 	is_deeply([ $rc, $out ], [ 0, "0 row(s) deleted\n" ],
 		'a second purge finds nothing to delete');
 };

@@ -5,14 +5,9 @@ use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/../lib";
-use File::Temp qw(tempfile);
-use JSON::PP qw(decode_json);
-use MIME::Base64 qw(decode_base64url);
-use POSIX qw(_exit);
 use Test::More;
 use JwtAuthTest;
 
-my $AUTHCTL = $ENV{JWTAUTH_AUTHCTL} // "$FindBin::Bin/../../authctl";
 my $USER = 'mia';
 my $PASSWORD = 'correct horse battery';
 my $AGENT = 'jwtauth-test';	# the harness's User-Agent
@@ -22,47 +17,6 @@ my $env = JwtAuthTest->start;
 $env->add_user($USER, $PASSWORD);
 my $uid = $env->psql("SELECT id FROM users WHERE username = '$USER'");
 
-# authctl(ARGS...): runs authctl -c CONFIG ARGS as the harness does
-# (same user); returns (exit status, stdout, stderr).  Killed after 60 s.
-sub authctl {
-	my (@args) = @_;
-	my ($out, $err) = (scalar tempfile(), scalar tempfile());
-	my $pid = fork // die "fork: $!\n";
-	if ($pid == 0) {
-		open STDIN, '<', '/dev/null';
-		open STDOUT, '>&', $out;
-		open STDERR, '>&', $err;
-		exec { $AUTHCTL } $AUTHCTL, '-c', $env->config_file, @args
-			or print STDERR "cannot run $AUTHCTL: $!\n";
-		_exit(127);
-	}
-	local $SIG{ALRM} = sub { kill 'KILL', $pid };
-	alarm 60;
-	waitpid $pid, 0;
-	my $status = $? & 127 ? 128 + ($? & 127) : $? >> 8;
-	alarm 0;
-	my @text = map { seek $_, 0, 0; local $/; scalar(<$_>) // '' } $out, $err;
-	return ($status, @text);
-}
-
-sub login_res {
-	my ($password) = @_;
-	return $env->json(POST => '/auth/login',
-		{ content => { username => $USER, password => $password } });
-}
-
-sub refresh {
-	return $env->json(POST => '/auth/refresh',
-		{ content => { refresh_token => $_[0] } });
-}
-
-sub sid_of {
-	my (undef, $payload) = split /\./, $_[0];
-	my $sid = decode_json(decode_base64url($payload))->{sid} // '';
-	$sid =~ /\A[0-9a-f-]{36}\z/ or die "no sid in access token\n";
-	return $sid;
-}
-
 # audit_rows(EVENT): the audit rows of EVENT as "user_id|username|
 # session_id|ip|user_agent" lines, oldest first (NULL as empty).
 sub audit_rows {
@@ -71,9 +25,9 @@ sub audit_rows {
 		. "FROM audit WHERE event = '$event' ORDER BY id");
 }
 
-my $login = login_res($PASSWORD);
+my $login = $env->login_response($USER, $PASSWORD);
 $login->{status} == 200 or die "login: $login->{status}\n";
-my $sid1 = sid_of($login->{json}{access_token});
+my $sid1 = JwtAuthTest->sid_of($login->{json}{access_token});
 
 subtest 'a successful login is audited with user, session, IP and user agent' => sub {
 	is(audit_rows('login'), "$uid|$USER|$sid1|$IP|$AGENT",
@@ -81,7 +35,8 @@ subtest 'a successful login is audited with user, session, IP and user agent' =>
 };
 
 subtest 'a failed login is audited with the user and IP, without a session' => sub {
-	is(login_res('not the password')->{status}, 401, 'wrong password is 401');
+	is($env->login_response($USER, 'not the password')->{status}, 401,
+		'wrong password is 401');
 	is(audit_rows('login_failed'), "$uid|$USER||$IP|$AGENT",
 		'one login_failed row with the user, IP and user agent, no session');
 	is($env->json(POST => '/auth/login', { content => { username => 'nobody',
@@ -93,8 +48,7 @@ subtest 'a failed login is audited with the user and IP, without a session' => s
 };
 
 subtest 'a logout is audited with user, session and IP' => sub {
-	my $res = $env->http(POST => '/auth/logout', { headers =>
-		{ authorization => "Bearer $login->{json}{access_token}" } });
+	my $res = $env->logout($login->{json}{access_token});
 	is($res->{status}, 204, 'logout is 204');
 	is(audit_rows('logout'), "$uid||$sid1|$IP|$AGENT",
 		'one logout row with the user id, session, IP and user agent');
@@ -102,19 +56,19 @@ subtest 'a logout is audited with user, session and IP' => sub {
 
 my $sid2;
 subtest 'a detected refresh token reuse is audited with user, session and IP' => sub {
-	my $t = login_res($PASSWORD)->{json};
-	$sid2 = sid_of($t->{access_token});
-	is(refresh($t->{refresh_token})->{status}, 200, 'refresh is 200');
+	my $t = $env->login_response($USER, $PASSWORD)->{json};
+	$sid2 = JwtAuthTest->sid_of($t->{access_token});
+	is($env->refresh($t->{refresh_token})->{status}, 200, 'refresh is 200');
 	# Rotated an hour ago by the database's clock: past the grace window.
 	$env->psql("UPDATE refresh_tokens SET used_at = now() - interval '1 hour' "
 		. "WHERE session_id = '$sid2' AND generation = 0");
-	is(refresh($t->{refresh_token})->{status}, 401, 'the replay is 401');
+	is($env->refresh($t->{refresh_token})->{status}, 401, 'the replay is 401');
 	is(audit_rows('refresh_reuse'), "$uid|$USER|$sid2|$IP|$AGENT",
 		'one refresh_reuse row with user, session, IP and user agent');
 };
 
 subtest 'authctl audit prints the rows, tab-separated, oldest first' => sub {
-	my ($rc, $out, $err) = authctl('audit');
+	my ($rc, $out, $err) = $env->authctl({}, 'audit');
 	is($rc, 0, 'authctl audit exits 0') or diag $err;
 	my @rows = map { [ split /\t/, $_, -1 ] } split /\n/, $out;
 	is(scalar(grep { @$_ != 7 } @rows), 0, 'every line has seven fields')
@@ -135,7 +89,7 @@ subtest 'authctl audit prints the rows, tab-separated, oldest first' => sub {
 	my ($reuse) = grep { $_->[1] eq 'refresh_reuse' } @rows;
 	is($reuse->[6], 'session revoked', 'the last field is the detail');
 
-	($rc, $out) = authctl('audit', '2');
+	($rc, $out) = $env->authctl({}, 'audit', '2');
 	is(scalar(() = $out =~ /\n/g), 2, 'authctl audit 2 prints the two newest rows');
 	like($out, qr/\trefresh_reuse\t[^\n]*\n\z/, 'the newest row comes last');
 };

@@ -12,6 +12,9 @@ package JwtAuthTest;
 #   my $res = $env->http(GET => '/auth/health');     # HTTP::Tiny response
 #   my $res = $env->json(POST => '/auth/login', { content => {...} });
 #   is($res->{json}{status}, 'ok');
+#   my $t = $env->must_login('alice', 'secret password');
+#   is($env->me($t->{access_token})->{status}, 200);
+#   my ($rc, $out, $err) = $env->authctl({}, 'sessions', 'alice');
 #
 # The programs are the ones built in this repository; JWTAUTH_FCGI and
 # JWTAUTH_AUTHCTL name others.  The FastCGI program is copied into the
@@ -134,6 +137,21 @@ sub add_user {
 		$self->config_file, 'user', 'add', $name);
 }
 
+# authctl({stdin, env, timeout}, ARGS...): run authctl -c CONFIG ARGS as
+# add_user does (the same program and user; the options and the 60 s
+# limit as for _run); returns its exit status (128 + the signal number
+# when a signal ended it), standard output and standard error.  It does
+# not die when authctl fails, so that the test checks the status; one
+# that overruns is killed and its standard error ends with a line saying
+# so.
+sub authctl {
+	my ($self, $opt, @args) = @_;
+	my ($status, $out, $err, $killed) = _spawn($opt, $self->{authctl},
+		'-c', $self->config_file, @args);
+	my $exit = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+	return ($exit, $out, $err . $killed);
+}
+
 # http(METHOD, PATH, {headers => {...}, content => ...}): one request,
 # redirects not followed; returns the HTTP::Tiny response hash (status 599
 # when the request could not be made).
@@ -160,17 +178,71 @@ sub json {
 	return $res;
 }
 
+# login_response(NAME, PASSWORD): POST /auth/login as JSON; returns the
+# json() response, whatever its status.
+sub login_response {
+	my ($self, $name, $password) = @_;
+	return $self->json(POST => '/auth/login',
+		{ content => { username => $name, password => $password } });
+}
+
 # login(NAME, PASSWORD): JSON login; returns the decoded token response
 # (access_token, refresh_token, ...) or undef when it was not a 200.
 sub login {
 	my ($self, $name, $password) = @_;
-	my $res = $self->json(POST => '/auth/login',
-		{ content => { username => $name, password => $password } });
+	my $res = $self->login_response($name, $password);
 	return $res->{status} == 200 ? $res->{json} : undef;
+}
+
+# must_login(NAME, PASSWORD): login() for a test that needs the session:
+# returns the token response; dies with the status and body when the
+# login is not a 200.
+sub must_login {
+	my ($self, $name, $password) = @_;
+	my $res = $self->login_response($name, $password);
+	$res->{status} == 200
+		or die "login $name: $res->{status} $res->{content}\n";
+	return $res->{json};
 }
 
 # bearer(TOKEN): the headers of a request authenticated by TOKEN.
 sub bearer { return { authorization => "Bearer $_[1]" } }
+
+# me(ACCESS_TOKEN): GET /auth/me with the Bearer token; returns the
+# json() response (200 while the token and its session are valid, 401
+# otherwise).
+sub me {
+	my ($self, $token) = @_;
+	return $self->json(GET => '/auth/me', { headers => $self->bearer($token) });
+}
+
+# refresh(REFRESH_TOKEN): POST /auth/refresh with the token as JSON;
+# returns the json() response.
+sub refresh {
+	my ($self, $token) = @_;
+	return $self->json(POST => '/auth/refresh',
+		{ content => { refresh_token => $token } });
+}
+
+# refresh_answer(REFRESH_TOKEN): refresh(), told short: "ok" for a 200,
+# else the status and the OAuth error ("401 invalid_grant"), or the
+# status and the body when there is no error member.
+sub refresh_answer {
+	my ($self, $token) = @_;
+	my $res = $self->refresh($token);
+	return $res->{status} == 200 ? 'ok' : "$res->{status} "
+		. ($res->{json}{error} // $res->{content});
+}
+
+# logout(ACCESS_TOKEN, BODY): POST /auth/logout with the Bearer token
+# (none if undef) and BODY as JSON (no body at all if undef); returns the
+# json() response.
+sub logout {
+	my ($self, $token, $body) = @_;
+	my %args = (headers => defined $token ? $self->bearer($token) : {});
+	$args{content} = $body if defined $body;
+	return $self->json(POST => '/auth/logout', \%args);
+}
 
 # jwt_decode(TOKEN): the decoded header and payload of a JWT (not
 # verified: for looking at what the service issued).
@@ -183,6 +255,17 @@ sub jwt_decode {
 		JSON::PP->new->decode(MIME::Base64::decode_base64($s));
 	} @seg[0, 1];
 	return @json;
+}
+
+# sid_of(ACCESS_TOKEN): the "sid" claim, the session the token names
+# (read without verifying, as jwt_decode); dies when there is no session
+# id (36 characters of hex digits and dashes) in it.
+sub sid_of {
+	my ($class, $token) = @_;
+	my (undef, $payload) = $class->jwt_decode($token);
+	my $sid = $payload->{sid} // '';
+	$sid =~ /\A[0-9a-f-]{36}\z/ or die "no sid in access token\n";
+	return $sid;
 }
 
 # set_cookies(RES): the Set-Cookie headers of response RES, as a list.
@@ -213,18 +296,22 @@ sub cookie_header {
 	return join '; ', map { "$_=$jar->{$_}" } sort keys %$jar;
 }
 
-# form(PATH, JAR, FIELDS): a browser-like form POST from this site,
-# carrying the cookies of JAR (updated from the answer).
+# form(PATH, JAR, FIELDS, [HEADERS]): a browser-like form POST from this
+# site, carrying the cookies of JAR (updated from the answer); HEADERS
+# add or override headers, undef values removing one.
 sub form {
 	my ($self, $path, $jar, $fields, $headers) = @_;
+	my %h = (
+		'content-type' => 'application/x-www-form-urlencoded',
+		accept => 'text/html',
+		origin => "http://127.0.0.1:$self->{port}",
+		cookie => JwtAuthTest->cookie_header($jar),
+		%{ $headers // {} },
+	);
+	# A header given as undef is not sent (e.g. origin => undef).
+	delete @h{ grep { !defined $h{$_} } keys %h };
 	my $res = $self->http(POST => $path, {
-		headers => {
-			'content-type' => 'application/x-www-form-urlencoded',
-			accept => 'text/html',
-			origin => "http://127.0.0.1:$self->{port}",
-			cookie => JwtAuthTest->cookie_header($jar),
-			%{ $headers // {} },
-		},
+		headers => \%h,
 		content => $self->{ua}->www_form_urlencode($fields),
 	});
 	JwtAuthTest->cookie_jar($jar, $res);
@@ -342,6 +429,21 @@ END {
 # with its output when it fails or overruns.
 sub _run {
 	my ($opt, @cmd) = @_;
+	my ($status, $out, $err, $killed) = _spawn($opt, @cmd);
+	die $killed . $err if $killed;
+	die sprintf("failed (exit %d): %s\n%s%s", $status >> 8, "@cmd",
+		$out, $err) if $status;
+	return $out;
+}
+
+# _spawn({timeout, stdin, env}, COMMAND...): run COMMAND (60 s at most by
+# default) in its own process group, with the text stdin as its standard
+# input and env added to its environment; returns its wait status ($?),
+# its standard output, its standard error, and '' or, when it overran
+# and was killed (TERM, then KILL half a second later), a line saying
+# so.  Dies only when it cannot fork.
+sub _spawn {
+	my ($opt, @cmd) = @_;
 	my $timeout = $opt->{timeout} // 60;
 	my $out = tempfile();
 	my $err = tempfile();
@@ -360,20 +462,20 @@ sub _run {
 		_exit(127);
 	}
 	my $deadline = time + $timeout;
+	my $killed = '';
 	while (waitpid($pid, WNOHANG) == 0) {
 		if (time > $deadline) {
 			kill 'TERM', -$pid;
 			select undef, undef, undef, 0.5;
 			kill 'KILL', -$pid;
 			waitpid($pid, 0);
-			die "timed out after ${timeout}s: @cmd\n" . _rewind($err);
+			$killed = "timed out after ${timeout}s: @cmd\n";
+			last;
 		}
 		select undef, undef, undef, 0.05;
 	}
 	my $status = $?;
-	die sprintf("failed (exit %d): %s\n%s%s", $status >> 8, "@cmd",
-		_rewind($out), _rewind($err)) if $status;
-	return _rewind($out);
+	return ($status, _rewind($out), _rewind($err), $killed);
 }
 
 sub _rewind {
