@@ -8,23 +8,10 @@
 # Environment: BENCH_DURATION (seconds per endpoint, default 10),
 # BENCH_WARMUP (2), BENCH_THREADS (2), BENCH_CONNECTIONS (4): see bench.pl.
 set -eu
-# shellcheck source=lib.sh source-path=SCRIPTDIR
-. "$(dirname "$0")/lib.sh"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-if ! command -v wrk >/dev/null; then
-	echo "bench.sh: installing wrk"
-	if [ "$(id -u)" -eq 0 ]; then
-		set -- env DEBIAN_FRONTEND=noninteractive
-	elif command -v sudo >/dev/null; then
-		set -- sudo env DEBIAN_FRONTEND=noninteractive
-	else
-		die "wrk is missing; install it as root: apt-get install wrk"
-	fi
-	"$@" apt-get update -q
-	"$@" apt-get install -y -q --no-install-recommends wrk
-fi
+"$root/scripts/deps.sh" bench
 
 # exec: a Ctrl-C reaches bench.pl directly, which then stops the servers.
 exec perl "$root/scripts/bench.pl"

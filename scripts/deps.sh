@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages that jwtauth needs to build, run and test.
-# Usage: scripts/deps.sh [browser]
+# Usage: scripts/deps.sh [browser] [bench]
 # Fast and quiet when everything is there; apt-get runs only when not.
 set -eu
 
@@ -13,8 +13,9 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
+	bench) pkgs="$pkgs wrk" ;;
 	*)
-		echo "usage: ${0##*/} [browser]" >&2
+		echo "usage: ${0##*/} [browser] [bench]" >&2
 		exit 2 ;;
 	esac
 done
