@@ -45,11 +45,22 @@ html_stylesheet(void)
 	return html_css;
 }
 
+/*
+ * Opens a page titled title; with refresh (may be NULL) the browser moves
+ * on to that URL at once (a meta refresh: no script).
+ */
 static void
-html_begin(struct buf *b, const struct config *cfg, const char *title)
+html_begin(struct buf *b, const struct config *cfg, const char *title,
+    const char *refresh)
 {
 	buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "<meta charset=\"utf-8\">\n");
+	if (refresh != NULL) {
+		buf_puts(b, "<meta http-equiv=\"refresh\" content=\"0;url=");
+		buf_html(b, refresh);
+		buf_puts(b, "\">\n");
+	}
+	buf_puts(b, "<meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\">\n<title>");
 	buf_html(b, title);
 	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
@@ -96,7 +107,7 @@ void
 html_login(struct buf *b, const struct config *cfg, const char *next,
     const char *message, const char *csrf)
 {
-	html_begin(b, cfg, "Sign in");
+	html_begin(b, cfg, "Sign in", NULL);
 	buf_puts(b, "<h1>Sign in</h1>\n");
 	html_alert(b, message);
 	html_form(b, cfg, "/login", csrf);
@@ -125,7 +136,7 @@ html_me(struct buf *b, const struct config *cfg, const struct claims *c,
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(when, sizeof(when), "%lld", (long long)c->exp);
-	html_begin(b, cfg, "Signed in");
+	html_begin(b, cfg, "Signed in", NULL);
 	buf_puts(b, "<h1>Signed in as ");
 	buf_html(b, c->username);
 	buf_puts(b, "</h1>\n<dl>\n<dt>User id</dt><dd>");
@@ -145,7 +156,7 @@ void
 html_password(struct buf *b, const struct config *cfg, const char *message,
     const char *csrf)
 {
-	html_begin(b, cfg, "Change password");
+	html_begin(b, cfg, "Change password", NULL);
 	buf_puts(b, "<h1>Change password</h1>\n");
 	html_alert(b, message);
 	html_form(b, cfg, "/password", csrf);
@@ -169,16 +180,8 @@ html_password(struct buf *b, const struct config *cfg, const char *message,
 void
 html_resume(struct buf *b, const struct config *cfg, const char *url)
 {
-	buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" "
-	    "content=\"0;url=");
-	buf_html(b, url);
-	buf_puts(b, "\">\n<meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\">\n<title>Signing you in</title>\n"
-	    "<link rel=\"stylesheet\" href=\"");
-	buf_html(b, cfg->base_path);
-	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n"
-	    "<h1>Signing you in</h1>\n<p>Your session is being renewed. "
+	html_begin(b, cfg, "Signing you in", url);
+	buf_puts(b, "<h1>Signing you in</h1>\n<p>Your session is being renewed. "
 	    "<a href=\"");
 	buf_html(b, url);
 	buf_puts(b, "\">Continue</a></p>\n");
@@ -193,7 +196,7 @@ void
 html_logout(struct buf *b, const struct config *cfg, const char *scope,
     const char *csrf)
 {
-	html_begin(b, cfg, "Sign out");
+	html_begin(b, cfg, "Sign out", NULL);
 	buf_printf(b, "<h1>Sign out?</h1>\n<p>You are about to end %s.</p>\n",
 	    strcmp(scope, "global") == 0 ? "every session of your account" :
 	    strcmp(scope, "others") == 0 ?
@@ -210,7 +213,7 @@ html_logout(struct buf *b, const struct config *cfg, const char *scope,
 void
 html_message(struct buf *b, const char *title, const char *message)
 {
-	html_begin(b, NULL, title);
+	html_begin(b, NULL, title, NULL);
 	buf_puts(b, "<h1>");
 	buf_html(b, title);
 	buf_puts(b, "</h1>\n<p>");
