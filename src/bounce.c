@@ -43,8 +43,7 @@ bounce_login_page(struct ctx *ctx, int status, const char *next,
 		return;
 	ctx->req->html = 1;
 	buf_init(&page);
-	html_login(&page, ctx->cfg, next != NULL && text_local_path(next) ?
-	    next : "/", message, csrf);
+	html_login(&page, ctx->cfg, text_local_or_root(next), message, csrf);
 	response_html(ctx->resp, status, &page);
 }
 
@@ -73,8 +72,7 @@ bounce(struct ctx *ctx, int rc, const char *target)
 		bounce_unavailable(ctx);
 		return;
 	}
-	if (target == NULL || !text_local_path(target))
-		target = "/";
+	target = text_local_or_root(target);
 	if (!ctx->req->html) {
 		response_error(ctx->resp, ctx->req, 401, rc == JA_ENOTFOUND ?
 		    "invalid_request" : "invalid_token",

@@ -116,6 +116,7 @@ int		 b64url_is_alphabet(const char *, size_t);
 int		 text_utf8_valid(const char *, size_t);
 int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
+const char	*text_local_or_root(const char *);
 int		 text_parse_long(const char *, long, long, long *);
 
 /* random.c */

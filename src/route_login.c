@@ -15,13 +15,6 @@
 #define LOGIN_FAILED	"That user name and password do not match. " \
 			"Check both and try again."
 
-/* The path to go to after login: next if it is local, else "/". */
-static const char *
-login_next(const char *next)
-{
-	return next != NULL && text_local_path(next) ? next : "/";
-}
-
 /*
  * GET: the form, with next from the query.  Shown by the web server as
  * its 401 ErrorDocument for a protected page, it answers as bounce()
@@ -142,7 +135,7 @@ login_post(struct ctx *ctx)
 		goto out;
 	}
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
-	auth_respond(ctx, &s, rt, login_next(next), 0);
+	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(&u, sizeof(u));

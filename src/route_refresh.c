@@ -64,8 +64,7 @@ refresh_post(struct ctx *ctx)
 		auth_clear_cookies(ctx);
 		goto out;
 	}
-	auth_respond(ctx, &s, rt, next != NULL && text_local_path(next) ?
-	    next : "/", from_cookie);
+	auth_respond(ctx, &s, rt, text_local_or_root(next), from_cookie);
 out:
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(cookie, sizeof(cookie));
@@ -97,8 +96,7 @@ refresh_get(struct ctx *ctx)
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK)
 		next = form_get(&q, "next");
-	if (next == NULL || !text_local_path(next))
-		next = "/";
+	next = text_local_or_root(next);
 	if (site != NULL && strcmp(site, "same-origin") != 0 &&
 	    strcmp(site, "none") != 0) {
 		response_redirect(ctx->resp, next);

@@ -97,6 +97,13 @@ text_local_path(const char *s)
 	return 1;
 }
 
+/* Returns s if it is a local path (text_local_path), else "/". */
+const char *
+text_local_or_root(const char *s)
+{
+	return s != NULL && text_local_path(s) ? s : "/";
+}
+
 /*
  * Parses s as a decimal integer within [min, max] into *out.  Returns
  * JA_EINVAL for anything but optional sign and digits, JA_ETOOBIG when

@@ -152,6 +152,17 @@ test_local_path(void)
 }
 
 static void
+test_local_or_root(void)
+{
+	tap_ok(strcmp(text_local_or_root("/app/x?a=1"), "/app/x?a=1") == 0,
+	    "text_local_or_root keeps a local path");
+	tap_ok(strcmp(text_local_or_root("//evil.example"), "/") == 0,
+	    "text_local_or_root replaces another host by /");
+	tap_ok(strcmp(text_local_or_root(NULL), "/") == 0,
+	    "text_local_or_root replaces NULL by /");
+}
+
+static void
 test_parse_long(void)
 {
 	long	 v = 7;
@@ -217,6 +228,7 @@ main(void)
 	test_utf8();
 	test_uuid();
 	test_local_path();
+	test_local_or_root();
 	test_parse_long();
 	return tap_done();
 }
