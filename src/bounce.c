@@ -86,21 +86,18 @@ bounce(struct ctx *ctx, int rc, const char *target)
 	 * is worth a refresh; a valid one was revoked, and so is the session:
 	 * no loop between the two. */
 	buf_init(&url);
-	buf_puts(&url, ctx->cfg->base_path);
 	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) != JA_OK ||
 	    !cookie || token_verify(ctx->cfg, tok, ctx->now, &c) == JA_OK) {
 		/* The authorizer sets no cookie: Apache would add its
 		 * headers to those of its ErrorDocument.  So it sends the
 		 * browser on to the login form rather than show it. */
 		if (ctx->req->role != ROLE_AUTHORIZER) {
-			buf_free(&url);
 			bounce_login_page(ctx, 401, target, NULL);
 			return;
 		}
-		buf_puts(&url, "/login?next=");
+		response_route_url(&url, ctx->cfg, "/login", target);
 	} else
-		buf_puts(&url, "/refresh?next=");
-	buf_url(&url, target);
+		response_route_url(&url, ctx->cfg, "/refresh", target);
 	buf_init(&page);
 	html_resume(&page, ctx->cfg, url.failed ? "/" : url.data);
 	response_html(ctx->resp, 401, &page);

@@ -350,6 +350,10 @@ void		 response_error(struct response *, const struct request *,
 		    int, const char *, const char *);
 void		 response_html(struct response *, int, struct buf *);
 void		 response_redirect(struct response *, const char *);
+void		 response_route_url(struct buf *, const struct config *,
+		    const char *, const char *);
+void		 response_redirect_route(struct response *,
+		    const struct config *, const char *, const char *);
 void		 response_cookie(struct response *, const struct request *,
 		    const struct config *, enum cookie_kind, const char *,
 		    long);

@@ -138,6 +138,35 @@ response_redirect(struct response *resp, const char *location)
 }
 
 /*
+ * Appends the URL of our route (e.g. "/login") under base_path to b,
+ * with "?next=" and next percent-encoded when next is not NULL.
+ */
+void
+response_route_url(struct buf *b, const struct config *cfg,
+    const char *route, const char *next)
+{
+	buf_puts(b, cfg->base_path);
+	buf_puts(b, route);
+	if (next != NULL) {
+		buf_puts(b, "?next=");
+		buf_url(b, next);
+	}
+}
+
+/* A 303 See Other to our route (and next, may be NULL): see above. */
+void
+response_redirect_route(struct response *resp, const struct config *cfg,
+    const char *route, const char *next)
+{
+	struct buf	 loc;
+
+	buf_init(&loc);
+	response_route_url(&loc, cfg, route, next);
+	response_redirect(resp, loc.failed ? "/" : loc.data);
+	buf_free(&loc);
+}
+
+/*
  * Sets cookie kind to value for max_age seconds; value NULL deletes it.
  * HttpOnly always; Secure over HTTPS; the access cookie SameSite=Lax
  * with Path=/ so that top-level navigation to protected pages carries

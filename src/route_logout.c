@@ -88,7 +88,6 @@ static void
 logout_post(struct ctx *ctx)
 {
 	struct body	 b;
-	struct buf	 loc;
 	char		 at[JA_TOKEN_MAX + 1], rt[JA_RT_LEN + 2];
 	const char	*body_rt, *scope;
 	int		 bad = 0, at_cookie = 0, rt_cookie = 0, have_at;
@@ -142,19 +141,14 @@ logout_post(struct ctx *ctx)
 		    "The service is unavailable. Try again shortly.");
 		goto out;
 	}
-	buf_init(&loc);
-	buf_puts(&loc, ctx->cfg->base_path);
-	if (strcmp(scope, "others") == 0)
-		buf_puts(&loc, "/me");	/* this session goes on */
-	else {
+	/* Scope "others": this session goes on. */
+	if (strcmp(scope, "others") != 0)
 		auth_clear_cookies(ctx);
-		buf_puts(&loc, "/login");
-	}
 	if (ctx->req->html)
-		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
+		response_redirect_route(ctx->resp, ctx->cfg,
+		    strcmp(scope, "others") == 0 ? "/me" : "/login", NULL);
 	else
 		ctx->resp->status = 204;
-	buf_free(&loc);
 out:
 	sodium_memzero(at, sizeof(at));
 	sodium_memzero(rt, sizeof(rt));

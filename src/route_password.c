@@ -32,7 +32,6 @@ password_post(struct ctx *ctx)
 	struct user	 u;
 	char		 hash[PASSWORD_HASH_MAX], tok[JA_TOKEN_MAX + 1];
 	const char	*cur, *pw;
-	struct buf	 loc;
 	size_t		 len;
 	int		 bad = 0, cookie = 0, rc;
 
@@ -94,13 +93,9 @@ password_post(struct ctx *ctx)
 	db_audit(ctx->db, "password_change", c.sub, c.username, c.sid,
 	    ctx->req, "all sessions ended");
 	auth_clear_cookies(ctx);
-	if (ctx->req->html) {
-		buf_init(&loc);
-		buf_puts(&loc, ctx->cfg->base_path);
-		buf_puts(&loc, "/login");
-		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
-		buf_free(&loc);
-	} else
+	if (ctx->req->html)
+		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);
+	else
 		ctx->resp->status = 204;
 	goto out;
 unavailable:

@@ -84,7 +84,6 @@ refresh_get(struct ctx *ctx)
 {
 	struct form	 q;
 	struct session	 s;
-	struct buf	 loc;
 	char		 rt[JA_RT_LEN + 1], cookie[JA_RT_LEN + 2];
 	const char	*next = NULL, *site = ctx->req->fetch_site;
 	int		 rc = JA_EAUTH;
@@ -112,12 +111,7 @@ refresh_get(struct ctx *ctx)
 		bounce_unavailable(ctx);
 	else {
 		auth_clear_cookies(ctx);
-		buf_init(&loc);
-		buf_puts(&loc, ctx->cfg->base_path);
-		buf_puts(&loc, "/login?next=");
-		buf_url(&loc, next);
-		response_redirect(ctx->resp, loc.failed ? "/" : loc.data);
-		buf_free(&loc);
+		response_redirect_route(ctx->resp, ctx->cfg, "/login", next);
 	}
 out:
 	sodium_memzero(rt, sizeof(rt));
