@@ -39,14 +39,12 @@ db_audit(struct db *db, const char *event, const char *user_id,
     const char *username, const char *sid, const struct request *req,
     const char *detail)
 {
-	char		 ua[300], ip[64], name[JA_NAME_MAX * 4 + 1];
+	char		 ua[LOG_UA_MAX], ip[LOG_IP_MAX];
+	char		 name[JA_NAME_MAX * 4 + 1];
 	const char	*params[7];
 	PGresult	*res;
 
-	log_escape(ua, sizeof(ua), req && req->user_agent ? req->user_agent :
-	    "");
-	log_escape(ip, sizeof(ip), req && req->remote_addr ?
-	    req->remote_addr : "");
+	log_client(req, ua, ip);
 	if (username != NULL)
 		log_escape(name, sizeof(name), username);
 	params[0] = event;

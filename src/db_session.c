@@ -156,13 +156,6 @@ static const struct db_stmt session_list = {
 	2, 1
 };
 
-/* Copies a request header value for storage: printable ASCII, bounded. */
-static void
-session_clean(char *dst, size_t len, const char *src)
-{
-	log_escape(dst, len, src != NULL ? src : "");
-}
-
 /*
  * Starts a session for user u, logged in through request req: a new
  * session id, seed and refresh token of generation 0.  On JA_OK, s holds
@@ -176,7 +169,8 @@ db_session_create(struct db *db, const struct config *cfg,
 {
 	unsigned char	 seed[REFRESH_SEED_LEN];
 	char		 seedhex[REFRESH_SEED_LEN * 2 + 1], hash[65];
-	char		 ttl[32], maxage[32], ua[300], ip[64];
+	char		 ttl[32], maxage[32];
+	char		 ua[LOG_UA_MAX], ip[LOG_IP_MAX];
 	const char	*params[8];
 	PGresult	*res;
 	int		 rc = JA_EDB;
@@ -193,8 +187,7 @@ db_session_create(struct db *db, const struct config *cfg,
 		goto out;
 	}
 	snprintf(ttl, sizeof(ttl), "%ld", cfg->refresh_ttl);
-	session_clean(ua, sizeof(ua), req ? req->user_agent : NULL);
-	session_clean(ip, sizeof(ip), req ? req->remote_addr : NULL);
+	log_client(req, ua, ip);
 	params[0] = s->id;
 	params[1] = u->id;
 	params[2] = seedhex;
@@ -408,13 +401,12 @@ db_session_logout(struct db *db, const char *sid, const char *user_id,
     const char *scope, const char *jti, int64_t exp,
     const struct request *req)
 {
-	char		 e[32], ua[300], ip[64];
+	char		 e[32], ua[LOG_UA_MAX], ip[LOG_IP_MAX];
 	const char	*params[7];
 	PGresult	*res;
 
 	snprintf(e, sizeof(e), "%lld", (long long)exp);
-	session_clean(ua, sizeof(ua), req ? req->user_agent : NULL);
-	session_clean(ip, sizeof(ip), req ? req->remote_addr : NULL);
+	log_client(req, ua, ip);
 	params[0] = sid;
 	params[1] = user_id;
 	params[2] = scope;

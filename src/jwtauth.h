@@ -88,6 +88,12 @@ void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
 
+#define LOG_UA_MAX	300	/* a stored User-Agent, escaped */
+#define LOG_IP_MAX	64	/* a stored client address */
+
+struct request;
+void		 log_client(const struct request *, char *, char *);
+
 /* buf.c */
 struct buf {
 	char	*data;	/* NUL-terminated when len > 0 */

@@ -1,7 +1,8 @@
 /*
  * log.c: log lines on standard error, which the web server puts in its
  * error log.  Callers never pass a token or a password; untrusted bytes
- * go through log_escape() first.
+ * go through log_escape() first, as do the client's User-Agent and
+ * address before they are stored (log_client).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,18 @@ log_msg(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	fflush(stderr);
+}
+
+/*
+ * Writes the client's User-Agent and address as they are stored (audit,
+ * sessions): escaped (log_escape) and bounded, "" for what is unknown or
+ * when r is NULL (authctl).  ua holds LOG_UA_MAX bytes, ip LOG_IP_MAX.
+ */
+void
+log_client(const struct request *r, char *ua, char *ip)
+{
+	log_escape(ua, LOG_UA_MAX, r != NULL ? r->user_agent : NULL);
+	log_escape(ip, LOG_IP_MAX, r != NULL ? r->remote_addr : NULL);
 }
 
 /*
