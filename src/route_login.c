@@ -111,9 +111,7 @@ login_post(struct ctx *ctx)
 	password_prepare(ctx->cfg);
 	rc = db_user_find(ctx->db, name, &u);
 	if (rc == JA_EDB) {
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
+		bounce_unavailable(ctx);
 		goto out;
 	}
 	rc = password_verify(ctx->cfg, rc == JA_OK ? u.hash : NULL, pw);
@@ -129,9 +127,7 @@ login_post(struct ctx *ctx)
 	}
 	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, &s, rt,
 	    sizeof(rt)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
+		bounce_unavailable(ctx);
 		goto out;
 	}
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);

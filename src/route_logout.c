@@ -136,9 +136,7 @@ logout_post(struct ctx *ctx)
 		goto out;
 	}
 	if (logout_end(ctx, at, rt, scope) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
+		bounce_unavailable(ctx);
 		goto out;
 	}
 	/* Scope "others": this session goes on. */

@@ -99,8 +99,7 @@ password_post(struct ctx *ctx)
 		ctx->resp->status = 204;
 	goto out;
 unavailable:
-	response_error(ctx->resp, ctx->req, 503, "temporarily_unavailable",
-	    "The service is unavailable. Try again shortly.");
+	bounce_unavailable(ctx);
 out:
 	sodium_memzero(tok, sizeof(tok));
 	sodium_memzero(hash, sizeof(hash));

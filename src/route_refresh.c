@@ -53,9 +53,7 @@ refresh_post(struct ctx *ctx)
 	rc = db_session_rotate(ctx->db, ctx->cfg, token, ctx->req, &s, rt,
 	    sizeof(rt));
 	if (rc == JA_EDB) {
-		response_error(ctx->resp, ctx->req, 503,
-		    "temporarily_unavailable",
-		    "The service is unavailable. Try again shortly.");
+		bounce_unavailable(ctx);
 		goto out;
 	}
 	if (rc != JA_OK) {
