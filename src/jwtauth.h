@@ -417,7 +417,6 @@ void		 bounce(struct ctx *, int, const char *);
 
 /* route.c */
 void		 route_dispatch(struct ctx *);
-void		 route_method_not_allowed(struct ctx *, const char *);
 
 /* route_login.c */
 void		 route_login(struct ctx *);

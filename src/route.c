@@ -1,46 +1,78 @@
 /*
  * route.c: which handler answers a request.  The routes live under the
- * configured base_path; each handler checks its own methods.
+ * configured base_path.  Each route declares its methods here; any
+ * other gets 405 before a handler runs, so handlers only tell apart the
+ * methods they take.
  */
 #include <string.h>
 
 #include "jwtauth.h"
 
+#define ROUTE_GET	0x1
+#define ROUTE_HEAD	0x2
+#define ROUTE_POST	0x4
+#define ROUTE_READ	(ROUTE_GET | ROUTE_HEAD)
+
 struct route {
 	const char	*path;
 	void		(*fn)(struct ctx *);
+	unsigned int	 allow;		/* ROUTE_* methods */
 };
 
 static void
 route_style(struct ctx *ctx)
 {
-	if (ctx->req->method != METHOD_GET &&
-	    ctx->req->method != METHOD_HEAD) {
-		route_method_not_allowed(ctx, "GET, HEAD");
-		return;
-	}
 	buf_puts(&ctx->resp->body, html_stylesheet());
 	response_header(ctx->resp, "Content-Type", "text/css; charset=utf-8");
 }
 
 static const struct route routes[] = {
-	{ "/login", route_login },
-	{ "/refresh", route_refresh },
-	{ "/logout", route_logout },
-	{ "/me", route_me },
-	{ "/password", route_password },
-	{ "/sessions", route_sessions },
-	{ "/health", route_health },
-	{ "/style.css", route_style },
+	{ "/login", route_login, ROUTE_READ | ROUTE_POST },
+	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST },
+	{ "/logout", route_logout, ROUTE_READ | ROUTE_POST },
+	{ "/me", route_me, ROUTE_READ },
+	{ "/password", route_password, ROUTE_READ | ROUTE_POST },
+	{ "/sessions", route_sessions, ROUTE_READ },
+	{ "/health", route_health, ROUTE_READ },
+	{ "/style.css", route_style, ROUTE_READ },
 };
 
-/* 405 with the Allow header (RFC 9110 §15.5.6). */
-void
-route_method_not_allowed(struct ctx *ctx, const char *allow)
+/* Returns 1 if route r takes method m. */
+static int
+route_allows(const struct route *r, enum method m)
 {
+	return (m == METHOD_GET && (r->allow & ROUTE_GET)) ||
+	    (m == METHOD_HEAD && (r->allow & ROUTE_HEAD)) ||
+	    (m == METHOD_POST && (r->allow & ROUTE_POST));
+}
+
+/* 405 with the Allow header of route r (RFC 9110 §15.5.6). */
+static void
+route_method_not_allowed(struct ctx *ctx, const struct route *r)
+{
+	static const struct {
+		unsigned int	 bit;
+		const char	*name;
+	} names[] = {
+		{ ROUTE_GET, "GET" }, { ROUTE_HEAD, "HEAD" },
+		{ ROUTE_POST, "POST" },
+	};
+	struct buf	 allow;
+	size_t		 i;
+
+	buf_init(&allow);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(r->allow & names[i].bit))
+			continue;
+		if (allow.len > 0)
+			buf_puts(&allow, ", ");
+		buf_puts(&allow, names[i].name);
+	}
 	response_error(ctx->resp, ctx->req, 405, "invalid_request",
 	    "This method is not allowed here.");
-	response_header(ctx->resp, "Allow", "%s", allow);
+	response_header(ctx->resp, "Allow", "%s", allow.failed ||
+	    allow.data == NULL ? "" : allow.data);
+	buf_free(&allow);
 }
 
 /* The route of path (len bytes) under base, or NULL. */
@@ -79,10 +111,11 @@ route_dispatch(struct ctx *ctx)
 		    strlen(ctx->req->redirect_url));
 	if (r == NULL && uri != NULL)
 		r = route_find(ctx->cfg->base_path, uri, strcspn(uri, "?"));
-	if (r != NULL) {
+	if (r != NULL && !route_allows(r, ctx->req->method))
+		route_method_not_allowed(ctx, r);
+	else if (r != NULL)
 		r->fn(ctx);
-		return;
-	}
-	response_error(ctx->resp, ctx->req, 404, "not_found",
-	    "There is nothing here.");
+	else
+		response_error(ctx->resp, ctx->req, 404, "not_found",
+		    "There is nothing here.");
 }

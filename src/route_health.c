@@ -7,11 +7,6 @@
 void
 route_health(struct ctx *ctx)
 {
-	if (ctx->req->method != METHOD_GET &&
-	    ctx->req->method != METHOD_HEAD) {
-		route_method_not_allowed(ctx, "GET, HEAD");
-		return;
-	}
 	ctx->req->html = 0;
 	if (db_ping(ctx->db))
 		response_json(ctx->resp, 200, json_pack("{s:s}", "status",

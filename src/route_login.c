@@ -141,16 +141,8 @@ out:
 void
 route_login(struct ctx *ctx)
 {
-	switch (ctx->req->method) {
-	case METHOD_GET:
-	case METHOD_HEAD:
-		login_get(ctx);
-		break;
-	case METHOD_POST:
+	if (ctx->req->method == METHOD_POST)
 		login_post(ctx);
-		break;
-	default:
-		route_method_not_allowed(ctx, "GET, HEAD, POST");
-		break;
-	}
+	else
+		login_get(ctx);
 }

@@ -156,16 +156,8 @@ out:
 void
 route_logout(struct ctx *ctx)
 {
-	switch (ctx->req->method) {
-	case METHOD_GET:
-	case METHOD_HEAD:
-		logout_confirm(ctx, NULL);
-		break;
-	case METHOD_POST:
+	if (ctx->req->method == METHOD_POST)
 		logout_post(ctx);
-		break;
-	default:
-		route_method_not_allowed(ctx, "GET, HEAD, POST");
-		break;
-	}
+	else
+		logout_confirm(ctx, NULL);
 }

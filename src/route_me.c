@@ -15,11 +15,6 @@ route_me(struct ctx *ctx)
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 	int		 rc;
 
-	if (ctx->req->method != METHOD_GET &&
-	    ctx->req->method != METHOD_HEAD) {
-		route_method_not_allowed(ctx, "GET, HEAD");
-		return;
-	}
 	rc = auth_request(ctx, &c);
 	if (rc != JA_OK) {
 		bounce(ctx, rc, ctx->req->path);

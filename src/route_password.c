@@ -113,20 +113,13 @@ route_password(struct ctx *ctx)
 	struct claims	 c;
 	int		 rc;
 
-	switch (ctx->req->method) {
-	case METHOD_GET:
-	case METHOD_HEAD:
-		ctx->req->html = 1;
-		if ((rc = auth_request(ctx, &c)) != JA_OK)
-			bounce(ctx, rc, ctx->req->path);
-		else
-			password_form(ctx, 200, NULL);
-		break;
-	case METHOD_POST:
+	if (ctx->req->method == METHOD_POST) {
 		password_post(ctx);
-		break;
-	default:
-		route_method_not_allowed(ctx, "GET, HEAD, POST");
-		break;
+		return;
 	}
+	ctx->req->html = 1;
+	if ((rc = auth_request(ctx, &c)) != JA_OK)
+		bounce(ctx, rc, ctx->req->path);
+	else
+		password_form(ctx, 200, NULL);
 }

@@ -120,15 +120,8 @@ out:
 void
 route_refresh(struct ctx *ctx)
 {
-	switch (ctx->req->method) {
-	case METHOD_GET:
-		refresh_get(ctx);
-		break;
-	case METHOD_POST:
+	if (ctx->req->method == METHOD_POST)
 		refresh_post(ctx);
-		break;
-	default:
-		route_method_not_allowed(ctx, "GET, POST");
-		break;
-	}
+	else
+		refresh_get(ctx);
 }

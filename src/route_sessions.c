@@ -30,11 +30,6 @@ route_sessions(struct ctx *ctx)
 	struct claims		 c;
 	int			 rc;
 
-	if (ctx->req->method != METHOD_GET &&
-	    ctx->req->method != METHOD_HEAD) {
-		route_method_not_allowed(ctx, "GET, HEAD");
-		return;
-	}
 	ctx->req->html = 0;
 	rc = auth_request(ctx, &c);
 	if (rc == JA_OK) {
