@@ -292,6 +292,9 @@ extern const struct migration migrations[];	/* migrations.c */
 int		 migrate_run(struct db *, void (*)(const char *, void *),
 		    void *);
 
+/* daemon.c */
+int		 daemon_start(const char *, long);
+
 /* io.c */
 int		 io_accept(void);
 void		 io_finish(void);

@@ -20,7 +20,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: jwtauth.fcgi [-c config] "
-	    "[-r authorizer | responder]\n");
+	    "[-r authorizer | responder] [-s address [-n processes]]\n");
 	exit(2);
 }
 
@@ -111,14 +111,22 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct db	*db = NULL;
-	const char	*path = NULL;
+	const char	*path = NULL, *listen_on = NULL;
+	long		 nproc = 4;
 	char		 err[1024];
 	int		 ch, rc = 1;
 
-	while ((ch = getopt(argc, argv, "c:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:n:r:s:")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
+			break;
+		case 'n':
+			if (text_parse_long(optarg, 1, 256, &nproc) != JA_OK)
+				usage();
+			break;
+		case 's':
+			listen_on = optarg;
 			break;
 		case 'r':
 			if (strcmp(optarg, "authorizer") == 0)
@@ -143,6 +151,9 @@ main(int argc, char *argv[])
 		log_msg("refusing to start: %s", err);
 		goto out;
 	}
+	/* A server of its own: from here on, in each worker process. */
+	if (listen_on != NULL)
+		(void)daemon_start(listen_on, nproc);
 	if (db_open(&db, cfg.database) != JA_OK ||
 	    tokcache_init((size_t)cfg.token_cache_size) != JA_OK) {
 		log_msg("out of memory");

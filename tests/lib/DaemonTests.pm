@@ -1,0 +1,76 @@
+package DaemonTests;
+
+# jwtauth.fcgi as a FastCGI server of its own (-s, src/daemon.c) behind
+# Apache's mod_authnz_fcgi instead of mod_fcgid's FcgidAccessChecker:
+# the template is apache/dev.conf.in with the protected directory's
+# checker swapped (authnz_template), and the daemon is started as the
+# web server's user (start_daemon).  Used by tests/e2e/39-*.t and by
+# scripts/bench.pl.
+
+use strict;
+use warnings;
+use File::Temp qw(tempfile);
+use FindBin ();
+use IO::Socket::INET;
+use POSIX qw(_exit);
+use JwtAuthTest;
+
+my $REPO = "$FindBin::Bin/../..";
+
+# authnz_template(PORT): the file name of a copy of apache/dev.conf.in
+# whose /app/ is checked through mod_authnz_fcgi by the daemon on PORT.
+sub authnz_template {
+	my ($port) = @_;
+	my $text = JwtAuthTest::_slurp("$REPO/apache/dev.conf.in");
+	$text =~ s{^LoadModule fcgid_module .*$}{$&
+LoadModule auth_basic_module /usr/lib/apache2/modules/mod_auth_basic.so
+LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
+LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
+LoadModule authnz_fcgi_module /usr/lib/apache2/modules/mod_authnz_fcgi.so
+AuthnzFcgiDefineProvider authnz jwtauth fcgi://127.0.0.1:$port/}m
+		or die "no mod_fcgid LoadModule line in apache/dev.conf.in\n";
+	$text =~ s{^(\s*)FcgidAccessChecker .*\n\s*FcgidAccessCheckerAuthoritative On\n}{$1AuthType jwtauth
+$1AuthName jwtauth
+$1AuthnzFcgiCheckAuthnProvider jwtauth Authoritative On RequireBasicAuth Off UserExpr "%{reqenv:REMOTE_USER}"
+$1Require valid-user
+}m or die "no FcgidAccessChecker in apache/dev.conf.in\n";
+	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
+		UNLINK => 1, SUFFIX => '.in');
+	print $fh $text;
+	close $fh or die "write $name: $!\n";
+	return $name;
+}
+
+# start_daemon(ENV, PORT, PROCESSES): starts ENV's program as the daemon
+# on 127.0.0.1:PORT with its config; returns its pid once it listens.
+# stop_daemon(PID) ends it and its workers.
+sub start_daemon {
+	my ($env, $port, $n) = @_;
+	my @cmd = ($env->dir . '/jwtauth.fcgi', '-c', $env->config_file,
+		'-r', 'authorizer', '-s', "127.0.0.1:$port", '-n', $n);
+	my $pid = fork // die "fork: $!\n";
+	if (!$pid) {
+		open STDIN, '<', '/dev/null';
+		open STDERR, '>>', $env->dir . '/daemon.log';
+		if ($> == 0) {
+			# As the web server's user, who owns the key files.
+			my ($uid, $gid) = (getpwnam 'www-data')[2, 3];
+			POSIX::setgid($gid) && POSIX::setuid($uid) or _exit(126);
+		}
+		exec @cmd or _exit(127);
+	}
+	for (1 .. 100) {
+		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port");
+		return $pid if $s;
+		select undef, undef, undef, 0.05;
+	}
+	die "the daemon does not listen on $port\n";
+}
+
+sub stop_daemon {
+	my ($pid) = @_;
+	kill 'TERM', $pid;
+	waitpid $pid, 0;
+}
+
+1;
