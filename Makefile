@@ -19,10 +19,11 @@ LIBS	 = -ljwt -ljansson -lpq -lsodium
 COMMON	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
-	  src/db_purge.o src/migrate.o \
+	  src/db_purge.o src/migrate.o src/throttle.o \
 	  src/migrations.o
 SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
-	  src/pwgate.o src/daemon.o src/request.o src/response.o src/cookie.o \
+	  src/pwgate.o src/daemon.o \
+	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
@@ -30,7 +31,7 @@ SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/form.o src/jbody.o src/cookie.o src/tokcache.o
+	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl

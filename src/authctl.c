@@ -30,6 +30,8 @@ usage(void)
 	    "       authctl [-c config] sessions name\n"
 	    "       authctl [-c config] revoke --user name | --session id\n"
 	    "       authctl [-c config] purge\n"
+	    "       authctl [-c config] throttle [clear --user name | "
+	    "--ip address | --all]\n"
 	    "       authctl [-c config] audit [count]\n");
 	exit(EXIT_USAGE);
 }
@@ -254,6 +256,38 @@ cmd_purge(const struct config *cfg, struct db *db)
 	return 0;
 }
 
+/*
+ * throttle: the live failure counts (kind, key, failures, last failure,
+ * seconds blocked); throttle clear ...: forget some or all, audited.
+ */
+static int
+cmd_throttle(const struct config *cfg, struct db *db, int argc, char **argv)
+{
+	const char	*kind = NULL, *key = NULL;
+	long		 count;
+	int		 n = 5;
+
+	if (argc == 0)
+		return throttle_list(db, cfg, print_row, &n) == JA_OK ? 0 : 1;
+	if (strcmp(argv[0], "clear") != 0 || argc < 2)
+		usage();
+	if (strcmp(argv[1], "--all") == 0 && argc == 2)
+		;
+	else if (strcmp(argv[1], "--user") == 0 && argc == 3)
+		kind = "user", key = argv[2];
+	else if (strcmp(argv[1], "--ip") == 0 && argc == 3)
+		kind = "ip", key = argv[2];
+	else
+		usage();
+	if (throttle_clear(db, kind, key, &count) != JA_OK)
+		return 1;
+	db_audit(db, "throttle_cleared", NULL, kind != NULL &&
+	    strcmp(kind, "user") == 0 ? key : NULL, NULL, NULL,
+	    kind == NULL ? "all" : kind);
+	printf("%ld count(s) cleared\n", count);
+	return 0;
+}
+
 static int
 cmd_audit(struct db *db, int argc, char **argv)
 {
@@ -305,7 +339,8 @@ main(int argc, char *argv[])
 	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
 	    strcmp(argv[0], "sessions") != 0 &&
 	    strcmp(argv[0], "revoke") != 0 &&
-	    strcmp(argv[0], "purge") != 0 && strcmp(argv[0], "audit") != 0)
+	    strcmp(argv[0], "purge") != 0 && strcmp(argv[0], "audit") != 0 &&
+	    strcmp(argv[0], "throttle") != 0)
 		usage();
 	if (strcmp(argv[0], "user") == 0 && argc < 2)
 		usage();
@@ -326,6 +361,8 @@ main(int argc, char *argv[])
 		rc = cmd_revoke(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "purge") == 0)
 		rc = cmd_purge(&cfg, db);
+	else if (strcmp(argv[0], "throttle") == 0)
+		rc = cmd_throttle(&cfg, db, argc - 1, argv + 1);
 	else
 		rc = cmd_audit(db, argc - 1, argv + 1);
 out:

@@ -10,6 +10,7 @@
  * ErrorDocument, and the navigation it starts is same-site, so the
  * SameSite=Strict refresh cookie goes with it.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "jwtauth.h"
@@ -71,6 +72,27 @@ bounce_busy(struct ctx *ctx, const char *next)
 		    "temporarily_unavailable", "Too many sign-ins at once. "
 		    "Try again in a moment.");
 	response_header(ctx->resp, "Retry-After", "1");
+}
+
+/*
+ * A 429 for a sign-in of an account or from an address that failed too
+ * often (throttle.c): retry seconds to wait, in Retry-After (RFC 6585
+ * §4).  The same answer whether the account exists or not.  Browsers
+ * get the form again, with next kept.
+ */
+void
+bounce_throttled(struct ctx *ctx, const char *next, long retry)
+{
+	char	 msg[160];
+
+	snprintf(msg, sizeof(msg), "Too many failed sign-ins. Wait %ld "
+	    "second%s and try again.", retry, retry == 1 ? "" : "s");
+	if (ctx->req->html)
+		bounce_login_page(ctx, 429, next, msg);
+	else
+		response_error(ctx->resp, ctx->req, 429, "too_many_attempts",
+		    msg);
+	response_header(ctx->resp, "Retry-After", "%ld", retry);
 }
 
 /*

@@ -68,6 +68,11 @@ static const struct config_key config_keys[] = {
 	NUM(pwhash_concurrency, "1", 1, 64),
 	STR(revocation_check, "cached", 0),
 	NUM(token_cache_size, "1024", 0, 65536),
+	NUM(throttle_user_max, "5", 1, 1000),
+	NUM(throttle_ip_max, "20", 1, 100000),
+	NUM(throttle_window, "900", 60, 86400),
+	NUM(throttle_max_delay, "60", 1, 3600),
+	STR(trusted_proxies, NULL, 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

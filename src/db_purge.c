@@ -4,7 +4,8 @@
  * anyway: a revoked jti after its exp plus the leeway; a session ended
  * or past its absolute end, together with its refresh tokens (a missing
  * session is a rejection, so this never lets a token through); refresh
- * tokens past their own expiry; audit rows past audit_max_age.  Each
+ * tokens past their own expiry; audit rows past audit_max_age; login
+ * throttle counts past throttle_window.  Each
  * call deletes at most one batch of each, so serving is never held up.
  */
 #include <stdio.h>
@@ -48,6 +49,16 @@ static const struct db_stmt purge_audit = {
 	2, 0
 };
 
+/* Throttle counts past their window (throttle.c) and not blocked. */
+static const struct db_stmt purge_throttle = {
+	"purge_throttle",
+	"DELETE FROM throttle WHERE (kind, key) IN ("
+	"SELECT kind, key FROM throttle WHERE last_failure < "
+	"now() - make_interval(secs => $1::integer) AND "
+	"(blocked_until IS NULL OR blocked_until < now()) LIMIT $2::integer)",
+	2, 0
+};
+
 static int
 purge_one(struct db *db, const struct db_stmt *st, long secs, long batch,
     long *deleted)
@@ -81,7 +92,9 @@ db_purge(struct db *db, const struct config *cfg, long *deleted)
 	    purge_one(db, &purge_refresh, cfg->leeway, cfg->purge_batch,
 	    deleted) != JA_OK ||
 	    purge_one(db, &purge_audit, cfg->audit_max_age, cfg->purge_batch,
-	    deleted) != JA_OK)
+	    deleted) != JA_OK ||
+	    purge_one(db, &purge_throttle, cfg->throttle_window,
+	    cfg->purge_batch, deleted) != JA_OK)
 		return JA_EDB;
 	return JA_OK;
 }

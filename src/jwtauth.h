@@ -72,6 +72,11 @@ struct config {
 	char		*revocation_check;	/* "cached" or "strict" */
 	int		 revocation_strict;	/* from revocation_check */
 	long		 token_cache_size;	/* verified tokens kept */
+	long		 throttle_user_max;	/* failures before blocks */
+	long		 throttle_ip_max;
+	long		 throttle_window;	/* seconds a count lives */
+	long		 throttle_max_delay;	/* longest block, seconds */
+	char		*trusted_proxies;	/* NULL: trust none */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 key */
 	size_t		 keylen;
 	unsigned char	 secret[JA_KEY_MAX];	/* refresh derivation, CSRF */
@@ -341,6 +346,8 @@ struct request {
 	char		*redirect_url;	/* URL before an internal redirect */
 	char		*redirect_status;	/* 401: we are its ErrorDocument */
 	char		*fetch_site;	/* Sec-Fetch-Site */
+	char		*forwarded_for;	/* X-Forwarded-For */
+	char		 client[64];	/* the client's address (proxy.c) */
 	int		 https;
 	int		 html;		/* answer with HTML, not JSON */
 	long		 content_length;	/* -1: none given */
@@ -354,6 +361,20 @@ void		 request_free(struct request *);
 int		 request_bearer(const struct request *, char *, size_t);
 int		 request_target(const struct request *, const char *,
 		    struct buf *);
+
+/* proxy.c */
+void		 proxy_client(const struct config *, struct request *);
+
+/* throttle.c */
+int		 throttle_check(struct db *, const struct config *,
+		    const char *, const char *, long *);
+void		 throttle_fail(struct db *, const struct config *,
+		    const char *, const char *, const struct request *);
+void		 throttle_success(struct db *, const char *);
+int		 throttle_list(struct db *, const struct config *,
+		    void (*)(const char *const *, void *), void *);
+int		 throttle_clear(struct db *, const char *, const char *,
+		    long *);
 
 /* form.c */
 struct form_field {
@@ -459,6 +480,7 @@ void		 bounce_login_page(struct ctx *, int, const char *,
 		    const char *);
 void		 bounce_unavailable(struct ctx *);
 void		 bounce_busy(struct ctx *, const char *);
+void		 bounce_throttled(struct ctx *, const char *, long);
 void		 bounce(struct ctx *, int, const char *);
 
 /* route.c */

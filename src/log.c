@@ -32,7 +32,7 @@ void
 log_client(const struct request *r, char *ua, char *ip)
 {
 	log_escape(ua, LOG_UA_MAX, r != NULL ? r->user_agent : NULL);
-	log_escape(ip, LOG_IP_MAX, r != NULL ? r->remote_addr : NULL);
+	log_escape(ip, LOG_IP_MAX, r != NULL ? r->client : NULL);
 }
 
 /*

@@ -70,6 +70,8 @@ serve(const struct config *cfg, struct db *db)
 	ctx.req = &req;
 	ctx.resp = &resp;
 	ctx.now = time(NULL);
+	if (rc == JA_OK)
+		proxy_client(cfg, &req);
 	if (rc == JA_ETOOBIG)
 		response_error(&resp, &req, 431, "invalid_request",
 		    "A request header is too large.");

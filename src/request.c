@@ -105,6 +105,7 @@ request_parse(struct request *r)
 	    (rc = request_copy(&r->referer, "HTTP_REFERER")) ||
 	    (rc = request_copy(&r->user_agent, "HTTP_USER_AGENT")) ||
 	    (rc = request_copy(&r->remote_addr, "REMOTE_ADDR")) ||
+	    (rc = request_copy(&r->forwarded_for, "HTTP_X_FORWARDED_FOR")) ||
 	    (rc = request_copy(&r->authorization, "HTTP_AUTHORIZATION")) ||
 	    (rc = request_copy(&r->cookies, "HTTP_COOKIE")) ||
 	    (rc = request_copy(&r->accept, "HTTP_ACCEPT")) ||
@@ -248,6 +249,7 @@ request_free(struct request *r)
 	free(r->referer);
 	free(r->user_agent);
 	free(r->remote_addr);
+	free(r->forwarded_for);
 	request_wipe(r->authorization);
 	request_wipe(r->cookies);
 	free(r->accept);

@@ -86,6 +86,7 @@ login_post(struct ctx *ctx)
 	struct session	 s;
 	char		 rt[JA_RT_LEN + 1];
 	const char	*name, *pw, *next;
+	long		 wait;
 	int		 bad = 0, slot = -1, rc;
 
 	memset(&u, 0, sizeof(u));
@@ -110,7 +111,16 @@ login_post(struct ctx *ctx)
 	if (!login_valid(ctx, name, pw, bad))
 		goto out;
 
-	/* The slot before any hashing: a refused login costs one query. */
+	/* The throttle, then a hashing slot, before any hashing: a refused
+	 * guess costs a query or two. */
+	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client, &wait);
+	if (rc != JA_OK) {
+		if (rc == JA_EBUSY)
+			bounce_throttled(ctx, next, wait);
+		else
+			bounce_unavailable(ctx);
+		goto out;
+	}
 	rc = pwgate_enter(ctx->db, ctx->cfg, &slot);
 	if (rc != JA_OK) {
 		if (rc == JA_EBUSY)
@@ -131,6 +141,8 @@ login_post(struct ctx *ctx)
 	if (rc != JA_OK || u.locked) {
 		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
 		    NULL, ctx->req, u.locked ? "locked" : NULL);
+		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
+		    ctx->req);
 		if (ctx->req->html)
 			bounce_login_page(ctx, 401, next, LOGIN_FAILED);
 		else
@@ -143,6 +155,7 @@ login_post(struct ctx *ctx)
 		bounce_unavailable(ctx);
 		goto out;
 	}
+	throttle_success(ctx->db, u.username);
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:

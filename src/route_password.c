@@ -33,6 +33,7 @@ password_post(struct ctx *ctx)
 	char		 hash[PASSWORD_HASH_MAX], tok[JA_TOKEN_MAX + 1];
 	const char	*cur, *pw;
 	size_t		 len;
+	long		 wait;
 	int		 bad = 0, cookie = 0, slot = -1, rc;
 
 	memset(&u, 0, sizeof(u));
@@ -68,6 +69,19 @@ password_post(struct ctx *ctx)
 			    "the configured length.");
 		goto out;
 	}
+	rc = throttle_check(ctx->db, ctx->cfg, c.username, ctx->req->client,
+	    &wait);
+	if (rc == JA_EBUSY) {
+		if (ctx->req->html) {
+			password_form(ctx, 429, "Too many wrong passwords. "
+			    "Wait a moment and try again.");
+			response_header(ctx->resp, "Retry-After", "%ld", wait);
+		} else
+			bounce_throttled(ctx, NULL, wait);
+		goto out;
+	}
+	if (rc != JA_OK)
+		goto unavailable;
 	if ((rc = pwgate_enter(ctx->db, ctx->cfg, &slot)) != JA_OK) {
 		if (rc == JA_EBUSY)
 			bounce_busy(ctx, NULL);
@@ -82,6 +96,8 @@ password_post(struct ctx *ctx)
 	    password_verify(ctx->cfg, u.hash, cur) != JA_OK) {
 		db_audit(ctx->db, "password_change_failed", c.sub, c.username,
 		    c.sid, ctx->req, NULL);
+		throttle_fail(ctx->db, ctx->cfg, c.username, ctx->req->client,
+		    ctx->req);
 		if (ctx->req->html)
 			password_form(ctx, 401, "The current password is not "
 			    "right. Try again.");

@@ -1,0 +1,68 @@
+/*
+ * proxy.c: the client's address.  It is REMOTE_ADDR, unless that is one
+ * of trusted_proxies: then the proxy's X-Forwarded-For says who its
+ * client was, and the address taken is the rightmost one in it that is
+ * not itself a trusted proxy (each proxy appends the address it saw, so
+ * anything further left was written by the client and proves nothing).
+ * With no trusted_proxies, X-Forwarded-For is ignored: anyone can send
+ * one.  The address is used for the login throttle, the audit trail and
+ * the sessions list.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "jwtauth.h"
+
+/* Returns 1 if the len bytes at addr are one of cfg->trusted_proxies. */
+static int
+proxy_trusted(const struct config *cfg, const char *addr, size_t len)
+{
+	const char	*p = cfg->trusted_proxies, *e;
+
+	if (p == NULL || len == 0)
+		return 0;
+	while (*p != '\0') {
+		p += strspn(p, " ,\t");
+		e = p + strcspn(p, " ,\t");
+		if ((size_t)(e - p) == len && memcmp(p, addr, len) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+/*
+ * Sets req->client to the client's address as described above; an
+ * X-Forwarded-For entry too long for it is ignored (REMOTE_ADDR stays).
+ * Empty when the web server gave no address at all.
+ */
+void
+proxy_client(const struct config *cfg, struct request *req)
+{
+	const char	*xff = req->forwarded_for, *end, *comma, *s, *e;
+	const char	*addr = req->remote_addr != NULL ? req->remote_addr : "";
+
+	snprintf(req->client, sizeof(req->client), "%.*s",
+	    (int)(sizeof(req->client) - 1), addr);
+	if (xff == NULL || !proxy_trusted(cfg, addr, strlen(addr)))
+		return;
+	end = xff + strlen(xff);
+	for (;;) {
+		comma = memrchr(xff, ',', (size_t)(end - xff));
+		s = comma != NULL ? comma + 1 : xff;
+		e = end;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > s && !proxy_trusted(cfg, s, (size_t)(e - s))) {
+			if ((size_t)(e - s) < sizeof(req->client))
+				snprintf(req->client, sizeof(req->client),
+				    "%.*s", (int)(e - s), s);
+			return;
+		}
+		if (comma == NULL)
+			return;
+		end = comma;
+	}
+}

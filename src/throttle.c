@@ -1,0 +1,228 @@
+/*
+ * throttle.c: the login throttle.  Failed sign-ins (a wrong password, an
+ * unknown or locked user, a wrong current password at a password change)
+ * are counted in PostgreSQL, which every process and every web server
+ * shares, per account (the user name as typed, whether it exists or not)
+ * and per client address (proxy.c).  From throttle_user_max failures of
+ * an account, or throttle_ip_max of an address, each further failure
+ * blocks new attempts of that account or address for 1, 2, 4 ...
+ * seconds, at most throttle_max_delay: guessing slows to a crawl, while
+ * an attacker who knows a user name can keep its owner out of a new
+ * sign-in for no more than throttle_max_delay at a time.  Sessions that
+ * are already signed in are never affected.  A count is forgotten
+ * throttle_window seconds after its last failure; a successful sign-in
+ * clears its account's count (not its address's: one good account must
+ * not buy an address more guesses).
+ *
+ * throttle_check() runs before any password hashing, so a throttled
+ * guess costs one indexed query.  The answer is 429 with Retry-After
+ * (RFC 6585 §4), the same for every account, known or not.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "jwtauth.h"
+
+/* The longer of the blocks of this account and this address, if any. */
+static const struct db_stmt throttle_blocked = {
+	"throttle_blocked",
+	"SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::bigint "
+	"FROM throttle WHERE ((kind = 'user' AND key = $1) OR "
+	"(kind = 'ip' AND key = $2)) AND blocked_until > now() "
+	"AND last_failure > now() - make_interval(secs => $3::integer) "
+	"HAVING max(blocked_until) IS NOT NULL",
+	3, 1
+};
+
+/*
+ * One failure of (kind, key): the count restarts when the last failure
+ * is older than the window; from max on, a block of 2^(count - max)
+ * seconds, at most max_delay.  Returns the count and whether this
+ * failure started a block (for the audit).
+ */
+static const struct db_stmt throttle_fail_one = {
+	"throttle_fail_one",
+	"INSERT INTO throttle AS t (kind, key, failures) VALUES ($1, $2, 1) "
+	"ON CONFLICT (kind, key) DO UPDATE SET failures = CASE WHEN "
+	"t.last_failure > now() - make_interval(secs => $3::integer) "
+	"THEN least(t.failures + 1, 1000000) ELSE 1 END, "
+	"last_failure = now() "
+	"RETURNING failures",
+	3, 0
+};
+
+static const struct db_stmt throttle_block = {
+	"throttle_block",
+	"UPDATE throttle SET blocked_until = now() + make_interval(secs => "
+	"least(power(2, least($3::integer - $4::integer, 30)), "
+	"$5::integer)::integer) WHERE kind = $1 AND key = $2",
+	5, 0
+};
+
+static const struct db_stmt throttle_clear_user = {
+	"throttle_clear_user",
+	"DELETE FROM throttle WHERE kind = 'user' AND key = $1",
+	1, 0
+};
+
+/*
+ * Is this account or address blocked now?  Returns JA_OK (no),
+ * JA_EBUSY with the seconds to wait in *retry (at least 1), or JA_EDB.
+ * user may be NULL (only the address is checked).
+ */
+int
+throttle_check(struct db *db, const struct config *cfg, const char *user,
+    const char *ip, long *retry)
+{
+	char		 window[32];
+	const char	*params[3];
+	PGresult	*res;
+	int		 rc = JA_OK;
+
+	*retry = 0;
+	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
+	params[0] = user != NULL ? user : "";
+	params[1] = ip != NULL && *ip != '\0' ? ip : "-";
+	params[2] = window;
+	if ((res = db_exec(db, &throttle_blocked, params)) == NULL)
+		return JA_EDB;
+	if (PQntuples(res) == 1) {
+		*retry = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		if (*retry < 1)
+			*retry = 1;
+		rc = JA_EBUSY;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Counts one failure of (kind, key) against max; 1 if a block began. */
+static int
+throttle_fail_key(struct db *db, const struct config *cfg, const char *kind,
+    const char *key, long max)
+{
+	char		 window[32], count[32], lim[32], delay[32];
+	const char	*params[5];
+	PGresult	*res;
+	long		 n;
+
+	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
+	params[0] = kind;
+	params[1] = key;
+	params[2] = window;
+	if ((res = db_exec(db, &throttle_fail_one, params)) == NULL)
+		return -1;
+	n = PQntuples(res) == 1 ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	if (n < max)
+		return 0;
+	snprintf(count, sizeof(count), "%ld", n);
+	snprintf(lim, sizeof(lim), "%ld", max);
+	snprintf(delay, sizeof(delay), "%ld", cfg->throttle_max_delay);
+	params[2] = count;
+	params[3] = lim;
+	params[4] = delay;
+	if ((res = db_exec(db, &throttle_block, params)) == NULL)
+		return -1;
+	PQclear(res);
+	return n == max;
+}
+
+/*
+ * Counts a failed sign-in of user (as typed; may be NULL) from ip, and
+ * audits the start of a block.  Errors are logged only: the answer to
+ * the client is the same either way.
+ */
+void
+throttle_fail(struct db *db, const struct config *cfg, const char *user,
+    const char *ip, const struct request *req)
+{
+	int	 began = 0;
+
+	if (user != NULL && *user != '\0')
+		began |= throttle_fail_key(db, cfg, "user", user,
+		    cfg->throttle_user_max) == 1;
+	if (ip != NULL && *ip != '\0')
+		began |= throttle_fail_key(db, cfg, "ip", ip,
+		    cfg->throttle_ip_max) == 1;
+	if (began) {
+		log_msg("login throttled: too many failures");
+		db_audit(db, "login_throttled", NULL, user, NULL, req, NULL);
+	}
+}
+
+/* A successful sign-in of user: its account's count starts again. */
+void
+throttle_success(struct db *db, const char *user)
+{
+	const char	*params[1] = { user };
+	PGresult	*res;
+
+	if ((res = db_exec(db, &throttle_clear_user, params)) != NULL)
+		PQclear(res);
+}
+
+static const struct db_stmt throttle_rows = {
+	"throttle_rows",
+	"SELECT kind, key, failures, to_char(last_failure AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), CASE WHEN blocked_until > now() "
+	"THEN ceil(extract(epoch FROM blocked_until - now()))::bigint::text "
+	"ELSE '' END FROM throttle WHERE last_failure > now() - "
+	"make_interval(secs => $1::integer) ORDER BY kind, key",
+	1, 1
+};
+
+static const struct db_stmt throttle_delete = {
+	"throttle_delete",
+	"WITH d AS (DELETE FROM throttle WHERE ($1::text IS NULL OR "
+	"(kind = $1 AND key = $2)) RETURNING 1) SELECT count(*) FROM d",
+	2, 0
+};
+
+/*
+ * Calls fn(row, arg) for each live count: kind, key, failures, last
+ * failure (UTC), seconds blocked ("" when not).  For authctl.
+ */
+int
+throttle_list(struct db *db, const struct config *cfg,
+    void (*fn)(const char *const *, void *), void *arg)
+{
+	char		 window[32];
+	const char	*params[1] = { window };
+	const char	*row[5];
+	PGresult	*res;
+	int		 i, k;
+
+	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
+	if ((res = db_exec(db, &throttle_rows, params)) == NULL)
+		return JA_EDB;
+	for (i = 0; i < PQntuples(res); i++) {
+		for (k = 0; k < 5; k++)
+			row[k] = PQgetvalue(res, i, k);
+		fn(row, arg);
+	}
+	PQclear(res);
+	return JA_OK;
+}
+
+/*
+ * Forgets the count of (kind "user" or "ip", key), or every count when
+ * kind is NULL; *count gets the rows removed.  Returns JA_OK or JA_EDB.
+ */
+int
+throttle_clear(struct db *db, const char *kind, const char *key, long *count)
+{
+	const char	*params[2] = { kind, key };
+	PGresult	*res;
+
+	*count = 0;
+	if ((res = db_exec(db, &throttle_delete, params)) == NULL)
+		return JA_EDB;
+	if (PQntuples(res) == 1)
+		*count = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return JA_OK;
+}
