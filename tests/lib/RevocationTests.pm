@@ -43,7 +43,8 @@ sub one_process_template {
 # its locks) until release(); returns its handle.
 sub hold {
 	my ($env, $sql) = @_;
-	open my $h, '|-', 'psql', '-X', '-q', '-d', $env->conninfo
+	open my $h, '|-', 'psql', '-X', '-q', '-o', '/dev/null', '-d',
+		$env->conninfo
 		or die "psql: $!\n";
 	select((select($h), $| = 1)[0]);
 	print $h "$sql\n";
