@@ -119,6 +119,8 @@ int		 b64url_decode(unsigned char *, size_t, size_t *,
 int		 b64url_is_alphabet(const char *, size_t);
 
 /* text.c */
+#define TEXT_PATH_MAX	2048	/* longest local redirect target (next) */
+
 int		 text_utf8_valid(const char *, size_t);
 int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
@@ -349,7 +351,15 @@ struct response {
 
 void		 response_init(struct response *);
 void		 response_free(struct response *);
-void		 response_header(struct response *, const char *,
+/*
+ * Longest header value we send.  It holds the longest Location we build,
+ * a route URL whose next (TEXT_PATH_MAX bytes) may be percent-encoded to
+ * three times its length, and the whole line stays below the 8192 bytes
+ * that Apache reads of one script header line.
+ */
+#define RESPONSE_HEADER_MAX	7680
+
+int		 response_header(struct response *, const char *,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		 response_json(struct response *, int, json_t *);
 void		 response_error(struct response *, const struct request *,

@@ -76,7 +76,7 @@ text_is_uuid(const char *s)
  * Returns 1 if s is safe as a redirect target on this site: it starts
  * with one "/", not "//" nor "/\" (which browsers read as another host),
  * and holds no backslash, no control character, no space and is at most
- * 2048 bytes.  Everything else (schemes, hosts) is refused: no open
+ * TEXT_PATH_MAX bytes (response.c sizes its headers for that).  Everything else (schemes, hosts) is refused: no open
  * redirect.
  */
 int
@@ -87,7 +87,7 @@ text_local_path(const char *s)
 	if (s == NULL || s[0] != '/' || s[1] == '/' || s[1] == '\\')
 		return 0;
 	len = strlen(s);
-	if (len > 2048)
+	if (len > TEXT_PATH_MAX)
 		return 0;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' || (unsigned char)s[i] <= 0x20 ||
