@@ -125,6 +125,7 @@ int		 text_utf8_valid(const char *, size_t);
 int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
 const char	*text_local_or_root(const char *);
+int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 
 /* random.c */
@@ -295,6 +296,7 @@ struct request {
 	char		*cookies;
 	char		*accept;
 	char		*uri;		/* REQUEST_URI */
+	char		*uri_path;	/* its path normalised, NULL if bad */
 	char		*redirect_url;	/* URL before an internal redirect */
 	char		*redirect_status;	/* 401: we are its ErrorDocument */
 	char		*fetch_site;	/* Sec-Fetch-Site */
