@@ -301,6 +301,7 @@ struct request {
 	char		*redirect_status;	/* 401: we are its ErrorDocument */
 	char		*fetch_site;	/* Sec-Fetch-Site */
 	int		 https;
+	int		 apache_checker;	/* mod_fcgid's authorizer call */
 	int		 html;		/* answer with HTML, not JSON */
 	long		 content_length;	/* -1: none given */
 	char		*body;
@@ -348,6 +349,7 @@ struct response {
 	int		 status;
 	struct buf	 headers;	/* "Name: value\r\n" lines */
 	struct buf	 body;
+	int		 bare;		/* Status and headers set, no defaults */
 	int		 sent;
 };
 

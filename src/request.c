@@ -136,6 +136,10 @@ request_parse(struct request *r)
 		return rc;
 	if (r->uri != NULL && (rc = request_uri_path(r)) != JA_OK)
 		return rc;
+	/* mod_fcgid tells its authorizer roles (FcgidAccessChecker and
+	 * friends) apart in FCGI_APACHE_ROLE; lighttpd sets nothing. */
+	r->apache_checker = r->role == ROLE_AUTHORIZER &&
+	    io_getenv("FCGI_APACHE_ROLE") != NULL;
 	v = io_getenv("HTTPS");
 	r->https = v != NULL && strcasecmp(v, "on") == 0;
 	v = io_getenv("REQUEST_SCHEME");

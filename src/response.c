@@ -211,8 +211,10 @@ response_cookie(struct response *resp, const struct request *req,
 }
 
 /*
- * Writes resp (the body only if method is not HEAD).  Returns JA_OK, or
- * JA_EIO when the client is gone or memory ran out building it.
+ * Writes resp (the body only if method is not HEAD); a bare response is
+ * its Status and the headers set, without the defaults and the body.
+ * Returns JA_OK, or JA_EIO when the client is gone or memory ran out
+ * building it.
  */
 int
 response_send(struct response *resp, enum method method)
@@ -233,6 +235,16 @@ response_send(struct response *resp, enum method method)
 	buf_init(&head);
 	buf_printf(&head, "Status: %d %s\r\n", resp->status,
 	    response_reason(resp->status));
+	if (resp->bare) {
+		if (resp->headers.len > 0)
+			buf_append(&head, resp->headers.data,
+			    resp->headers.len);
+		buf_puts(&head, "\r\n");
+		rc = head.failed || io_write(head.data, head.len) != 0 ?
+		    JA_EIO : JA_OK;
+		buf_free(&head);
+		return rc;
+	}
 	buf_puts(&head, "Cache-Control: no-store\r\n");
 	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	if (resp->headers.len > 0)
