@@ -98,7 +98,8 @@ bounce_throttled(struct ctx *ctx, const char *next, long retry)
 /*
  * Answers a request for target (a local path; NULL: "/") whose access
  * token was missing (rc JA_ENOTFOUND), invalid (JA_EAUTH) or could not
- * be checked (JA_EDB), as described above.
+ * be checked (JA_EDB), as described above; as Apache's authorizer, with
+ * a bare 401 (503) that its ErrorDocument 401 completes.
  */
 void
 bounce(struct ctx *ctx, int rc, const char *target)
@@ -108,6 +109,15 @@ bounce(struct ctx *ctx, int rc, const char *target)
 	char		 tok[JA_TOKEN_MAX + 1];
 	int		 cookie;
 
+	/* Under Apache the refusal is only a status.  mod_fcgid drops the
+	 * authorizer's body but keeps its headers, and Apache adds them to
+	 * those of its ErrorDocument 401, our login route, which answers in
+	 * full: any header of ours would be sent twice. */
+	if (ctx->req->apache_checker) {
+		ctx->resp->status = rc == JA_EDB ? 503 : 401;
+		ctx->resp->bare = 1;
+		return;
+	}
 	if (rc == JA_EDB) {
 		bounce_unavailable(ctx);
 		return;

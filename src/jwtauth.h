@@ -129,10 +129,13 @@ int		 b64url_decode(unsigned char *, size_t, size_t *,
 int		 b64url_is_alphabet(const char *, size_t);
 
 /* text.c */
+#define TEXT_PATH_MAX	2048	/* longest local redirect target (next) */
+
 int		 text_utf8_valid(const char *, size_t);
 int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
 const char	*text_local_or_root(const char *);
+int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 
 /* random.c */
@@ -343,12 +346,14 @@ struct request {
 	char		*cookies;
 	char		*accept;
 	char		*uri;		/* REQUEST_URI */
+	char		*uri_path;	/* its path normalised, NULL if bad */
 	char		*redirect_url;	/* URL before an internal redirect */
 	char		*redirect_status;	/* 401: we are its ErrorDocument */
 	char		*fetch_site;	/* Sec-Fetch-Site */
 	char		*forwarded_for;	/* X-Forwarded-For */
 	char		 client[64];	/* the client's address (proxy.c) */
 	int		 https;
+	int		 apache_checker;	/* mod_fcgid's authorizer call */
 	int		 html;		/* answer with HTML, not JSON */
 	long		 content_length;	/* -1: none given */
 	char		*body;
@@ -410,12 +415,21 @@ struct response {
 	int		 status;
 	struct buf	 headers;	/* "Name: value\r\n" lines */
 	struct buf	 body;
+	int		 bare;		/* Status and headers set, no defaults */
 	int		 sent;
 };
 
 void		 response_init(struct response *);
 void		 response_free(struct response *);
-void		 response_header(struct response *, const char *,
+/*
+ * Longest header value we send.  It holds the longest Location we build,
+ * a route URL whose next (TEXT_PATH_MAX bytes) may be percent-encoded to
+ * three times its length, and the whole line stays below the 8192 bytes
+ * that Apache reads of one script header line.
+ */
+#define RESPONSE_HEADER_MAX	7680
+
+int		 response_header(struct response *, const char *,
 		    const char *, ...) __attribute__((format(printf, 3, 4)));
 void		 response_json(struct response *, int, json_t *);
 void		 response_error(struct response *, const struct request *,

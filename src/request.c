@@ -59,6 +59,27 @@ request_wants_html(const struct request *r)
 }
 
 /*
+ * Sets r->uri_path to the path of REQUEST_URI as the web server mapped
+ * it (text_path_normalize: escapes of unreserved characters decoded,
+ * "//", "." and ".." resolved), so that "/auth/../app/x" is seen as the
+ * "/app/x" it is.  A malformed one leaves NULL.  Returns JA_OK or
+ * JA_ENOMEM.
+ */
+static int
+request_uri_path(struct request *r)
+{
+	size_t	 len = strlen(r->uri) + 1;
+
+	if ((r->uri_path = malloc(len)) == NULL)
+		return JA_ENOMEM;
+	if (text_path_normalize(r->uri, r->uri_path, len) != JA_OK) {
+		free(r->uri_path);
+		r->uri_path = NULL;
+	}
+	return JA_OK;
+}
+
+/*
  * Fills r from the current request's variables.  Returns JA_OK,
  * JA_ETOOBIG when a header is over REQUEST_HEADER_MAX, JA_EINVAL for a
  * bad Content-Length, or JA_ENOMEM.  Free r with request_free().
@@ -114,6 +135,12 @@ request_parse(struct request *r)
 	    (rc = request_copy(&r->redirect_status, "REDIRECT_STATUS")) ||
 	    (rc = request_copy(&r->fetch_site, "HTTP_SEC_FETCH_SITE")))
 		return rc;
+	if (r->uri != NULL && (rc = request_uri_path(r)) != JA_OK)
+		return rc;
+	/* mod_fcgid tells its authorizer roles (FcgidAccessChecker and
+	 * friends) apart in FCGI_APACHE_ROLE; lighttpd sets nothing. */
+	r->apache_checker = r->role == ROLE_AUTHORIZER &&
+	    io_getenv("FCGI_APACHE_ROLE") != NULL;
 	v = io_getenv("HTTPS");
 	r->https = v != NULL && strcasecmp(v, "on") == 0;
 	v = io_getenv("REQUEST_SCHEME");
@@ -191,12 +218,17 @@ request_bearer(const struct request *r, char *out, size_t outlen)
 	return JA_OK;
 }
 
-/* Returns 1 if path (up to any query) is base or under it. */
+/*
+ * Returns 1 if path (normalised, up to any query) is base or under it;
+ * NULL (a path that could not be normalised) is under nothing.
+ */
 static int
 request_under(const char *path, const char *base)
 {
 	size_t	 len = strlen(base);
 
+	if (path == NULL)
+		return 0;
 	return strcmp(base, "/") == 0 || (strncmp(path, base, len) == 0 &&
 	    (path[len] == '/' || path[len] == '?' || path[len] == '\0'));
 }
@@ -207,18 +239,28 @@ request_under(const char *path, const char *base)
  * web server shows us as the ErrorDocument of a 401 (Apache sets
  * REDIRECT_STATUS=401), the URI of the client's request, REQUEST_URI,
  * which internal redirects (ErrorDocument, a .htaccess rewrite to the
- * program) leave as it was.  Returns 1, or 0 when the request is just
- * for one of our routes (under base).
+ * program) leave as it was.  Both decisions are made on the normalised
+ * path (r->uri_path), as the web server mapped it; the page appended is
+ * that path and the query as sent.  Returns 1, or 0 when the request is
+ * just for one of our routes (under base).
  */
 int
 request_target(const struct request *r, const char *base, struct buf *b)
 {
+	const char	*query;
+
 	if (r->uri == NULL)
 		return 0;
 	if (r->role == ROLE_AUTHORIZER || (r->redirect_status != NULL &&
 	    strcmp(r->redirect_status, "401") == 0 &&
-	    !request_under(r->uri, base))) {
-		buf_puts(b, r->uri);
+	    !request_under(r->uri_path, base))) {
+		if (r->uri_path == NULL) {
+			buf_puts(b, r->uri);
+			return 1;
+		}
+		buf_puts(b, r->uri_path);
+		if ((query = strchr(r->uri, '?')) != NULL)
+			buf_puts(b, query);
 		return 1;
 	}
 	return 0;
@@ -254,6 +296,7 @@ request_free(struct request *r)
 	request_wipe(r->cookies);
 	free(r->accept);
 	free(r->uri);
+	free(r->uri_path);
 	free(r->redirect_url);
 	free(r->redirect_status);
 	free(r->fetch_site);

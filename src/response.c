@@ -34,23 +34,40 @@ response_free(struct response *resp)
 	buf_free(&resp->body);
 }
 
-/* Adds header name with a value from fmt; CR and LF are dropped. */
-void
+/* The longest route URL with a next must fit in one header value. */
+_Static_assert(RESPONSE_HEADER_MAX >= 3 * TEXT_PATH_MAX + 1024,
+    "a Location with the longest next would not fit");
+
+/*
+ * Adds header name with a value from fmt; CR and LF are dropped.  A
+ * value longer than RESPONSE_HEADER_MAX is never cut: nothing is added,
+ * the headers are marked failed, so that response_send() answers a clean
+ * 500, and JA_ETOOBIG is returned.  Returns JA_OK otherwise.
+ */
+int
 response_header(struct response *resp, const char *name, const char *fmt,
     ...)
 {
-	char	 value[2048];
+	char	 value[RESPONSE_HEADER_MAX + 1];
 	va_list	 ap;
 	size_t	 i, o;
+	int	 n;
 
 	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(value)) {
+		log_msg("response header %s: value over %d bytes refused",
+		    name, RESPONSE_HEADER_MAX);
+		resp->headers.failed = 1;
+		return JA_ETOOBIG;
+	}
 	for (i = o = 0; value[i] != '\0'; i++)
 		if (value[i] != '\r' && value[i] != '\n')
 			value[o++] = value[i];
 	value[o] = '\0';
 	buf_printf(&resp->headers, "%s: %s\r\n", name, value);
+	return JA_OK;
 }
 
 const char *
@@ -194,8 +211,10 @@ response_cookie(struct response *resp, const struct request *req,
 }
 
 /*
- * Writes resp (the body only if method is not HEAD).  Returns JA_OK, or
- * JA_EIO when the client is gone or memory ran out building it.
+ * Writes resp (the body only if method is not HEAD); a bare response is
+ * its Status and the headers set, without the defaults and the body.
+ * Returns JA_OK, or JA_EIO when the client is gone or memory ran out
+ * building it.
  */
 int
 response_send(struct response *resp, enum method method)
@@ -216,6 +235,16 @@ response_send(struct response *resp, enum method method)
 	buf_init(&head);
 	buf_printf(&head, "Status: %d %s\r\n", resp->status,
 	    response_reason(resp->status));
+	if (resp->bare) {
+		if (resp->headers.len > 0)
+			buf_append(&head, resp->headers.data,
+			    resp->headers.len);
+		buf_puts(&head, "\r\n");
+		rc = head.failed || io_write(head.data, head.len) != 0 ?
+		    JA_EIO : JA_OK;
+		buf_free(&head);
+		return rc;
+	}
 	buf_puts(&head, "Cache-Control: no-store\r\n");
 	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	if (resp->headers.len > 0)

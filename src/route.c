@@ -96,13 +96,15 @@ route_find(const char *base, const char *path, size_t len)
  * Calls the handler of the request's path, or answers 404.  The path is
  * SCRIPT_NAME + PATH_INFO (what a server config mount gives); failing
  * that, REDIRECT_URL (the URL before a .htaccess rewrite to the program
- * made SCRIPT_NAME /auth/jwtauth.fcgi), then the path of REQUEST_URI.
+ * made SCRIPT_NAME /auth/jwtauth.fcgi), both decoded and normalised by
+ * the web server; then the path of REQUEST_URI, normalised by us
+ * (request.c), never the raw one.
  */
 void
 route_dispatch(struct ctx *ctx)
 {
 	const struct route	*r;
-	const char		*uri = ctx->req->uri;
+	const char		*uri = ctx->req->uri_path;
 
 	r = route_find(ctx->cfg->base_path, ctx->req->path,
 	    strlen(ctx->req->path));
@@ -110,7 +112,7 @@ route_dispatch(struct ctx *ctx)
 		r = route_find(ctx->cfg->base_path, ctx->req->redirect_url,
 		    strlen(ctx->req->redirect_url));
 	if (r == NULL && uri != NULL)
-		r = route_find(ctx->cfg->base_path, uri, strcspn(uri, "?"));
+		r = route_find(ctx->cfg->base_path, uri, strlen(uri));
 	if (r != NULL && !route_allows(r, ctx->req->method))
 		route_method_not_allowed(ctx, r);
 	else if (r != NULL)

@@ -3,7 +3,8 @@
  * token (Bearer header or cookie) and/or the refresh token (JSON body or
  * cookie): the refresh token dies, the access token's jti goes into the
  * revocation table until its exp.  Credentials from cookies need the
- * CSRF check.  scope (JSON or form) is "local" (default: this session),
+ * CSRF check, and a browser's POST (form or HTML) from another origin
+ * is refused with 403 whatever it carries.  scope (JSON or form) is "local" (default: this session),
  * "others" (every other session of the user) or "global" (all of them).
  * Like token revocation (RFC 7009 §2.2), an invalid or
  * expired token is no error: JSON clients get 204 either way, browsers
@@ -102,6 +103,13 @@ logout_post(struct ctx *ctx)
 		response_error(ctx->resp, ctx->req, 400, "invalid_request",
 		    "refresh_token must be a string and scope one of local, "
 		    "others, global.");
+		goto out;
+	}
+	/* Even without cookies (SameSite kept them back) a cross-site form
+	 * must not clear them: the origin check comes first. */
+	if (ctx->req->html && !csrf_origin_ok(ctx->cfg, ctx->req)) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This request came from another site.");
 		goto out;
 	}
 	have_at = auth_find_token(ctx, at, sizeof(at), &at_cookie) == JA_OK;

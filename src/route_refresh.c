@@ -1,7 +1,8 @@
 /*
  * route_refresh.c: POST BASE/refresh (RFC 6749 §6).  The refresh token
  * comes in JSON {"refresh_token"} or, from a browser, in the refresh
- * cookie; a cookie-borne token needs the CSRF check.  Success: a new
+ * cookie; a cookie-borne token needs the CSRF check, and a form may not
+ * carry one at all (see refresh_post).  Success: a new
  * access token and the next refresh token (the old one stops working).
  * Invalid, expired, reused or revoked: 401 {"error":"invalid_grant"}
  * (RFC 6749 §5.2) and the cookies cleared.
@@ -12,6 +13,17 @@
 
 #include "jwtauth.h"
 
+/*
+ * POST.  A form that carries refresh_token is refused with 400 before
+ * the token is looked at.  Any site can make a browser post a form, and
+ * a form carrying the attacker's own token would sign the victim in as
+ * the attacker (login CSRF, RFC 6749 §10.12).  Refusing is safer than
+ * the CSRF check (csrf.c): our pages never put the token in a form (it
+ * lives in an HttpOnly cookie), so no browser needs this path, and the
+ * check would only prove the page is ours, not whose token it is.  JSON
+ * bodies cannot be sent cross-site without a CORS preflight, which we
+ * never grant, so they need no check.
+ */
 static void
 refresh_post(struct ctx *ctx)
 {
@@ -30,6 +42,11 @@ refresh_post(struct ctx *ctx)
 	if (bad) {
 		response_error(ctx->resp, ctx->req, 400, "invalid_request",
 		    "refresh_token must be a string.");
+		goto out;
+	}
+	if (token != NULL && b.is_form) {
+		response_error(ctx->resp, ctx->req, 400, "invalid_request",
+		    "A form may not carry a refresh token.");
 		goto out;
 	}
 	if (token == NULL) {

@@ -1,6 +1,6 @@
 /*
  * text.c: pure checks on untrusted text: UTF-8, UUIDs, local redirect
- * targets and bounded integers.
+ * targets, URI paths and bounded integers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -76,7 +76,7 @@ text_is_uuid(const char *s)
  * Returns 1 if s is safe as a redirect target on this site: it starts
  * with one "/", not "//" nor "/\" (which browsers read as another host),
  * and holds no backslash, no control character, no space and is at most
- * 2048 bytes.  Everything else (schemes, hosts) is refused: no open
+ * TEXT_PATH_MAX bytes (response.c sizes its headers for that).  Everything else (schemes, hosts) is refused: no open
  * redirect.
  */
 int
@@ -87,7 +87,7 @@ text_local_path(const char *s)
 	if (s == NULL || s[0] != '/' || s[1] == '/' || s[1] == '\\')
 		return 0;
 	len = strlen(s);
-	if (len > 2048)
+	if (len > TEXT_PATH_MAX)
 		return 0;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\\' || (unsigned char)s[i] <= 0x20 ||
@@ -102,6 +102,99 @@ const char *
 text_local_or_root(const char *s)
 {
 	return s != NULL && text_local_path(s) ? s : "/";
+}
+
+/* Returns the value of hex digit c, or -1. */
+static int
+text_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Returns 1 if c is an unreserved character (RFC 3986 §2.3). */
+static int
+text_unreserved(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+/*
+ * Writes into out (outlen bytes) the path of the URI reference in (up to
+ * "?" or "#") as the web server sees it when it maps the request:
+ * percent-encoded unreserved characters decoded, other escapes kept with
+ * upper-case hex digits (RFC 3986 §6.2.2.1, §6.2.2.2), empty segments
+ * ("//") merged as Apache and lighttpd do, then "." and ".." segments
+ * removed (remove_dot_segments, RFC 3986 §5.2.4); ".." above the root
+ * stays at the root.  So "/auth/%2e%2e//app/x?q" gives "/app/x".  An
+ * encoded "/" (%2F) stays one segment.  Returns JA_OK, JA_EINVAL when in
+ * does not start with "/" or holds a malformed escape, or JA_ETOOBIG.
+ */
+int
+text_path_normalize(const char *in, char *out, size_t outlen)
+{
+	size_t	 r, w, seg, len;
+	int	 hi, lo, c, dir;
+
+	if (in == NULL || in[0] != '/' || outlen == 0)
+		return JA_EINVAL;
+	/* Pass 1: decode into out.  Decoding never lengthens the path. */
+	for (r = w = 0; in[r] != '\0' && in[r] != '?' && in[r] != '#'; w++) {
+		if (w + 1 >= outlen)
+			return JA_ETOOBIG;
+		if (in[r] != '%') {
+			out[w] = in[r++];
+			continue;
+		}
+		if ((hi = text_hex(in[r + 1])) < 0 ||
+		    (lo = text_hex(in[r + 2])) < 0)
+			return JA_EINVAL;
+		r += 3;
+		c = hi * 16 + lo;
+		if (text_unreserved(c)) {
+			out[w] = (char)c;
+			continue;
+		}
+		if (w + 3 >= outlen)
+			return JA_ETOOBIG;
+		out[w++] = '%';
+		out[w++] = "0123456789ABCDEF"[hi];
+		out[w] = "0123456789ABCDEF"[lo];
+	}
+	out[w] = '\0';
+	/* Pass 2, in place: out holds "/seg" items, read at r, written at
+	 * w <= r.  dir: the path ends in a directory ("/", "/.", "/.."). */
+	r = w = 0;
+	dir = 0;
+	while (out[r] == '/') {
+		seg = ++r;
+		while (out[r] != '\0' && out[r] != '/')
+			r++;
+		len = r - seg;
+		dir = len == 0 || (len == 1 && out[seg] == '.') ||
+		    (len == 2 && out[seg] == '.' && out[seg + 1] == '.');
+		if (len == 2 && dir) {
+			while (w > 0 && out[w - 1] != '/')
+				w--;
+			if (w > 0)
+				w--;
+		} else if (!dir) {
+			out[w++] = '/';
+			memmove(out + w, out + seg, len);
+			w += len;
+		}
+	}
+	if (dir || w == 0)
+		out[w++] = '/';
+	out[w] = '\0';
+	return JA_OK;
 }
 
 /*

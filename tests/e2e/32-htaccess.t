@@ -9,6 +9,7 @@ use lib "$FindBin::Bin/../lib";
 use File::Copy qw(copy);
 use Test::More;
 use JwtAuthTest;
+use AuthorizerTests;
 
 my $repo = "$FindBin::Bin/../..";
 my $env = JwtAuthTest->start(server => 'apache',
@@ -63,6 +64,7 @@ for my $page ('/app/index.html', '/app/whoami.cgi') {
 	like($res->{headers}{'cache-control'} // '', qr/no-store/, ".htaccess: $page is no-store");
 	ok(!grep(/^variable-/i, keys %{ $res->{headers} }), ".htaccess: no Variable-* header leaks");
 }
+AuthorizerTests::identity_kept_in($env, '.htaccess', $env->bearer($t->{access_token}));
 $res = $env->http(GET => '/app/whoami.cgi', { headers => $env->bearer($t->{access_token}) });
 like($res->{content}, qr{<dd id="auth-user">ivan</dd>}, '.htaccess: the CGI gets AUTH_USER');
 

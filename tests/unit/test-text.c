@@ -1,7 +1,8 @@
 /*
  * test-text.c: unit tests for text.c: UTF-8 validation (RFC 3629 §4),
- * UUIDs in canonical form, local redirect targets (no open redirect)
- * and bounded decimal integers.
+ * UUIDs in canonical form, local redirect targets (no open redirect),
+ * URI path normalisation (RFC 3986 §5.2.4, §6.2.2) and bounded decimal
+ * integers.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -162,6 +163,89 @@ test_local_or_root(void)
 	    "text_local_or_root replaces NULL by /");
 }
 
+/* Returns 1 if in normalises to want (JA_OK). */
+static int
+norm_is(const char *in, const char *want)
+{
+	char	 out[256];
+
+	return text_path_normalize(in, out, sizeof(out)) == JA_OK &&
+	    strcmp(out, want) == 0;
+}
+
+static void
+test_path_normalize(void)
+{
+	char	 out[8], *big, *bigout;
+
+	tap_ok(norm_is("/", "/"), "norm: / stays /");
+	tap_ok(norm_is("/app/x", "/app/x"), "norm: a plain path is kept");
+	tap_ok(norm_is("/app/x/", "/app/x/"), "norm: a trailing slash is kept");
+	tap_ok(norm_is("/auth/../app/x", "/app/x"),
+	    "norm: /auth/../app/x is /app/x");
+	tap_ok(norm_is("/auth/./login", "/auth/login"),
+	    "norm: a . segment is removed");
+	tap_ok(norm_is("/a/b/c/./../../g", "/a/g"),
+	    "norm: RFC 3986 §5.2.4 example /a/b/c/./../../g is /a/g");
+	tap_ok(norm_is("/mid/content=5/../6", "/mid/6"),
+	    "norm: RFC 3986 §5.2.4 example mid/content=5/../6 is /mid/6");
+	tap_ok(norm_is("/a/b/..", "/a/"), "norm: a final .. leaves a "
+	    "directory (trailing slash)");
+	tap_ok(norm_is("/a/b/.", "/a/b/"), "norm: a final . leaves a "
+	    "directory (trailing slash)");
+	tap_ok(norm_is("/..", "/"), "norm: .. at the root stays at the root");
+	tap_ok(norm_is("/../../auth/login", "/auth/login"),
+	    "norm: .. above the root cannot climb out");
+	tap_ok(norm_is("/auth/%2e%2e/app/x", "/app/x"),
+	    "norm: percent-encoded dots (lower case) are dot segments");
+	tap_ok(norm_is("/auth/%2E%2e/app/x", "/app/x"),
+	    "norm: percent-encoded dots (mixed case) are dot segments");
+	tap_ok(norm_is("/auth/.%2e/app/x", "/app/x"),
+	    "norm: a half-encoded .. is a dot segment");
+	tap_ok(norm_is("/%61pp/x", "/app/x"),
+	    "norm: an encoded unreserved letter is decoded (§6.2.2.2)");
+	tap_ok(norm_is("/a%2fb/../c", "/c"),
+	    "norm: an encoded slash stays inside its segment");
+	tap_ok(norm_is("/a%2fb", "/a%2Fb"),
+	    "norm: other escapes stay encoded, hex in upper case (§6.2.2.1)");
+	tap_ok(norm_is("/a%20b", "/a%20b"), "norm: an encoded space stays "
+	    "encoded");
+	tap_ok(norm_is("//auth//login", "/auth/login"),
+	    "norm: doubled slashes are merged, as the web servers do");
+	tap_ok(norm_is("/auth//../app/x", "/app/x"),
+	    "norm: slashes are merged before .. is applied");
+	tap_ok(norm_is("/auth/../app/x?next=/auth/../y#f", "/app/x"),
+	    "norm: the query and fragment are not part of the path");
+	tap_ok(norm_is("/a/..b/c.", "/a/..b/c."),
+	    "norm: segments that only start or end with dots are kept");
+	tap_ok(text_path_normalize("app/x", out, sizeof(out)) == JA_EINVAL,
+	    "norm: a path not starting with / is refused");
+	tap_ok(text_path_normalize("http://h/x", out, sizeof(out)) ==
+	    JA_EINVAL, "norm: an absolute URI is refused");
+	tap_ok(text_path_normalize(NULL, out, sizeof(out)) == JA_EINVAL,
+	    "norm: NULL is refused");
+	tap_ok(text_path_normalize("/a%2", out, sizeof(out)) == JA_EINVAL,
+	    "norm: a truncated escape is refused");
+	tap_ok(text_path_normalize("/a%zz", out, sizeof(out)) == JA_EINVAL,
+	    "norm: an escape with non-hex digits is refused");
+	tap_ok(text_path_normalize("/abcdefgh", out, sizeof(out)) ==
+	    JA_ETOOBIG, "norm: a path longer than the buffer is refused");
+	tap_ok(text_path_normalize("/abc", out, sizeof(out)) == JA_OK &&
+	    strcmp(out, "/abc") == 0, "norm: a path that fits is written");
+	if ((big = malloc(4097)) == NULL || (bigout = malloc(4097)) == NULL)
+		abort();
+	memset(big, '/', 4096);
+	big[4096] = '\0';
+	tap_ok(text_path_normalize(big, bigout, 4097) == JA_OK &&
+	    strcmp(bigout, "/") == 0, "norm: 4096 slashes are /");
+	free(bigout);
+	memcpy(big, "/..", 3);
+	memset(big + 3, '.', 4093);
+	tap_ok(text_path_normalize(big, out, sizeof(out)) == JA_ETOOBIG,
+	    "norm: a long segment of dots is refused by size, not cut");
+	free(big);
+}
+
 static void
 test_parse_long(void)
 {
@@ -229,6 +313,7 @@ main(void)
 	test_uuid();
 	test_local_path();
 	test_local_or_root();
+	test_path_normalize();
 	test_parse_long();
 	return tap_done();
 }
