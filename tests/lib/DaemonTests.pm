@@ -59,12 +59,19 @@ sub start_daemon {
 		}
 		exec @cmd or _exit(127);
 	}
+	# Listening, and still alive: a daemon that could not bind exits,
+	# and whatever took the port would answer instead.
 	for (1 .. 100) {
 		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port");
-		return $pid if $s;
+		if ($s && JwtAuthTest::_slurp($env->dir . '/daemon.log') =~ /listening on/) {
+			select undef, undef, undef, 0.2;
+			return $pid if waitpid($pid, POSIX::WNOHANG()) == 0;
+			last;
+		}
 		select undef, undef, undef, 0.05;
 	}
-	die "the daemon does not listen on $port\n";
+	die "the daemon does not listen on $port: "
+	    . JwtAuthTest::_slurp($env->dir . '/daemon.log') . "\n";
 }
 
 sub stop_daemon {
