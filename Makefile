@@ -22,7 +22,8 @@ COMMON	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
 	  src/db_purge.o src/migrate.o \
 	  src/migrations.o
-SERVICE	= src/main.o src/io.o src/request.o src/response.o src/cookie.o \
+SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
+	  src/pwgate.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
@@ -30,7 +31,7 @@ SERVICE	= src/main.o src/io.o src/request.o src/response.o src/cookie.o \
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/form.o src/jbody.o src/cookie.o
+	  src/form.o src/jbody.o src/cookie.o src/tokcache.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -53,6 +54,11 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(PURE)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< $(PURE) $(LIBS)
 
 units: $(UNITS)
+
+# The in-process cost of one check, for make bench (callgrind).
+bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/tokcache.o
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
+	    $(COMMON) src/revcache.o src/tokcache.o $(LIBS)
 
 deps:
 	sh scripts/deps.sh

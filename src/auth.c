@@ -42,7 +42,9 @@ auth_find_token(const struct ctx *ctx, char *out, size_t outlen, int *cookie)
  * Authenticates the request.  Returns JA_OK with the verified claims in
  * c, JA_ENOTFOUND when no token was presented, JA_EAUTH when one was but
  * is invalid, expired or revoked, or JA_EDB when revocation could not be
- * checked (the caller answers 503: fail closed).
+ * checked (the caller answers 503: fail closed).  A token this process
+ * verified before is taken from tokcache.c; revocation is decided on
+ * every request (revcache.c).
  */
 int
 auth_request(struct ctx *ctx, struct claims *c)
@@ -54,11 +56,11 @@ auth_request(struct ctx *ctx, struct claims *c)
 	rc = auth_find_token(ctx, token, sizeof(token), &cookie);
 	if (rc != JA_OK)
 		return rc;
-	rc = token_verify(ctx->cfg, token, ctx->now, c);
+	rc = tokcache_verify(ctx->cfg, token, ctx->now, c);
 	sodium_memzero(token, sizeof(token));
 	if (rc != JA_OK)
 		return JA_EAUTH;
-	rc = db_session_check(ctx->db, c);
+	rc = revcache_check(ctx->db, ctx->cfg, c, ctx->now);
 	if (rc != JA_OK)
 		memset(c, 0, sizeof(*c));
 	return rc;

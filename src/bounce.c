@@ -56,6 +56,24 @@ bounce_unavailable(struct ctx *ctx)
 }
 
 /*
+ * A 503 for a login that found every password-hashing slot taken
+ * (pwgate.c): try again in a second (RFC 9110 §10.2.3).  Browsers get
+ * the form again, with next kept.
+ */
+void
+bounce_busy(struct ctx *ctx, const char *next)
+{
+	if (ctx->req->html)
+		bounce_login_page(ctx, 503, next, "Too many people are "
+		    "signing in right now. Try again in a moment.");
+	else
+		response_error(ctx->resp, ctx->req, 503,
+		    "temporarily_unavailable", "Too many sign-ins at once. "
+		    "Try again in a moment.");
+	response_header(ctx->resp, "Retry-After", "1");
+}
+
+/*
  * Answers a request for target (a local path; NULL: "/") whose access
  * token was missing (rc JA_ENOTFOUND), invalid (JA_EAUTH) or could not
  * be checked (JA_EDB), as described above.

@@ -65,6 +65,9 @@ static const struct config_key config_keys[] = {
 	NUM(password_max, "1024", 8, 4096),
 	NUM(pwhash_opslimit, "2", 2, 16),
 	NUM(pwhash_memlimit, "65536", 19456, 1048576),
+	NUM(pwhash_concurrency, "1", 1, 64),
+	STR(revocation_check, "cached", 0),
+	NUM(token_cache_size, "1024", 0, 65536),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -213,7 +216,7 @@ config_read(struct config *cfg, FILE *fp, const char *path, char *err,
 
 /* Checks the relations between keys that the table cannot express. */
 static int
-config_check(const struct config *cfg, char *err, size_t errlen)
+config_check(struct config *cfg, char *err, size_t errlen)
 {
 	size_t	 len = strlen(cfg->base_path);
 
@@ -239,6 +242,15 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	    !text_utf8_valid(cfg->audience, strlen(cfg->audience)))) {
 		snprintf(err, errlen, "%s: audience: 1 to %d characters of "
 		    "text", cfg->path, JA_NAME_MAX);
+		return JA_ECONFIG;
+	}
+	if (strcmp(cfg->revocation_check, "cached") == 0)
+		cfg->revocation_strict = 0;
+	else if (strcmp(cfg->revocation_check, "strict") == 0)
+		cfg->revocation_strict = 1;
+	else {
+		snprintf(err, errlen, "%s: revocation_check: cached or strict",
+		    cfg->path);
 		return JA_ECONFIG;
 	}
 	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > 64 ||

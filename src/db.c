@@ -6,6 +6,8 @@
  * Every failure is logged (primary message and SQLSTATE only, never the
  * parameters, which may hold secrets) and returned: callers fail closed.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "jwtauth.h"
 
 #define DB_PREPARED_MAX	64
+#define DB_DRAIN_MAX	64	/* reads of one db_notifies() call */
 
 struct db {
 	PGconn			*conn;
@@ -22,6 +25,7 @@ struct db {
 	const struct db_stmt	*prepared[DB_PREPARED_MAX];
 	size_t			 nprepared;
 	int			 in_tx;
+	unsigned long		 generation;	/* connections made so far */
 	char			 sqlstate[6];
 };
 
@@ -77,10 +81,14 @@ db_close(struct db *db)
 static int
 db_connect(struct db *db)
 {
+	/* TCP keepalives: a connection that died silently is noticed in
+	 * seconds, not hours (the revocation cache listens on it). */
 	static const char *const keys[] = {
-		"connect_timeout", "application_name", "dbname", NULL
+		"connect_timeout", "application_name", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "dbname", NULL
 	};
-	const char	*values[] = { "5", "jwtauth", db->conninfo, NULL };
+	const char	*values[] = { "5", "jwtauth", "10", "5", "3",
+	    db->conninfo, NULL };
 	PGresult	*res;
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
@@ -104,6 +112,7 @@ db_connect(struct db *db)
 		return JA_EDB;
 	}
 	PQclear(res);
+	db->generation++;
 	return JA_OK;
 }
 
@@ -224,22 +233,53 @@ db_run(struct db *db, const char *sql)
 	return JA_OK;
 }
 
+/*
+ * Starts a transaction.  A connection that went stale while idle (the
+ * server restarted) is replaced once, as db_exec() does for single
+ * statements: nothing was sent in it yet.  Returns JA_OK or JA_EDB.
+ */
 int
 db_begin(struct db *db)
 {
-	if (db_run(db, "BEGIN") != JA_OK)
-		return JA_EDB;
-	db->in_tx = 1;
-	return JA_OK;
+	int	 attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db_run(db, "BEGIN") == JA_OK) {
+			db->in_tx = 1;
+			return JA_OK;
+		}
+		if (db->conn != NULL)	/* still connected: a real error */
+			break;
+	}
+	return JA_EDB;
 }
 
+/*
+ * Commits the open transaction.  The server answers COMMIT of a
+ * transaction that had failed with the tag "ROLLBACK" and a success
+ * status: that is a failure here.  Returns JA_OK only when the tag is
+ * COMMIT; JA_EDB otherwise (logged).
+ */
 int
 db_commit(struct db *db)
 {
-	int	 rc;
+	PGresult	*res;
+	int		 rc = JA_EDB;
 
-	rc = db_run(db, "COMMIT");
 	db->in_tx = 0;
+	if (db->conn == NULL)
+		return JA_EDB;
+	res = PQexec(db->conn, "COMMIT");
+	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
+	    strcmp(PQcmdStatus(res), "COMMIT") == 0)
+		rc = JA_OK;
+	else if (PQresultStatus(res) == PGRES_COMMAND_OK)
+		log_msg("database: COMMIT rolled back (%s)", PQcmdStatus(res));
+	else
+		db_fail(db, "COMMIT", res);
+	PQclear(res);
+	if (PQstatus(db->conn) != CONNECTION_OK)
+		db_disconnect(db);
 	return rc;
 }
 
@@ -270,4 +310,58 @@ const char *
 db_sqlstate(const struct db *db)
 {
 	return db->sqlstate;
+}
+
+/*
+ * The number of connections made so far: it changes whenever the
+ * connection was replaced, which loses its LISTENs (revcache.c).
+ * 0 while there is no working connection.
+ */
+unsigned long
+db_generation(const struct db *db)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return 0;
+	return db->generation;
+}
+
+/*
+ * Reads what the server sent while the connection was idle, without
+ * blocking, and calls fn(channel, payload, arg) for each notification
+ * (LISTEN/NOTIFY).  It reads until nothing more is waiting (poll(2) with
+ * no timeout), so that a connection the server ended is seen now: the
+ * server's last words ("terminating connection") arrive as a notice and
+ * only the next read finds the end.  Returns JA_OK, or JA_EDB when the
+ * connection turned out to be lost (it is closed; the next statement
+ * reconnects).
+ */
+int
+db_notifies(struct db *db, void (*fn)(const char *, const char *, void *),
+    void *arg)
+{
+	struct pollfd	 pfd;
+	PGnotify	*n;
+	int		 i, ready;
+
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return JA_EDB;
+	for (i = 0; i < DB_DRAIN_MAX; i++) {
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if ((ready = poll(&pfd, 1, 0)) == 0)
+			break;
+		if ((ready < 0 && errno != EINTR) ||
+		    (ready > 0 && PQconsumeInput(db->conn) == 0) ||
+		    PQstatus(db->conn) != CONNECTION_OK) {
+			log_msg("database: connection lost while idle");
+			db_disconnect(db);
+			return JA_EDB;
+		}
+	}
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		fn(n->relname, n->extra, arg);
+		PQfreemem(n);
+	}
+	return JA_OK;
 }

@@ -30,7 +30,8 @@ enum ja_err {
 	JA_EEXIST,	/* already exists */
 	JA_EDB,		/* database unreachable or failed */
 	JA_EIO,		/* file or stream error */
-	JA_ECONFIG	/* configuration error */
+	JA_ECONFIG,	/* configuration error */
+	JA_EBUSY	/* a limit of concurrent work is reached */
 };
 
 #define JA_KEY_MIN	32	/* bytes of key material at the least */
@@ -67,6 +68,10 @@ struct config {
 	long		 password_max;
 	long		 pwhash_opslimit;
 	long		 pwhash_memlimit;	/* KiB */
+	long		 pwhash_concurrency;	/* argon2id at once per host */
+	char		*revocation_check;	/* "cached" or "strict" */
+	int		 revocation_strict;	/* from revocation_check */
+	long		 token_cache_size;	/* verified tokens kept */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 key */
 	size_t		 keylen;
 	unsigned char	 secret[JA_KEY_MAX];	/* refresh derivation, CSRF */
@@ -184,6 +189,9 @@ int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
+unsigned long	 db_generation(const struct db *);
+int		 db_notifies(struct db *, void (*)(const char *, const char *,
+		    void *), void *);
 
 /* db_user.c */
 struct user {
@@ -227,6 +235,40 @@ int		 db_session_revoke_sid(struct db *, const char *, long *);
 int		 db_session_list(struct db *, const struct config *,
 		    const char *, void (*)(const char *const *, void *),
 		    void *);
+
+/* revcache.c */
+struct revcache_stats {
+	unsigned long	 hits;		/* sessions answered from memory */
+	unsigned long	 misses;	/* sessions asked of the database */
+	unsigned long	 strict;	/* checks made against the database */
+	unsigned long	 reloads;
+	unsigned long	 notifications;
+	size_t		 jtis;		/* entries now */
+	size_t		 sessions;
+	int		 trusted;
+};
+
+void		 revcache_init(void);
+int		 revcache_check(struct db *, const struct config *,
+		    const struct claims *, time_t);
+int		 revcache_decide(const struct claims *, time_t);
+int		 revcache_note_session(const char *, const char *, int64_t,
+		    int);
+void		 revcache_stats(struct revcache_stats *);
+void		 revcache_free(void);
+
+/* tokcache.c */
+int		 tokcache_init(size_t);
+void		 tokcache_free(void);
+int		 tokcache_lookup(const struct config *, const char *, size_t,
+		    time_t, struct claims *);
+void		 tokcache_store(const char *, size_t, const struct claims *);
+int		 tokcache_verify(const struct config *, const char *, time_t,
+		    struct claims *);
+
+/* pwgate.c */
+int		 pwgate_enter(struct db *, const struct config *, int *);
+void		 pwgate_leave(struct db *, int);
 
 /* db_audit.c */
 void		 db_audit(struct db *, const char *, const char *,
@@ -413,6 +455,7 @@ int		 bounce_form_token(struct ctx *, char *, size_t);
 void		 bounce_login_page(struct ctx *, int, const char *,
 		    const char *);
 void		 bounce_unavailable(struct ctx *);
+void		 bounce_busy(struct ctx *, const char *);
 void		 bounce(struct ctx *, int, const char *);
 
 /* route.c */

@@ -19,7 +19,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: jwtauth.fcgi [-c config]\n");
+	fprintf(stderr, "usage: jwtauth.fcgi [-c config] "
+	    "[-r authorizer | responder]\n");
 	exit(2);
 }
 
@@ -44,6 +45,15 @@ housekeeping(const struct config *cfg, struct db *db)
 		log_msg("purge failed; will try again later");
 }
 
+/*
+ * The role this process was started for (-r), or -1 for both.  The web
+ * server keeps a separate pool of processes per command line (mod_fcgid
+ * a process class, lighttpd a fastcgi.server entry), so the checks of
+ * protected requests never wait behind a login's password hashing.  A
+ * request of the other role means the server config is wrong: 500.
+ */
+static int	main_role = -1;
+
 /* Serves the request that io_accept() made current. */
 static void
 serve(const struct config *cfg, struct db *db)
@@ -66,7 +76,14 @@ serve(const struct config *cfg, struct db *db)
 	else if (rc != JA_OK)
 		response_error(&resp, &req, 400, "invalid_request",
 		    "The request is malformed.");
-	else if (req.role == ROLE_AUTHORIZER)
+	else if (main_role != -1 && (int)req.role != main_role) {
+		log_msg("a %s request reached a process started with -r %s:"
+		    " check the web server's configuration",
+		    req.role == ROLE_AUTHORIZER ? "authorizer" : "responder",
+		    main_role == ROLE_AUTHORIZER ? "authorizer" : "responder");
+		response_error(&resp, &req, 500, "server_error",
+		    "The service is misconfigured.");
+	} else if (req.role == ROLE_AUTHORIZER)
 		authz_check(&ctx);
 	else
 		route_dispatch(&ctx);
@@ -98,10 +115,18 @@ main(int argc, char *argv[])
 	char		 err[1024];
 	int		 ch, rc = 1;
 
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:r:")) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
+			break;
+		case 'r':
+			if (strcmp(optarg, "authorizer") == 0)
+				main_role = ROLE_AUTHORIZER;
+			else if (strcmp(optarg, "responder") == 0)
+				main_role = ROLE_RESPONDER;
+			else
+				usage();
 			break;
 		default:
 			usage();
@@ -118,16 +143,23 @@ main(int argc, char *argv[])
 		log_msg("refusing to start: %s", err);
 		goto out;
 	}
-	if (db_open(&db, cfg.database) != JA_OK) {
+	if (db_open(&db, cfg.database) != JA_OK ||
+	    tokcache_init((size_t)cfg.token_cache_size) != JA_OK) {
 		log_msg("out of memory");
 		goto out;
 	}
+	revcache_init();
+	/* A plain CGI process serves one request: nothing to cache. */
+	if (io_is_cgi())
+		cfg.revocation_strict = 1;
 	while (io_accept()) {
 		serve(&cfg, db);
 		housekeeping(&cfg, db);
 	}
 	rc = 0;
 out:
+	revcache_free();
+	tokcache_free();
 	db_close(db);
 	config_free(&cfg);
 	return rc;

@@ -86,8 +86,10 @@ login_post(struct ctx *ctx)
 	struct session	 s;
 	char		 rt[JA_RT_LEN + 1];
 	const char	*name, *pw, *next;
-	int		 bad = 0, rc;
+	int		 bad = 0, slot = -1, rc;
 
+	memset(&u, 0, sizeof(u));
+	memset(rt, 0, sizeof(rt));
 	if (body_read(ctx, &b) != JA_OK)
 		return;
 	if (b.is_form && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
@@ -108,6 +110,15 @@ login_post(struct ctx *ctx)
 	if (!login_valid(ctx, name, pw, bad))
 		goto out;
 
+	/* The slot before any hashing: a refused login costs one query. */
+	rc = pwgate_enter(ctx->db, ctx->cfg, &slot);
+	if (rc != JA_OK) {
+		if (rc == JA_EBUSY)
+			bounce_busy(ctx, next);
+		else
+			bounce_unavailable(ctx);
+		goto out;
+	}
 	password_prepare(ctx->cfg);
 	rc = db_user_find(ctx->db, name, &u);
 	if (rc == JA_EDB) {
@@ -115,6 +126,8 @@ login_post(struct ctx *ctx)
 		goto out;
 	}
 	rc = password_verify(ctx->cfg, rc == JA_OK ? u.hash : NULL, pw);
+	pwgate_leave(ctx->db, slot);
+	slot = -1;
 	if (rc != JA_OK || u.locked) {
 		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
 		    NULL, ctx->req, u.locked ? "locked" : NULL);
@@ -133,6 +146,7 @@ login_post(struct ctx *ctx)
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:
+	pwgate_leave(ctx->db, slot);
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(&u, sizeof(u));
 	body_free(&b);

@@ -33,7 +33,7 @@ password_post(struct ctx *ctx)
 	char		 hash[PASSWORD_HASH_MAX], tok[JA_TOKEN_MAX + 1];
 	const char	*cur, *pw;
 	size_t		 len;
-	int		 bad = 0, cookie = 0, rc;
+	int		 bad = 0, cookie = 0, slot = -1, rc;
 
 	memset(&u, 0, sizeof(u));
 	memset(hash, 0, sizeof(hash));
@@ -68,6 +68,13 @@ password_post(struct ctx *ctx)
 			    "the configured length.");
 		goto out;
 	}
+	if ((rc = pwgate_enter(ctx->db, ctx->cfg, &slot)) != JA_OK) {
+		if (rc == JA_EBUSY)
+			bounce_busy(ctx, NULL);
+		else
+			bounce_unavailable(ctx);
+		goto out;
+	}
 	rc = db_user_find(ctx->db, c.username, &u);
 	if (rc == JA_EDB)
 		goto unavailable;
@@ -83,7 +90,10 @@ password_post(struct ctx *ctx)
 			    "error", "invalid_credentials"));
 		goto out;
 	}
-	if (password_hash(ctx->cfg, pw, hash, sizeof(hash)) != JA_OK) {
+	rc = password_hash(ctx->cfg, pw, hash, sizeof(hash));
+	pwgate_leave(ctx->db, slot);
+	slot = -1;
+	if (rc != JA_OK) {
 		response_error(ctx->resp, ctx->req, 500, "server_error",
 		    "Something went wrong.");
 		goto out;
@@ -101,6 +111,7 @@ password_post(struct ctx *ctx)
 unavailable:
 	bounce_unavailable(ctx);
 out:
+	pwgate_leave(ctx->db, slot);
 	sodium_memzero(tok, sizeof(tok));
 	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(&u, sizeof(u));

@@ -125,7 +125,9 @@ try {
 	}
 	ok(shown === 0, 'the back button does not show the protected page again',
 	    `${page.url()}`);
-	await page.goto(`${base}/app/`);
+	// lighttpd's 401 page moves on to the login form at once (a meta
+	// refresh), which may interrupt goto's wait for "load".
+	await page.goto(`${base}/app/`).catch(() => {});
 	ok(await formShown() && await page.locator('#secret').count() === 0,
 	    'the protected page shows the login form after logout');
 	ok(violations.length === 0, 'no Content-Security-Policy violation',

@@ -1,0 +1,463 @@
+/*
+ * revcache.c: the revocation cache.  What can end an access token before
+ * its exp is kept in this process's memory and kept current by
+ * PostgreSQL itself (LISTEN/NOTIFY, triggers of sql/003_notify.sql), so
+ * that the check on a protected request needs no round trip:
+ *
+ *   revoked jtis	every row of revoked_tokens not yet expired, loaded
+ *			whole, then "j:JTI EXP" notifications;
+ *   sessions		for each session id seen, the database's answer
+ *			(live until EXPIRES for user U, or dead), asked once
+ *			and then changed by "s:SID" (the session was revoked,
+ *			changed or deleted: dead) and "u:UID" (the user was
+ *			locked, unlocked or deleted: forget and ask again).
+ *
+ * Before each decision the process reads what has arrived without
+ * blocking (db_notifies).  The set is trusted only while the connection
+ * that LISTENs is the one it was loaded on: when it is lost or replaced,
+ * every check goes to the database (db_session_check) until the process
+ * has listened again and reloaded the whole set; with the database gone
+ * too the answer is JA_EDB, never a pass.  A process that revokes gets
+ * its own notification with its COMMIT, before the response.
+ *
+ * revocation_check = strict skips all of this: one indexed query per
+ * request.  Plain CGI behaves as strict (a process serves one request).
+ *
+ * Memory: a jti entry is about 80 bytes, a session entry about 130
+ * (malloc overhead included), plus 8 bytes a bucket.  Entries leave once
+ * the jti's exp or the session's absolute end plus the leeway has passed
+ * (swept once a minute); past REVCACHE_MAX entries of a kind the cache
+ * stops trusting itself and the process checks strictly until reload.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+#define REVCACHE_CHANNEL	"jwtauth_revoke"
+#define REVCACHE_MAX		262144	/* entries of one kind */
+#define REVCACHE_SWEEP		60	/* seconds between sweeps */
+#define REVCACHE_KEY_MAX	40	/* a UUID or a jti, with room */
+
+enum revcache_state {
+	REVCACHE_LIVE,
+	REVCACHE_DEAD
+};
+
+struct revcache_entry {
+	struct revcache_entry	*next;
+	char			 key[REVCACHE_KEY_MAX];	/* sid or jti */
+	char			 user_id[JA_UUID_LEN + 1];	/* sessions */
+	int64_t			 expires;	/* epoch seconds */
+	enum revcache_state	 state;
+};
+
+struct revcache_map {
+	struct revcache_entry	**bucket;
+	size_t			  nbucket;	/* a power of two */
+	size_t			  count;
+};
+
+static struct {
+	struct revcache_map	 jtis;
+	struct revcache_map	 sessions;
+	unsigned char		 hashkey[crypto_shorthash_KEYBYTES];
+	unsigned long		 generation;	/* connection loaded on */
+	int			 trusted;
+	int			 ready;		/* hashkey made */
+	time_t			 swept;
+	struct revcache_stats	 stats;
+} rc_state;
+
+/* The session's answer to the first check in this process. */
+static const struct db_stmt revcache_session = {
+	"revcache_session",
+	"SELECT s.user_id, extract(epoch FROM s.expires_at)::bigint, "
+	"s.revoked_at IS NULL AND NOT u.locked "
+	"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+	1, 1
+};
+
+static const struct db_stmt revcache_jtis = {
+	"revcache_jtis",
+	"SELECT jti, extract(epoch FROM expires_at)::bigint "
+	"FROM revoked_tokens WHERE expires_at > now() - "
+	"make_interval(secs => $1::integer)",
+	1, 1
+};
+
+static size_t
+revcache_slot(const struct revcache_map *m, const char *key)
+{
+	unsigned char	 h[crypto_shorthash_BYTES];
+	uint64_t	 v;
+
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key),
+	    rc_state.hashkey);
+	memcpy(&v, h, sizeof(v));
+	return (size_t)(v & (m->nbucket - 1));
+}
+
+static struct revcache_entry *
+revcache_find(const struct revcache_map *m, const char *key)
+{
+	struct revcache_entry	*e;
+
+	if (m->nbucket == 0)
+		return NULL;
+	for (e = m->bucket[revcache_slot(m, key)]; e != NULL; e = e->next)
+		if (strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+/* Frees every entry of m and its buckets; m is empty after. */
+static void
+revcache_map_clear(struct revcache_map *m)
+{
+	struct revcache_entry	*e, *next;
+	size_t			 i;
+
+	for (i = 0; i < m->nbucket; i++)
+		for (e = m->bucket[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	free(m->bucket);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Doubles the buckets of m (or makes the first 1024).  JA_ENOMEM. */
+static int
+revcache_grow(struct revcache_map *m)
+{
+	struct revcache_map	 bigger;
+	struct revcache_entry	*e, *next;
+	size_t			 i, slot;
+
+	bigger.nbucket = m->nbucket ? m->nbucket * 2 : 1024;
+	bigger.count = m->count;
+	if ((bigger.bucket = calloc(bigger.nbucket, sizeof(*bigger.bucket))) ==
+	    NULL)
+		return JA_ENOMEM;
+	for (i = 0; i < m->nbucket; i++)
+		for (e = m->bucket[i]; e != NULL; e = next) {
+			next = e->next;
+			slot = revcache_slot(&bigger, e->key);
+			e->next = bigger.bucket[slot];
+			bigger.bucket[slot] = e;
+		}
+	free(m->bucket);
+	*m = bigger;
+	return JA_OK;
+}
+
+/*
+ * Returns the entry of key in m, made (zeroed but for the key) if there
+ * was none, or NULL when out of memory or past REVCACHE_MAX: then the
+ * cache is no longer trusted (the caller checks strictly).
+ */
+static struct revcache_entry *
+revcache_put(struct revcache_map *m, const char *key)
+{
+	struct revcache_entry	*e;
+	size_t			 slot;
+
+	if (strlen(key) >= REVCACHE_KEY_MAX)
+		return NULL;
+	if ((e = revcache_find(m, key)) != NULL)
+		return e;
+	if (m->count >= REVCACHE_MAX ||
+	    (m->count >= m->nbucket && revcache_grow(m) != JA_OK) ||
+	    (e = calloc(1, sizeof(*e))) == NULL) {
+		rc_state.trusted = 0;
+		return NULL;
+	}
+	memcpy(e->key, key, strlen(key) + 1);
+	slot = revcache_slot(m, key);
+	e->next = m->bucket[slot];
+	m->bucket[slot] = e;
+	m->count++;
+	return e;
+}
+
+/* Removes every entry of m for which drop(e, arg) is true. */
+static void
+revcache_remove_if(struct revcache_map *m,
+    int (*drop)(const struct revcache_entry *, const void *), const void *arg)
+{
+	struct revcache_entry	**pp, *e;
+	size_t			  i;
+
+	for (i = 0; i < m->nbucket; i++) {
+		pp = &m->bucket[i];
+		while ((e = *pp) != NULL) {
+			if (drop(e, arg)) {
+				*pp = e->next;
+				free(e);
+				m->count--;
+			} else
+				pp = &e->next;
+		}
+	}
+}
+
+static int
+revcache_expired(const struct revcache_entry *e, const void *arg)
+{
+	return e->expires < *(const int64_t *)arg;
+}
+
+static int
+revcache_of_user(const struct revcache_entry *e, const void *arg)
+{
+	return strcmp(e->user_id, arg) == 0;
+}
+
+/* Applies one notification of channel REVCACHE_CHANNEL (see above). */
+static void
+revcache_apply(const char *channel, const char *payload, void *arg)
+{
+	struct revcache_entry	*e;
+	char			 key[REVCACHE_KEY_MAX];
+	long long		 exp;
+
+	(void)arg;
+	if (strcmp(channel, REVCACHE_CHANNEL) != 0 || payload[0] == '\0' ||
+	    payload[1] != ':')
+		return;
+	rc_state.stats.notifications++;
+	switch (payload[0]) {
+	case 'j':
+		if (sscanf(payload + 2, "%39s %lld", key, &exp) != 2)
+			break;
+		if ((e = revcache_put(&rc_state.jtis, key)) != NULL) {
+			e->expires = exp;
+			e->state = REVCACHE_DEAD;
+		}
+		break;
+	case 's':
+		/* Dead from now on; the entry leaves with the sweep. */
+		if ((e = revcache_find(&rc_state.sessions, payload + 2)) !=
+		    NULL)
+			e->state = REVCACHE_DEAD;
+		break;
+	case 'u':
+		revcache_remove_if(&rc_state.sessions, revcache_of_user,
+		    payload + 2);
+		break;
+	default:
+		log_msg("revocation cache: unknown notification ignored");
+	}
+}
+
+/*
+ * Empties the cache, LISTENs on db's connection and loads the revoked
+ * jtis, in that order (what is revoked while loading arrives as a
+ * notification).  Returns JA_OK with the cache trusted, else JA_EDB.
+ */
+static int
+revcache_reload(struct db *db, const struct config *cfg)
+{
+	char		 leeway[32];
+	const char	*params[1] = { leeway };
+	struct revcache_entry	*e;
+	PGresult	*res;
+	int		 i;
+
+	rc_state.trusted = 0;
+	revcache_map_clear(&rc_state.jtis);
+	revcache_map_clear(&rc_state.sessions);
+	if (db_run(db, "LISTEN " REVCACHE_CHANNEL) != JA_OK)
+		return JA_EDB;
+	rc_state.generation = db_generation(db);
+	rc_state.trusted = 1;
+	snprintf(leeway, sizeof(leeway), "%ld", cfg->leeway);
+	if ((res = db_exec(db, &revcache_jtis, params)) == NULL ||
+	    db_generation(db) != rc_state.generation) {
+		rc_state.trusted = 0;
+		PQclear(res);
+		return JA_EDB;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		if ((e = revcache_put(&rc_state.jtis, PQgetvalue(res, i, 0))) ==
+		    NULL)
+			break;
+		e->expires = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		e->state = REVCACHE_DEAD;
+	}
+	PQclear(res);
+	if (!rc_state.trusted)
+		return JA_EDB;
+	rc_state.stats.reloads++;
+	return JA_OK;
+}
+
+/*
+ * Brings the cache up to date: drains the notifications, reloads after
+ * a lost connection, sweeps expired entries now and then.  Returns 1
+ * when the cache can be trusted for a decision now, else 0.
+ */
+static int
+revcache_sync(struct db *db, const struct config *cfg, time_t now)
+{
+	int64_t	 before;
+
+	if (rc_state.trusted && (db_generation(db) != rc_state.generation ||
+	    db_notifies(db, revcache_apply, NULL) != JA_OK))
+		rc_state.trusted = 0;
+	if (!rc_state.trusted && revcache_reload(db, cfg) != JA_OK)
+		return 0;
+	if (now - rc_state.swept >= REVCACHE_SWEEP) {
+		rc_state.swept = now;
+		before = (int64_t)now - cfg->leeway;
+		revcache_remove_if(&rc_state.jtis, revcache_expired, &before);
+		revcache_remove_if(&rc_state.sessions, revcache_expired,
+		    &before);
+	}
+	return rc_state.trusted;
+}
+
+/*
+ * Records what the database said of session sid: live (for user_id,
+ * until expires, epoch seconds) or not.  user_id NULL: no such session.
+ * Returns 0, or -1 when it could not be kept (the cache is then not
+ * trusted).
+ */
+int
+revcache_note_session(const char *sid, const char *user_id, int64_t expires,
+    int live)
+{
+	struct revcache_entry	*e;
+
+	if ((e = revcache_put(&rc_state.sessions, sid)) == NULL)
+		return -1;
+	if (user_id == NULL) {
+		/* No such session: dead for as long as its tokens. */
+		e->expires = INT64_MAX;
+		e->state = REVCACHE_DEAD;
+		return 0;
+	}
+	snprintf(e->user_id, sizeof(e->user_id), "%s", user_id);
+	e->expires = expires;
+	e->state = live ? REVCACHE_LIVE : REVCACHE_DEAD;
+	return 0;
+}
+
+/*
+ * Asks the database about session sid once and records the answer.
+ * Returns JA_OK, JA_EDB (no answer), or JA_ENOTFOUND when the answer
+ * could not be kept or came on a new connection (the LISTEN was lost).
+ */
+static int
+revcache_learn(struct db *db, const char *sid)
+{
+	const char	*params[1] = { sid };
+	PGresult	*res;
+	unsigned long	 gen = rc_state.generation;
+	int		 rc = JA_OK;
+
+	if ((res = db_exec(db, &revcache_session, params)) == NULL)
+		return JA_EDB;
+	if (db_generation(db) != gen) {
+		rc_state.trusted = 0;
+		rc = JA_ENOTFOUND;
+	} else if (PQntuples(res) != 1)
+		rc = revcache_note_session(sid, NULL, 0, 0) == 0 ? JA_OK :
+		    JA_ENOTFOUND;
+	else if (revcache_note_session(sid, PQgetvalue(res, 0, 0),
+	    strtoll(PQgetvalue(res, 0, 1), NULL, 10),
+	    PQgetvalue(res, 0, 2)[0] == 't') != 0)
+		rc = JA_ENOTFOUND;
+	rc_state.stats.misses++;
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The decision from memory alone for verified claims c at time now:
+ * JA_EAUTH when c->jti is revoked or its session is dead, past its
+ * absolute end or not c->sub's; JA_OK when the session is known live;
+ * JA_ENOTFOUND when the session is not known yet.  The caller made sure
+ * the cache is current (revcache_check).
+ */
+int
+revcache_decide(const struct claims *c, time_t now)
+{
+	struct revcache_entry	*e;
+
+	if (revcache_find(&rc_state.jtis, c->jti) != NULL)
+		return JA_EAUTH;
+	if ((e = revcache_find(&rc_state.sessions, c->sid)) == NULL)
+		return JA_ENOTFOUND;
+	if (e->state != REVCACHE_LIVE || strcmp(e->user_id, c->sub) != 0 ||
+	    e->expires <= (int64_t)now)
+		return JA_EAUTH;
+	return JA_OK;
+}
+
+/*
+ * The revocation check of verified claims c at time now: the session is
+ * live and not past its absolute end, it belongs to c->sub, the user is
+ * not locked, and c->jti is not revoked.  From the cache when it can be
+ * trusted (a session seen for the first time costs one query), else
+ * from the database (db_session_check).  Returns JA_OK, JA_EAUTH, or
+ * JA_EDB (the caller fails closed: 503).
+ */
+int
+revcache_check(struct db *db, const struct config *cfg,
+    const struct claims *c, time_t now)
+{
+	int	 rc;
+
+	if (cfg->revocation_strict || !revcache_sync(db, cfg, now)) {
+		rc_state.stats.strict++;
+		return db_session_check(db, c);
+	}
+	if ((rc = revcache_decide(c, now)) != JA_ENOTFOUND) {
+		rc_state.stats.hits++;
+		return rc;
+	}
+	if ((rc = revcache_learn(db, c->sid)) == JA_EDB)
+		return JA_EDB;
+	if (rc == JA_OK && (rc = revcache_decide(c, now)) != JA_ENOTFOUND)
+		return rc;
+	rc_state.stats.strict++;
+	return db_session_check(db, c);
+}
+
+/*
+ * Makes the hash key of the maps; call once at start, after
+ * sodium_init().
+ */
+void
+revcache_init(void)
+{
+	if (!rc_state.ready) {
+		crypto_shorthash_keygen(rc_state.hashkey);
+		rc_state.ready = 1;
+	}
+}
+
+/* The counters since the process started, and the cache's state now. */
+void
+revcache_stats(struct revcache_stats *st)
+{
+	*st = rc_state.stats;
+	st->trusted = rc_state.trusted;
+	st->jtis = rc_state.jtis.count;
+	st->sessions = rc_state.sessions.count;
+}
+
+/* Frees the cache; it is empty and untrusted after. */
+void
+revcache_free(void)
+{
+	revcache_map_clear(&rc_state.jtis);
+	revcache_map_clear(&rc_state.sessions);
+	rc_state.trusted = 0;
+}

@@ -1,0 +1,103 @@
+# The check never waits behind a login.  The authorizer and the login
+# service run in separate process pools (-r authorizer, -r responder),
+# and at most pwhash_concurrency password hashes run at once per host
+# (src/pwgate.c, PostgreSQL advisory locks): past it a login answers 503
+# with Retry-After at once.  Shown by the processes and by holding the
+# only hashing slot, not by timing.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use File::Temp qw(tempfile);
+use Sys::Hostname qw(hostname);
+use JwtAuthTest;
+use RevocationTests;
+
+my $PAGE = '/app/index.html';
+
+# The advisory lock key of hashing slot 0 on this host (pwgate.c).
+sub slot_key {
+	my $h = 2166136261;
+	for my $c (unpack 'C*', hostname()) {
+		$h = (($h ^ $c) * 16777619) % 4294967296;
+	}
+	return 0x6a770000 ^ ($h & 0xffff);
+}
+
+for my $server (qw(apache lighttpd)) {
+	my $env = JwtAuthTest->start(server => $server, pwhash_concurrency => 1);
+	$env->add_user('lane', 'lane password 1');
+	my $t = $env->must_login('lane', 'lane password 1');
+	my $get = sub {
+		$env->http(GET => $PAGE, { headers => $env->bearer($t->{access_token}) })->{status};
+	};
+	is($get->(), 200, "$server: a protected page passes");
+
+	# The pools: every jwtauth process serves one role.
+	my $dir = $env->dir;
+	my @procs = grep { m{\Q$dir\E/jwtauth\.fcgi } } `ps -eo pid=,args=`;
+	my @authz = grep { /-r authorizer/ } @procs;
+	my @resp = grep { /-r responder/ } @procs;
+	ok(@authz >= 1, "$server: authorizer processes run with -r authorizer");
+	ok(@resp >= 1, "$server: login service processes run with -r responder");
+	is(scalar(@authz) + scalar(@resp), scalar(@procs),
+		"$server: no jwtauth process serves both roles");
+
+	# Someone else holds the only hashing slot.
+	my $key = slot_key();
+	my $h = RevocationTests::hold($env, "SELECT pg_advisory_lock($key, 0);");
+	ok(RevocationTests::wait_for($env, "SELECT count(*) = 1 FROM pg_locks "
+		. "WHERE locktype = 'advisory' AND classid = $key AND objid = 0 AND granted"),
+		"$server: the hashing slot is taken by another session");
+	my $res = $env->login_response('lane', 'lane password 1');
+	is($res->{status}, 503, "$server: a login past the hashing limit is 503");
+	is($res->{json}{error}, 'temporarily_unavailable', "$server: it says temporarily_unavailable");
+	is($res->{headers}{'retry-after'}, '1', "$server: with Retry-After: 1");
+	$res = $env->login_response('nobody', 'wrong password');
+	is($res->{status}, 503, "$server: an unknown user is refused the same way before any hashing");
+	my $jar = {};
+	my $page = $env->http(GET => '/auth/login?next=/app/', { headers => { accept => 'text/html' } });
+	JwtAuthTest->cookie_jar($jar, $page);
+	$res = $env->form('/auth/login', $jar, { username => 'lane',
+		password => 'lane password 1', next => '/app/',
+		csrf => JwtAuthTest->hidden($page->{content}, 'csrf') });
+	is($res->{status}, 503, "$server: a form login past the limit is 503");
+	like($res->{content}, qr/Try again in a moment/, "$server: the form says to try again");
+	is(JwtAuthTest->hidden($res->{content}, 'next'), '/app/', "$server: and keeps next");
+	is($get->(), 200, "$server: protected pages pass while the hashing slot is taken");
+	my $rt = $env->refresh($t->{refresh_token});
+	is($rt->{status}, 200, "$server: a refresh (no hashing) works while the slot is taken");
+	$t = $rt->{json} if $rt->{status} == 200;
+	RevocationTests::release($h);
+	is($env->login_response('lane', 'lane password 1')->{status}, 200,
+		"$server: the slot given back, a login works again");
+
+	# A flood of logins for unknown users: protected pages keep passing
+	# and no login fails other than with 401 or 503.
+	my @kids;
+	for (1 .. 8) {
+		my $pid = fork // die "fork: $!";
+		if (!$pid) {
+			my %seen;
+			my $end = time + 3;
+			while (time < $end) {
+				my $r = $env->login_response('ghost' . int(rand 1e6), 'guess password');
+				$seen{$r->{status}}++;
+			}
+			POSIX::_exit((grep { $_ != 401 && $_ != 503 } keys %seen) ? 1 : 0);
+		}
+		push @kids, $pid;
+	}
+	my %got;
+	$got{ $get->() }++ for 1 .. 40;
+	my $bad = 0;
+	for my $pid (@kids) {
+		waitpid $pid, 0;
+		$bad++ if $?;
+	}
+	is_deeply(\%got, { 200 => 40 }, "$server: during a login flood every protected request passes");
+	is($bad, 0, "$server: every flooding login was answered 401 or 503");
+}
+
+done_testing;

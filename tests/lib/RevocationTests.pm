@@ -1,0 +1,158 @@
+package RevocationTests;
+
+# The revocation cache (src/revcache.c) end to end, on one real web
+# server whose authorizer runs as ONE process (a copy of the dev config
+# with one process per class), so that which process has seen which token
+# is known: a revocation made anywhere else (the login service's own
+# processes, authctl, SQL typed by hand) must reach that process before
+# its next decision.  Used by tests/e2e/36-*.t and 37-*.t.
+#
+#   RevocationTests::run('apache');
+
+use strict;
+use warnings;
+use File::Temp qw(tempfile);
+use Test::More;
+use FindBin ();
+use JwtAuthTest;
+
+my $REPO = "$FindBin::Bin/../..";
+my $PAGE = '/app/index.html';
+
+# one_process_template(SERVER): the dev config of SERVER with one FastCGI
+# process per class; returns the file's name.
+sub one_process_template {
+	my ($server) = @_;
+	my $text = JwtAuthTest::_slurp("$REPO/$server/dev.conf.in");
+	if ($server eq 'apache') {
+		$text =~ s/^FcgidMaxProcessesPerClass \d+$/FcgidMaxProcessesPerClass 1/m
+			or die "no FcgidMaxProcessesPerClass in the Apache config\n";
+		$text =~ s/^FcgidMinProcessesPerClass \d+$/FcgidMinProcessesPerClass 1/m;
+	} else {
+		$text =~ s/"max-procs" => \d+/"max-procs" => 1/g
+			or die "no max-procs in the lighttpd config\n";
+	}
+	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
+		UNLINK => 1, SUFFIX => '.in');
+	print $fh $text;
+	close $fh or die "write $name: $!\n";
+	return $name;
+}
+
+# hold(ENV, SQL): a psql session that runs SQL and stays open (holding
+# its locks) until release(); returns its handle.
+sub hold {
+	my ($env, $sql) = @_;
+	open my $h, '|-', 'psql', '-X', '-q', '-d', $env->conninfo
+		or die "psql: $!\n";
+	select((select($h), $| = 1)[0]);
+	print $h "$sql\n";
+	return $h;
+}
+
+# release(H): ends the session, and with it its locks and transaction.
+sub release {
+	my ($h) = @_;
+	print $h "\\q\n";
+	close $h;
+}
+
+# wait_for(ENV, SQL): polls until SQL answers 't' (5 s at most).
+sub wait_for {
+	my ($env, $sql) = @_;
+	for (1 .. 100) {
+		return 1 if $env->psql($sql) eq 't';
+		select undef, undef, undef, 0.05;
+	}
+	return 0;
+}
+
+sub run {
+	my ($server) = @_;
+	my $env = JwtAuthTest->start(server => $server,
+		template => one_process_template($server));
+	$env->add_user('rita', 'rita password 1');
+	my $get = sub {
+		$env->http(GET => $PAGE, { headers => $env->bearer($_[0]) })->{status};
+	};
+	my $login = sub { $env->must_login('rita', 'rita password 1')->{access_token} };
+
+	my $at = $login->();
+	is($get->($at), 200, "$server: a valid token passes the authorizer");
+
+	# The cache answers without a query: with the tables locked, a
+	# query would wait for lock_timeout (5 s) and answer 503.
+	my $h = hold($env, 'BEGIN; LOCK TABLE sessions, users, revoked_tokens '
+		. 'IN ACCESS EXCLUSIVE MODE; SELECT 1;');
+	ok(wait_for($env, "SELECT count(*) > 0 FROM pg_locks l JOIN pg_class c "
+		. "ON c.oid = l.relation WHERE c.relname = 'sessions' AND "
+		. "l.mode = 'AccessExclusiveLock' AND l.granted"),
+		"$server: the tables are locked by another session");
+	is($get->($at), 200, "$server: a token seen before is checked from memory, with no query");
+	release($h);
+
+	# Through another process: the login service's logout.
+	is($env->logout($at)->{status}, 204, "$server: logout through the login service");
+	is($get->($at), 401, "$server: the authorizer process refuses the token logged out through another process");
+
+	# Through authctl, outside the web server.
+	$at = $login->();
+	is($get->($at), 200, "$server: a new session passes");
+	my ($rc) = $env->authctl({}, 'revoke', '--session', JwtAuthTest->sid_of($at));
+	is($rc, 0, "$server: authctl revoke --session works");
+	is($get->($at), 401, "$server: a session revoked by authctl is refused at the next request");
+
+	$at = $login->();
+	is($get->($at), 200, "$server: another new session passes");
+	($rc) = $env->authctl({}, 'user', 'lock', 'rita');
+	is($rc, 0, "$server: authctl user lock works");
+	is($get->($at), 401, "$server: a locked user's token is refused at the next request");
+	($rc) = $env->authctl({}, 'user', 'unlock', 'rita');
+
+	# The notification is what carries a revocation: without the
+	# trigger the cached answer stays (this is what strict is for).
+	$at = $login->();
+	my $sid = JwtAuthTest->sid_of($at);
+	is($get->($at), 200, "$server: a session passes before a silent revocation");
+	$env->psql('ALTER TABLE sessions DISABLE TRIGGER sessions_notify_update');
+	$env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '$sid'");
+	is($get->($at), 200, "$server: a revocation that sends no notification is not seen in cached mode");
+	$env->psql('ALTER TABLE sessions ENABLE TRIGGER sessions_notify_update');
+	$env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '$sid'");
+	is($get->($at), 401, "$server: the same revocation with its notification is seen");
+
+	# The listening connection is killed: the revocation made meanwhile
+	# cannot arrive as a notification, and must be seen anyway.
+	$at = $login->();
+	is($get->($at), 200, "$server: a session passes before the listener is killed");
+	is($env->psql("SELECT count(*) > 0 FROM (SELECT pg_terminate_backend(pid, 5000) "
+		. "FROM pg_stat_activity WHERE application_name = 'jwtauth' "
+		. "AND pid <> pg_backend_pid()) t"), 't',
+		"$server: the service's database connections are terminated");
+	$env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '"
+		. JwtAuthTest->sid_of($at) . "'");
+	is($get->($at), 401, "$server: a token revoked while the listener was gone is refused");
+	$at = $login->();
+	is($get->($at), 200, "$server: after the listener came back a new session passes");
+	is($env->logout($at)->{status}, 204, "$server: and logs out");
+	is($get->($at), 401, "$server: notifications arrive again after the reload");
+
+	# PostgreSQL restarts: the same.
+	$at = $login->();
+	is($get->($at), 200, "$server: a session passes before PostgreSQL restarts");
+	$env->pg_restart;
+	($rc) = $env->authctl({}, 'revoke', '--session', JwtAuthTest->sid_of($at));
+	is($get->($at), 401, "$server: after a restart a revoked token is refused");
+	$at = $login->();
+	is($get->($at), 200, "$server: after a restart a new session passes");
+
+	# PostgreSQL gone: a cached token is not let through.
+	$env->pg_stop;
+	is($get->($at), 503,
+		"$server: with the database gone a cached token is refused (fail closed)");
+	$env->pg_start;
+	is($get->($at), 200, "$server: once the database is back the token passes again");
+	return $env;
+}
+
+1;
