@@ -86,7 +86,7 @@ bench/noop-authz: bench/noop-authz.c
 	    bench/noop-authz.c -lfcgi
 
 bench: deps
-	$(MAKE) all bench/noop-authz
+	$(MAKE) all bench/noop-authz bench/check-cost
 	sh scripts/bench.sh
 
 clean:

@@ -110,10 +110,11 @@ for my $sig (qw(INT TERM)) {
 my $WORK = tempdir('jwtauth-bench-XXXXXX', DIR => '/tmp', CLEANUP => 1);
 write_lua();
 my $password = unpack 'H*', join '', map { chr int rand 256 } 1 .. 12;
-my (@raw, %res, $cost);
+my (@raw, %res);
 for my $server (@SERVERS) {
 	$res{$server} = bench_server($server);
 }
+my $cost = check_cost();
 
 my $report = report();
 print $report;
@@ -143,7 +144,6 @@ sub bench_server {
 	for my $row (@ROWS) {
 		$r{skip}{$row->{id}} = precheck($env, $row, $login);
 	}
-	my $rss_count = 0;
 	for my $c (@CONNS) {
 		for my $row (@ROWS) {
 			my $skip = $r{skip}{$row->{id}};
@@ -154,26 +154,22 @@ sub bench_server {
 			progress("$server, $c connections: $row->{name}");
 			my $m = measure($env, $row, $c, $bearer);
 			$r{rows}{$c}{$row->{id}} = $m;
-			$rss_count += $m->{requests} + ($m->{warmup} // 0)
-			    if $row->{id} eq 'cached';
-			# The RSS baseline: once the pool has been grown
-			# to its size for 4 connections and warmed.
-			$r{rss_before} //= rss($env, 'cached')
-			    if $row->{id} eq 'cached';
+			# The RSS baseline: the pool grown to its size.
+			$r{rss_before} = rss($env, 'cached')
+			    if $row->{id} eq 'cached' && $c == $CONNS[-1];
 		}
 	}
 	if (!$r{skip}{cached}) {
 		progress("$server: login flood");
 		$r{flood} = flood($env, $bearer);
 		progress("$server: RSS after $opt{rss_requests} requests");
-		$r{rss} = rss_growth($env, $r{rss_before}, $rss_count, $bearer);
+		$r{rss} = rss_growth($env, $r{rss_before}, $bearer);
 	}
 	for my $mode (qw(cached strict)) {
 		next if $r{skip}{$mode};
 		progress("$server: revocation delay, $mode");
 		$r{revoke}{$mode} = revocation($env, $mode);
 	}
-	$cost //= check_cost($env);
 	if ($server eq 'apache' && !$r{skip}{cached}) {
 		progress("$server: FcgidMaxProcessesPerClass $SMALL_POOL");
 		$r{small} = small_pool($env, $bearer);
@@ -187,7 +183,9 @@ sub bench_server {
 # no-op authorizer and the strict config (the program's config plus
 # revocation_check = strict) to ENV's directory, and a template: the
 # server's dev.conf.in with /noop/ and /strict/ protected as /app/ is,
-# with the no-op authorizer and with the strict config.  Dies on error.
+# with the no-op authorizer and with the strict config (on Apache,
+# FcgidMaxProcesses grows by what these two classes may take).  Dies on
+# error.
 sub prepare {
 	my ($env) = @_;
 	my $dir = $env->dir;
@@ -227,6 +225,16 @@ sub prepare {
 	my $head = "\n# Added by scripts/bench.pl: /noop/ and /strict/, as"
 	    . " /app/ above, the one\n# with bench/noop-authz, the other"
 	    . " with revocation_check = strict.\n";
+	# Two more classes: the total grows by what they may take, so
+	# that each class has the room it has in the dev config.
+	if ($server eq 'apache' && $dev =~
+	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
+		my $per = $1;
+		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
+		    {"$1" . ($2 + 2 * $per)}me
+		    and $head .= "# FcgidMaxProcesses above: the dev config's"
+		    . " plus 2 x $per for these two classes.\n";
+	}
 	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict);
 	$env->template("$dir/bench.conf.in");
 }
@@ -255,6 +263,7 @@ sub conf_facts {
 	($f{per_class}) = $text =~ /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m;
 	($f{max_procs}) = $text =~ /"max-procs" => (\d+)/;
 	($f{workers}) = $text =~ /^\s*MaxRequestWorkers\s+(\d+)/m;
+	($f{total}) = $text =~ /^\s*FcgidMaxProcesses\s+(\d+)/m;
 	return \%f;
 }
 
@@ -280,16 +289,16 @@ sub precheck {
 # measure(ENV, ROW, CONNS, BEARER): warms ROW up, then runs wrk on it at
 # CONNS connections for BENCH_SECONDS; returns parse_wrk's results plus
 # {cpu_us} (the servers' CPU time per request), {procs} (the FastCGI
-# processes of ROW's class afterwards) and {warmup} (requests made while
-# warming up).  The refresh and login rows get a fresh set of sessions
-# and no warm-up (the responder was warmed by /auth/me).
+# processes of ROW's class afterwards) and {warmups} (warm-up runs).  The
+# refresh and login rows get a fresh set of sessions and no warm-up (the
+# responder was warmed by /auth/me).
 sub measure {
 	my ($env, $row, $c, $bearer) = @_;
 	my (@args, $warm);
 	if (($row->{lua} // '') eq 'refresh') {
 		# Spares: a token whose request fails is lost.
 		my @rt = map { $_->{refresh_token} }
-		    logins($env, 2 * $c + 16);
+		    logins($env, 4 * $c + 16);
 		write_file("$WORK/refresh.txt", join "\n", @rt, '');
 		@args = (lua => 'refresh', lua_args => ["$WORK/refresh.txt",
 		    $opt{threads}]);
@@ -307,18 +316,23 @@ sub measure {
 	my %m = parse_wrk($out);
 	$m{cpu_us} = $m{requests} ? 1e6 * $cpu / $m{requests} : undef;
 	$m{procs} = $row->{class} ? scalar pids($env, $row->{class}) : undef;
-	$m{warmup} = $warm;
+	$m{warmups} = $warm;
 	return \%m;
 }
 
 # warm_up(ENV, PATH, CONNS, WRK-ARGS): runs wrk on PATH for BENCH_WARMUP
-# seconds, so that the FastCGI processes are started before the
-# measurement; returns the requests made.
+# seconds until a run has no request slower than 0.5 s, 5 runs at most,
+# so that the FastCGI processes are started before the measurement
+# (mod_fcgid starts them one by one, and a request that finds them all
+# busy waits 1 s); returns how many runs it made.
 sub warm_up {
 	my ($env, $path, $c, @args) = @_;
 	return 0 if !$opt{warmup};
-	my %r = parse_wrk(wrk($env, $path, $c, $opt{warmup}, @args));
-	return $r{requests};
+	for my $n (1 .. 5) {
+		my %r = parse_wrk(wrk($env, $path, $c, $opt{warmup}, @args));
+		return $n if $r{max} < 500;
+	}
+	return 5;
 }
 
 # flood(ENV, BEARER): /app/ at 4 connections alone, then the same while
@@ -362,23 +376,37 @@ sub small_pool {
 }
 
 # rss(ENV, CLASS): the resident memory of CLASS's FastCGI processes now,
-# as {PID => kB}.
+# in kB: {rss}{PID}, VmRSS, the figure the target is about, which counts
+# the pages of shared libraries too, and {anon}{PID}, RssAnon, the
+# process's private part.
 sub rss {
 	my ($env, $class) = @_;
-	my %kb;
+	my %kb = (rss => {}, anon => {});
 	for my $pid (pids($env, $class)) {
 		my $status = eval { slurp("/proc/$pid/status") } // next;
-		$kb{$pid} = $1 if $status =~ /^VmRSS:\s*(\d+) kB/m;
+		$kb{rss}{$pid} = $1 if $status =~ /^VmRSS:\s*(\d+) kB/m;
+		$kb{anon}{$pid} = $1 if $status =~ /^RssAnon:\s*(\d+) kB/m;
 	}
 	return \%kb;
 }
 
-# rss_growth(ENV, BEFORE, DONE, BEARER): runs wrk on /app/ at 32
-# connections until DONE (the requests /app/ had since BEFORE was taken)
-# reaches BENCH_RSS_REQUESTS; returns {before}, {after} (rss()) and
-# {requests}.
+# rss_change(RES): from rss_growth's RES, the processes there before and
+# after, their VmRSS summed before and after, and the largest VmRSS
+# after: (PIDS, BEFORE, AFTER, MAX), sizes in kB.
+sub rss_change {
+	my ($r) = @_;
+	my ($bef, $aft) = ($r->{before}{rss}, $r->{after}{rss});
+	my @both = grep { exists $aft->{$_} } sort { $a <=> $b } keys %$bef;
+	return (\@both, sum(0, @$bef{@both}), sum(0, @$aft{@both}),
+	    max(0, values %$aft));
+}
+
+# rss_growth(ENV, BEFORE, BEARER): runs wrk on /app/ at 32 connections
+# until BENCH_RSS_REQUESTS requests are done; returns {before} (BEFORE,
+# from rss()), {after} (rss() then) and {requests}.
 sub rss_growth {
-	my ($env, $before, $done, $bearer) = @_;
+	my ($env, $before, $bearer) = @_;
+	my $done = 0;
 	while ($done < $opt{rss_requests}) {
 		my %r = parse_wrk(wrk($env, '/app/index.html', 32,
 		    $opt{seconds}, headers => [$bearer]));
@@ -551,15 +579,13 @@ sub fill {
 	    . "\n" if !$n;
 }
 
-# check_cost(ENV): the instructions of checking one token in-process,
+# check_cost: the instructions of checking one token in-process,
 # from callgrind on bench/check-cost (counting only inside bench_check):
 # {first}, a token seen for the first time (N distinct tokens, the total
 # over N), and {repeat}, a token this process has verified before (one
 # token N + 1 times: the total less one first check, over N).  Returns
-# {skip => why} when bench/check-cost is not built or fails.  ENV's
-# config is in JWTAUTH_CONFIG, should the driver want one.
+# {skip => why} when bench/check-cost is not built or fails.
 sub check_cost {
-	my ($env) = @_;
 	my $prog = "$REPO/bench/check-cost";
 	return { skip => 'skipped: bench/check-cost is not built (make'
 	    . ' bench/check-cost)' } if !-x $prog;
@@ -571,7 +597,6 @@ sub check_cost {
 		my @cmd = ('valgrind', '--tool=callgrind',
 		    "--callgrind-out-file=$file", '--collect-atstart=no',
 		    '--toggle-collect=bench_check', $prog, $mode, $n);
-		local $ENV{JWTAUTH_CONFIG} = $env->config_file;
 		my $out = `@cmd 2>&1`;
 		return { skip => "skipped: bench/check-cost $mode failed"
 		    . " (status $?)" } if $?;
@@ -829,15 +854,19 @@ sub header {
 	    . ' CPU') . ", $kernel\n  load average before the run: $LOAD;"
 	    . " wrk, the web server, the FastCGI programs\n  and PostgreSQL"
 	    . " share these cores: compare the ratios, not absolute figures.\n";
-	$s .= "load: wrk -t2 -cN -d$opt{seconds}s --latency, keep-alive, after"
-	    . " a $opt{warmup} s warm-up run (none\n  for refresh and login);"
-	    . " p50 and p99 are wrk's, corrected for coordinated omission;\n"
-	    . "  max: the slowest request; cpu us: CPU time of the web server,"
-	    . " the FastCGI\n  programs and PostgreSQL per request; non-2xx:"
-	    . " answers of 400 and up; conn err:\n  socket errors (connect,"
-	    . " read, write, timeout); procs: the row's FastCGI\n  processes"
-	    . " afterwards.  Every request carries the same Bearer token, the"
-	    . " file is\n  the same 750 bytes in each directory.\n";
+	$s .= "load: wrk -t2 -cN -d$opt{seconds}s --latency, keep-alive.  Before"
+	    . " each row, warm-up runs of\n  $opt{warmup} s until one has no"
+	    . " request over 0.5 s (5 at most; none for refresh and\n  login)."
+	    . "  p50 and p99 are wrk's, corrected for coordinated omission;"
+	    . " max: the\n  slowest request; cpu us: CPU time of the web server,"
+	    . " the FastCGI programs and\n  PostgreSQL per request; non-2xx:"
+	    . " answers of 400 and up; conn err: socket errors\n  (connect,"
+	    . " read, write, timeout); procs: the row's FastCGI processes"
+	    . " afterwards.\n  Every request carries the same Bearer token; the"
+	    . " file is the same in each\n  directory.  Refresh: each answer's"
+	    . " new token is the next request's; a token\n  lost with a"
+	    . " connection error is not retried, and a thread out of tokens"
+	    . " sends\n  \"-\" (a 401).\n";
 	$s .= "bench-only config: pwhash_memlimit = 19456, pwhash_opslimit ="
 	    . " 2 (cheap argon2id,\n  for the logins), access_ttl = 3600;"
 	    . " otherwise the dev config as it stands.\n";
@@ -850,8 +879,9 @@ sub server_table {
 	my $f = $r->{conf};
 	my $s = "\n" . ($server eq 'apache'
 	    ? "Apache, mod_fcgid (apache/dev.conf.in: FcgidMaxProcessesPerClass"
-	      . " " . ($f->{per_class} // '?') . ", MaxRequestWorkers "
-	      . ($f->{workers} // '?') . ")\n"
+	      . " " . ($f->{per_class} // '?') . ",\n  MaxRequestWorkers "
+	      . ($f->{workers} // '?') . "; FcgidMaxProcesses " . ($f->{total}
+	      // '?') . " with room for the classes of /noop/ and /strict/)\n"
 	    : "lighttpd, mod_fastcgi (lighttpd/dev.conf.in: max-procs "
 	      . ($f->{max_procs} // '?') . " per pool)\n");
 	my $fmt = "%-20s %5s %8s %7s %7s %8s %7s %7s %5s %5s\n";
@@ -870,7 +900,9 @@ sub server_table {
 			    fmt($m->{p50}, 2), fmt($m->{p99}, 2),
 			    fmt($m->{max}, 1), fmt0($m->{cpu_us}), $m->{non2xx},
 			    $m->{sockerr}, $m->{procs} // '-';
-			$s .= "    answers: " . statuses($m->{status}) . "\n"
+			$s .= "    answers: " . statuses($m->{status})
+			    . sprintf("; 200s: %.0f/s\n", $m->{rps}
+			    * ($m->{status}{200} // 0) / ($m->{requests} || 1))
 			    if $row->{lua};
 		}
 	}
@@ -950,21 +982,30 @@ sub pool_table {
 
 # rss_table: the RSS of the /app/ authorizer processes, per server.
 sub rss_table {
-	my $s = "\nRSS of the jwtauth cached authorizer processes (VmRSS),"
-	    . " after the first warm-up\nand after the requests to /app/"
-	    . " counted since\n";
+	my $s = "\nRSS of the jwtauth cached authorizer processes, kB, once the"
+	    . " pool had grown\n(after /app/ at $CONNS[-1] connections) and after"
+	    . " $opt{rss_requests} more requests to /app/ at\n$CONNS[-1]"
+	    . " connections: VmRSS (RssAnon, the private part; VmRSS also"
+	    . " counts\nshared library pages); growth over the processes there"
+	    . " both times\n";
 	for my $server (@SERVERS) {
 		my $r = $res{$server}{rss} or next;
+		my ($both, $sb, $sa) = rss_change($r);
 		my ($bef, $aft) = @$r{qw(before after)};
-		my ($sb, $sa) = (sum(0, values %$bef), sum(0, values %$aft));
-		$s .= sprintf "%-9s %d requests: %d processes, %.1f MB -> %d"
-		    . " processes, %.1f MB (%s)\n", $server, $r->{requests},
-		    scalar keys %$bef, $sb / 1024, scalar keys %$aft, $sa / 1024,
+		$s .= sprintf "%-9s %d requests; %d processes before, %d after;"
+		    . " %d in both: %d -> %d (%s)\n", $server, $r->{requests},
+		    scalar keys %{ $bef->{rss} }, scalar keys %{ $aft->{rss} },
+		    scalar @$both, $sb, $sa,
 		    $sb ? sprintf('%+.2f%%', 100 * ($sa - $sb) / $sb) : '-';
-		$s .= "          per process, kB: " . join(', ', map {
-		    sprintf '%s %s -> %s', $_, $bef->{$_} // 'new',
-		    $aft->{$_} // 'gone' } sort { $a <=> $b }
-		    keys %{ { %$bef, %$aft } }) . "\n";
+		my $kb = sub {
+			my ($x, $pid) = @_;
+			return 'none' if !exists $x->{rss}{$pid};
+			return "$x->{rss}{$pid} (" . ($x->{anon}{$pid} // '?')
+			    . ')';
+		};
+		$s .= join '', map { sprintf "          pid %-7s %s -> %s\n",
+		    $_, $kb->($bef, $_), $kb->($aft, $_) } sort { $a <=> $b }
+		    keys %{ { %{ $bef->{rss} }, %{ $aft->{rss} } } };
 	}
 	return $s;
 }
@@ -1023,12 +1064,10 @@ sub targets {
 			cmp_le($at32->(@_, 'cached')->{p99}, 20, '%.1f ms') }],
 		['RSS per process < 10 MB', sub {
 			my $r = $res{ $_[0] }{rss} or return '-';
-			cmp_le(max(values %{ $r->{after} }) / 1024, 10,
-			    '%.1f MB') }],
+			cmp_le((rss_change($r))[3] / 1024, 10, '%.1f MB') }],
 		['RSS growth < 1%', sub {
 			my $r = $res{ $_[0] }{rss} or return '-';
-			my ($bef, $aft) = (sum(0, values %{ $r->{before} }),
-			    sum(0, values %{ $r->{after} }));
+			my (undef, $bef, $aft) = rss_change($r);
 			cmp_le($bef ? 100 * ($aft - $bef) / $bef : undef, 1,
 			    '%+.2f%%') }],
 		['strict: 0 revoked accepted', sub {
