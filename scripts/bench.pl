@@ -34,8 +34,9 @@
 # output to var/bench/latest-wrk.txt.  The servers are stopped on every
 # exit, Ctrl-C included.
 #
-# Environment: BENCH_SECONDS (seconds per wrk run, default 5; each run is
-# first warmed up for BENCH_WARMUP seconds, default 1), BENCH_SERVERS
+# Environment: BENCH_SECONDS (seconds per wrk run, default 5; each row is
+# first warmed up by runs of BENCH_WARMUP seconds, default 1, until one
+# has no request over 0.5 s), BENCH_SERVERS
 # ("apache lighttpd"), BENCH_REVOKE (1000), BENCH_RSS_REQUESTS (100000).
 # The bench-only argon2 cost (pwhash_memlimit 19456, pwhash_opslimit 2)
 # keeps the logins it needs quick.
@@ -413,8 +414,15 @@ sub rss_growth {
 		$done += $r{requests};
 		last if !$r{requests};
 	}
-	return { before => $before, after => rss($env, 'cached'),
-	    requests => $done };
+	my $after = rss($env, 'cached');
+	push @raw, "== " . $env->server . ": VmRSS (RssAnon) of the cached"
+	    . " authorizer processes, kB, before -> after $done requests\n"
+	    . join '', map { sprintf "pid %-7s %s (%s) -> %s (%s)\n", $_,
+	    $before->{rss}{$_} // 'none', $before->{anon}{$_} // '-',
+	    $after->{rss}{$_} // 'none', $after->{anon}{$_} // '-' }
+	    sort { $a <=> $b } keys %{ { %{ $before->{rss} },
+	    %{ $after->{rss} } } };
+	return { before => $before, after => $after, requests => $done };
 }
 
 # revocation(ENV, MODE): the revocation delay of MODE ('cached', on
@@ -997,15 +1005,11 @@ sub rss_table {
 		    scalar keys %{ $bef->{rss} }, scalar keys %{ $aft->{rss} },
 		    scalar @$both, $sb, $sa,
 		    $sb ? sprintf('%+.2f%%', 100 * ($sa - $sb) / $sb) : '-';
-		my $kb = sub {
-			my ($x, $pid) = @_;
-			return 'none' if !exists $x->{rss}{$pid};
-			return "$x->{rss}{$pid} (" . ($x->{anon}{$pid} // '?')
-			    . ')';
-		};
-		$s .= join '', map { sprintf "          pid %-7s %s -> %s\n",
-		    $_, $kb->($bef, $_), $kb->($aft, $_) } sort { $a <=> $b }
-		    keys %{ { %{ $bef->{rss} }, %{ $aft->{rss} } } };
+		my @v = sort { $a <=> $b } values %{ $aft->{rss} };
+		my @anon = sort { $a <=> $b } values %{ $aft->{anon} };
+		$s .= sprintf "          after, per process: VmRSS %s..%s,"
+		    . " RssAnon %s..%s (each: latest-wrk.txt)\n",
+		    $v[0] // '-', $v[-1] // '-', $anon[0] // '-', $anon[-1] // '-';
 	}
 	return $s;
 }
@@ -1166,6 +1170,7 @@ sub _count {
 	die "bench.pl: $name must be a whole number from $min to 999999\n";
 }
 
+# slurp(FILE): the contents of FILE; dies when it cannot be read.
 sub slurp {
 	my ($file) = @_;
 	open my $fh, '<', $file or die "bench.pl: read $file: $!\n";
@@ -1173,6 +1178,8 @@ sub slurp {
 	return scalar <$fh>;
 }
 
+# write_file(FILE, TEXT): replaces FILE with TEXT (through FILE.new and a
+# rename); dies on error.
 sub write_file {
 	my ($file, $text) = @_;
 	open my $fh, '>', "$file.new" or die "bench.pl: write $file: $!\n";
