@@ -4,7 +4,8 @@
 #                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd)
 #   make start / make stop   the same in the background
 #   make test     the whole suite (unit, fuzz seeds, end-to-end)
-#   make bench    throughput and latency against a baseline
+#   make bench    one table: the authorizer and the routes against their
+#                 baselines, on Apache and lighttpd (scripts/bench.pl)
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -80,12 +81,17 @@ test: deps
 	$(MAKE) all units
 	sh scripts/test.sh
 
+# The floor of any authorizer, for the bench only: see bench/noop-authz.c.
+bench/noop-authz: bench/noop-authz.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(HARDEN) $(LDFLAGS) -o $@ \
+	    bench/noop-authz.c -lfcgi
+
 bench: deps
-	$(MAKE) all
+	$(MAKE) all bench/noop-authz bench/check-cost
 	sh scripts/bench.sh
 
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
-	    bench/check-cost
+	    bench/noop-authz bench/check-cost
 
 .PHONY: all units deps run start stop test bench clean

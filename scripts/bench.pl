@@ -1,29 +1,45 @@
 #!/usr/bin/perl
-# Throughput and latency of jwtauth against two baselines; run by
-# scripts/bench.sh for `make bench`, which installs wrk first.
+# make bench: what jwtauth costs, side by side with what it is compared
+# with, all measured in one run and printed as one table.  Run by
+# scripts/bench.sh, which installs wrk and valgrind first.
 #
-# Starts a private PostgreSQL and Apache with mod_fcgid on free loopback
-# ports (tests/lib/JwtAuthTest.pm, as the end-to-end tests do), logs a
-# user in once, then runs wrk against each endpoint in turn:
-#   A  a static file served by Apache: the cost of Apache itself
-#   B  GET /auth/health: the FastCGI round trip and a SELECT 1
-#   C  GET /auth/me with a Bearer token: the whole verification path
-#      (shape, header, HMAC, claims, the revocation query)
-#   D  a static file under /app/ behind the FastCGI authorizer, when
-#      apache/dev.conf.in has one (FcgidAccessChecker); skipped otherwise
-# Each is first warmed up (warm_up), then measured: requests/s, p50, p99
-# and max latency, and the CPU time the Apache and PostgreSQL process
-# trees spent per request; then the ratios of C and D to A and B.  The
-# table goes to standard output and to var/bench/latest.txt, the raw wrk
-# output to var/bench/latest-wrk.txt.  Nothing fails on timing.  The
-# servers are stopped on every exit (JwtAuthTest's END block, signals).
+# For each web server (Apache with mod_fcgid, then lighttpd) it starts a
+# private PostgreSQL and the server on free loopback ports
+# (tests/lib/JwtAuthTest.pm, as the end-to-end tests do), from the real
+# SERVER/dev.conf.in plus three protected directories added beside its
+# /app/, each holding the same file:
+#   /static/  no authorizer: the cost of the web server itself
+#   /noop/    bench/noop-authz, which grants everything: the floor of any
+#             FastCGI authorizer
+#   /app/     jwtauth as the dev config has it (revocation_check cached)
+#   /strict/  jwtauth with revocation_check = strict (a second config)
+# Then, at 4 and at 32 connections, wrk measures each of them, GET
+# /auth/me, POST /auth/refresh (each refresh token rotated once: the
+# answer's new token is the next request's) and POST /auth/login.  Then:
+#   - the ratios cached/no-op, strict/no-op and cached/static;
+#   - a login flood: /app/ at 4 connections while 12 clients post logins
+#     of unknown users, against /app/ alone;
+#   - on Apache, /app/ at 32 connections with FcgidMaxProcessesPerClass 4
+#     (the old pool), where mod_fcgid's one-second sleep shows;
+#   - the RSS of the /app/ authorizer processes before and after
+#     BENCH_RSS_REQUESTS requests (100 000);
+#   - the revocation delay: BENCH_REVOKE sessions (1000) logged out one
+#     by one through /auth/logout while a second client retries each
+#     just-revoked token on /app/ (cached) or /strict/ (strict);
+#   - once, the instructions of checking one token in-process, first sight
+#     and repeat (callgrind on bench/check-cost, when it is built).
+# Each figure is printed beside its baseline or its target (met / not
+# met); nothing fails on timing: the exit status is 0 when the bench ran.
+# The table goes to standard output and var/bench/latest.txt, the raw wrk
+# output to var/bench/latest-wrk.txt.  The servers are stopped on every
+# exit, Ctrl-C included.
 #
-# Environment: BENCH_DURATION (seconds per endpoint, default 10),
-# BENCH_WARMUP (2), BENCH_THREADS (2), BENCH_CONNECTIONS (4).  Keep the
-# connections at most FcgidMaxProcessesPerClass (4 in apache/dev.conf.in):
-# mod_fcgid makes a request that finds every FastCGI process busy sleep
-# 1 s (handle_request in fcgid_bridge.c), and the tail would measure that
-# sleep, not jwtauth.  The report warns when they are more.
+# Environment: BENCH_SECONDS (seconds per wrk run, default 5; each row is
+# first warmed up by runs of BENCH_WARMUP seconds, default 1, until one
+# has no request over 0.5 s), BENCH_SERVERS
+# ("apache lighttpd"), BENCH_REVOKE (1000), BENCH_RSS_REQUESTS (100000).
+# The bench-only argon2 cost (pwhash_memlimit 19456, pwhash_opslimit 2)
+# keeps the logins it needs quick.
 
 use strict;
 use warnings;
@@ -31,27 +47,60 @@ use warnings;
 use FindBin ();
 use lib "$FindBin::Bin/../tests/lib";
 
+use File::Copy qw(copy);
 use File::Path qw(make_path);
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use JSON::PP qw(decode_json encode_json);
 use JwtAuthTest;
-use List::Util qw(sum);
+use List::Util qw(max sum);
 use POSIX qw(strftime);
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
+use Time::HiRes qw(time);
 
 my $REPO = "$FindBin::Bin/..";
 my %opt = (
-	duration    => _count('BENCH_DURATION', 10),
-	warmup      => _count('BENCH_WARMUP', 2),
-	threads     => _count('BENCH_THREADS', 2),
-	connections => _count('BENCH_CONNECTIONS', 4),
+	seconds      => _count('BENCH_SECONDS', 5, 1),
+	warmup       => _count('BENCH_WARMUP', 1, 0),
+	revoke       => _count('BENCH_REVOKE', 1000, 1),
+	rss_requests => _count('BENCH_RSS_REQUESTS', 100000, 0),
+	threads      => 2,
 );
-$opt{connections} >= $opt{threads}
-    or die "bench.pl: BENCH_CONNECTIONS must be >= BENCH_THREADS\n";
+my @SERVERS = split ' ', $ENV{BENCH_SERVERS} // 'apache lighttpd';
+/^(?:apache|lighttpd)$/ or die "bench.pl: BENCH_SERVERS: apache,"
+    . " lighttpd or both\n" for @SERVERS;
+my @CONNS = (4, 32);
+my $FLOOD_CLIENTS = 12;
+my $SMALL_POOL = 4;
+# The bench's own argon2 cost: the lowest the config allows.
+my %BENCH_CONFIG = (access_ttl => 3600, pwhash_memlimit => 19456,
+    pwhash_opslimit => 2);
 my $CLK_TCK = POSIX::sysconf(POSIX::_SC_CLK_TCK());
-# Other work on the machine shares the cores too: the report shows it.
 my ($LOAD) = slurp('/proc/loadavg') =~ /^(\S+ \S+ \S+)/;
+my $T0 = time;
+
+# The rows of the table, in order, each measured at every count of
+# connections.  bearer: the request carries the access token (the static
+# file and the no-op authorizer get it too: the same request bytes).
+my @ROWS = (
+	{ id => 'static', name => 'static file', path => '/static/index.html',
+	  bearer => 1 },
+	{ id => 'noop', name => 'no-op authorizer', path => '/noop/index.html',
+	  bearer => 1, class => 'noop' },
+	{ id => 'cached', name => 'jwtauth cached', path => '/app/index.html',
+	  bearer => 1, class => 'cached' },
+	{ id => 'strict', name => 'jwtauth strict',
+	  path => '/strict/index.html', bearer => 1, class => 'strict' },
+	{ id => 'me', name => 'GET /auth/me', path => '/auth/me', bearer => 1,
+	  class => 'responder' },
+	{ id => 'refresh', name => 'POST /auth/refresh', path => '/auth/refresh',
+	  lua => 'refresh', class => 'responder' },
+	{ id => 'login', name => 'POST /auth/login', path => '/auth/login',
+	  lua => 'login', class => 'responder' },
+);
 
 # A Ctrl-C or kill ends the run through exit, whose END block in
-# JwtAuthTest stops the servers; wrk stops too, on the same Ctrl-C.  Set
-# here, as JwtAuthTest keeps a signal that the caller ignores.
+# JwtAuthTest stops the servers; wrk stops too, on the same Ctrl-C.
 for my $sig (qw(INT TERM)) {
 	$SIG{$sig} = sub {
 		warn "bench.pl: interrupted; stopping the servers\n";
@@ -59,41 +108,16 @@ for my $sig (qw(INT TERM)) {
 	};
 }
 
-# The token lives far longer than the run.  The password need not be
-# strong: the servers are private and gone at the end.
-my $env = JwtAuthTest->start(access_ttl => 3600);
+my $WORK = tempdir('jwtauth-bench-XXXXXX', DIR => '/tmp', CLEANUP => 1);
+write_lua();
 my $password = unpack 'H*', join '', map { chr int rand 256 } 1 .. 12;
-$env->add_user('bench', $password);
-my $login = $env->login('bench', $password)
-    or die "bench.pl: login failed\n";
-my $bearer = "Authorization: Bearer $login->{access_token}";
-
-my @cases = (
-	{ id => 'A', name => 'static /index.html', path => '/index.html' },
-	{ id => 'B', name => 'GET /auth/health', path => '/auth/health' },
-	{ id => 'C', name => 'GET /auth/me, Bearer', path => '/auth/me',
-	  bearer => 1 },
-	{ id => 'D', name => '/app/index.html, authorizer',
-	  path => '/app/index.html', bearer => 1, authorizer => 1 },
-);
-
-my @raw;
-for my $case (@cases) {
-	$case->{skip} = precheck($case);
-	next if $case->{skip};
-	my @headers = $case->{bearer} ? ($bearer) : ();
-	my $warmups = warm_up($case->{path}, @headers);
-	my $cpu = server_cpu();
-	my $out = wrk($case->{path}, $opt{duration}, @headers);
-	$cpu = server_cpu() - $cpu;
-	push @raw, "== $case->{id} $case->{name}, after $warmups warm-up"
-	    . " runs\n$out";
-	%$case = (%$case, parse_wrk($out));
-	$case->{cpu_us} = $case->{requests}
-	    ? 1e6 * $cpu / $case->{requests} : undef;
+my (@raw, %res);
+for my $server (@SERVERS) {
+	$res{$server} = bench_server($server);
 }
+my $cost = check_cost();
 
-my $report = report(@cases);
+my $report = report();
 print $report;
 make_path("$REPO/var/bench");
 write_file("$REPO/var/bench/latest.txt", $report);
@@ -102,64 +126,658 @@ print "bench.pl: written to var/bench/latest.txt",
     " (raw wrk output: var/bench/latest-wrk.txt)\n";
 exit 0;
 
-# precheck(CASE): makes sure that one request to CASE gets the answer that
-# wrk is meant to measure.  Returns undef when it does, else why the case
-# is skipped (D without an authorizer) or dies (the others).
-sub precheck {
-	my ($case) = @_;
-	my %args = $case->{bearer}
-	    ? (headers => $env->bearer($login->{access_token})) : ();
-	if ($case->{authorizer}) {
-		return 'skipped: apache/dev.conf.in has no FcgidAccessChecker'
-		    if !grep { /^\s*FcgidAccessChecker\b/ }
-		    split /\n/, slurp($env->dir . '/apache.conf');
-		my $without = $env->http(GET => $case->{path})->{status};
-		my $with = $env->http(GET => $case->{path}, \%args)->{status};
-		return "skipped: $case->{path} answers $with with the token"
-		    . " and $without without it (expected 200 and 401)"
-		    if $with != 200 || $without != 401;
-		return undef;
+# bench_server(SERVER): starts the servers for SERVER ('apache' or
+# 'lighttpd'), measures everything there and stops them; returns the
+# results as a hash reference: {rows}{CONNS}{ID} (parse_wrk's results
+# or {skip => why}), {flood}, {small}, {rss}, {revoke}{cached|strict},
+# {conf} (facts about the server's config).  Dies when the servers do
+# not start or a row's precheck finds a wrong answer.
+sub bench_server {
+	my ($server) = @_;
+	progress("starting PostgreSQL and $server");
+	my $env = JwtAuthTest->start(server => $server, %BENCH_CONFIG,
+	    before_server => \&prepare);
+	my %r = (conf => conf_facts($env));
+	$env->add_user('bench', $password);
+	my $login = $env->must_login('bench', $password);
+	my $bearer = "Authorization: Bearer $login->{access_token}";
+
+	for my $row (@ROWS) {
+		$r{skip}{$row->{id}} = precheck($env, $row, $login);
 	}
-	my $res = $env->json(GET => $case->{path}, \%args);
-	$res->{status} == 200
-	    or die "bench.pl: GET $case->{path} answers $res->{status}\n";
-	!$case->{bearer} || ($res->{json}{username} // '') eq 'bench'
-	    or die "bench.pl: GET $case->{path} does not name user bench\n";
+	for my $c (@CONNS) {
+		for my $row (@ROWS) {
+			my $skip = $r{skip}{$row->{id}};
+			if ($skip) {
+				$r{rows}{$c}{$row->{id}} = { skip => $skip };
+				next;
+			}
+			progress("$server, $c connections: $row->{name}");
+			my $m = measure($env, $row, $c, $bearer);
+			$r{rows}{$c}{$row->{id}} = $m;
+			# The RSS baseline: the pool grown to its size.
+			$r{rss_before} = rss($env, 'cached')
+			    if $row->{id} eq 'cached' && $c == $CONNS[-1];
+		}
+	}
+	if (!$r{skip}{cached}) {
+		progress("$server: login flood");
+		$r{flood} = flood($env, $bearer);
+		progress("$server: RSS after $opt{rss_requests} requests");
+		$r{rss} = rss_growth($env, $r{rss_before}, $bearer);
+	}
+	for my $mode (qw(cached strict)) {
+		next if $r{skip}{$mode};
+		progress("$server: revocation delay, $mode");
+		$r{revoke}{$mode} = revocation($env, $mode);
+	}
+	if ($server eq 'apache' && !$r{skip}{cached}) {
+		progress("$server: FcgidMaxProcessesPerClass $SMALL_POOL");
+		$r{small} = small_pool($env, $bearer);
+	}
+	$env->stop;
+	return \%r;
+}
+
+# prepare(ENV): JwtAuthTest's before_server hook.  Adds the bench's
+# directories to the site (each with a copy of www/app/index.html), the
+# no-op authorizer and the strict config (the program's config plus
+# revocation_check = strict) to ENV's directory, and a template: the
+# server's dev.conf.in with /noop/ and /strict/ protected as /app/ is,
+# with the no-op authorizer and with the strict config (on Apache,
+# FcgidMaxProcesses grows by what these two classes may take).  Dies on
+# error.
+sub prepare {
+	my ($env) = @_;
+	my $dir = $env->dir;
+	for my $sub (qw(static noop strict)) {
+		make_path("$dir/www/$sub");
+		copy("$REPO/www/app/index.html", "$dir/www/$sub/index.html")
+		    or die "bench.pl: copy to $dir/www/$sub: $!\n";
+	}
+	copy("$REPO/bench/noop-authz", "$dir/noop-authz")
+	    or die "bench.pl: no bench/noop-authz ($!): run make"
+	    . " bench/noop-authz\n";
+	chmod 0755, "$dir/noop-authz";
+	my $conf = $env->config_file;
+	write_file("$dir/strict.conf", slurp($conf)
+	    . "revocation_check = strict\n");
+	my @st = stat $conf;
+	chmod $st[2] & 07777, "$dir/strict.conf";
+	chown $st[4], $st[5], "$dir/strict.conf";
+
+	my $server = $env->server;
+	my $dev = slurp("$REPO/$server/dev.conf.in");
+	my $app = app_block($server, $dev);
+	my ($noop, $strict) = ($app, $app);
+	if ($server eq 'apache') {
+		$noop =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/noop"};
+		$strict =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/strict"};
+		$noop =~ s{^(\s*FcgidAccessChecker\s+)"[^"]*"}
+		    {$1"$dir/noop-authz"}m;
+	} else {
+		$noop =~ s{/app\b}{/noop}g;
+		$strict =~ s{/app\b}{/strict}g;
+		$noop =~ s{("bin-path" => )"[^"]*"}{$1"$dir/noop-authz"};
+		$noop =~ s{authz\.sock}{noop.sock};
+		$strict =~ s{authz\.sock}{strict.sock};
+	}
+	$strict =~ s{\@CONF\@}{$dir/strict.conf}g;
+	my $head = "\n# Added by scripts/bench.pl: /noop/ and /strict/, as"
+	    . " /app/ above, the one\n# with bench/noop-authz, the other"
+	    . " with revocation_check = strict.\n";
+	# Two more classes: the total grows by what they may take, so
+	# that each class has the room it has in the dev config.
+	if ($server eq 'apache' && $dev =~
+	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
+		my $per = $1;
+		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
+		    {"$1" . ($2 + 2 * $per)}me
+		    and $head .= "# FcgidMaxProcesses above: the dev config's"
+		    . " plus 2 x $per for these two classes.\n";
+	}
+	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict);
+	$env->template("$dir/bench.conf.in");
+}
+
+# app_block(SERVER, TEXT): the part of dev.conf.in TEXT that protects
+# /app/ (Apache's <Directory "@DOCROOT@/app"> section, lighttpd's
+# $HTTP["url"] =~ "^/app(/|$)" block), from its first line to its last.
+# Dies when there is none.
+sub app_block {
+	my ($server, $text) = @_;
+	my $re = $server eq 'apache'
+	    ? qr{^<Directory "\@DOCROOT\@/app">\n.*?^</Directory>\n}ms
+	    : qr{^\$HTTP\["url"\] =~ "\^/app\(/\|\$\)" \{\n.*?^\}\n}ms;
+	$text =~ /($re)/ or die "bench.pl: $server/dev.conf.in: no /app/"
+	    . " section to copy\n";
+	return $1;
+}
+
+# conf_facts(ENV): what the report says about the server's config:
+# {per_class} (FcgidMaxProcessesPerClass, Apache) or {max_procs}
+# (lighttpd's per fastcgi.server), {template} (the file it came from).
+sub conf_facts {
+	my ($env) = @_;
+	my $text = slurp($env->dir . '/' . $env->server . '.conf');
+	my %f;
+	($f{per_class}) = $text =~ /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m;
+	($f{max_procs}) = $text =~ /"max-procs" => (\d+)/;
+	($f{workers}) = $text =~ /^\s*MaxRequestWorkers\s+(\d+)/m;
+	($f{total}) = $text =~ /^\s*FcgidMaxProcesses\s+(\d+)/m;
+	return \%f;
+}
+
+# precheck(ENV, ROW, LOGIN): makes sure that ROW's request gets the
+# answer that wrk is meant to measure.  Returns undef when it does, else
+# why the row is skipped.
+sub precheck {
+	my ($env, $row, $login) = @_;
+	my %auth = (headers => $env->bearer($login->{access_token}));
+	if ($row->{lua}) {
+		return undef;    # measure() reports their status counts
+	}
+	my $with = $env->http(GET => $row->{path}, \%auth)->{status};
+	return "skipped: $row->{path} answers $with with the token"
+	    if $with != 200;
+	return undef if !$row->{class} || $row->{class} eq 'noop';
+	my $without = $env->http(GET => $row->{path})->{status};
+	return "skipped: $row->{path} answers $without without the token"
+	    if $without != 401;
 	return undef;
 }
 
-# warm_up(PATH, HEADER...): runs wrk against PATH for the warm-up time
-# until a run has no request slower than 0.5 s, 5 runs at most; returns
-# how many it made.  mod_fcgid starts the FastCGI processes on demand,
-# and a request that finds them all busy waits 1 s for a new one.
+# measure(ENV, ROW, CONNS, BEARER): warms ROW up, then runs wrk on it at
+# CONNS connections for BENCH_SECONDS; returns parse_wrk's results plus
+# {cpu_us} (the servers' CPU time per request), {procs} (the FastCGI
+# processes of ROW's class afterwards) and {warmups} (warm-up runs).  The
+# refresh and login rows get a fresh set of sessions and no warm-up (the
+# responder was warmed by /auth/me).
+sub measure {
+	my ($env, $row, $c, $bearer) = @_;
+	my (@args, $warm);
+	if (($row->{lua} // '') eq 'refresh') {
+		# Spares: a token whose request fails is lost.
+		my @rt = map { $_->{refresh_token} }
+		    logins($env, 4 * $c + 16);
+		write_file("$WORK/refresh.txt", join "\n", @rt, '');
+		@args = (lua => 'refresh', lua_args => ["$WORK/refresh.txt",
+		    $opt{threads}]);
+	} elsif (($row->{lua} // '') eq 'login') {
+		@args = (lua => 'login', lua_args => ['bench', $password]);
+	} else {
+		@args = (headers => [$row->{bearer} ? $bearer : ()]);
+		$warm = warm_up($env, $row->{path}, $c, @args);
+	}
+	my $cpu = server_cpu($env);
+	my $out = wrk($env, $row->{path}, $c, $opt{seconds}, @args);
+	$cpu = server_cpu($env) - $cpu;
+	push @raw, sprintf "== %s, %d connections: %s\n%s", $env->server, $c,
+	    $row->{name}, $out;
+	my %m = parse_wrk($out);
+	$m{cpu_us} = $m{requests} ? 1e6 * $cpu / $m{requests} : undef;
+	$m{procs} = $row->{class} ? scalar pids($env, $row->{class}) : undef;
+	$m{warmups} = $warm;
+	return \%m;
+}
+
+# warm_up(ENV, PATH, CONNS, WRK-ARGS): runs wrk on PATH for BENCH_WARMUP
+# seconds until a run has no request slower than 0.5 s, 5 runs at most,
+# so that the FastCGI processes are started before the measurement
+# (mod_fcgid starts them one by one, and a request that finds them all
+# busy waits 1 s); returns how many runs it made.
 sub warm_up {
-	my ($path, @headers) = @_;
+	my ($env, $path, $c, @args) = @_;
 	return 0 if !$opt{warmup};
 	for my $n (1 .. 5) {
-		my %r = parse_wrk(wrk($path, $opt{warmup}, @headers));
+		my %r = parse_wrk(wrk($env, $path, $c, $opt{warmup}, @args));
 		return $n if $r{max} < 500;
 	}
 	return 5;
 }
 
-# wrk(PATH, SECONDS, HEADER...): runs wrk against PATH; returns its output,
-# dies when it fails.  Not system(): that would ignore a Ctrl-C.
+# flood(ENV, BEARER): /app/ at 4 connections alone, then the same while
+# $FLOOD_CLIENTS connections post logins of unknown users (which hash a
+# dummy password all the same); returns {quiet} and {flood}, parse_wrk's
+# results, and {logins}, the flood's own.
+sub flood {
+	my ($env, $bearer) = @_;
+	my @app = ('/app/index.html', 4, $opt{seconds}, headers => [$bearer]);
+	my %quiet = parse_wrk(wrk($env, @app));
+	open my $lf, '-|', wrk_cmd($env, '/auth/login', $FLOOD_CLIENTS,
+	    $opt{seconds}, lua => 'login', lua_args => ['nobody', $password])
+	    or die "bench.pl: cannot run wrk: $!\n";
+	my $out = wrk($env, @app);
+	my $lout = do { local $/; <$lf> } // '';
+	close $lf or die "bench.pl: wrk failed (status $?) on the flood\n"
+	    . $lout;
+	push @raw, "== " . $env->server . ": /app/ during the login"
+	    . " flood\n$out", "== " . $env->server . ": the login flood\n$lout";
+	return { quiet => \%quiet, flood => { parse_wrk($out) },
+	    logins => { parse_wrk($lout) } };
+}
+
+# small_pool(ENV, BEARER): restarts Apache with FcgidMaxProcessesPerClass
+# $SMALL_POOL and measures /app/ at 32 connections (warmed up); returns
+# parse_wrk's results.  The server is left running on the small pool.
+sub small_pool {
+	my ($env, $bearer) = @_;
+	my $small = slurp($env->template);
+	$small =~ s/^(\s*FcgidMaxProcessesPerClass\s+)\d+/$1$SMALL_POOL/m
+	    or return { skip => 'no FcgidMaxProcessesPerClass to change' };
+	write_file($env->dir . '/bench-small.conf.in', $small);
+	$env->template($env->dir . '/bench-small.conf.in');
+	$env->restart_server;
+	my @args = (headers => [$bearer]);
+	warm_up($env, '/app/index.html', 32, @args);
+	my $out = wrk($env, '/app/index.html', 32, $opt{seconds}, @args);
+	push @raw, "== apache, 32 connections, FcgidMaxProcessesPerClass"
+	    . " $SMALL_POOL: jwtauth cached\n$out";
+	return { parse_wrk($out) };
+}
+
+# rss(ENV, CLASS): the resident memory of CLASS's FastCGI processes now,
+# in kB: {rss}{PID}, VmRSS, the figure the target is about, which counts
+# the pages of shared libraries too, and {anon}{PID}, RssAnon, the
+# process's private part.
+sub rss {
+	my ($env, $class) = @_;
+	my %kb = (rss => {}, anon => {});
+	for my $pid (pids($env, $class)) {
+		my $status = eval { slurp("/proc/$pid/status") } // next;
+		$kb{rss}{$pid} = $1 if $status =~ /^VmRSS:\s*(\d+) kB/m;
+		$kb{anon}{$pid} = $1 if $status =~ /^RssAnon:\s*(\d+) kB/m;
+	}
+	return \%kb;
+}
+
+# rss_change(RES): from rss_growth's RES, the processes there before and
+# after, their VmRSS summed before and after, and the largest VmRSS
+# after: (PIDS, BEFORE, AFTER, MAX), sizes in kB.
+sub rss_change {
+	my ($r) = @_;
+	my ($bef, $aft) = ($r->{before}{rss}, $r->{after}{rss});
+	my @both = grep { exists $aft->{$_} } sort { $a <=> $b } keys %$bef;
+	return (\@both, sum(0, @$bef{@both}), sum(0, @$aft{@both}),
+	    max(0, values %$aft));
+}
+
+# rss_growth(ENV, BEFORE, BEARER): runs wrk on /app/ at 32 connections
+# until BENCH_RSS_REQUESTS requests are done; returns {before} (BEFORE,
+# from rss()), {after} (rss() then) and {requests}.
+sub rss_growth {
+	my ($env, $before, $bearer) = @_;
+	my $done = 0;
+	while ($done < $opt{rss_requests}) {
+		my %r = parse_wrk(wrk($env, '/app/index.html', 32,
+		    $opt{seconds}, headers => [$bearer]));
+		$done += $r{requests};
+		last if !$r{requests};
+	}
+	my $after = rss($env, 'cached');
+	push @raw, "== " . $env->server . ": VmRSS (RssAnon) of the cached"
+	    . " authorizer processes, kB, before -> after $done requests\n"
+	    . join '', map { sprintf "pid %-7s %s (%s) -> %s (%s)\n", $_,
+	    $before->{rss}{$_} // 'none', $before->{anon}{$_} // '-',
+	    $after->{rss}{$_} // 'none', $after->{anon}{$_} // '-' }
+	    sort { $a <=> $b } keys %{ { %{ $before->{rss} },
+	    %{ $after->{rss} } } };
+	return { before => $before, after => $after, requests => $done };
+}
+
+# revocation(ENV, MODE): the revocation delay of MODE ('cached', on
+# /app/, or 'strict', on /strict/).  Logs in BENCH_REVOKE sessions, sends
+# each token through wrk at 32 connections for 2 s so that the
+# authorizer processes have seen it, then, for each in turn, logs it out
+# through one connection and, as soon as the 204 is in, retries it on
+# the protected file through another until the first 401 (1 s at most).
+# Returns {n} (sessions tested), {accepted} (200s after the logout
+# answer), {p99} and {max} (ms from the logout answer to the sending of
+# the first request refused; 0 when the first retry is refused),
+# {never} (tokens still accepted after 1 s) and {login_s}.
+sub revocation {
+	my ($env, $mode) = @_;
+	my $path = $mode eq 'cached' ? '/app/index.html' : '/strict/index.html';
+	my $t = time;
+	my @at = map { $_->{access_token} } logins($env, $opt{revoke});
+	my $login_s = time - $t;
+	write_file("$WORK/access.txt", join "\n", @at, '');
+	my $out = wrk($env, $path, 32, 2, lua => 'tokens',
+	    lua_args => ["$WORK/access.txt"]);
+	push @raw, "== " . $env->server . ": revocation, $mode, warming"
+	    . " the tokens\n$out";
+
+	my $ua = client($env);
+	my $retry = client($env);
+	my ($accepted, $never, @delay) = (0, 0);
+	for my $token (@at) {
+		my @auth = ("Authorization: Bearer $token");
+		my ($status) = request($ua, 'POST', '/auth/logout', @auth);
+		$status == 204 or die "bench.pl: logout answers $status\n";
+		my $done = time;
+		my ($first, $delay) = (1, undef);
+		while (time - $done < 1) {
+			my $sent = time;
+			my ($s) = request($retry, 'GET', $path, @auth);
+			if ($s == 401) {
+				$delay = $first ? 0 : $sent - $done;
+				last;
+			}
+			$s == 200 or die "bench.pl: $path answers $s\n";
+			$accepted++;
+			$first = 0;
+		}
+		if (defined $delay) {
+			push @delay, 1e3 * $delay;
+		} else {
+			$never++;
+		}
+	}
+	@delay = sort { $a <=> $b } @delay;
+	return { n => scalar @at, accepted => $accepted, never => $never,
+	    p99 => percentile(99, @delay), max => max(@delay),
+	    login_s => $login_s };
+}
+
+# logins(ENV, N): logs user bench in N times, one after the other
+# through one connection; returns the N token responses (decoded JSON),
+# dies on any answer but 200.
+sub logins {
+	my ($env, $n) = @_;
+	my $c = client($env);
+	my $body = encode_json({ username => 'bench', password => $password });
+	my @t;
+	for (1 .. $n) {
+		my ($status, $json) = request($c, 'POST', '/auth/login',
+		    'Content-Type: application/json', $body);
+		$status == 200 or die "bench.pl: login answers $status\n";
+		push @t, decode_json($json);
+	}
+	return @t;
+}
+
+# client(ENV): a keep-alive HTTP/1.1 connection to ENV's web server, for
+# request().  Not HTTP::Tiny: it writes a POST's head and body apart,
+# and without TCP_NODELAY the body then waits for a delayed ACK (40 ms).
+sub client {
+	my ($env) = @_;
+	return { port => $env->port, sock => undef, buf => '' };
+}
+
+# request(CLIENT, METHOD, PATH, HEADER..., [BODY]): sends one request in
+# one write (HEADERs are "Name: value" lines; a last argument without a
+# colon is the body) and reads the answer; returns its status and body.
+# Connects first when the connection is not open (or was closed by the
+# server); a kept-alive connection that fails is replaced and the request
+# sent again, once.  Dies on a socket error or a malformed answer.
+sub request {
+	my ($c, @args) = @_;
+	my $reused = defined $c->{sock};
+	my @r = eval { request_once($c, @args) };
+	return @r if @r;
+	die $@ if !$reused;
+	close $c->{sock} if $c->{sock};
+	$c->{sock} = undef;
+	return request_once($c, @args);
+}
+
+# request_once(CLIENT, METHOD, PATH, HEADER..., [BODY]): request(),
+# without the second try.
+sub request_once {
+	my ($c, $method, $path, @h) = @_;
+	my $body = @h && $h[-1] !~ /^[\w-]+: / ? pop @h : undef;
+	# lighttpd answers a POST without Content-Length with 411.
+	$body //= '' if $method eq 'POST';
+	my $req = "$method $path HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    . "User-Agent: jwtauth-bench\r\n" . join('', map { "$_\r\n" } @h)
+	    . (defined $body ? 'Content-Length: ' . length($body) . "\r\n"
+	    : '') . "\r\n" . ($body // '');
+	if (!$c->{sock}) {
+		$c->{sock} = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+		    PeerPort => $c->{port}, Proto => 'tcp')
+		    or die "bench.pl: connect: $!\n";
+		setsockopt($c->{sock}, IPPROTO_TCP, TCP_NODELAY, 1);
+		$c->{buf} = '';
+	}
+	defined syswrite($c->{sock}, $req) or die "bench.pl: write: $!\n";
+	my $head = read_until($c, "\r\n\r\n");
+	my ($status) = $head =~ m{^HTTP/1\.[01] (\d{3})}
+	    or die "bench.pl: not an HTTP answer: $head\n";
+	my $resp = '';
+	if ($head =~ /^Transfer-Encoding:\s*chunked/mi) {
+		while ((my $size = hex read_until($c, "\r\n")) > 0) {
+			$resp .= read_bytes($c, $size + 2);
+			substr($resp, -2) = '';
+		}
+		read_until($c, "\r\n");
+	} elsif ($head =~ /^Content-Length:\s*(\d+)/mi) {
+		$resp = read_bytes($c, $1);
+	}
+	if ($head =~ /^Connection:\s*close/mi) {
+		close $c->{sock};
+		$c->{sock} = undef;
+	}
+	return ($status, $resp);
+}
+
+# read_until(CLIENT, END): the bytes up to END, which is read and
+# dropped; read_bytes(CLIENT, N): the next N bytes.  Both die when the
+# connection ends first.
+sub read_until {
+	my ($c, $end) = @_;
+	my $i;
+	fill($c) while ($i = index $c->{buf}, $end) < 0;
+	my $s = substr $c->{buf}, 0, $i;
+	substr($c->{buf}, 0, $i + length $end) = '';
+	return $s;
+}
+
+sub read_bytes {
+	my ($c, $n) = @_;
+	fill($c) while length $c->{buf} < $n;
+	return substr $c->{buf}, 0, $n, '';
+}
+
+# fill(CLIENT): reads what has come on CLIENT's connection into its
+# buffer; dies at the end of the connection or on error.
+sub fill {
+	my ($c) = @_;
+	my $n = sysread $c->{sock}, $c->{buf}, 65536, length $c->{buf};
+	die "bench.pl: read: " . (defined $n ? 'connection closed' : $!)
+	    . "\n" if !$n;
+}
+
+# check_cost: the instructions of checking one token in-process,
+# from callgrind on bench/check-cost (counting only inside bench_check):
+# {first}, a token seen for the first time (N distinct tokens, the total
+# over N), and {repeat}, a token this process has verified before (one
+# token N + 1 times: the total less one first check, over N).  Returns
+# {skip => why} when bench/check-cost is not built or fails.
+sub check_cost {
+	my $prog = "$REPO/bench/check-cost";
+	return { skip => 'skipped: bench/check-cost is not built (make'
+	    . ' bench/check-cost)' } if !-x $prog;
+	my $n = 1000;
+	progress("callgrind on bench/check-cost");
+	my %ir;
+	for my $mode (qw(first repeat)) {
+		my $file = "$WORK/callgrind.$mode";
+		my @cmd = ('valgrind', '--tool=callgrind',
+		    "--callgrind-out-file=$file", '--collect-atstart=no',
+		    '--toggle-collect=bench_check', $prog, $mode, $n);
+		my $out = `@cmd 2>&1`;
+		return { skip => "skipped: bench/check-cost $mode failed"
+		    . " (status $?)" } if $?;
+		my $text = eval { slurp($file) } // '';
+		my ($total) = $text =~ /^(?:totals|summary):\s*(\d+)/m;
+		return { skip => "skipped: no totals in $file" }
+		    if !defined $total;
+		$ir{$mode} = $total;
+		push @raw, "== callgrind: bench/check-cost $mode $n: $total"
+		    . " Ir\n$out";
+	}
+	my $first = $ir{first} / $n;
+	return { first => $first, repeat => ($ir{repeat} - $first) / $n,
+	    n => $n };
+}
+
+# pids(ENV, CLASS): the processes of one pool of FastCGI programs of
+# ENV's web server: 'noop' (bench/noop-authz), 'cached' (jwtauth -r
+# authorizer with the dev config), 'strict' (with strict.conf) or
+# 'responder' (-r responder).  A jwtauth process started without -r
+# counts in both of its config's pools.
+sub pids {
+	my ($env, $class) = @_;
+	my $dir = $env->dir;
+	my @pids;
+	for my $file (glob '/proc/[0-9]*/cmdline') {
+		my $cmd = eval { slurp($file) } // next;
+		my @argv = split /\0/, $cmd;
+		next if !@argv;
+		my ($pid) = $file =~ m{/proc/(\d+)/};
+		if ($class eq 'noop') {
+			push @pids, $pid if $argv[0] eq "$dir/noop-authz";
+			next;
+		}
+		next if $argv[0] ne "$dir/jwtauth.fcgi";
+		my %o = @argv[1 .. $#argv];
+		my $conf = $class eq 'strict' ? "$dir/strict.conf"
+		    : "$dir/jwtauth.conf";
+		my $role = $class eq 'responder' ? 'responder' : 'authorizer';
+		push @pids, $pid if ($o{'-c'} // '') eq $conf
+		    && ($o{'-r'} // $role) eq $role;
+	}
+	return @pids;
+}
+
+# wrk_cmd(ENV, PATH, CONNS, SECONDS, OPTIONS): the wrk command line for
+# PATH on ENV's server.  OPTIONS: headers => [LINE...], lua => NAME (a
+# script write_lua wrote), lua_args => [ARG...] (its arguments).
+sub wrk_cmd {
+	my ($env, $path, $c, $seconds, %o) = @_;
+	my $t = $opt{threads} < $c ? $opt{threads} : $c;
+	return ('wrk', "-t$t", "-c$c", "-d${seconds}s", '--latency',
+	    (map { ('-H', $_) } @{ $o{headers} // [] }),
+	    ($o{lua} ? ('-s', "$WORK/$o{lua}.lua") : ()),
+	    $env->url($path),
+	    ($o{lua_args} ? ('--', @{ $o{lua_args} }) : ()));
+}
+
+# wrk(ENV, PATH, CONNS, SECONDS, OPTIONS): runs wrk_cmd's command;
+# returns its output, dies when it fails.  Not system(): that would
+# ignore a Ctrl-C.
 sub wrk {
-	my ($path, $seconds, @headers) = @_;
-	my @cmd = ('wrk', "-t$opt{threads}", "-c$opt{connections}",
-	    "-d${seconds}s", '--latency', (map { ('-H', $_) } @headers),
-	    $env->url($path));
+	my @cmd = wrk_cmd(@_);
 	open my $fh, '-|', @cmd or die "bench.pl: cannot run wrk: $!\n";
 	my $out = do { local $/; <$fh> } // '';
-	close $fh or die "bench.pl: wrk failed (status $?) on $path\n$out";
+	close $fh or die "bench.pl: wrk failed (status $?): @cmd\n$out";
 	return $out;
 }
 
-# parse_wrk(OUTPUT): requests, rps, p50, p99 and max latency (ms) and
-# errors (non-2xx or 3xx answers plus socket errors) from wrk --latency
-# output.  wrk corrects p50 and p99 for coordinated omission: a stall of
-# 1 s adds samples from 1 s down, about one per request the connection
-# missed, so a rare stall shows in p99.  Max is the slowest request.
+# write_lua: the wrk scripts, into the work directory.  Each counts the
+# answers' statuses and prints them at the end ("status 200: N").
+#   refresh.lua TOKENS THREADS: POSTs refresh tokens as JSON, one per
+#     request: thread i takes lines i, i + THREADS... of file TOKENS, and
+#     each answer's new refresh token goes to the back of its queue, so
+#     every token is rotated once (a thread needs one token per
+#     connection to start).  An empty queue sends "-", which fails.
+#   login.lua USER PASSWORD: POSTs that login as JSON.
+#   tokens.lua TOKENS: GETs with each access token of file TOKENS in
+#     turn, as a Bearer header.
+sub write_lua {
+	my $count = <<'LUA';
+local threads = {}
+local nthreads = 0
+function setup(thread)
+	thread:set("id", nthreads)
+	nthreads = nthreads + 1
+	table.insert(threads, thread)
+end
+statuses = {}
+function count(status)
+	statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+	local total = {}
+	for _, t in ipairs(threads) do
+		for k, v in pairs(t:get("statuses")) do
+			total[k] = (total[k] or 0) + v
+		end
+	end
+	for k, v in pairs(total) do
+		io.write(string.format("status %d: %d\n", k, v))
+	end
+end
+LUA
+	write_file("$WORK/refresh.lua", $count . <<'LUA');
+local json = { ["Content-Type"] = "application/json" }
+function init(args)
+	queue, first, last = {}, 1, 0
+	local n, i = tonumber(args[2]), 0
+	for line in io.lines(args[1]) do
+		if i % n == id then
+			last = last + 1
+			queue[last] = line
+		end
+		i = i + 1
+	end
+end
+function request()
+	local token = "-"
+	if first <= last then
+		token = queue[first]
+		queue[first] = nil
+		first = first + 1
+	end
+	return wrk.format("POST", nil, json,
+	    '{"refresh_token":"' .. token .. '"}')
+end
+function response(status, headers, body)
+	count(status)
+	local token = body:match('"refresh_token"%s*:%s*"([^"]+)"')
+	if token then
+		last = last + 1
+		queue[last] = token
+	end
+end
+LUA
+	write_file("$WORK/login.lua", $count . <<'LUA');
+function init(args)
+	req = wrk.format("POST", nil, { ["Content-Type"] = "application/json" },
+	    '{"username":"' .. args[1] .. '","password":"' .. args[2] .. '"}')
+end
+function request()
+	return req
+end
+function response(status, headers, body)
+	count(status)
+end
+LUA
+	write_file("$WORK/tokens.lua", $count . <<'LUA');
+function init(args)
+	reqs, i = {}, id
+	for line in io.lines(args[1]) do
+		table.insert(reqs, wrk.format("GET", nil,
+		    { Authorization = "Bearer " .. line }))
+	end
+end
+function request()
+	i = i % #reqs + 1
+	return reqs[i]
+end
+function response(status, headers, body)
+	count(status)
+end
+LUA
+}
+
+# parse_wrk(OUTPUT): from wrk --latency output: requests, rps, p50, p99
+# and max latency (ms), non2xx (answers of 400 and up), sockerr (connect,
+# read, write and timeout errors) and {status}{CODE} from our Lua
+# scripts.  wrk corrects p50 and p99 for coordinated omission: a stall
+# of 1 s adds samples from 1 s down, about one per request the
+# connection missed, so a rare stall shows in p99.  Max is the slowest
+# request.  Dies when a figure is missing.
 sub parse_wrk {
 	my ($out) = @_;
 	my %unit = (us => 1e-3, ms => 1, s => 1e3, m => 6e4, h => 3.6e6);
@@ -174,27 +792,31 @@ sub parse_wrk {
 	# "Latency  AVG  STDEV  MAX  +/- STDEV"
 	my ($n, $u) = $out =~ /^\s*Latency\s+\S+\s+\S+\s+$time\s/m;
 	$r{max} = defined $n ? $n * $unit{$u} : undef;
-	$r{errors} = 0;
-	$r{errors} += $1 if $out =~ /Non-2xx or 3xx responses:\s*(\d+)/;
+	($r{non2xx}) = $out =~ /Non-2xx or 3xx responses:\s*(\d+)/;
+	$r{non2xx} //= 0;
 	# "Socket errors: connect N, read N, write N, timeout N"
-	$r{errors} += sum($1 =~ /(\d+)/g) if $out =~ /Socket errors: (.*)/;
+	$r{sockerr} = $out =~ /Socket errors: (.*)/ ? sum($1 =~ /(\d+)/g) : 0;
+	$r{status}{$1} = $2 while $out =~ /^status (\d+): (\d+)$/mg;
 	defined $r{$_} or die "bench.pl: no $_ in wrk output:\n$out"
 	    for qw(requests rps p50 p99 max);
 	return %r;
 }
 
-# server_cpu: CPU seconds used so far by Apache and PostgreSQL and all
-# their descendants (the FastCGI programs, the backends).  A child that
-# exited and was reaped counts in its parent's cutime and cstime.
+# server_cpu(ENV): CPU seconds used so far by the web server and
+# PostgreSQL and all their descendants (the FastCGI programs, the
+# backends).  A child that exited and was reaped counts in its parent's
+# cutime and cstime.
 sub server_cpu {
+	my ($env) = @_;
+	my $pidfile = $env->server eq 'apache' ? 'apache/apache2.pid'
+	    : 'lighttpd/lighttpd.pid';
 	my %root = map { $_ => 1 } (
-		slurp($env->dir . '/apache/apache2.pid') =~ /(\d+)/,
+		slurp($env->dir . "/$pidfile") =~ /(\d+)/,
 		slurp($env->dir . '/pg/data/postmaster.pid') =~ /(\d+)/,
 	);
 	my (%parent, %ticks);
 	for my $file (glob '/proc/[0-9]*/stat') {
-		open my $fh, '<', $file or next;    # it has exited
-		my $line = <$fh> // next;
+		my $line = eval { slurp($file) } // next;    # it has exited
 		# The command name, in parentheses, may hold anything.
 		my ($pid, $rest) = $line =~ /^(\d+) \(.*\) (.*)$/s or next;
 		my @f = split ' ', $rest;    # $f[0] is field 3, state
@@ -210,93 +832,345 @@ sub server_cpu {
 	return $ticks / $CLK_TCK;
 }
 
-# report(CASE...): the table, with a header that says what was measured
-# on what.
+# report: the whole table, from %res and $cost: the machine, how it was
+# measured, one block per server, the ratios, the other measures, then
+# every target beside the figure it is about.
 sub report {
-	my (%case) = map { $_->{id} => $_ } @_;
-	my $cores = () = slurp('/proc/cpuinfo') =~ /^processor\s*:/mg;
-	my ($model) = slurp('/proc/cpuinfo') =~ /^model name\s*:\s*(.*)$/m;
-	my $commit = '';
-	if (open my $git, '-|', 'git', '-C', $REPO, 'rev-parse', '--short',
-	    'HEAD') {
-		$commit = <$git> // '';
-		close $git;
-		chomp $commit;
+	my $s = header();
+	for my $server (@SERVERS) {
+		$s .= server_table($server, $res{$server});
 	}
-	my ($per_class) = slurp($env->dir . '/apache.conf')
-	    =~ /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m;
-
-	my $s = sprintf "jwtauth bench, %s, commit %s (working tree may"
-	    . " differ)\n", strftime('%Y-%m-%d %H:%M:%S UTC', gmtime),
-	    $commit || 'unknown';
-	$s .= "machine: $cores cores, " . ($model // 'unknown CPU')
-	    . ", shared by wrk, Apache, jwtauth.fcgi and\n"
-	    . "  PostgreSQL: absolute numbers are low, compare the ratios."
-	    . "  Load average\n  before the run: $LOAD.\n";
-	$s .= "load: wrk -t$opt{threads} -c$opt{connections}"
-	    . " -d$opt{duration}s --latency [-H 'Authorization: Bearer"
-	    . " <token>']\n  http://127.0.0.1:PORT/PATH with keep-alive, after"
-	    . " $opt{warmup} s warm-up runs\n  until one has no request of"
-	    . " 0.5 s (at most 5).  p50 and p99 are wrk's,\n  corrected for"
-	    . " coordinated omission; max is the slowest request; cpu us is\n"
-	    . "  the CPU time of the servers per request in microseconds"
-	    . " (/proc, 1/$CLK_TCK s ticks).\n\n";
-	$s .= "WARNING: $opt{connections} connections but at most $per_class"
-	    . " FastCGI processes: mod_fcgid\n  makes the extra requests sleep"
-	    . " 1 s, so latency measures that sleep.\n\n"
-	    if $per_class && $opt{connections} > $per_class;
-
-	my $row = "%-29s %8s %7s %7s %7s %7s %6s\n";
-	$s .= sprintf $row, '', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'cpu us',
-	    'errors';
-	for my $c (@_) {
-		if ($c->{skip}) {
-			$s .= sprintf "%-29s %s\n", "$c->{id} $c->{name}",
-			    $c->{skip};
-			next;
-		}
-		$s .= sprintf $row, "$c->{id} $c->{name}",
-		    sprintf('%.0f', $c->{rps}),
-		    (map { sprintf '%.3f', $c->{$_} } qw(p50 p99)),
-		    sprintf('%.1f', $c->{max}),
-		    defined $c->{cpu_us} ? sprintf('%.0f', $c->{cpu_us}) : '-',
-		    $c->{errors};
-	}
-	$s .= sprintf "\n$row", 'ratios, X / baseline', 'req/s', 'p50', 'p99',
-	    '', 'cpu', '';
-	for my $x (grep { !$case{$_}{skip} } qw(C D)) {
-		for my $base (qw(A B)) {
-			$s .= sprintf $row, "$x / $base",
-			    (map { ratio($case{$x}{$_}, $case{$base}{$_}) }
-			    qw(rps p50 p99)), '',
-			    ratio($case{$x}{cpu_us}, $case{$base}{cpu_us}), '';
-		}
-	}
-	$s .= "(req/s below 1, latency or cpu above 1: X costs more than the"
-	    . " baseline)\n";
-	$s .= "WARNING: errors above (non-2xx answers or socket errors):"
-	    . " see var/bench/latest-wrk.txt\n"
-	    if grep { !$_->{skip} && $_->{errors} } @_;
+	$s .= ratios() . flood_table() . pool_table() . rss_table()
+	    . revocation_table() . cost_table() . targets();
 	$s =~ s/ +$//mg;
 	return $s;
 }
 
+# header: the date, commit, machine and load, and how rows are measured.
+sub header {
+	my $cpuinfo = slurp('/proc/cpuinfo');
+	my $cores = () = $cpuinfo =~ /^processor\s*:/mg;
+	my ($model) = $cpuinfo =~ /^model name\s*:\s*(.*)$/m;
+	chomp(my $nproc = `nproc 2>/dev/null` || '?');
+	chomp(my $kernel = `uname -sr 2>/dev/null` || 'unknown kernel');
+	chomp(my $commit = `git -C '$REPO' rev-parse --short HEAD 2>/dev/null`
+	    || 'unknown');
+	my $s = sprintf "jwtauth bench, %s, commit %s (working tree may"
+	    . " differ), %.0f s\n", strftime('%Y-%m-%d %H:%M UTC', gmtime),
+	    $commit, time - $T0;
+	$s .= "machine: $cores cores (nproc $nproc), " . ($model // 'unknown'
+	    . ' CPU') . ", $kernel\n  load average before the run: $LOAD;"
+	    . " wrk, the web server, the FastCGI programs\n  and PostgreSQL"
+	    . " share these cores: compare the ratios, not absolute figures.\n";
+	$s .= "load: wrk -t2 -cN -d$opt{seconds}s --latency, keep-alive.  Before"
+	    . " each row, warm-up runs of\n  $opt{warmup} s until one has no"
+	    . " request over 0.5 s (5 at most; none for refresh and\n  login)."
+	    . "  p50 and p99 are wrk's, corrected for coordinated omission;"
+	    . " max: the\n  slowest request; cpu us: CPU time of the web server,"
+	    . " the FastCGI programs and\n  PostgreSQL per request; non-2xx:"
+	    . " answers of 400 and up; conn err: socket errors\n  (connect,"
+	    . " read, write, timeout); procs: the row's FastCGI processes"
+	    . " afterwards.\n  Every request carries the same Bearer token; the"
+	    . " file is the same in each\n  directory.  Refresh: each answer's"
+	    . " new token is the next request's; a token\n  lost with a"
+	    . " connection error is not retried, and a thread out of tokens"
+	    . " sends\n  \"-\" (a 401).\n";
+	$s .= "bench-only config: pwhash_memlimit = 19456, pwhash_opslimit ="
+	    . " 2 (cheap argon2id,\n  for the logins), access_ttl = 3600;"
+	    . " otherwise the dev config as it stands.\n";
+	return $s;
+}
+
+# server_table(SERVER, RES): the rows measured on one server.
+sub server_table {
+	my ($server, $r) = @_;
+	my $f = $r->{conf};
+	my $s = "\n" . ($server eq 'apache'
+	    ? "Apache, mod_fcgid (apache/dev.conf.in: FcgidMaxProcessesPerClass"
+	      . " " . ($f->{per_class} // '?') . ",\n  MaxRequestWorkers "
+	      . ($f->{workers} // '?') . "; FcgidMaxProcesses " . ($f->{total}
+	      // '?') . " with room for the classes of /noop/ and /strict/)\n"
+	    : "lighttpd, mod_fastcgi (lighttpd/dev.conf.in: max-procs "
+	      . ($f->{max_procs} // '?') . " per pool)\n");
+	my $fmt = "%-20s %5s %8s %7s %7s %8s %7s %7s %5s %5s\n";
+	$s .= sprintf $fmt, '', 'conns', 'req/s', 'p50 ms', 'p99 ms',
+	    'max ms', 'cpu us', 'non-2xx', 'conn', 'procs';
+	$s .= sprintf $fmt, ('') x 8, 'err', '';
+	for my $c (@CONNS) {
+		for my $row (@ROWS) {
+			my $m = $r->{rows}{$c}{ $row->{id} } or next;
+			if ($m->{skip}) {
+				$s .= sprintf "%-20s %5d %s\n", $row->{name}, $c,
+				    $m->{skip};
+				next;
+			}
+			$s .= sprintf $fmt, $row->{name}, $c, fmt0($m->{rps}),
+			    fmt($m->{p50}, 2), fmt($m->{p99}, 2),
+			    fmt($m->{max}, 1), fmt0($m->{cpu_us}), $m->{non2xx},
+			    $m->{sockerr}, $m->{procs} // '-';
+			$s .= "    answers: " . statuses($m->{status})
+			    . sprintf("; 200s: %.0f/s\n", $m->{rps}
+			    * ($m->{status}{200} // 0) / ($m->{requests} || 1))
+			    if $row->{lua};
+		}
+	}
+	return $s;
+}
+
+# ratios: cached/no-op, strict/no-op and cached/static, req/s and p99,
+# per server and count of connections.
+sub ratios {
+	my @cols = map { my $sv = $_; map { [$sv, $_] } @CONNS } @SERVERS;
+	my $s = "\nratios, same server, same run";
+	$s .= sprintf ' %13s', "$_->[0] $_->[1]" for @cols;
+	$s .= "\n";
+	for my $pair ([qw(cached noop)], [qw(strict noop)],
+	    [qw(cached static)]) {
+		my ($x, $base) = @$pair;
+		for my $what (qw(rps p99)) {
+			$s .= sprintf '%-29s', "$x/" . ($base eq 'noop' ? 'no-op'
+			    : $base) . ($what eq 'rps' ? ' req/s' : ' p99');
+			for my $col (@cols) {
+				my $rows = $res{ $col->[0] }{rows}{ $col->[1] };
+				$s .= sprintf ' %13s', ratio($rows->{$x}{$what},
+				    $rows->{$base}{$what});
+			}
+			$s .= "\n";
+		}
+	}
+	return $s . "(req/s below 1 or p99 above 1: it costs more than its"
+	    . " baseline)\n";
+}
+
+# flood_table: /app/ alone and during the login flood, per server.
+sub flood_table {
+	my $s = "\nlogin flood: /app/ at 4 connections alone, then while"
+	    . " $FLOOD_CLIENTS connections post\nlogins of unknown users"
+	    . " (each hashes a dummy password, or gets 503 past\n"
+	    . "pwhash_concurrency)\n";
+	my $fmt = "%-9s %8s %8s %6s %8s %8s %6s  %s\n";
+	$s .= sprintf $fmt, '', 'p50 ms', 'flood', 'ratio', 'p99 ms', 'flood',
+	    'ratio', 'logins during the flood';
+	for my $server (@SERVERS) {
+		my $f = $res{$server}{flood} or next;
+		my ($q, $l) = @$f{qw(quiet flood)};
+		$s .= sprintf $fmt, $server, fmt($q->{p50}, 2),
+		    fmt($l->{p50}, 2), ratio($l->{p50}, $q->{p50}),
+		    fmt($q->{p99}, 2), fmt($l->{p99}, 2),
+		    ratio($l->{p99}, $q->{p99}),
+		    fmt0($f->{logins}{rps}) . '/s, ' . statuses($f->{logins}{status});
+	}
+	return $s;
+}
+
+# pool_table: Apache's /app/ at 32 connections, sized pool against the
+# old small one.
+sub pool_table {
+	my $r = $res{apache} or return '';
+	my $small = $r->{small} or return '';
+	my $sized = $r->{rows}{32}{cached};
+	my $s = "\nmod_fcgid pool, Apache, /app/ at 32 connections (a request"
+	    . " that finds every\nprocess of its class busy sleeps 1 s in"
+	    . " mod_fcgid)\n";
+	my $fmt = "%-34s %8s %7s %7s %8s %7s\n";
+	$s .= sprintf $fmt, '', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors';
+	for my $m (["FcgidMaxProcessesPerClass $r->{conf}{per_class} (dev)",
+	    $sized], ["FcgidMaxProcessesPerClass $SMALL_POOL (old)", $small]) {
+		my ($name, $x) = @$m;
+		if (!$x || $x->{skip}) {
+			$s .= sprintf "%-34s %s\n", $name, $x ? $x->{skip} : '-';
+			next;
+		}
+		$s .= sprintf $fmt, $name, fmt0($x->{rps}), fmt($x->{p50}, 2),
+		    fmt($x->{p99}, 2), fmt($x->{max}, 1),
+		    $x->{non2xx} + $x->{sockerr};
+	}
+	return $s;
+}
+
+# rss_table: the RSS of the /app/ authorizer processes, per server.
+sub rss_table {
+	my $s = "\nRSS of the jwtauth cached authorizer processes, kB, once the"
+	    . " pool had grown\n(after /app/ at $CONNS[-1] connections) and after"
+	    . " $opt{rss_requests} more requests to /app/ at\n$CONNS[-1]"
+	    . " connections: VmRSS (RssAnon, the private part; VmRSS also"
+	    . " counts\nshared library pages); growth over the processes there"
+	    . " both times\n";
+	for my $server (@SERVERS) {
+		my $r = $res{$server}{rss} or next;
+		my ($both, $sb, $sa) = rss_change($r);
+		my ($bef, $aft) = @$r{qw(before after)};
+		$s .= sprintf "%-9s %d requests; %d processes before, %d after;"
+		    . " %d in both: %d -> %d (%s)\n", $server, $r->{requests},
+		    scalar keys %{ $bef->{rss} }, scalar keys %{ $aft->{rss} },
+		    scalar @$both, $sb, $sa,
+		    $sb ? sprintf('%+.2f%%', 100 * ($sa - $sb) / $sb) : '-';
+		my @v = sort { $a <=> $b } values %{ $aft->{rss} };
+		my @anon = sort { $a <=> $b } values %{ $aft->{anon} };
+		$s .= sprintf "          after, per process: VmRSS %s..%s,"
+		    . " RssAnon %s..%s (each: latest-wrk.txt)\n",
+		    $v[0] // '-', $v[-1] // '-', $anon[0] // '-', $anon[-1] // '-';
+	}
+	return $s;
+}
+
+# revocation_table: per server and mode, what the revoked tokens did.
+sub revocation_table {
+	my $s = "\nrevocation: $opt{revoke} sessions logged out one by one"
+	    . " (POST /auth/logout); after each\n204 another connection"
+	    . " retries the token on the protected file until refused;\n"
+	    . "delay: from the 204 to the sending of the first refused"
+	    . " request (0: the first\nretry was refused).  The tokens were"
+	    . " first sent through wrk for 2 s at 32\nconnections, so that"
+	    . " the authorizer processes had seen them.\n";
+	my $fmt = "%-17s %8s %12s %12s %13s %9s\n";
+	$s .= sprintf $fmt, '', 'accepted', 'p99 delay ms', 'max delay ms',
+	    'never refused', 'logins s';
+	for my $server (@SERVERS) {
+		for my $mode (qw(cached strict)) {
+			my $r = $res{$server}{revoke}{$mode} or next;
+			$s .= sprintf $fmt, "$server $mode", $r->{accepted},
+			    fmt($r->{p99}, 2), fmt($r->{max}, 2), $r->{never},
+			    fmt($r->{login_s}, 1);
+		}
+	}
+	return $s;
+}
+
+# cost_table: the instructions of one check in-process.
+sub cost_table {
+	my $s = "\ninstructions per token check in-process (callgrind Ir inside"
+	    . " bench_check,\nbench/check-cost; the same on any x86-64"
+	    . " machine with these libraries)\n";
+	return $s . "  $cost->{skip}\n" if !$cost || $cost->{skip};
+	return $s . sprintf "  first sight %.0f, repeat %.0f (%d checks"
+	    . " each)\n", $cost->{first}, $cost->{repeat}, $cost->{n};
+}
+
+# targets: each target of issue 10 beside the figure it is about, per
+# server, met or not met.  The bench only reports them.
+sub targets {
+	my $s = "\ntargets (reported, never enforced)";
+	$s .= sprintf ' %-18s', $_ for @SERVERS;
+	$s .= "\n";
+	my $at32 = sub { my ($sv, $id) = @_; $res{$sv}{rows}{32}{$id} };
+	my @t = (
+		['cached/no-op req/s at 32 >= 0.9', sub {
+			cmp_ge(ratio_n($at32->(@_, 'cached'), $at32->(@_, 'noop'),
+			    'rps'), 0.9, '%.2f') }],
+		['cached/no-op p99 at 32 <= 2', sub {
+			cmp_le(ratio_n($at32->(@_, 'cached'), $at32->(@_, 'noop'),
+			    'p99'), 2, '%.2f') }],
+		['strict/no-op req/s at 32 >= 0.5', sub {
+			cmp_ge(ratio_n($at32->(@_, 'strict'), $at32->(@_, 'noop'),
+			    'rps'), 0.5, '%.2f') }],
+		['/app/ p99 at 32 < 20 ms (dev conf)', sub {
+			cmp_le($at32->(@_, 'cached')->{p99}, 20, '%.1f ms') }],
+		['RSS per process < 10 MB', sub {
+			my $r = $res{ $_[0] }{rss} or return '-';
+			cmp_le((rss_change($r))[3] / 1024, 10, '%.1f MB') }],
+		['RSS growth < 1%', sub {
+			my $r = $res{ $_[0] }{rss} or return '-';
+			my (undef, $bef, $aft) = rss_change($r);
+			cmp_le($bef ? 100 * ($aft - $bef) / $bef : undef, 1,
+			    '%+.2f%%') }],
+		['strict: 0 revoked accepted', sub {
+			my $r = $res{ $_[0] }{revoke}{strict} or return '-';
+			cmp_le($r->{accepted} + $r->{never}, 0, '%d') }],
+		['cached: p99 revocation < 5 ms', sub {
+			my $r = $res{ $_[0] }{revoke}{cached} or return '-';
+			$r->{never} ? "$r->{never} never, not met"
+			    : cmp_le($r->{p99}, 5, '%.2f ms') }],
+		['flood: /app/ p50 <= 2x quiet', sub {
+			my $f = $res{ $_[0] }{flood} or return '-';
+			cmp_le(ratio_n($f->{flood}, $f->{quiet}, 'p50'), 2,
+			    '%.2fx') }],
+		['flood: /app/ p99 <= 5x quiet', sub {
+			my $f = $res{ $_[0] }{flood} or return '-';
+			cmp_le(ratio_n($f->{flood}, $f->{quiet}, 'p99'), 5,
+			    '%.2fx') }],
+	);
+	for my $t (@t) {
+		$s .= sprintf '%-34s', $t->[0];
+		$s .= sprintf ' %-18s', $t->[1]->($_) for @SERVERS;
+		$s .= "\n";
+	}
+	if ($cost && !$cost->{skip}) {
+		$s .= sprintf "%-34s %s\n", 'repeat check < 20000 instructions',
+		    cmp_le($cost->{repeat}, 20000, '%.0f');
+		$s .= sprintf "%-34s %s\n", 'first check < 100000 instructions',
+		    cmp_le($cost->{first}, 100000, '%.0f');
+	} else {
+		$s .= "instructions per check: not measured (see above)\n";
+	}
+	return $s;
+}
+
+# cmp_le(X, LIMIT, FORMAT) and cmp_ge: X in FORMAT and "met" or "not
+# met"; '-' when X is undef.
+sub cmp_le {
+	my ($x, $limit, $f) = @_;
+	return '-' if !defined $x;
+	return sprintf("$f ", $x) . ($x <= $limit ? 'met' : 'NOT met');
+}
+
+sub cmp_ge {
+	my ($x, $limit, $f) = @_;
+	return '-' if !defined $x;
+	return sprintf("$f ", $x) . ($x >= $limit ? 'met' : 'NOT met');
+}
+
+# ratio_n(X, BASE, KEY): X->{KEY} / BASE->{KEY}, or undef when either is
+# missing or the base is 0.
+sub ratio_n {
+	my ($x, $base, $key) = @_;
+	return undef if !$x || !$base || $x->{skip} || $base->{skip};
+	return undef if !defined $x->{$key} || !$base->{$key};
+	return $x->{$key} / $base->{$key};
+}
+
+# ratio(X, BASE): X / BASE with two decimals, '-' when it has no value.
 sub ratio {
 	my ($x, $base) = @_;
 	return '-' if !defined $x || !defined $base || $base == 0;
 	return sprintf '%.2f', $x / $base;
 }
 
-# _count(NAME, DEFAULT): the number in environment variable NAME, 1 to
-# 9999 (0 too for BENCH_WARMUP, no warm-up); dies on anything else.
-sub _count {
-	my ($name, $default) = @_;
-	my $v = $ENV{$name} // $default;
-	return $v if $v =~ /^[1-9][0-9]{0,3}$/;
-	return $v if $name eq 'BENCH_WARMUP' && $v eq '0';
-	die "bench.pl: $name must be a whole number from 1 to 9999\n";
+# statuses(STATUS): "200 x 12, 503 x 40" from {CODE => COUNT}.
+sub statuses {
+	my ($st) = @_;
+	return 'no statuses counted' if !$st || !%$st;
+	return join ', ', map { "$_ x $st->{$_}" } sort keys %$st;
 }
 
+# fmt(X, DIGITS), fmt0(X): X with DIGITS decimals (none), '-' if undef.
+sub fmt { defined $_[0] ? sprintf("%.$_[1]f", $_[0]) : '-' }
+sub fmt0 { defined $_[0] ? sprintf('%.0f', $_[0]) : '-' }
+
+# percentile(P, SORTED...): the P-th percentile of the sorted numbers
+# (nearest rank), undef when there are none.
+sub percentile {
+	my ($p, @x) = @_;
+	return undef if !@x;
+	my $rank = int($p / 100 * @x + 0.999999);
+	return $x[($rank < 1 ? 1 : $rank) - 1];
+}
+
+# progress(TEXT): what the bench is doing, on standard error.
+sub progress {
+	printf STDERR "bench.pl: %3.0f s: %s\n", time - $T0, $_[0];
+}
+
+# _count(NAME, DEFAULT, MIN): the whole number in environment variable
+# NAME (MIN to 999999); dies on anything else.
+sub _count {
+	my ($name, $default, $min) = @_;
+	my $v = $ENV{$name} // $default;
+	return $v if $v =~ /^(?:0|[1-9][0-9]{0,5})$/ && $v >= $min;
+	die "bench.pl: $name must be a whole number from $min to 999999\n";
+}
+
+# slurp(FILE): the contents of FILE; dies when it cannot be read.
 sub slurp {
 	my ($file) = @_;
 	open my $fh, '<', $file or die "bench.pl: read $file: $!\n";
@@ -304,6 +1178,8 @@ sub slurp {
 	return scalar <$fh>;
 }
 
+# write_file(FILE, TEXT): replaces FILE with TEXT (through FILE.new and a
+# rename); dies on error.
 sub write_file {
 	my ($file, $text) = @_;
 	open my $fh, '>', "$file.new" or die "bench.pl: write $file: $!\n";

@@ -1,12 +1,14 @@
 #!/bin/sh
-# Throughput and latency of jwtauth against two baselines, for `make bench`
-# (after the build).  Installs wrk when it is missing, then runs
-# scripts/bench.pl, which starts a private PostgreSQL and Apache on free
-# loopback ports, measures, prints a table and writes it to
-# var/bench/latest.txt.  bench.pl stops the servers it started on every
-# exit, Ctrl-C included.  Nothing fails on timing: the bench only reports.
-# Environment: BENCH_DURATION (seconds per endpoint, default 10),
-# BENCH_WARMUP (2), BENCH_THREADS (2), BENCH_CONNECTIONS (4): see bench.pl.
+# make bench (after the build): what jwtauth costs beside its baselines,
+# on Apache and on lighttpd, in one run and one table.  Installs wrk and
+# valgrind when they are missing, then runs scripts/bench.pl, which
+# starts a private PostgreSQL and each web server on free loopback ports,
+# measures, prints the table and writes it to var/bench/latest.txt.
+# bench.pl stops the servers it started on every exit, Ctrl-C included.
+# Nothing fails on timing: the bench only reports.
+# Environment: BENCH_SECONDS (seconds per wrk run, default 5),
+# BENCH_WARMUP (1), BENCH_SERVERS ("apache lighttpd"), BENCH_REVOKE
+# (1000), BENCH_RSS_REQUESTS (100000): see bench.pl.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -13,7 +13,7 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
-	bench) pkgs="$pkgs wrk" ;;
+	bench) pkgs="$pkgs wrk valgrind" ;;
 	*)
 		echo "usage: ${0##*/} [browser] [bench]" >&2
 		exit 2 ;;

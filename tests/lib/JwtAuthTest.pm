@@ -8,6 +8,9 @@ package JwtAuthTest;
 #   my $env = JwtAuthTest->start(access_ttl => 5);   # extra config keys
 #   my $env = JwtAuthTest->start(server => 'lighttpd');
 #   my $env = JwtAuthTest->start(template => "$REPO/apache/x.conf.in");
+#   my $env = JwtAuthTest->start(before_server => sub { my ($env) = @_;
+#       ...write files into $env->dir; $env->template($file) });
+#   $env->restart_server;                            # after template()
 #   $env->add_user('alice', 'secret password');
 #   my $res = $env->http(GET => '/auth/health');     # HTTP::Tiny response
 #   my $res = $env->json(POST => '/auth/login', { content => {...} });
@@ -45,16 +48,21 @@ my @LIVE;    # weak references to started environments, for END
 # program's config file after the defaults (database, key_file,
 # secret_file, base_path), an undef value removing a key.  The key server
 # is not: it picks the web server, 'apache' or 'lighttpd' (default
-# $ENV{JWTAUTH_SERVER} if not empty, else 'apache').  Dies with the reason
-# on failure, having stopped what it had started.
+# $ENV{JWTAUTH_SERVER} if not empty, else 'apache'), nor template (the web
+# server's config template, default SERVER/dev.conf.in), nor before_server:
+# code called as CODE->($env) once the program's config is written and
+# the database migrated, just before the web server starts, to add files
+# to $env->dir or set the template.  Dies with the reason on failure,
+# having stopped what it had started.
 sub start {
 	my ($class, %config) = @_;
 	my $server = delete $config{server} // ($ENV{JWTAUTH_SERVER} || 'apache');
 	$server =~ /^(?:apache|lighttpd)\z/
 		or die "unknown server '$server': use apache or lighttpd\n";
 	my $template = delete $config{template};
+	my $before = delete $config{before_server};
 	my $self = bless { owner => $$, server => $server,
-		template => $template }, $class;
+		template => $template, before_server => $before }, $class;
 	push @LIVE, $self;
 	weaken($LIVE[-1]);
 	for my $sig (qw(INT TERM HUP)) {
@@ -96,10 +104,29 @@ sub _start {
 	}
 	$self->_write_config($config);
 	_run({}, $authctl, '-c', $self->config_file, 'migrate');
+	$self->{before_server}->($self) if $self->{before_server};
+	$self->_server_start;
+}
+
+# _server_start: start the web server from the current template; dies
+# when it does not start.
+sub _server_start {
+	my ($self) = @_;
+	my $dir = $self->{dir};
 	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi",
 			SERVER => $self->{server},
 			($self->{template} ? (JWTAUTH_TEMPLATE => $self->{template}) : ()) } },
 		"$REPO/scripts/server.sh", 'start', $dir, $self->{port});
+}
+
+# restart_server: stop the web server and start it again, from the
+# template now set (template()), on the same port; the database and the
+# program's config stay.  Dies when it does not start again.
+sub restart_server {
+	my ($self) = @_;
+	_run({ env => { SERVER => $self->{server} } },
+		"$REPO/scripts/server.sh", 'stop', $self->{dir});
+	$self->_server_start;
 }
 
 sub _write_config {
@@ -129,6 +156,15 @@ sub port        { $_[0]{port} }
 sub conninfo    { $_[0]{conninfo} }
 sub config_file { "$_[0]{dir}/jwtauth.conf" }
 sub url         { "http://127.0.0.1:$_[0]{port}$_[1]" }
+
+# template([PATH]): the web server's config template (undef: the
+# server's dev.conf.in); with PATH, sets it for the next start, as in
+# before_server or before restart_server.
+sub template {
+	my ($self, @path) = @_;
+	$self->{template} = $path[0] if @path;
+	return $self->{template};
+}
 
 # add_user(NAME, PASSWORD): add a user with authctl; dies on failure.
 sub add_user {
