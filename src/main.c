@@ -5,6 +5,9 @@
  * parse -> (authorize | route: verify -> decide) -> respond,
  * then, now and then, a batch of cleanup (db_purge.c).
  */
+#include <sys/resource.h>
+
+#include <errno.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +56,8 @@ housekeeping(const struct config *cfg, struct db *db)
  * request of the other role means the server config is wrong: 500.
  */
 static int	main_role = -1;
+
+#define MAIN_RESPONDER_NICE	10	/* nice(1) value of -r responder */
 
 /* Serves the request that io_accept() made current. */
 static void
@@ -162,6 +167,11 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	revcache_init();
+	/* The login service yields the CPU to the checks of protected
+	 * pages when both want it: a login flood must not slow them. */
+	if (main_role == ROLE_RESPONDER && setpriority(PRIO_PROCESS, 0,
+	    MAIN_RESPONDER_NICE) != 0)
+		log_msg("setpriority: %s", strerror(errno));
 	/* A plain CGI process serves one request: nothing to cache. */
 	if (io_is_cgi())
 		cfg.revocation_strict = 1;

@@ -10,30 +10,48 @@ package DaemonTests;
 use strict;
 use warnings;
 use File::Temp qw(tempfile);
-use FindBin ();
+use Cwd ();
+use File::Basename ();
 use IO::Socket::INET;
 use POSIX qw(_exit);
 use JwtAuthTest;
 
-my $REPO = "$FindBin::Bin/../..";
+my $REPO = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
+
+# authnz_modules(PORT): the lines that load mod_authnz_fcgi (and what
+# Require valid-user needs) and define the provider "jwtauth" for the
+# daemon on 127.0.0.1:PORT.
+sub authnz_modules {
+	my ($port) = @_;
+	return join "\n",
+	    'LoadModule auth_basic_module /usr/lib/apache2/modules/mod_auth_basic.so',
+	    'LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so',
+	    'LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so',
+	    'LoadModule authnz_fcgi_module /usr/lib/apache2/modules/mod_authnz_fcgi.so',
+	    "AuthnzFcgiDefineProvider authnz jwtauth fcgi://127.0.0.1:$port/", '';
+}
+
+# authnz_block(TEXT): TEXT (a <Directory> section of dev.conf.in) with
+# its FcgidAccessChecker lines replaced by the mod_authnz_fcgi ones.
+sub authnz_block {
+	my ($text) = @_;
+	$text =~ s{^(\s*)FcgidAccessChecker .*\n\s*FcgidAccessCheckerAuthoritative On\n}{$1AuthType jwtauth
+$1AuthName jwtauth
+$1AuthnzFcgiCheckAuthnProvider jwtauth Authoritative On RequireBasicAuth Off UserExpr "%{reqenv:REMOTE_USER}"
+$1Require valid-user
+}m or die "no FcgidAccessChecker to replace\n";
+	return $text;
+}
 
 # authnz_template(PORT): the file name of a copy of apache/dev.conf.in
 # whose /app/ is checked through mod_authnz_fcgi by the daemon on PORT.
 sub authnz_template {
 	my ($port) = @_;
 	my $text = JwtAuthTest::_slurp("$REPO/apache/dev.conf.in");
-	$text =~ s{^LoadModule fcgid_module .*$}{$&
-LoadModule auth_basic_module /usr/lib/apache2/modules/mod_auth_basic.so
-LoadModule authn_core_module /usr/lib/apache2/modules/mod_authn_core.so
-LoadModule authz_user_module /usr/lib/apache2/modules/mod_authz_user.so
-LoadModule authnz_fcgi_module /usr/lib/apache2/modules/mod_authnz_fcgi.so
-AuthnzFcgiDefineProvider authnz jwtauth fcgi://127.0.0.1:$port/}m
+	my $mods = authnz_modules($port);
+	$text =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
 		or die "no mod_fcgid LoadModule line in apache/dev.conf.in\n";
-	$text =~ s{^(\s*)FcgidAccessChecker .*\n\s*FcgidAccessCheckerAuthoritative On\n}{$1AuthType jwtauth
-$1AuthName jwtauth
-$1AuthnzFcgiCheckAuthnProvider jwtauth Authoritative On RequireBasicAuth Off UserExpr "%{reqenv:REMOTE_USER}"
-$1Require valid-user
-}m or die "no FcgidAccessChecker in apache/dev.conf.in\n";
+	$text = authnz_block($text);
 	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
 		UNLINK => 1, SUFFIX => '.in');
 	print $fh $text;

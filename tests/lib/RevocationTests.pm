@@ -13,10 +13,11 @@ use strict;
 use warnings;
 use File::Temp qw(tempfile);
 use Test::More;
-use FindBin ();
+use Cwd ();
+use File::Basename ();
 use JwtAuthTest;
 
-my $REPO = "$FindBin::Bin/../..";
+my $REPO = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
 my $PAGE = '/app/index.html';
 
 # one_process_template(SERVER): the dev config of SERVER with one FastCGI
