@@ -216,7 +216,8 @@ response_send(struct response *resp, enum method method)
 	buf_init(&head);
 	buf_printf(&head, "Status: %d %s\r\n", resp->status,
 	    response_reason(resp->status));
-	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_printf(&head, "Cache-Control: %s\r\n", resp->cache_control != NULL ?
+	    resp->cache_control : "no-store");
 	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	if (resp->headers.len > 0)
 		buf_append(&head, resp->headers.data, resp->headers.len);
