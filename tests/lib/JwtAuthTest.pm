@@ -200,6 +200,16 @@ sub authctl {
 	return ($exit, $out, $err . $killed);
 }
 
+# run_cmd({stdin, env, timeout}, COMMAND...): run any command as authctl()
+# runs authctl: returns its exit status, standard output and standard
+# error, without dying when it fails.
+sub run_cmd {
+	my ($self, $opt, @cmd) = @_;
+	my ($status, $out, $err, $killed) = _spawn($opt, @cmd);
+	my $exit = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+	return ($exit, $out, $err . $killed);
+}
+
 # http(METHOD, PATH, {headers => {...}, content => ...}): one request,
 # redirects not followed; returns the HTTP::Tiny response hash (status 599
 # when the request could not be made).
