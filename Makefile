@@ -15,9 +15,10 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LIBS	 = -ljwt -ljansson -lpq -lsodium
+LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto
 
-COMMON	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
+COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+	  src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
 	  src/db_purge.o src/migrate.o src/throttle.o \
@@ -28,9 +29,11 @@ SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
-	  src/route_password.o src/route_sessions.o src/route_health.o
+	  src/route_password.o src/route_sessions.o src/route_health.o \
+	  src/route_jwks.o
 # Pure modules the unit tests link against (no FastCGI, no database).
-PURE	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
+PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+	  src/keygen.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
@@ -41,8 +44,8 @@ cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
 	@mkdir -p cgi-bin
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi $(LIBS)
 
-authctl: $(COMMON) src/authctl.o
-	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/authctl.o $(LIBS)
+authctl: $(COMMON) src/keygen.o src/authctl.o
+	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o src/authctl.o $(LIBS)
 
 src/%.o: src/%.c src/jwtauth.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(HARDEN) -c -o $@ $<

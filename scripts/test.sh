@@ -8,7 +8,9 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh browser
 # playwright-core drives Debian's chromium; it downloads no browser.
-if [ ! -d tests/browser/node_modules/playwright-core ]; then
+# jose checks our tokens against the JWK Set alone.
+if [ ! -d tests/browser/node_modules/playwright-core ] ||
+    [ ! -d tests/browser/node_modules/jose ]; then
 	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 set --

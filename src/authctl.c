@@ -24,7 +24,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: authctl [-c config] migrate\n"
-	    "       authctl keygen file\n"
+	    "       authctl keygen [--alg HS256|RS256|ES256] file\n"
+	    "       authctl pubkey file\n"
 	    "       authctl [-c config] user add|passwd|del|lock|unlock name\n"
 	    "       authctl [-c config] user list\n"
 	    "       authctl [-c config] sessions name\n"
@@ -300,6 +301,52 @@ cmd_audit(struct db *db, int argc, char **argv)
 	return db_audit_recent(db, count, print_row, &n) == JA_OK ? 0 : 1;
 }
 
+/*
+ * keygen [--alg HS256|RS256|ES256] FILE: a new key file, mode 0600,
+ * never over an existing one; HS256 (the default) is 32 random bytes of
+ * base64url, RS256 and ES256 a PKCS#8 PEM private key.
+ */
+static int
+cmd_keygen(int argc, char **argv)
+{
+	enum key_alg	 alg = KEY_HS256;
+	char		 err[1024];
+	int		 rc;
+
+	if (argc == 3 && strcmp(argv[0], "--alg") == 0) {
+		if (keys_alg_parse(argv[1], &alg) != JA_OK)
+			usage();
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 1)
+		usage();
+	rc = alg == KEY_HS256 ? keyfile_write(argv[0], err, sizeof(err)) :
+	    keygen_pem(argv[0], alg, err, sizeof(err));
+	if (rc != JA_OK) {
+		fprintf(stderr, "authctl: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* pubkey FILE: the public half of an RS256 or ES256 key, as PEM. */
+static int
+cmd_pubkey(int argc, char **argv)
+{
+	char	 err[1024], *pem;
+
+	if (argc != 1)
+		usage();
+	if (keygen_public(argv[0], &pem, err, sizeof(err)) != JA_OK) {
+		fprintf(stderr, "authctl: %s\n", err);
+		return 1;
+	}
+	fputs(pem, stdout);
+	free(pem);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -327,15 +374,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "authctl: libsodium failed to initialise\n");
 		return 1;
 	}
-	if (strcmp(argv[0], "keygen") == 0) {
-		if (argc != 2)
-			usage();
-		if (keyfile_write(argv[1], err, sizeof(err)) != JA_OK) {
-			fprintf(stderr, "authctl: %s\n", err);
-			return 1;
-		}
-		return 0;
-	}
+	if (strcmp(argv[0], "keygen") == 0)
+		return cmd_keygen(argc - 1, argv + 1);
+	if (strcmp(argv[0], "pubkey") == 0)
+		return cmd_pubkey(argc - 1, argv + 1);
 	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
 	    strcmp(argv[0], "sessions") != 0 &&
 	    strcmp(argv[0], "revoke") != 0 &&

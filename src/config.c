@@ -73,6 +73,9 @@ static const struct config_key config_keys[] = {
 	NUM(throttle_window, "900", 60, 86400),
 	NUM(throttle_max_delay, "60", 1, 3600),
 	STR(trusted_proxies, NULL, 0),
+	STR(key_alg, "HS256", 0),
+	STR(verify_keys, NULL, 0),
+	STR(old_secret_files, NULL, 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -152,10 +155,13 @@ config_set(struct config *cfg, const struct config_key *k, const char *value,
 	return JA_OK;
 }
 
-/* Reads the file's lines into cfg; JA_ECONFIG with "file:line" on error. */
+/*
+ * Reads the file's lines into cfg, the line of each key given into
+ * lines; JA_ECONFIG with "file:line" on error.
+ */
 static int
-config_read(struct config *cfg, FILE *fp, const char *path, char *err,
-    size_t errlen)
+config_read(struct config *cfg, FILE *fp, const char *path, size_t *lines,
+    char *err, size_t errlen)
 {
 	char		 line[CONFIG_LINE_MAX + 2], where[512];
 	char		*p, *eq, *key, *value;
@@ -201,6 +207,7 @@ config_read(struct config *cfg, FILE *fp, const char *path, char *err,
 			return JA_ECONFIG;
 		}
 		seen[i] = 1;
+		lines[i] = lineno;
 		if (config_set(cfg, &config_keys[i], value, where, err,
 		    errlen) != JA_OK)
 			return JA_ECONFIG;
@@ -258,13 +265,115 @@ config_check(struct config *cfg, char *err, size_t errlen)
 		    cfg->path);
 		return JA_ECONFIG;
 	}
-	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > 64 ||
+	if (keys_alg_parse(cfg->key_alg, &cfg->sign_alg) != JA_OK) {
+		snprintf(err, errlen, "%s: key_alg: HS256, RS256 or ES256",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	if (*cfg->key_id == '\0' || strlen(cfg->key_id) > JA_KID_MAX ||
 	    !text_utf8_valid(cfg->key_id, strlen(cfg->key_id))) {
 		snprintf(err, errlen, "%s: key_id: 1 to 64 printable "
 		    "bytes", cfg->path);
 		return JA_ECONFIG;
 	}
 	return JA_OK;
+}
+
+/* "file:line" of key name, or "file" when the key was not given. */
+static void
+config_where(char *where, size_t len, const char *path, const size_t *lines,
+    const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CONFIG_NKEYS; i++)
+		if (strcmp(config_keys[i].name, name) == 0 && lines[i] != 0) {
+			snprintf(where, len, "%s:%zu", path, lines[i]);
+			return;
+		}
+	snprintf(where, len, "%s", path);
+}
+
+/*
+ * Loads the old secrets of old_secret_files (paths separated by commas
+ * or blanks), each a key file like secret_file, with their versions.
+ */
+static int
+config_old_secrets(struct config *cfg, const char *where, char *err,
+    size_t errlen)
+{
+	struct secret	*o;
+	char		*list, *p, *save = NULL, sub[512];
+	int		 rc = JA_ECONFIG;
+
+	if (cfg->old_secret_files == NULL)
+		return JA_OK;
+	if ((list = strdup(cfg->old_secret_files)) == NULL) {
+		snprintf(err, errlen, "%s: old_secret_files: out of memory",
+		    where);
+		return JA_ECONFIG;
+	}
+	for (p = strtok_r(list, ", \t", &save); p != NULL;
+	    p = strtok_r(NULL, ", \t", &save)) {
+		if (cfg->nold_secrets == JA_OLD_SECRETS_MAX) {
+			snprintf(err, errlen, "%s: old_secret_files: more "
+			    "than %d files", where, JA_OLD_SECRETS_MAX);
+			goto out;
+		}
+		o = &cfg->old_secrets[cfg->nold_secrets];
+		if (keyfile_read(p, o->key, sizeof(o->key), &o->len, sub,
+		    sizeof(sub)) != JA_OK) {
+			snprintf(err, errlen, "%s: old_secret_files: %s", where,
+			    sub);
+			goto out;
+		}
+		secret_id(o->key, o->len, o->id);
+		cfg->nold_secrets++;
+		if (strcmp(o->id, cfg->secret_id) == 0) {
+			snprintf(err, errlen, "%s: old_secret_files: %s holds "
+			    "the current secret", where, p);
+			goto out;
+		}
+	}
+	rc = JA_OK;
+out:
+	free(list);
+	return rc;
+}
+
+/*
+ * Reads the key files: the signing key (key_alg, key_file), the
+ * verify-only keys, the current secret and the old ones.  The messages
+ * of key_file and secret_file start with the file's path; the others
+ * with file:line of their config key.
+ */
+static int
+config_secrets(struct config *cfg, const size_t *lines, char *err,
+    size_t errlen)
+{
+	char	 where[512], sub[768];
+
+	if (keys_load_sign(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	if (keyfile_read(cfg->secret_file, cfg->secret, sizeof(cfg->secret),
+	    &cfg->secretlen, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	secret_id(cfg->secret, cfg->secretlen, cfg->secret_id);
+	if (cfg->sign_alg == KEY_HS256 && cfg->keylen == cfg->secretlen &&
+	    sodium_memcmp(cfg->key, cfg->secret, cfg->keylen) == 0) {
+		snprintf(err, errlen, "%s: secret_file: holds the same "
+		    "key as key_file; make another with authctl keygen",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	config_where(where, sizeof(where), cfg->path, lines, "verify_keys");
+	if (keys_load_verify(cfg, sub, sizeof(sub)) != JA_OK) {
+		snprintf(err, errlen, "%s: %s", where, sub);
+		return JA_ECONFIG;
+	}
+	config_where(where, sizeof(where), cfg->path, lines,
+	    "old_secret_files");
+	return config_old_secrets(cfg, where, err, errlen);
 }
 
 /*
@@ -278,10 +387,11 @@ config_load(struct config *cfg, const char *path, int secrets, char *err,
     size_t errlen)
 {
 	FILE	*fp = NULL;
-	size_t	 i;
+	size_t	 i, lines[CONFIG_NKEYS];
 	int	 rc = JA_ECONFIG;
 
 	memset(cfg, 0, sizeof(*cfg));
+	memset(lines, 0, sizeof(lines));
 	if ((cfg->path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return JA_ECONFIG;
@@ -296,26 +406,12 @@ config_load(struct config *cfg, const char *path, int secrets, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return JA_ECONFIG;
 	}
-	if (config_read(cfg, fp, path, err, errlen) != JA_OK)
+	if (config_read(cfg, fp, path, lines, err, errlen) != JA_OK)
 		goto out;
 	if (config_check(cfg, err, errlen) != JA_OK)
 		goto out;
-	if (secrets) {
-		if (keyfile_read(cfg->key_file, cfg->key, sizeof(cfg->key),
-		    &cfg->keylen, err, errlen) != JA_OK)
-			goto out;
-		if (keyfile_read(cfg->secret_file, cfg->secret,
-		    sizeof(cfg->secret), &cfg->secretlen, err, errlen) !=
-		    JA_OK)
-			goto out;
-		if (cfg->keylen == cfg->secretlen && sodium_memcmp(cfg->key,
-		    cfg->secret, cfg->keylen) == 0) {
-			snprintf(err, errlen, "%s: secret_file: holds the same "
-			    "key as key_file; make another with authctl keygen",
-			    path);
-			goto out;
-		}
-	}
+	if (secrets && config_secrets(cfg, lines, err, errlen) != JA_OK)
+		goto out;
 	rc = JA_OK;
 out:
 	fclose(fp);
@@ -334,5 +430,6 @@ config_free(struct config *cfg)
 		if (config_keys[i].type == CONFIG_STR)
 			free(*(char **)((char *)cfg + config_keys[i].off));
 	free(cfg->path);
+	keys_free(cfg);
 	sodium_memzero(cfg, sizeof(*cfg));
 }

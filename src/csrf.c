@@ -19,16 +19,16 @@
 #define CSRF_LABEL	"jwtauth csrf v1"
 #define CSRF_NONCE_LEN	JA_JTI_LEN
 
-/* Writes the form token for nonce into out (outlen > CSRF_TOKEN_LEN). */
-int
-csrf_token(const struct config *cfg, const char *nonce, char *out,
-    size_t outlen)
+/* The form token for nonce under secret key (keylen bytes) into out. */
+static int
+csrf_token_with(const unsigned char *key, size_t keylen, const char *nonce,
+    char *out, size_t outlen)
 {
 	crypto_auth_hmacsha256_state	 st;
 	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
 	int				 rc;
 
-	crypto_auth_hmacsha256_init(&st, cfg->secret, cfg->secretlen);
+	crypto_auth_hmacsha256_init(&st, key, keylen);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)CSRF_LABEL,
 	    sizeof(CSRF_LABEL));
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce,
@@ -36,7 +36,20 @@ csrf_token(const struct config *cfg, const char *nonce, char *out,
 	crypto_auth_hmacsha256_final(&st, mac);
 	rc = b64url_encode(out, outlen, mac, sizeof(mac));
 	sodium_memzero(&st, sizeof(st));
+	sodium_memzero(mac, sizeof(mac));
 	return rc;
+}
+
+/*
+ * Writes the form token for nonce under the current secret into out
+ * (outlen > CSRF_TOKEN_LEN).
+ */
+int
+csrf_token(const struct config *cfg, const char *nonce, char *out,
+    size_t outlen)
+{
+	return csrf_token_with(cfg->secret, cfg->secretlen, nonce, out,
+	    outlen);
 }
 
 /*
@@ -76,25 +89,45 @@ csrf_nonce(const struct request *req, char *nonce, size_t len)
 	    b64url_is_alphabet(nonce, CSRF_NONCE_LEN);
 }
 
+/* Returns 1 if given is the form token of nonce under key. */
+static int
+csrf_matches(const unsigned char *key, size_t keylen, const char *nonce,
+    const char *given)
+{
+	char	 want[CSRF_TOKEN_LEN + 1];
+	int	 ok;
+
+	if (csrf_token_with(key, keylen, nonce, want, sizeof(want)) != JA_OK)
+		return 0;
+	ok = sodium_memcmp(want, given, CSRF_TOKEN_LEN) == 0;
+	sodium_memzero(want, sizeof(want));
+	return ok;
+}
+
 /*
  * Returns JA_OK if the request passes both checks above with form token
- * given (may be NULL), else JA_EAUTH.
+ * given (may be NULL), else JA_EAUTH.  The token may be one of the
+ * current secret or of an old one (old_secret_files), so that forms
+ * served before a rotation of the secret still work; each is compared
+ * in constant time, and all of them are tried.
  */
 int
 csrf_check(const struct config *cfg, const struct request *req,
     const char *given)
 {
-	char	 nonce[CSRF_NONCE_LEN + 1], want[CSRF_TOKEN_LEN + 1];
+	char	 nonce[CSRF_NONCE_LEN + 1];
+	size_t	 i;
 	int	 ok;
 
 	if (!csrf_origin_ok(cfg, req))
 		return JA_EAUTH;
 	if (given == NULL || strlen(given) != CSRF_TOKEN_LEN ||
-	    !csrf_nonce(req, nonce, sizeof(nonce)) ||
-	    csrf_token(cfg, nonce, want, sizeof(want)) != JA_OK)
+	    !csrf_nonce(req, nonce, sizeof(nonce)))
 		return JA_EAUTH;
-	ok = sodium_memcmp(want, given, CSRF_TOKEN_LEN) == 0;
-	sodium_memzero(want, sizeof(want));
+	ok = csrf_matches(cfg->secret, cfg->secretlen, nonce, given);
+	for (i = 0; i < cfg->nold_secrets; i++)
+		ok |= csrf_matches(cfg->old_secrets[i].key,
+		    cfg->old_secrets[i].len, nonce, given);
 	return ok ? JA_OK : JA_EAUTH;
 }
 

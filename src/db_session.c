@@ -23,10 +23,10 @@ static const struct db_stmt session_create = {
 	"now() + make_interval(secs => $8::integer), $5, $6) "
 	"RETURNING id, expires_at) "
 	"INSERT INTO refresh_tokens (token_hash, session_id, generation, "
-	"expires_at) SELECT decode($7, 'hex'), s.id, 0, least(s.expires_at, "
-	"now() + make_interval(secs => $4::integer)) FROM s "
-	"RETURNING extract(epoch FROM expires_at - now())::bigint",
-	8, 0
+	"expires_at, secret_id) SELECT decode($7, 'hex'), s.id, 0, "
+	"least(s.expires_at, now() + make_interval(secs => $4::integer)), $9 "
+	"FROM s RETURNING extract(epoch FROM expires_at - now())::bigint",
+	9, 0
 };
 
 static const struct db_stmt session_lock_token = {
@@ -50,21 +50,21 @@ static const struct db_stmt session_rotate = {
 	"WHERE token_hash = decode($1, 'hex') AND used_at IS NULL "
 	"RETURNING session_id), "
 	"child AS (INSERT INTO refresh_tokens (token_hash, session_id, "
-	"generation, expires_at) SELECT decode($2, 'hex'), used.session_id, "
-	"$3::integer, least(s.expires_at, now() + "
-	"make_interval(secs => $4::integer)) FROM used JOIN sessions s "
+	"generation, expires_at, secret_id) SELECT decode($2, 'hex'), "
+	"used.session_id, $3::integer, least(s.expires_at, now() + "
+	"make_interval(secs => $4::integer)), $5 FROM used JOIN sessions s "
 	"ON s.id = used.session_id RETURNING session_id, expires_at) "
 	"UPDATE sessions SET last_used_at = now() "
 	"FROM child WHERE sessions.id = child.session_id "
 	"RETURNING extract(epoch FROM child.expires_at - now())::bigint",
-	4, 0
+	5, 0
 };
 
 static const struct db_stmt session_child = {
 	"session_child",
 	"SELECT used_at IS NULL AND expires_at > now(), "
-	"extract(epoch FROM expires_at - now())::bigint "
-	"FROM refresh_tokens WHERE session_id = $1 AND generation = "
+	"extract(epoch FROM expires_at - now())::bigint, "
+	"coalesce(secret_id, '') FROM refresh_tokens WHERE session_id = $1 AND generation = "
 	"$2::integer",
 	2, 0
 };
@@ -157,6 +157,16 @@ static const struct db_stmt session_list = {
 };
 
 /*
+ * The version of the current secret, stored beside each refresh token
+ * it derives (secret.c), or NULL (SQL NULL) when it has none.
+ */
+static const char *
+session_secret_id(const struct config *cfg)
+{
+	return cfg->secret_id[0] != '\0' ? cfg->secret_id : NULL;
+}
+
+/*
  * Starts a session for user u, logged in through request req: a new
  * session id, seed and refresh token of generation 0.  On JA_OK, s holds
  * the session and rt (rtlen > JA_RT_LEN) the refresh token.  Returns
@@ -171,7 +181,7 @@ db_session_create(struct db *db, const struct config *cfg,
 	char		 seedhex[REFRESH_SEED_LEN * 2 + 1], hash[65];
 	char		 ttl[32], maxage[32];
 	char		 ua[LOG_UA_MAX], ip[LOG_IP_MAX];
-	const char	*params[8];
+	const char	*params[9];
 	PGresult	*res;
 	int		 rc = JA_EDB;
 
@@ -197,6 +207,7 @@ db_session_create(struct db *db, const struct config *cfg,
 	params[6] = hash;
 	snprintf(maxage, sizeof(maxage), "%ld", cfg->session_max_age);
 	params[7] = maxage;
+	params[8] = session_secret_id(cfg);
 	if ((res = db_exec(db, &session_create, params)) == NULL)
 		goto out;
 	if (PQntuples(res) == 1) {
@@ -228,16 +239,21 @@ session_revoke_id(struct db *db, const char *sid, const char *reason)
 
 /*
  * Inside the grace window, a token already rotated gets its child again
- * (derived, never stored), if that child is still the live one.
+ * (derived, never stored), if that child is still the live one.  The
+ * child is derived with the secret that derived it, current or old, by
+ * the version stored with it: a rotation of the secret does not change
+ * the answer; once that secret is dropped, the grace ends.
  */
 static int
 session_grace(struct db *db, const struct config *cfg,
     const unsigned char *seed, long gen, struct session *s, char *rt,
     size_t rtlen)
 {
+	const unsigned char *key;
 	const char	*params[2];
 	char		 g[32];
 	PGresult	*res;
+	size_t		 keylen;
 	int		 rc = JA_EAUTH;
 
 	snprintf(g, sizeof(g), "%ld", gen + 1);
@@ -246,7 +262,9 @@ session_grace(struct db *db, const struct config *cfg,
 	if ((res = db_exec(db, &session_child, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't' &&
-	    refresh_derive(cfg, seed, s->id, gen + 1, rt, rtlen) == JA_OK) {
+	    secret_find(cfg, PQgetvalue(res, 0, 2), &key, &keylen) == JA_OK &&
+	    refresh_derive_with(key, keylen, seed, s->id, gen + 1, rt,
+	    rtlen) == JA_OK) {
 		s->refresh_expires_in = strtol(PQgetvalue(res, 0, 1), NULL,
 		    10);
 		rc = JA_OK;
@@ -272,7 +290,7 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	unsigned char	 seed[REFRESH_SEED_LEN];
 	char		 hash[65], childhash[65], g[32], ttl[32], idle[32];
 	char		 ended[16];
-	const char	*params[4];
+	const char	*params[5];
 	PGresult	*res = NULL;
 	long		 gen, used_ago;
 	int		 used, live, open_session, rc = JA_EDB;
@@ -350,6 +368,7 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	params[1] = childhash;
 	params[2] = g;
 	params[3] = ttl;
+	params[4] = session_secret_id(cfg);
 	if ((res = db_exec(db, &session_rotate, params)) == NULL)
 		goto out;
 	if (PQntuples(res) == 1) {

@@ -41,6 +41,45 @@ enum ja_err {
 #define JA_RT_LEN	43	/* base64url of 32 bytes (256 bits) */
 #define JA_TOKEN_MAX	4096	/* longest access token we look at */
 #define JA_NAME_MAX	256	/* hard cap of username_max */
+#define JA_KID_MAX	64	/* longest kid (key_id, verify_keys) */
+#define JA_VERIFY_MAX	8	/* verify-only keys at the most */
+#define JA_OLD_SECRETS_MAX 4	/* old secrets at the most */
+#define JA_SECRET_ID_LEN 16	/* hex of a secret's version */
+
+/* keys.c: one algorithm per key (RFC 8725 §3.1). */
+enum key_alg {
+	KEY_HS256 = 0,	/* RFC 7518 §3.2; a zeroed config signs HS256 */
+	KEY_RS256,	/* RFC 7518 §3.3, RSA 2048 to 4096 bits */
+	KEY_ES256	/* RFC 7518 §3.4, P-256 */
+};
+
+struct evp_pkey_st;	/* OpenSSL's EVP_PKEY */
+
+/* A key that verifies tokens whose header names its kid. */
+struct jwk {
+	char			 kid[JA_KID_MAX + 1];
+	enum key_alg		 alg;
+	unsigned char		 hs[JA_KEY_MAX];	/* HS256 */
+	size_t			 hslen;
+	struct evp_pkey_st	*pkey;			/* RS256, ES256 */
+};
+
+/* The key a token's kid selects: the signing key or a verify key. */
+struct keyref {
+	const char		*kid;
+	enum key_alg		 alg;
+	const unsigned char	*hs;		/* HS256 */
+	size_t			 hslen;
+	struct evp_pkey_st	*pkey;		/* RS256, ES256 */
+	size_t			 slot;		/* 0: signing, 1 + index */
+};
+
+/* An old secret of refresh derivation and CSRF, with its version. */
+struct secret {
+	unsigned char	 key[JA_KEY_MAX];
+	size_t		 len;
+	char		 id[JA_SECRET_ID_LEN + 1];	/* secret_id() */
+};
 
 /* config.c */
 struct config {
@@ -77,10 +116,22 @@ struct config {
 	long		 throttle_window;	/* seconds a count lives */
 	long		 throttle_max_delay;	/* longest block, seconds */
 	char		*trusted_proxies;	/* NULL: trust none */
-	unsigned char	 key[JA_KEY_MAX];	/* HS256 key */
+	char		*key_alg;		/* HS256, RS256 or ES256 */
+	char		*verify_keys;		/* kid:alg:path, ... */
+	char		*old_secret_files;	/* path, ... */
+	enum key_alg	 sign_alg;		/* from key_alg */
+	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
+	struct evp_pkey_st *sign_pkey;		/* RS256, ES256 signing key */
+	char		*sign_pem;		/* its PEM, for libjwt */
+	size_t		 sign_pemlen;
+	struct jwk	 verify[JA_VERIFY_MAX];	/* verify-only keys */
+	size_t		 nverify;
 	unsigned char	 secret[JA_KEY_MAX];	/* refresh derivation, CSRF */
 	size_t		 secretlen;
+	char		 secret_id[JA_SECRET_ID_LEN + 1];
+	struct secret	 old_secrets[JA_OLD_SECRETS_MAX]; /* still accepted */
+	size_t		 nold_secrets;
 };
 
 const char	*config_locate(const char *);
@@ -92,6 +143,31 @@ void		 config_free(struct config *);
 int		 keyfile_read(const char *, unsigned char *, size_t, size_t *,
 		    char *, size_t);
 int		 keyfile_write(const char *, char *, size_t);
+int		 keyfile_read_pem(const char *, char **, size_t *, char *,
+		    size_t);
+
+/* keys.c */
+const char	*keys_alg_name(enum key_alg);
+int		 keys_alg_parse(const char *, enum key_alg *);
+int		 keys_pem_parse(const char *, size_t, enum key_alg,
+		    struct evp_pkey_st **, int *, char *, size_t);
+int		 keys_load_sign(struct config *, char *, size_t);
+int		 keys_load_verify(struct config *, char *, size_t);
+int		 keys_select(const struct config *, const char *,
+		    struct keyref *);
+int		 keys_verify_sig(const struct keyref *, const unsigned char *,
+		    size_t, const unsigned char *, size_t);
+size_t		 keys_sig_len(const struct keyref *);
+void		 keys_free(struct config *);
+
+/* keygen.c */
+int		 keygen_pem(const char *, enum key_alg, char *, size_t);
+int		 keygen_public(const char *, char **, char *, size_t);
+
+/* jwks.c */
+json_t		*jwks_json(const struct config *);
+int		 jwks_key(json_t *, const char *, enum key_alg,
+		    struct evp_pkey_st *);
 
 /* log.c */
 void		 log_msg(const char *, ...)
@@ -163,6 +239,13 @@ int		 token_verify(const struct config *, const char *, time_t,
 
 int		 refresh_derive(const struct config *, const unsigned char *,
 		    const char *, long, char *, size_t);
+int		 refresh_derive_with(const unsigned char *, size_t,
+		    const unsigned char *, const char *, long, char *, size_t);
+
+/* secret.c */
+void		 secret_id(const unsigned char *, size_t, char *);
+int		 secret_find(const struct config *, const char *,
+		    const unsigned char **, size_t *);
 int		 refresh_hash(const char *, char *, size_t);
 int		 refresh_shape_ok(const char *);
 
@@ -413,6 +496,7 @@ const char	*cookie_name(const struct request *, enum cookie_kind);
 /* response.c */
 struct response {
 	int		 status;
+	const char	*cache_control;	/* NULL: no-store */
 	struct buf	 headers;	/* "Name: value\r\n" lines */
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
@@ -520,6 +604,9 @@ void		 route_sessions(struct ctx *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);
+
+/* route_jwks.c */
+void		 route_jwks(struct ctx *);
 
 /* route_body.c */
 struct body {

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -116,5 +117,71 @@ out:
 	}
 	if (rc != JA_OK)
 		unlink(path);
+	return rc;
+}
+
+#define KEYFILE_PEM_MAX	16384
+
+/*
+ * Reads the PEM file path (RFC 7468) into *pem, NUL-terminated, its
+ * length in *len; free it with free(3) after sodium_memzero().  A file
+ * holding a private key ("PRIVATE KEY" in its text) is refused when its
+ * group or others may read it, as keyfile_read() does; a public key may
+ * be readable by anyone.  Returns JA_OK, or JA_ECONFIG with a message
+ * in err naming the file.
+ */
+int
+keyfile_read_pem(const char *path, char **pem, size_t *len, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	char		*text = NULL;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd, rc = JA_ECONFIG;
+
+	*pem = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return JA_ECONFIG;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((text = malloc(KEYFILE_PEM_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	while (got < KEYFILE_PEM_MAX && (n = read(fd, text + got,
+	    KEYFILE_PEM_MAX - got)) != 0) {
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	text[got] = '\0';
+	if (got == KEYFILE_PEM_MAX || strlen(text) != got) {
+		snprintf(err, errlen, "%s: not a PEM key file", path);
+		goto out;
+	}
+	if (strstr(text, "PRIVATE KEY") != NULL &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		snprintf(err, errlen, "%s: readable by group or others "
+		    "(chmod 600)", path);
+		goto out;
+	}
+	*pem = text;
+	*len = got;
+	text = NULL;
+	rc = JA_OK;
+out:
+	if (text != NULL) {
+		sodium_memzero(text, KEYFILE_PEM_MAX + 1);
+		free(text);
+	}
+	close(fd);
 	return rc;
 }

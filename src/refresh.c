@@ -19,12 +19,27 @@
 #define REFRESH_LABEL	"jwtauth refresh v1"
 
 /*
- * Derives the refresh token of session sid at generation gen into out
- * (outlen >= JA_RT_LEN + 1).  Returns JA_OK or JA_ETOOBIG.
+ * Derives the refresh token of session sid at generation gen under the
+ * current secret into out (outlen >= JA_RT_LEN + 1).  Returns JA_OK or
+ * JA_ETOOBIG.
  */
 int
 refresh_derive(const struct config *cfg, const unsigned char *seed,
     const char *sid, long gen, char *out, size_t outlen)
+{
+	return refresh_derive_with(cfg->secret, cfg->secretlen, seed, sid,
+	    gen, out, outlen);
+}
+
+/*
+ * refresh_derive() under secret key (keylen bytes), which may be an old
+ * one (secret_find): the grace window re-derives a child with the
+ * secret that derived it.
+ */
+int
+refresh_derive_with(const unsigned char *key, size_t keylen,
+    const unsigned char *seed, const char *sid, long gen, char *out,
+    size_t outlen)
 {
 	crypto_auth_hmacsha256_state	 st;
 	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
@@ -32,7 +47,7 @@ refresh_derive(const struct config *cfg, const unsigned char *seed,
 	int				 rc;
 
 	snprintf(g, sizeof(g), ":%ld", gen);
-	crypto_auth_hmacsha256_init(&st, cfg->secret, cfg->secretlen);
+	crypto_auth_hmacsha256_init(&st, key, keylen);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)
 	    REFRESH_LABEL, sizeof(REFRESH_LABEL));
 	crypto_auth_hmacsha256_update(&st, seed, REFRESH_SEED_LEN);

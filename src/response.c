@@ -245,7 +245,8 @@ response_send(struct response *resp, enum method method)
 		buf_free(&head);
 		return rc;
 	}
-	buf_puts(&head, "Cache-Control: no-store\r\n");
+	buf_printf(&head, "Cache-Control: %s\r\n", resp->cache_control != NULL ?
+	    resp->cache_control : "no-store");
 	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	if (resp->headers.len > 0)
 		buf_append(&head, resp->headers.data, resp->headers.len);

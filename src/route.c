@@ -34,6 +34,7 @@ static const struct route routes[] = {
 	{ "/password", route_password, ROUTE_READ | ROUTE_POST },
 	{ "/sessions", route_sessions, ROUTE_READ },
 	{ "/health", route_health, ROUTE_READ },
+	{ "/jwks.json", route_jwks, ROUTE_READ },
 	{ "/style.css", route_style, ROUTE_READ },
 };
 

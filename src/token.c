@@ -1,15 +1,18 @@
 /*
- * token.c: access tokens, JWTs (RFC 7519) signed HS256 (RFC 7518 §3.2).
+ * token.c: access tokens, JWTs (RFC 7519) signed HS256, RS256 or ES256
+ * (RFC 7518 §3.2 to §3.4) with the key that the header's kid names
+ * (keys.c).
  *
  * Debian 12's libjwt 1.10.2 signs and checks the signature, but it
  * trusts the header's "alg" (case-insensitively), skips the signature
  * with an empty key, checks no claim, crashes on tokens of a few MB and
  * on empty segments, and its base64 decoder skips invalid characters.
  * So libjwt only signs here.  token_verify() checks the token's shape,
- * decodes header and payload itself, strictly, pins the algorithm (RFC
- * 8725 §3.1), checks the HMAC with libsodium in constant time, and takes
- * the claims from its own strict parse (duplicate keys refused, each
- * claim of its JSON type).
+ * decodes header and payload itself, strictly, selects the key by kid
+ * and pins the algorithm to that key's own (RFC 8725 §3.1), checks an
+ * HMAC with libsodium in constant time and an RSA or ECDSA signature
+ * with OpenSSL, and takes the claims from its own strict parse
+ * (duplicate keys refused, each claim of its JSON type).
  */
 #include <string.h>
 
@@ -21,7 +24,7 @@
 #define TOKEN_USE	"access"	/* RFC 8725 §3.11: explicit typing */
 #define TOKEN_HDR_MAX	512
 #define TOKEN_PAY_MAX	3072
-#define TOKEN_SIG_LEN	43	/* base64url of a 32-byte HMAC-SHA256 */
+#define TOKEN_SIG_MAX	512	/* an RSA-4096 signature */
 #define TOKEN_TTL_MAX	86400	/* the upper bound of access_ttl */
 
 /*
@@ -66,7 +69,11 @@ token_issue(const struct config *cfg, const char *sub, const char *username,
 		goto out;
 	if (jwt_add_header(jwt, "kid", cfg->key_id))
 		goto out;
-	if (jwt_set_alg(jwt, JWT_ALG_HS256, cfg->key, (int)cfg->keylen))
+	if (cfg->sign_alg == KEY_HS256 ? jwt_set_alg(jwt, JWT_ALG_HS256,
+	    cfg->key, (int)cfg->keylen) : cfg->sign_pem == NULL ||
+	    jwt_set_alg(jwt, cfg->sign_alg == KEY_RS256 ? JWT_ALG_RS256 :
+	    JWT_ALG_ES256, (const unsigned char *)cfg->sign_pem,
+	    (int)cfg->sign_pemlen))
 		goto out;
 	if ((s = jwt_encode_str(jwt)) == NULL)
 		goto out;
@@ -130,35 +137,37 @@ token_segment_json(const char *s, size_t len, size_t max)
 }
 
 /*
- * Checks the JOSE header (RFC 7515 §4.1): "alg" exactly "HS256" (pinned,
- * case-sensitive: RFC 8725 §3.1), "typ" exactly "JWT", "kid" our key id,
- * all three present, and no other member ("crit", "jku", "x5u" ... are
- * refused).
+ * Checks the JOSE header (RFC 7515 §4.1): "alg", "typ" and "kid" all
+ * present, strings, and no other member ("crit", "jku", "x5u" ... are
+ * refused); "typ" exactly "JWT"; "kid" names one of our keys and "alg"
+ * is exactly that key's algorithm (pinned per key, case-sensitive: RFC
+ * 8725 §3.1), so an HS256 token with the kid of an RSA key is refused,
+ * never MACed with its public key.  Fills ref with the key.
  */
 static int
-token_check_header(const struct config *cfg, json_t *h)
+token_check_header(const struct config *cfg, json_t *h, struct keyref *ref)
 {
-	const char	*key;
+	const char	*key, *alg = NULL, *kid = NULL;
 	json_t		*v;
+	int		 typ = 0;
 
 	json_object_foreach(h, key, v) {
 		if (!json_is_string(v))
 			return 0;
-		if (strcmp(key, "alg") == 0) {
-			if (strcmp(json_string_value(v), "HS256") != 0)
-				return 0;
-		} else if (strcmp(key, "typ") == 0) {
+		if (strcmp(key, "alg") == 0)
+			alg = json_string_value(v);
+		else if (strcmp(key, "typ") == 0) {
 			if (strcmp(json_string_value(v), "JWT") != 0)
 				return 0;
-		} else if (strcmp(key, "kid") == 0) {
-			if (strcmp(json_string_value(v), cfg->key_id) != 0)
-				return 0;
-		} else
+			typ = 1;
+		} else if (strcmp(key, "kid") == 0)
+			kid = json_string_value(v);
+		else
 			return 0;
 	}
-	return json_object_get(h, "alg") != NULL &&
-	    json_object_get(h, "typ") != NULL &&
-	    json_object_get(h, "kid") != NULL;
+	return alg != NULL && kid != NULL && typ &&
+	    keys_select(cfg, kid, ref) == JA_OK &&
+	    strcmp(alg, keys_alg_name(ref->alg)) == 0;
 }
 
 /* Copies the string claim name (at most max bytes) into dst. */
@@ -250,14 +259,14 @@ token_check_claims(const struct config *cfg, const json_t *p, time_t now,
  * rely on how it compares.
  */
 static int
-token_mac_ok(const struct config *cfg, const char *token, size_t len,
+token_mac_ok(const struct keyref *ref, const char *token, size_t len,
     const unsigned char *sig)
 {
 	crypto_auth_hmacsha256_state	 st;
 	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
 	int				 ok;
 
-	crypto_auth_hmacsha256_init(&st, cfg->key, cfg->keylen);
+	crypto_auth_hmacsha256_init(&st, ref->hs, ref->hslen);
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)token, len);
 	crypto_auth_hmacsha256_final(&st, mac);
 	ok = sodium_memcmp(mac, sig, sizeof(mac)) == 0;
@@ -268,66 +277,100 @@ token_mac_ok(const struct config *cfg, const char *token, size_t len,
 
 /*
  * Returns 1 if the header segment [seg, seg+len) is a header we accept
- * (token_check_header).  Every token this service issues with one key
- * has the same header bytes, so the last header that passed is kept and
- * a byte-equal one passes without being decoded again; any other goes
- * through the strict decode and check.
+ * (token_check_header), with its key in ref.  Every token signed with
+ * one key has the same header bytes, so the last header that passed is
+ * kept for each key (slot 0 the signing key, then the verify keys) with
+ * the kid and algorithm it passed for; a byte-equal one passes without
+ * being decoded again while that key is unchanged.  Any other header
+ * goes through the strict decode and check.
  */
 static int
-token_header_ok(const struct config *cfg, const char *seg, size_t len)
+token_header_ok(const struct config *cfg, const char *seg, size_t len,
+    struct keyref *ref)
 {
-	static char	 last[TOKEN_HDR_MAX * 2];
-	static size_t	 lastlen;
-	static char	 lastkid[65];
+	static struct {
+		char		 hdr[TOKEN_HDR_MAX * 2];
+		size_t		 len;
+		char		 kid[JA_KID_MAX + 1];
+		enum key_alg	 alg;
+	} last[1 + JA_VERIFY_MAX];
 	json_t		*hdr;
+	size_t		 i;
 	int		 ok;
 
-	if (lastlen != 0 && len == lastlen && memcmp(seg, last, len) == 0 &&
-	    strcmp(lastkid, cfg->key_id) == 0)
-		return 1;
+	for (i = 0; i <= cfg->nverify && i <= JA_VERIFY_MAX; i++) {
+		if (last[i].len != len || memcmp(seg, last[i].hdr, len) != 0)
+			continue;
+		if (keys_select(cfg, last[i].kid, ref) == JA_OK &&
+		    ref->slot == i && ref->alg == last[i].alg)
+			return 1;
+		break;
+	}
 	hdr = token_segment_json(seg, len, TOKEN_HDR_MAX);
-	ok = hdr != NULL && token_check_header(cfg, hdr);
+	ok = hdr != NULL && token_check_header(cfg, hdr, ref);
 	json_decref(hdr);
-	if (ok && len <= sizeof(last) && strlen(cfg->key_id) <
-	    sizeof(lastkid)) {
-		memcpy(last, seg, len);
-		lastlen = len;
-		memcpy(lastkid, cfg->key_id, strlen(cfg->key_id) + 1);
+	if (ok && len <= sizeof(last[0].hdr) && ref->slot <= JA_VERIFY_MAX &&
+	    strlen(ref->kid) < sizeof(last[0].kid)) {
+		i = ref->slot;
+		memcpy(last[i].hdr, seg, len);
+		last[i].len = len;
+		memcpy(last[i].kid, ref->kid, strlen(ref->kid) + 1);
+		last[i].alg = ref->alg;
 	}
 	return ok;
 }
 
 /*
+ * Returns 1 if the signature segment sig64 is a valid signature of the
+ * signing input [token, token+len) (RFC 7515 §5.2) under key ref: of
+ * exactly the length of that key's signatures, then an HMAC compared in
+ * constant time (HS256) or an RSA or ECDSA signature (keys.c).
+ */
+static int
+token_sig_ok(const struct keyref *ref, const char *token, size_t len,
+    const char *sig64)
+{
+	unsigned char	 sig[TOKEN_SIG_MAX];
+	size_t		 want = keys_sig_len(ref), siglen;
+
+	if (want == 0 || want > sizeof(sig) ||
+	    strlen(sig64) != (want * 4 + 2) / 3 ||
+	    b64url_decode(sig, sizeof(sig), &siglen, sig64,
+	    strlen(sig64)) != JA_OK || siglen != want)
+		return 0;
+	if (ref->alg == KEY_HS256)
+		return token_mac_ok(ref, token, len, sig);
+	return keys_verify_sig(ref, (const unsigned char *)token, len, sig,
+	    siglen);
+}
+
+/*
  * Verifies token as one of our access tokens at time now: shape, header
- * (pinned alg, RFC 8725 §3.1), the HMAC-SHA256 signature under our key
- * (RFC 7515 §5.2, compared in constant time), then the claims from our
- * own strict parse.  libjwt is not asked: its decoder trusts the
- * header's alg and computes the same HMAC again, at twice the cost of
- * all the rest.  Returns JA_OK with the claims in c, or JA_EAUTH for any
- * doubt at all.  It does not consult the database: the caller checks
- * revocation (revcache_check) next.
+ * (the key its kid names and that key's algorithm only, RFC 8725 §3.1),
+ * the signature under that key (RFC 7515 §5.2; an HMAC compared in
+ * constant time), then the claims from our own strict parse.  libjwt is
+ * not asked: its decoder trusts the header's alg and computes the same
+ * HMAC again, at twice the cost of all the rest.  Returns JA_OK with the
+ * claims in c, or JA_EAUTH for any doubt at all.  It does not consult
+ * the database: the caller checks revocation (revcache_check) next.
  */
 int
 token_verify(const struct config *cfg, const char *token, time_t now,
     struct claims *c)
 {
+	struct keyref	 ref;
 	const char	*d1, *d2;
-	unsigned char	 sig[64];
-	size_t		 siglen;
 	json_t		*pay = NULL;
 	int		 rc = JA_EAUTH;
 
 	memset(c, 0, sizeof(*c));
-	if (cfg->keylen < JA_KEY_MIN || !token_shape_ok(token))
+	if (!token_shape_ok(token))
 		return JA_EAUTH;
 	d1 = strchr(token, '.');
 	d2 = strchr(d1 + 1, '.');
-	if (!token_header_ok(cfg, token, (size_t)(d1 - token)))
+	if (!token_header_ok(cfg, token, (size_t)(d1 - token), &ref))
 		goto out;
-	if (strlen(d2 + 1) != TOKEN_SIG_LEN || b64url_decode(sig,
-	    sizeof(sig), &siglen, d2 + 1, TOKEN_SIG_LEN) != JA_OK ||
-	    siglen != 32 || !token_mac_ok(cfg, token, (size_t)(d2 - token),
-	    sig))
+	if (!token_sig_ok(&ref, token, (size_t)(d2 - token), d2 + 1))
 		goto out;
 	if ((pay = token_segment_json(d1 + 1, (size_t)(d2 - d1 - 1),
 	    TOKEN_PAY_MAX)) == NULL || !token_check_claims(cfg, pay, now, c))

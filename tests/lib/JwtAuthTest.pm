@@ -18,6 +18,9 @@ package JwtAuthTest;
 #   my $t = $env->must_login('alice', 'secret password');
 #   is($env->me($t->{access_token})->{status}, 200);
 #   my ($rc, $out, $err) = $env->authctl({}, 'sessions', 'alice');
+#   my $env = JwtAuthTest->start(key_alg => 'ES256'); # jwt.key made so
+#   my $k2 = $env->keygen('k2.pem', 'RS256');         # another key file
+#   $env->reconfigure(key_file => $k2, key_id => 'k2', ...); # restart
 #
 # The programs are the ones built in this repository; JWTAUTH_FCGI and
 # JWTAUTH_AUTHCTL name others.  The FastCGI program is copied into the
@@ -98,10 +101,10 @@ sub _start {
 	$self->{conninfo} = _slurp("$dir/pg/conninfo");
 	chomp $self->{conninfo};
 
-	for my $key ('jwt.key', 'secret.key') {
-		_run({}, $authctl, 'keygen', "$dir/$key");
-		_give_to_web_user("$dir/$key");
-	}
+	# jwt.key is of key_alg (HS256 unless the test says otherwise).
+	$self->keygen('jwt.key', $config->{key_alg});
+	$self->keygen('secret.key');
+	$self->{config} = { %$config };
 	$self->_write_config($config);
 	_run({}, $authctl, '-c', $self->config_file, 'migrate');
 	$self->{before_server}->($self) if $self->{before_server};
@@ -116,7 +119,45 @@ sub _server_start {
 	_run({ env => { JWTAUTH_FCGI => "$dir/jwtauth.fcgi",
 			SERVER => $self->{server},
 			($self->{template} ? (JWTAUTH_TEMPLATE => $self->{template}) : ()) } },
-		"$REPO/scripts/server.sh", 'start', $dir, $self->{port});
+		"$REPO/scripts/server.sh", 'start', $self->{dir}, $self->{port});
+}
+
+# keygen(NAME, [ALG]): make the key file NAME in the test's directory with
+# authctl keygen [--alg ALG] (HS256 when ALG is undef), owned by the web
+# server's user; returns its path.  Dies on failure.
+sub keygen {
+	my ($self, $name, $alg) = @_;
+	my $file = "$self->{dir}/$name";
+	_run({}, $self->{authctl}, 'keygen', ($alg ? ('--alg', $alg) : ()),
+		$file);
+	_give_to_web_user($file);
+	return $file;
+}
+
+# pubkey(KEY_NAME, PUB_NAME): write the public half of key file KEY_NAME
+# (authctl pubkey) to PUB_NAME, readable by all; returns its path.
+sub pubkey {
+	my ($self, $key, $pub) = @_;
+	my $out = _run({}, $self->{authctl}, 'pubkey', "$self->{dir}/$key");
+	my $file = "$self->{dir}/$pub";
+	open my $fh, '>', $file or die "write $file: $!\n";
+	print $fh $out;
+	close $fh or die "write $file: $!\n";
+	chmod 0644, $file;
+	return $file;
+}
+
+# reconfigure(KEY => VALUE...): change the program's config (the keys
+# given to start, then these; an undef value removes a key) and restart
+# the web server, so that every FastCGI process reads it anew (lighttpd
+# starts its processes only at its own start).  PostgreSQL keeps
+# running.  Dies on failure.
+sub reconfigure {
+	my ($self, %change) = @_;
+	my %config = (%{ $self->{config} }, %change);
+	$self->{config} = \%config;
+	$self->_write_config(\%config);
+	$self->restart_server;
 }
 
 # restart_server: stop the web server and start it again, from the
@@ -184,6 +225,16 @@ sub authctl {
 	my ($self, $opt, @args) = @_;
 	my ($status, $out, $err, $killed) = _spawn($opt, $self->{authctl},
 		'-c', $self->config_file, @args);
+	my $exit = $status & 127 ? 128 + ($status & 127) : $status >> 8;
+	return ($exit, $out, $err . $killed);
+}
+
+# run_cmd({stdin, env, timeout}, COMMAND...): run any command as authctl()
+# runs authctl: returns its exit status, standard output and standard
+# error, without dying when it fails.
+sub run_cmd {
+	my ($self, $opt, @cmd) = @_;
+	my ($status, $out, $err, $killed) = _spawn($opt, @cmd);
 	my $exit = $status & 127 ? 128 + ($status & 127) : $status >> 8;
 	return ($exit, $out, $err . $killed);
 }
@@ -291,6 +342,14 @@ sub jwt_decode {
 		JSON::PP->new->decode(MIME::Base64::decode_base64($s));
 	} @seg[0, 1];
 	return @json;
+}
+
+# b64url(BYTES): base64url without padding (RFC 7515 §2).
+sub b64url {
+	my ($class, $bytes) = @_;
+	(my $s = MIME::Base64::encode_base64($bytes, '')) =~ tr{+/}{-_};
+	$s =~ s/=+$//;
+	return $s;
 }
 
 # sid_of(ACCESS_TOKEN): the "sid" claim, the session the token names
