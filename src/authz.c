@@ -10,7 +10,37 @@
  * Nothing secret goes into a Variable-* header: the web server may copy
  * them into the client's response.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <string.h>
+
 #include "jwtauth.h"
+
+/*
+ * Returns 1 when Apache will answer this request itself after our 200:
+ * we are mod_fcgid's access checker (FCGI_APACHE_ROLE) and the target
+ * (SCRIPT_FILENAME) does not exist (a 404) or is a directory asked for
+ * without its slash (mod_dir's 301).  mod_fcgid leaves our Variable-*
+ * headers in such answers, where mod_headers cannot remove them, and no
+ * handler runs that would need them: so none are sent.  One stat(2).
+ */
+static int
+authz_apache_answers(const struct request *req)
+{
+	const char	*role = io_getenv("FCGI_APACHE_ROLE");
+	const char	*file = io_getenv("SCRIPT_FILENAME");
+	const char	*path = req->uri_path != NULL ? req->uri_path : "";
+	struct stat	 st;
+	size_t		 len = strlen(path);
+
+	if (role == NULL || strcmp(role, "ACCESS_CHECKER") != 0 ||
+	    file == NULL || *file == '\0')
+		return 0;
+	if (stat(file, &st) != 0)
+		return errno == ENOENT || errno == ENOTDIR;
+	return S_ISDIR(st.st_mode) && (len == 0 || path[len - 1] != '/');
+}
 
 void
 authz_check(struct ctx *ctx)
@@ -24,6 +54,8 @@ authz_check(struct ctx *ctx)
 		return;
 	}
 	ctx->resp->status = 200;
+	if (authz_apache_answers(ctx->req))
+		return;
 	response_header(ctx->resp, "Variable-AUTH_USER", "%s", c.username);
 	response_header(ctx->resp, "Variable-AUTH_SUB", "%s", c.sub);
 	response_header(ctx->resp, "Variable-AUTH_SID", "%s", c.sid);
