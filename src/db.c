@@ -18,6 +18,7 @@
 
 #define DB_PREPARED_MAX	64
 #define DB_DRAIN_MAX	64	/* reads of one db_notifies() call */
+#define DB_COLS_MAX	16	/* columns db_rows() hands on */
 
 struct db {
 	PGconn			*conn;
@@ -312,6 +313,13 @@ db_sqlstate(const struct db *db)
 	return db->sqlstate;
 }
 
+/* Returns 1 while a transaction (db_begin) is open, else 0. */
+int
+db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}
+
 /*
  * The number of connections made so far: it changes whenever the
  * connection was replaced, which loses its LISTENs (revcache.c).
@@ -363,5 +371,28 @@ db_notifies(struct db *db, void (*fn)(const char *, const char *, void *),
 		fn(n->relname, n->extra, arg);
 		PQfreemem(n);
 	}
+	return JA_OK;
+}
+
+/*
+ * Calls fn(row, arg) for each row of res, row holding its first ncols
+ * values as text (at most DB_COLS_MAX), then clears res.  For the
+ * listings of authctl.  Returns JA_OK, or JA_EDB when res is NULL.
+ */
+int
+db_rows(struct pg_result *res, int ncols,
+    void (*fn)(const char *const *, void *), void *arg)
+{
+	const char	*row[DB_COLS_MAX];
+	int		 i, k;
+
+	if (res == NULL)
+		return JA_EDB;
+	for (i = 0; i < PQntuples(res); i++) {
+		for (k = 0; k < ncols && k < DB_COLS_MAX; k++)
+			row[k] = PQgetvalue(res, i, k);
+		fn(row, arg);
+	}
+	PQclear(res);
 	return JA_OK;
 }

@@ -2,7 +2,10 @@
  * db_audit.c: the audit trail: logins (success and failure), refreshes
  * that detected reuse, logouts, revocations, password changes and locks,
  * each with time, user, session, IP and user agent.  A failure to write
- * an audit row is logged but does not change the answer to the client.
+ * an audit row is logged but does not change the answer to the client,
+ * nor undo what it records: inside a transaction the row is written
+ * under a savepoint, so that its failure does not abort the revocation
+ * it belongs to (whose COMMIT would then answer ROLLBACK).
  */
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +46,7 @@ db_audit(struct db *db, const char *event, const char *user_id,
 	char		 name[JA_NAME_MAX * 4 + 1];
 	const char	*params[7];
 	PGresult	*res;
+	int		 tx;
 
 	log_client(req, ua, ip);
 	if (username != NULL)
@@ -54,10 +58,19 @@ db_audit(struct db *db, const char *event, const char *user_id,
 	params[4] = req != NULL ? ip : NULL;
 	params[5] = req != NULL ? ua : NULL;
 	params[6] = detail;
-	if ((res = db_exec(db, &audit_add, params)) == NULL) {
+	tx = db_in_tx(db);
+	if (tx && db_run(db, "SAVEPOINT audit") != JA_OK) {
 		log_msg("audit: could not record %s", event);
 		return;
 	}
+	if ((res = db_exec(db, &audit_add, params)) == NULL) {
+		log_msg("audit: could not record %s", event);
+		if (tx)
+			(void)db_run(db, "ROLLBACK TO SAVEPOINT audit");
+		return;
+	}
+	if (tx)
+		(void)db_run(db, "RELEASE SAVEPOINT audit");
 	PQclear(res);
 }
 

@@ -518,18 +518,7 @@ db_session_list(struct db *db, const struct config *cfg, const char *who,
 {
 	char		 idle[32];
 	const char	*params[2] = { who, idle };
-	const char	*row[5];
-	PGresult	*res;
-	int		 i, k;
 
 	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
-	if ((res = db_exec(db, &session_list, params)) == NULL)
-		return JA_EDB;
-	for (i = 0; i < PQntuples(res); i++) {
-		for (k = 0; k < 5; k++)
-			row[k] = PQgetvalue(res, i, k);
-		fn(row, arg);
-	}
-	PQclear(res);
-	return JA_OK;
+	return db_rows(db_exec(db, &session_list, params), 5, fn, arg);
 }

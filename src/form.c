@@ -13,18 +13,6 @@
 
 #define FORM_FIELDS_MAX	32
 
-static int
-form_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes [s, s+len) into a new string in *out. */
 static int
 form_decode(const char *s, size_t len, char **out)
@@ -43,8 +31,8 @@ form_decode(const char *s, size_t len, char **out)
 				free(d);
 				return JA_EINVAL;
 			}
-			hi = form_hex(s[i + 1]);
-			lo = form_hex(s[i + 2]);
+			hi = text_hex(s[i + 1]);
+			lo = text_hex(s[i + 2]);
 			if (hi < 0 || lo < 0) {
 				free(d);
 				return JA_EINVAL;

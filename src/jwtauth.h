@@ -213,6 +213,7 @@ int		 text_local_path(const char *);
 const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
+int		 text_hex(char);
 
 /* random.c */
 int		 random_b64url(char *, size_t, size_t);
@@ -281,6 +282,9 @@ int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
 unsigned long	 db_generation(const struct db *);
+int		 db_in_tx(const struct db *);
+int		 db_rows(struct pg_result *, int, void (*)(const char *const *,
+		    void *), void *);
 int		 db_notifies(struct db *, void (*)(const char *, const char *,
 		    void *), void *);
 

@@ -105,7 +105,7 @@ text_local_or_root(const char *s)
 }
 
 /* Returns the value of hex digit c, or -1. */
-static int
+int
 text_hex(char c)
 {
 	if (c >= '0' && c <= '9')

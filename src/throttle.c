@@ -192,20 +192,9 @@ throttle_list(struct db *db, const struct config *cfg,
 {
 	char		 window[32];
 	const char	*params[1] = { window };
-	const char	*row[5];
-	PGresult	*res;
-	int		 i, k;
 
 	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
-	if ((res = db_exec(db, &throttle_rows, params)) == NULL)
-		return JA_EDB;
-	for (i = 0; i < PQntuples(res); i++) {
-		for (k = 0; k < 5; k++)
-			row[k] = PQgetvalue(res, i, k);
-		fn(row, arg);
-	}
-	PQclear(res);
-	return JA_OK;
+	return db_rows(db_exec(db, &throttle_rows, params), 5, fn, arg);
 }
 
 /*

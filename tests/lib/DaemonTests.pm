@@ -9,7 +9,6 @@ package DaemonTests;
 
 use strict;
 use warnings;
-use File::Temp qw(tempfile);
 use Cwd ();
 use File::Basename ();
 use IO::Socket::INET;
@@ -52,11 +51,7 @@ sub authnz_template {
 	$text =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
 		or die "no mod_fcgid LoadModule line in apache/dev.conf.in\n";
 	$text = authnz_block($text);
-	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
-		UNLINK => 1, SUFFIX => '.in');
-	print $fh $text;
-	close $fh or die "write $name: $!\n";
-	return $name;
+	return JwtAuthTest->temp_template($text);
 }
 
 # start_daemon(ENV, PORT, PROCESSES): starts ENV's program as the daemon

@@ -207,6 +207,18 @@ sub template {
 	return $self->{template};
 }
 
+# temp_template(TEXT): a web server config template holding TEXT, in a
+# file under /tmp removed when the test ends; returns its name (for
+# start(template => ...)).
+sub temp_template {
+	my ($class, $text) = @_;
+	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
+		UNLINK => 1, SUFFIX => '.in');
+	print $fh $text;
+	close $fh or die "write $name: $!\n";
+	return $name;
+}
+
 # add_user(NAME, PASSWORD): add a user with authctl; dies on failure.
 sub add_user {
 	my ($self, $name, $password) = @_;

@@ -11,7 +11,6 @@ package RevocationTests;
 
 use strict;
 use warnings;
-use File::Temp qw(tempfile);
 use Test::More;
 use Cwd ();
 use File::Basename ();
@@ -33,11 +32,7 @@ sub one_process_template {
 		$text =~ s/"max-procs" => \d+/"max-procs" => 1/g
 			or die "no max-procs in the lighttpd config\n";
 	}
-	my ($fh, $name) = tempfile('jwtauth-conf-XXXXXX', DIR => '/tmp',
-		UNLINK => 1, SUFFIX => '.in');
-	print $fh $text;
-	close $fh or die "write $name: $!\n";
-	return $name;
+	return JwtAuthTest->temp_template($text);
 }
 
 # hold(ENV, SQL): a psql session that runs SQL and stays open (holding
