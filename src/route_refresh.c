@@ -57,6 +57,8 @@ refresh_post(struct ctx *ctx)
 		goto out;
 	}
 	if (rc != JA_OK) {
+		auth_log_refusal(ctx, "refresh token",
+		    "unknown, expired, reused or revoked");
 		response_error(ctx->resp, ctx->req, 401, "invalid_grant",
 		    "The session has ended. Sign in again.");
 		auth_clear_cookies(ctx);
@@ -108,6 +110,9 @@ refresh_get(struct ctx *ctx)
 	else if (rc == JA_EDB)
 		bounce_unavailable(ctx);
 	else {
+		if (cookie[0] != '\0')
+			auth_log_refusal(ctx, "refresh cookie",
+			    "unknown, expired, reused or revoked");
 		auth_clear_cookies(ctx);
 		response_redirect_route(ctx->resp, ctx->cfg, "/login", next);
 	}
