@@ -115,7 +115,7 @@ stop:
 	sh scripts/run.sh stop
 
 test: deps
-	$(MAKE) all units
+	$(MAKE) all units san
 	sh scripts/test.sh
 
 bench: deps
