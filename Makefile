@@ -3,7 +3,13 @@
 #   make run      install what is missing, start PostgreSQL and Apache on
 #                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd)
 #   make start / make stop   the same in the background
-#   make test     the whole suite (unit, fuzz seeds, end-to-end)
+#   make test     the whole suite (unit, fuzz seeds, end-to-end), then the
+#                 unit tests under valgrind, a short libFuzzer run of every
+#                 harness, and the end-to-end suite against the ASan+UBSan
+#                 build (SAN_E2E=0 skips that; FUZZ_SECONDS per harness)
+#   make san      jwtauth.fcgi and authctl with ASan+UBSan in tests/out/asan/
+#   make valgrind the unit tests under valgrind (errors and leaks fail)
+#   make fuzz     every fuzz harness with libFuzzer, FUZZ_SECONDS (300) each
 #   make bench    one table: the authorizer and the routes against their
 #                 baselines, on Apache and lighttpd (scripts/bench.pl)
 
@@ -64,6 +70,38 @@ bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/tokcache.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
 	    $(COMMON) src/revcache.o src/tokcache.o $(LIBS)
 
+# The ASan+UBSan build, apart from the real one: objects and programs in
+# tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and
+# JWTAUTH_AUTHCTL (scripts/test.sh san).
+SANDIR	 = tests/out/asan
+SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=all
+SANOBJ	 = $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(COMMON))
+
+$(SANDIR)/obj/%.o: src/%.c src/jwtauth.h
+	@mkdir -p $(SANDIR)/obj
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARNINGS) -fPIE -c -o $@ $<
+
+$(SANDIR)/obj/options.o: tests/san/options.c
+	@mkdir -p $(SANDIR)/obj
+	$(CC) $(SANFLAGS) $(WARNINGS) -fPIE -c -o $@ tests/san/options.c
+
+$(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE)) \
+    $(SANDIR)/obj/options.o
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS)
+
+$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/authctl.o $(SANDIR)/obj/options.o
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl
+
+valgrind: units
+	sh scripts/test.sh valgrind
+
+FUZZ_SECONDS ?= 300
+fuzz:
+	sh scripts/fuzz.sh all $(FUZZ_SECONDS)
+
 deps:
 	sh scripts/deps.sh
 
@@ -81,7 +119,7 @@ stop:
 	sh scripts/run.sh stop
 
 test: deps
-	$(MAKE) all units
+	$(MAKE) all units san
 	sh scripts/test.sh
 
 # The floor of any authorizer, for the bench only: see bench/noop-authz.c.
@@ -96,5 +134,6 @@ bench: deps
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
 	    bench/noop-authz bench/check-cost
+	rm -rf $(SANDIR)
 
-.PHONY: all units deps run start stop test bench clean
+.PHONY: all units san valgrind fuzz deps run start stop test bench clean

@@ -13,6 +13,12 @@
 #	tests/out/fuzz/corpus/NAME (the seeds are only read); a crash is
 #	saved in tests/out/fuzz/artifacts/ and replays with
 #	tests/out/fuzz/replay/fuzz-NAME FILE.
+#   scripts/fuzz.sh all [SECONDS]
+#	run, for every harness in turn (make fuzz, FUZZ_SECONDS).
+#   scripts/fuzz.sh tap [SECONDS]
+#	run, for every harness in turn, as TAP for prove(1), one test per
+#	harness that passes when libFuzzer found nothing (make test runs it
+#	as tests/unit/fuzz-short.t, FUZZ_SECONDS default 60).
 #
 # Both link the pure modules (PURE in the Makefile) from source, built
 # with the harness's flags into tests/out/fuzz/, not src/*.o.
@@ -136,15 +142,48 @@ run() {
 	    "$OUT/corpus/$n" "tests/fuzz/seeds/$n"
 }
 
+# tap SECONDS: every harness fuzzed for SECONDS, as TAP.
+tap() {
+	# shellcheck disable=SC2046 # harness names are words
+	set -- "$1" $(harnesses)
+	secs=$1
+	shift
+	echo "1..$#"
+	i=0
+	for n in "$@"; do
+		i=$((i + 1))
+		log=$OUT/libfuzzer-$n.log
+		mkdir -p "$OUT"
+		if (run "$n" "$secs") > "$log" 2>&1; then
+			echo "ok $i - libFuzzer finds nothing in fuzz-$n in ${secs}s" \
+			    "($(sed -n 's/^stat::number_of_executed_units: *//p' \
+			    "$log") runs)"
+		else
+			echo "not ok $i - libFuzzer finds nothing in fuzz-$n" \
+			    "in ${secs}s"
+			grep -v '^#[0-9]' "$log" | tail -40 | sed 's/^/# /'
+		fi
+	done
+}
+
 case ${1:-} in
 replay)
 	replay
+	;;
+all)
+	for n in $(harnesses); do
+		run "$n" "${2:-300}"
+	done
+	;;
+tap)
+	tap "${2:-60}"
 	;;
 run)
 	[ $# -ge 2 ] || die "usage: $0 run NAME [SECONDS]"
 	run "$2" "${3:-60}"
 	;;
 *)
-	die "usage: $0 replay | run NAME [SECONDS]"
+	die "usage: $0 replay | run NAME [SECONDS] | all [SECONDS] |" \
+	    "tap [SECONDS]"
 	;;
 esac

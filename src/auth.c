@@ -39,6 +39,21 @@ auth_find_token(const struct ctx *ctx, char *out, size_t outlen, int *cookie)
 }
 
 /*
+ * Logs one line saying that a token presented by the client was refused
+ * and why: reason is a fixed phrase, never the token; the client's
+ * address is escaped (log_escape).  Refusals are not the hot path.
+ */
+void
+auth_log_refusal(const struct ctx *ctx, const char *what, const char *reason)
+{
+	char	 ip[LOG_IP_MAX];
+
+	log_escape(ip, sizeof(ip), ctx->req->client);
+	log_msg("%s refused from %s: %s", what, ip[0] != '\0' ? ip : "-",
+	    reason);
+}
+
+/*
  * Authenticates the request.  Returns JA_OK with the verified claims in
  * c, JA_ENOTFOUND when no token was presented, JA_EAUTH when one was but
  * is invalid, expired or revoked, or JA_EDB when revocation could not be
@@ -54,13 +69,23 @@ auth_request(struct ctx *ctx, struct claims *c)
 
 	memset(c, 0, sizeof(*c));
 	rc = auth_find_token(ctx, token, sizeof(token), &cookie);
+	if (rc == JA_EAUTH)
+		auth_log_refusal(ctx, "access token", cookie ?
+		    "malformed cookie" : "malformed or too long");
 	if (rc != JA_OK)
 		return rc;
 	rc = tokcache_verify(ctx->cfg, token, ctx->now, c);
+	if (rc != JA_OK)
+		auth_log_refusal(ctx, "access token", token_shape_ok(token) ?
+		    "bad header, signature or claims, or expired" :
+		    "not a compact JWS");
 	sodium_memzero(token, sizeof(token));
 	if (rc != JA_OK)
 		return JA_EAUTH;
 	rc = revcache_check(ctx->db, ctx->cfg, c, ctx->now);
+	if (rc == JA_EAUTH)
+		auth_log_refusal(ctx, "access token",
+		    "revoked, or its session ended");
 	if (rc != JA_OK)
 		memset(c, 0, sizeof(*c));
 	return rc;

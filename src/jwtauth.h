@@ -569,6 +569,8 @@ struct ctx {
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
 int		 auth_request(struct ctx *, struct claims *);
+void		 auth_log_refusal(const struct ctx *, const char *,
+		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,
 		    const char *, const char *, int);
 void		 auth_clear_cookies(struct ctx *);

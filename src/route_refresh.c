@@ -74,6 +74,8 @@ refresh_post(struct ctx *ctx)
 		goto out;
 	}
 	if (rc != JA_OK) {
+		auth_log_refusal(ctx, "refresh token",
+		    "unknown, expired, reused or revoked");
 		response_error(ctx->resp, ctx->req, 401, "invalid_grant",
 		    "The session has ended. Sign in again.");
 		auth_clear_cookies(ctx);
@@ -101,7 +103,7 @@ refresh_get(struct ctx *ctx)
 	struct session	 s;
 	char		 rt[JA_RT_LEN + 1], cookie[JA_RT_LEN + 2];
 	const char	*next = NULL, *site = ctx->req->fetch_site;
-	int		 rc = JA_EAUTH;
+	int		 rc = JA_EAUTH, found;
 
 	memset(&q, 0, sizeof(q));
 	memset(rt, 0, sizeof(rt));
@@ -116,8 +118,9 @@ refresh_get(struct ctx *ctx)
 		response_redirect(ctx->resp, next);
 		goto out;
 	}
-	if (cookie_get(ctx->req->cookies, cookie_name(ctx->req,
-	    COOKIE_REFRESH), cookie, sizeof(cookie)) == JA_OK)
+	found = cookie_get(ctx->req->cookies, cookie_name(ctx->req,
+	    COOKIE_REFRESH), cookie, sizeof(cookie));
+	if (found == JA_OK)
 		rc = db_session_rotate(ctx->db, ctx->cfg, cookie, ctx->req, &s,
 		    rt, sizeof(rt));
 	if (rc == JA_OK)
@@ -125,6 +128,9 @@ refresh_get(struct ctx *ctx)
 	else if (rc == JA_EDB)
 		bounce_unavailable(ctx);
 	else {
+		if (found != JA_ENOTFOUND)
+			auth_log_refusal(ctx, "refresh cookie",
+			    "unknown, expired, reused or revoked");
 		auth_clear_cookies(ctx);
 		response_redirect_route(ctx->resp, ctx->cfg, "/login", next);
 	}

@@ -23,7 +23,9 @@ package JwtAuthTest;
 #   $env->reconfigure(key_file => $k2, key_id => 'k2', ...); # restart
 #
 # The programs are the ones built in this repository; JWTAUTH_FCGI and
-# JWTAUTH_AUTHCTL name others.  The FastCGI program is copied into the
+# JWTAUTH_AUTHCTL name others (make san builds them with ASan+UBSan, and
+# a test fails at its end if a sanitizer reported in the error log or in
+# a command's standard error).  The FastCGI program is copied into the
 # temporary directory, so the web server's user (www-data under root) can
 # run it wherever the repository lives.  Every command has a time limit.
 
@@ -46,6 +48,10 @@ use Test::More ();
 
 my $REPO = abs_path(dirname(__FILE__) . '/../..');
 my @LIVE;    # weak references to started environments, for END
+# What a sanitizer reported (the ASan+UBSan build, make san): the test
+# fails at its end when any program wrote one of these.
+my $SANITIZER = qr/ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer/;
+my @SAN_REPORTS;
 
 # start(KEY => VALUE...): start everything; the pairs are written to the
 # program's config file after the defaults (database, key_file,
@@ -514,6 +520,7 @@ sub stop {
 	}
 	eval { _run({ env => { SERVER => $self->{server} } },
 		"$REPO/scripts/server.sh", 'stop', $dir); 1 } or warn $@;
+	_sanitizer_check('the error log', $self->error_log);
 	eval { _run({}, "$REPO/scripts/pg.sh", 'stop', "$dir/pg"); 1 }
 		or warn $@ if -f "$dir/pg/conninfo";
 	if ($ENV{JWTAUTH_KEEP}) {
@@ -526,9 +533,22 @@ sub stop {
 # A test that dies leaves its exit status in $? before its lexicals go.
 sub DESTROY { $_[0]->stop($?) }
 
+# _sanitizer_check(WHERE, TEXT): keeps the sanitizer reports in TEXT,
+# with some lines after each, for END.
+sub _sanitizer_check {
+	my ($where, $text) = @_;
+	while ($text =~ /^(.*(?:$SANITIZER).*\n(?:.*\n){0,12})/mg) {
+		push @SAN_REPORTS, "$where:\n$1";
+	}
+}
+
 END {
 	my $failed = $?;
 	$_ && $_->stop($failed) for @LIVE;
+	if (@SAN_REPORTS) {
+		Test::More::diag("sanitizer reports:\n", @SAN_REPORTS);
+		$? = 1 if !$?;
+	}
 }
 
 # _run({timeout, stdin, env}, COMMAND...): run COMMAND (60 s at most by
@@ -582,7 +602,9 @@ sub _spawn {
 		select undef, undef, undef, 0.05;
 	}
 	my $status = $?;
-	return ($status, _rewind($out), _rewind($err), $killed);
+	my $errtext = _rewind($err);
+	_sanitizer_check("standard error of @cmd", $errtext);
+	return ($status, _rewind($out), $errtext, $killed);
 }
 
 sub _rewind {
