@@ -90,7 +90,8 @@ $(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS)
 
-$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/authctl.o $(SANDIR)/obj/options.o
+$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
+    $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl
