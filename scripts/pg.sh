@@ -2,6 +2,7 @@
 # A private PostgreSQL 15 cluster in one directory, for development and tests.
 #   pg.sh init DIR PORT   create it (a no-op when DIR holds one already)
 #   pg.sh start|stop|restart|status DIR
+#   pg.sh crash DIR        stop it as a crash would (pg_ctl -m immediate)
 # DIR holds data/ (the cluster), the unix socket, log, and for clients:
 # pgpass (libpq passfile of role jwtauth) and conninfo (a libpq conninfo
 # string for database jwtauth on 127.0.0.1).  Under root the server runs as
@@ -13,7 +14,7 @@ set -eu
 bin=/usr/lib/postgresql/15/bin
 
 usage() {
-	echo "usage: ${0##*/} init DIR PORT | start|stop|restart|status DIR" >&2
+	echo "usage: ${0##*/} init DIR PORT | start|stop|crash|restart|status DIR" >&2
 	exit 2
 }
 
@@ -113,7 +114,7 @@ pg_stop() {
 }
 
 case "$# ${1-}" in
-'3 init' | '2 start' | '2 stop' | '2 restart' | '2 status') cmd=$1 ;;
+'3 init' | '2 start' | '2 stop' | '2 crash' | '2 restart' | '2 status') cmd=$1 ;;
 *) usage ;;
 esac
 if [ "$cmd" = init ]; then
@@ -138,6 +139,12 @@ case $cmd in
 init) pg_init "$3" ;;
 start) pg_start ;;
 stop) pg_stop ;;
+crash)
+	# An immediate shutdown: no checkpoint, every backend killed, as in
+	# a crash; the next start recovers from the WAL (for tests).
+	pg_running || exit 0
+	as_owner "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop \
+	    >/dev/null || die "PostgreSQL in $dir did not stop" ;;
 restart)
 	pg_stop
 	pg_start ;;
