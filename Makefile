@@ -19,7 +19,7 @@ LIBS	 = -ljwt -ljansson -lpq -lsodium
 COMMON	= src/config.o src/keyfile.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
-	  src/db_purge.o src/migrate.o \
+	  src/db_purge.o src/migrate.o src/check.o \
 	  src/migrations.o
 SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o src/request.o src/response.o src/cookie.o \

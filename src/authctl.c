@@ -24,6 +24,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: authctl [-c config] migrate\n"
+	    "       authctl [-c config] check\n"
 	    "       authctl keygen file\n"
 	    "       authctl [-c config] user add|passwd|del|lock|unlock name\n"
 	    "       authctl [-c config] user list\n"
@@ -301,6 +302,11 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		return 0;
+	}
+	if (strcmp(argv[0], "check") == 0) {
+		if (argc != 1)
+			usage();
+		return check_run(config_locate(path)) == 0 ? 0 : 1;
 	}
 	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
 	    strcmp(argv[0], "sessions") != 0 &&

@@ -292,6 +292,9 @@ extern const struct migration migrations[];	/* migrations.c */
 int		 migrate_run(struct db *, void (*)(const char *, void *),
 		    void *);
 
+/* check.c */
+int		 check_run(const char *);
+
 /* daemon.c */
 int		 daemon_start(const char *, long);
 

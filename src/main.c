@@ -5,6 +5,7 @@
  * parse -> (authorize | route: verify -> decide) -> respond,
  * then, now and then, a batch of cleanup (db_purge.c).
  */
+#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: jwtauth.fcgi [-c config] "
-	    "[-r authorizer | responder] [-s address [-n processes]]\n");
+	    "[-r authorizer | responder] [-s address [-n processes]]\n"
+	    "       jwtauth.fcgi --check [-c config]\n");
 	exit(2);
 }
 
@@ -114,10 +116,18 @@ main(int argc, char *argv[])
 	const char	*path = NULL, *listen_on = NULL;
 	long		 nproc = 4;
 	char		 err[1024];
-	int		 ch, rc = 1;
+	int		 ch, check = 0, rc = 1;
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((ch = getopt(argc, argv, "c:n:r:s:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:n:r:s:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'C':
+			check = 1;
+			break;
 		case 'c':
 			path = optarg;
 			break;
@@ -146,6 +156,9 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	json_set_alloc_funcs(malloc, json_wipe_free);
+	/* The deployment's self-check, run by hand from a shell. */
+	if (check)
+		return check_run(config_locate(path)) == 0 ? 0 : 1;
 	if (config_load(&cfg, config_locate(path), 1, err, sizeof(err)) !=
 	    JA_OK) {
 		log_msg("refusing to start: %s", err);
