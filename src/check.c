@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 #include <sodium.h>
@@ -96,6 +97,48 @@ check_keys(struct check *c, const struct config *cfg)
 		    "— make another with authctl keygen");
 	sodium_memzero(k, sizeof(k));
 	sodium_memzero(s, sizeof(s));
+}
+
+/*
+ * The log file can be appended to by this account: it exists and is
+ * writable, or its directory lets it be created.  Nothing is created
+ * here: run by another user, that would leave a file the service cannot
+ * write.
+ */
+static void
+check_log_file(struct check *c, const struct config *cfg)
+{
+	struct stat	 st;
+	char		 dir[1024];
+	char		*slash;
+
+	if (cfg->log_file == NULL) {
+		check_line(c, 1, "log_file: none (messages go to the web "
+		    "server's error log only)");
+		return;
+	}
+	if (lstat(cfg->log_file, &st) == 0) {
+		if (!S_ISREG(st.st_mode))
+			check_line(c, 0, "log_file %s: not a regular file — "
+			    "remove it or set log_file", cfg->log_file);
+		else if (access(cfg->log_file, W_OK) != 0)
+			check_line(c, 0, "log_file %s: not writable by this "
+			    "account — chown or remove it", cfg->log_file);
+		else
+			check_line(c, 1, "log_file %s: writable",
+			    cfg->log_file);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", cfg->log_file);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (access(dir, W_OK | X_OK) != 0)
+		check_line(c, 0, "log_file %s: cannot be created in %s — "
+		    "make that directory writable for this account, or set "
+		    "log_file", cfg->log_file, dir);
+	else
+		check_line(c, 1, "log_file %s: will be created",
+		    cfg->log_file);
 }
 
 /* Returns the single value of sql, or NULL (with the error in *res). */
@@ -283,6 +326,7 @@ check_run(const char *path)
 	check_line(&c, 1, "config %s parses", path);
 	check_config_mode(&c, path);
 	check_keys(&c, &cfg);
+	check_log_file(&c, &cfg);
 	check_database(&c, &cfg);
 out:
 	config_free(&cfg);

@@ -50,6 +50,7 @@ static const struct config_key config_keys[] = {
 	STR(audience, NULL, 0),
 	STR(base_path, "/auth", 0),
 	STR(origin, NULL, 0),
+	STR(log_file, NULL, 0),
 	NUM(access_ttl, "300", 10, 86400),
 	NUM(refresh_grace, "10", 0, 300),
 	NUM(session_max_age, "2592000", 60, 31536000),
@@ -214,11 +215,52 @@ config_read(struct config *cfg, FILE *fp, const char *path, char *err,
 	return JA_OK;
 }
 
+/*
+ * log_file: "none" means no file; unset means jwtauth.log beside the
+ * config file (outside the web space, where the README puts it); a
+ * relative path is taken from the config file's directory too.
+ */
+static int
+config_log_file(struct config *cfg, char *err, size_t errlen)
+{
+	const char	*slash, *name = cfg->log_file;
+	char		*path;
+	int		 dirlen;
+
+	if (name != NULL && strcmp(name, "none") == 0) {
+		free(cfg->log_file);
+		cfg->log_file = NULL;
+		return JA_OK;
+	}
+	if (name == NULL)
+		name = "jwtauth.log";
+	else if (*name == '/')
+		return JA_OK;
+	else if (*name == '\0') {
+		snprintf(err, errlen, "%s: log_file: a path, or none",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	slash = strrchr(cfg->path, '/');
+	dirlen = slash != NULL ? (int)(slash - cfg->path) : 1;
+	if (asprintf(&path, "%.*s/%s", dirlen, slash != NULL ? cfg->path :
+	    ".", name) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return JA_ECONFIG;
+	}
+	free(cfg->log_file);
+	cfg->log_file = path;
+	return JA_OK;
+}
+
 /* Checks the relations between keys that the table cannot express. */
 static int
 config_check(struct config *cfg, char *err, size_t errlen)
 {
 	size_t	 len = strlen(cfg->base_path);
+
+	if (config_log_file(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&
 	    cfg->base_path[len - 1] == '/')) {

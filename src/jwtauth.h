@@ -53,6 +53,7 @@ struct config {
 	char		*audience;	/* NULL: no aud claim */
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
+	char		*log_file;	/* NULL: none ("none"); see config.c */
 	long		 access_ttl;
 	long		 refresh_grace;
 	long		 session_max_age;
@@ -89,6 +90,7 @@ int		 keyfile_read(const char *, unsigned char *, size_t, size_t *,
 int		 keyfile_write(const char *, char *, size_t);
 
 /* log.c */
+int		 log_open(const char *);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);

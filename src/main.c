@@ -159,11 +159,16 @@ main(int argc, char *argv[])
 	/* The deployment's self-check, run by hand from a shell. */
 	if (check)
 		return check_run(config_locate(path)) == 0 ? 0 : 1;
-	if (config_load(&cfg, config_locate(path), 1, err, sizeof(err)) !=
-	    JA_OK) {
+	/* log_file is known once the file parsed, before the key files. */
+	rc = config_load(&cfg, config_locate(path), 1, err, sizeof(err));
+	if (cfg.log_file != NULL && cfg.log_file[0] == '/')
+		(void)log_open(cfg.log_file);
+	if (rc != JA_OK) {
+		rc = 1;
 		log_msg("refusing to start: %s", err);
 		goto out;
 	}
+	rc = 1;
 	/* A server of its own: from here on, in each worker process. */
 	if (listen_on != NULL)
 		(void)daemon_start(listen_on, nproc);
