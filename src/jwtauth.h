@@ -294,6 +294,25 @@ extern const struct migration migrations[];	/* migrations.c */
 int		 migrate_run(struct db *, void (*)(const char *, void *),
 		    void *);
 
+/* watch.c */
+#include <sys/stat.h>
+
+#define WATCH_FILES	3	/* the config file and both key files */
+
+struct watch_file {
+	const char	*path;	/* not owned */
+	struct stat	 st;
+	int		 ok;	/* stat(2) succeeded */
+};
+
+struct watch {
+	struct watch_file	 files[WATCH_FILES];
+	time_t			 last;	/* second of the last check */
+};
+
+void		 watch_init(struct watch *, const struct config *);
+const char	*watch_changed(struct watch *, time_t);
+
 /* check.c */
 int		 check_run(const char *);
 

@@ -113,7 +113,8 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct db	*db = NULL;
-	const char	*path = NULL, *listen_on = NULL;
+	struct watch	 watch;
+	const char	*path = NULL, *listen_on = NULL, *changed;
 	long		 nproc = 4;
 	char		 err[1024];
 	int		 ch, check = 0, rc = 1;
@@ -181,8 +182,23 @@ main(int argc, char *argv[])
 	/* A plain CGI process serves one request: nothing to cache. */
 	if (io_is_cgi())
 		cfg.revocation_strict = 1;
+	/*
+	 * A changed config or key file ends this process after the
+	 * response in hand; the web server starts a fresh one, which
+	 * reads the new files (or refuses to start, failing closed).  Not
+	 * under -s: its workers are forked from an already loaded config.
+	 */
+	watch_init(&watch, &cfg);
 	while (io_accept()) {
+		changed = io_is_cgi() || listen_on != NULL ? NULL :
+		    watch_changed(&watch, time(NULL));
 		serve(&cfg, db);
+		if (changed != NULL) {
+			log_msg("%s changed: this process ends after this "
+			    "response; the next one reads it", changed);
+			io_finish();
+			break;
+		}
 		housekeeping(&cfg, db);
 	}
 	rc = 0;
