@@ -253,6 +253,42 @@ config_log_file(struct config *cfg, char *err, size_t errlen)
 	return JA_OK;
 }
 
+/*
+ * origin: one or more origins separated by spaces, each
+ * "http://host[:port]" or "https://host[:port]" with no path, not even
+ * a trailing "/" (RFC 6454 §6.2, the form browsers send).
+ */
+static int
+config_origins(struct config *cfg, char *err, size_t errlen)
+{
+	const char	*p = cfg->origin, *host;
+	size_t		 len;
+
+	if (p == NULL)
+		return JA_OK;
+	p += strspn(p, " \t");
+	if (*p == '\0')
+		goto bad;
+	for (; *p != '\0'; p += strspn(p, " \t")) {
+		len = strcspn(p, " \t");
+		if (strncmp(p, "https://", 8) == 0)
+			host = p + 8;
+		else if (strncmp(p, "http://", 7) == 0)
+			host = p + 7;
+		else
+			goto bad;
+		if (host == p + len || memchr(host, '/', len -
+		    (size_t)(host - p)) != NULL)
+			goto bad;
+		p += len;
+	}
+	return JA_OK;
+bad:
+	snprintf(err, errlen, "%s: origin: one or more of http(s)://host[:port]"
+	    " separated by spaces, without a path", cfg->path);
+	return JA_ECONFIG;
+}
+
 /* Checks the relations between keys that the table cannot express. */
 static int
 config_check(struct config *cfg, char *err, size_t errlen)
@@ -260,6 +296,8 @@ config_check(struct config *cfg, char *err, size_t errlen)
 	size_t	 len = strlen(cfg->base_path);
 
 	if (config_log_file(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	if (config_origins(cfg, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&

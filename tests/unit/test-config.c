@@ -438,6 +438,22 @@ test_log_file(void)
 	config_free(&c);
 }
 
+/* origin: a list of http(s)://host[:port], nothing else. */
+static void
+test_origin(void)
+{
+	put_conf("origin = https://www.example.org  https://example.org:8443"
+	    " http://x\n");
+	tap_ok(load(0) == JA_OK, "origin: a list separated by spaces loads");
+	put_conf("origin = https://example.org/\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "origin: ") != NULL,
+	    "origin: a trailing slash is refused, naming the key");
+	put_conf("origin = example.org\n");
+	tap_ok(load(0) == JA_ECONFIG, "origin: a bare host name is refused");
+	put_conf("origin = https://\n");
+	tap_ok(load(0) == JA_ECONFIG, "origin: a scheme alone is refused");
+}
+
 int
 main(void)
 {
@@ -464,6 +480,7 @@ main(void)
 	test_keyfile_write();
 	test_locate();
 	test_log_file();
+	test_origin();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));
