@@ -191,6 +191,7 @@ int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
+void		 db_names(const struct db *, const char **, const char **);
 unsigned long	 db_generation(const struct db *);
 int		 db_notifies(struct db *, void (*)(const char *, const char *,
 		    void *), void *);
