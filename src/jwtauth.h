@@ -323,6 +323,7 @@ int		 daemon_start(const char *, long);
 /* io.c */
 int		 io_accept(void);
 void		 io_finish(void);
+void		 io_retire(void);
 int		 io_is_cgi(void);
 const char	*io_getenv(const char *);
 size_t		 io_read(void *, size_t);

@@ -192,6 +192,8 @@ main(int argc, char *argv[])
 	while (io_accept()) {
 		changed = io_is_cgi() || listen_on != NULL ? NULL :
 		    watch_changed(&watch, time(NULL));
+		if (changed != NULL)
+			io_retire();	/* before the answer frees us */
 		serve(&cfg, db);
 		if (changed != NULL) {
 			log_msg("%s changed: this process ends after this "
