@@ -28,9 +28,9 @@ COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
-	  src/db_purge.o src/migrate.o src/throttle.o \
+	  src/db_purge.o src/migrate.o src/throttle.o src/check.o \
 	  src/migrations.o
-SERVICE	= src/main.o src/io.o src/revcache.o src/tokcache.o \
+SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \

@@ -24,6 +24,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: authctl [-c config] migrate\n"
+	    "       authctl [-c config] check\n"
 	    "       authctl keygen [--alg HS256|RS256|ES256] file\n"
 	    "       authctl pubkey file\n"
 	    "       authctl [-c config] user add|passwd|del|lock|unlock name\n"
@@ -142,6 +143,39 @@ print_migration(const char *name, void *arg)
 {
 	(void)arg;
 	printf("applied %s\n", name);
+}
+
+/*
+ * migrate, with the one failure a new user meets most: since PostgreSQL
+ * 15 only the database's owner may create in schema public, so on a
+ * database made for you by another role every CREATE TABLE fails with
+ * SQLSTATE 42501.  Says what the owner must run.
+ */
+static int
+cmd_migrate(struct db *db)
+{
+	const char	*dbname, *user;
+
+	if (migrate_run(db, print_migration, NULL) == JA_OK)
+		return 0;
+	if (strcmp(db_sqlstate(db), "42501") != 0)
+		return 1;
+	db_names(db, &dbname, &user);
+	fprintf(stderr,
+	    "authctl: %s may not create tables here (SQLSTATE 42501).\n"
+	    "Since PostgreSQL 15 only a database's owner may create in "
+	    "schema public,\nand %s does not own database %s.  Ask its "
+	    "owner (or your host's panel)\nto run, connected to %s, one "
+	    "of:\n"
+	    "  CREATE SCHEMA \"%s\" AUTHORIZATION \"%s\";\n"
+	    "      (a schema of your own; the default search_path \"$user\""
+	    " finds it first)\n"
+	    "  GRANT CREATE ON SCHEMA public TO \"%s\";\n"
+	    "or to make %s the database's owner:\n"
+	    "  ALTER DATABASE \"%s\" OWNER TO \"%s\";\n"
+	    "then run authctl migrate again.\n",
+	    user, user, dbname, dbname, user, user, user, user, dbname, user);
+	return 1;
 }
 
 static int
@@ -378,6 +412,11 @@ main(int argc, char *argv[])
 		return cmd_keygen(argc - 1, argv + 1);
 	if (strcmp(argv[0], "pubkey") == 0)
 		return cmd_pubkey(argc - 1, argv + 1);
+	if (strcmp(argv[0], "check") == 0) {
+		if (argc != 1)
+			usage();
+		return check_run(config_locate(path)) == 0 ? 0 : 1;
+	}
 	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
 	    strcmp(argv[0], "sessions") != 0 &&
 	    strcmp(argv[0], "revoke") != 0 &&
@@ -394,7 +433,7 @@ main(int argc, char *argv[])
 	if (db_open(&db, cfg.database) != JA_OK)
 		goto out;
 	if (strcmp(argv[0], "migrate") == 0)
-		rc = migrate_run(db, print_migration, NULL) == JA_OK ? 0 : 1;
+		rc = cmd_migrate(db);
 	else if (strcmp(argv[0], "user") == 0)
 		rc = cmd_user(&cfg, db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "sessions") == 0)

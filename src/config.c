@@ -50,6 +50,7 @@ static const struct config_key config_keys[] = {
 	STR(audience, NULL, 0),
 	STR(base_path, "/auth", 0),
 	STR(origin, NULL, 0),
+	STR(log_file, NULL, 0),
 	NUM(access_ttl, "300", 10, 86400),
 	NUM(refresh_grace, "10", 0, 300),
 	NUM(session_max_age, "2592000", 60, 31536000),
@@ -226,11 +227,90 @@ config_read(struct config *cfg, FILE *fp, const char *path, size_t *lines,
 	return JA_OK;
 }
 
+/*
+ * log_file: "none" means no file; unset means jwtauth.log beside the
+ * config file (outside the web space, where the README puts it); a
+ * relative path is taken from the config file's directory too.
+ */
+static int
+config_log_file(struct config *cfg, char *err, size_t errlen)
+{
+	const char	*slash, *name = cfg->log_file;
+	char		*path;
+	int		 dirlen;
+
+	if (name != NULL && strcmp(name, "none") == 0) {
+		free(cfg->log_file);
+		cfg->log_file = NULL;
+		return JA_OK;
+	}
+	if (name == NULL)
+		name = "jwtauth.log";
+	else if (*name == '/')
+		return JA_OK;
+	else if (*name == '\0') {
+		snprintf(err, errlen, "%s: log_file: a path, or none",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	slash = strrchr(cfg->path, '/');
+	dirlen = slash != NULL ? (int)(slash - cfg->path) : 1;
+	if (asprintf(&path, "%.*s/%s", dirlen, slash != NULL ? cfg->path :
+	    ".", name) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return JA_ECONFIG;
+	}
+	free(cfg->log_file);
+	cfg->log_file = path;
+	return JA_OK;
+}
+
+/*
+ * origin: one or more origins separated by spaces, each
+ * "http://host[:port]" or "https://host[:port]" with no path, not even
+ * a trailing "/" (RFC 6454 §6.2, the form browsers send).
+ */
+static int
+config_origins(struct config *cfg, char *err, size_t errlen)
+{
+	const char	*p = cfg->origin, *host;
+	size_t		 len;
+
+	if (p == NULL)
+		return JA_OK;
+	p += strspn(p, " \t");
+	if (*p == '\0')
+		goto bad;
+	for (; *p != '\0'; p += strspn(p, " \t")) {
+		len = strcspn(p, " \t");
+		if (strncmp(p, "https://", 8) == 0)
+			host = p + 8;
+		else if (strncmp(p, "http://", 7) == 0)
+			host = p + 7;
+		else
+			goto bad;
+		if (host == p + len || memchr(host, '/', len -
+		    (size_t)(host - p)) != NULL)
+			goto bad;
+		p += len;
+	}
+	return JA_OK;
+bad:
+	snprintf(err, errlen, "%s: origin: one or more of http(s)://host[:port]"
+	    " separated by spaces, without a path", cfg->path);
+	return JA_ECONFIG;
+}
+
 /* Checks the relations between keys that the table cannot express. */
 static int
 config_check(struct config *cfg, char *err, size_t errlen)
 {
 	size_t	 len = strlen(cfg->base_path);
+
+	if (config_log_file(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	if (config_origins(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&
 	    cfg->base_path[len - 1] == '/')) {

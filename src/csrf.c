@@ -5,7 +5,7 @@
  *
  * A random nonce lives in an HttpOnly cookie; each form carries
  * HMAC(secret, nonce) in a hidden field.  A request passes when its
- * Origin (or, without one, its Referer) is our site's origin and the
+ * Origin (or, without one, its Referer) is one of our site's origins and the
  * field matches the cookie's nonce (compared in constant time).  An
  * attacker who can plant a cookie still cannot compute the field.
  */
@@ -53,30 +53,53 @@ csrf_token(const struct config *cfg, const char *nonce, char *out,
 }
 
 /*
- * Returns 1 if the request comes from our own site: its Origin header
- * (RFC 6454 §7) equals the configured origin, or scheme://Host when none
- * is configured; without Origin, its Referer must be on that origin.
- * Neither header, or "null": 0.
+ * Returns 1 if the n bytes at given are the origin "scheme://host" +
+ * rest (compared without regard to case, RFC 6454 §6.2: scheme and host
+ * are case-insensitive).
+ */
+static int
+csrf_origin_is(const char *given, size_t n, const char *scheme,
+    const char *host, size_t hostlen)
+{
+	size_t	 slen = strlen(scheme);
+
+	return n == slen + 3 + hostlen && strncasecmp(given, scheme, slen) ==
+	    0 && strncmp(given + slen, "://", 3) == 0 &&
+	    strncasecmp(given + slen + 3, host, hostlen) == 0;
+}
+
+/*
+ * Returns 1 if the request comes from one of our site's origins: its
+ * Origin header (RFC 6454 §7), or without one the origin part of its
+ * Referer, is the request's own scheme://Host, or one of the origins
+ * listed in the config's origin (separated by spaces; for a proxy that
+ * ends TLS, or a form on another of our host names).  A browser cannot
+ * be made to send another site's Host, so the request's own origin is
+ * never a cross-site one.  Neither header, or "null": 0.
  */
 int
 csrf_origin_ok(const struct config *cfg, const struct request *req)
 {
-	char		 mine[600];
-	size_t		 len;
+	const char	*given, *p, *end;
+	size_t		 n, len;
 
-	if (cfg->origin != NULL)
-		snprintf(mine, sizeof(mine), "%s", cfg->origin);
-	else if (req->host != NULL && strlen(req->host) < 512)
-		snprintf(mine, sizeof(mine), "%s://%s",
-		    req->https ? "https" : "http", req->host);
+	if ((given = req->origin) != NULL)
+		n = strlen(given);
+	else if ((given = req->referer) != NULL &&
+	    (p = strstr(given, "://")) != NULL)
+		n = (size_t)(p + 3 - given) + strcspn(p + 3, "/?#");
 	else
 		return 0;
-	len = strlen(mine);
-	if (req->origin != NULL)
-		return strcasecmp(req->origin, mine) == 0;
-	if (req->referer != NULL)
-		return strncasecmp(req->referer, mine, len) == 0 &&
-		    (req->referer[len] == '/' || req->referer[len] == '\0');
+	if (req->host != NULL && csrf_origin_is(given, n, req->https ?
+	    "https" : "http", req->host, strlen(req->host)))
+		return 1;
+	for (p = cfg->origin; p != NULL && *p != '\0'; p = end) {
+		p += strspn(p, " \t");
+		len = strcspn(p, " \t");
+		end = p + len;
+		if (len > 0 && len == n && strncasecmp(given, p, n) == 0)
+			return 1;
+	}
 	return 0;
 }
 

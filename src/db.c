@@ -306,6 +306,19 @@ db_ping(struct db *db)
 	return 1;
 }
 
+/*
+ * The database name and the user of the connection, for messages; ""
+ * for each while not connected.  Valid until the next statement.
+ */
+void
+db_names(const struct db *db, const char **dbname, const char **user)
+{
+	int	 up = db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
+
+	*dbname = up ? PQdb(db->conn) : "";
+	*user = up ? PQuser(db->conn) : "";
+}
+
 /* SQLSTATE of the last failure ("" if none; "08000" for no connection). */
 const char *
 db_sqlstate(const struct db *db)

@@ -7,12 +7,14 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "jwtauth.h"
 
 /* After jwtauth.h: fcgi_stdio.h redefines printf and friends. */
 #include <fcgi_stdio.h>
 #include <fcgiapp.h>
+#include <fastcgi.h>
 
 /* Waits for the next request; returns 1 with one ready, 0 at the end. */
 int
@@ -26,6 +28,23 @@ void
 io_finish(void)
 {
 	FCGI_Finish();
+}
+
+/*
+ * Stops taking new connections, for a process that will exit after the
+ * request in hand: closes the listening socket the web server gave it
+ * (FastCGI 1.0 §2.2, FCGI_LISTENSOCK_FILENO).  The web server may send
+ * the next request to this process as soon as the answer is out; with
+ * the socket still open that connection would be accepted by the
+ * kernel and reset at exit (a 500), closed it is refused and mod_fcgid
+ * tries another process.  The connection of the current request is
+ * another descriptor and stays.
+ */
+void
+io_retire(void)
+{
+	if (!FCGX_IsCGI())
+		(void)close(FCGI_LISTENSOCK_FILENO);
 }
 
 /* Returns 1 when running as plain CGI. */

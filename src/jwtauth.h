@@ -92,6 +92,7 @@ struct config {
 	char		*audience;	/* NULL: no aud claim */
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
+	char		*log_file;	/* NULL: none ("none"); see config.c */
 	long		 access_ttl;
 	long		 refresh_grace;
 	long		 session_max_age;
@@ -170,6 +171,7 @@ int		 jwks_key(json_t *, const char *, enum key_alg,
 		    struct evp_pkey_st *);
 
 /* log.c */
+int		 log_open(const char *);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
@@ -281,6 +283,7 @@ int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
+void		 db_names(const struct db *, const char **, const char **);
 unsigned long	 db_generation(const struct db *);
 int		 db_in_tx(const struct db *);
 int		 db_rows(struct pg_result *, int, void (*)(const char *const *,
@@ -387,12 +390,35 @@ extern const struct migration migrations[];	/* migrations.c */
 int		 migrate_run(struct db *, void (*)(const char *, void *),
 		    void *);
 
+/* watch.c */
+#include <sys/stat.h>
+
+#define WATCH_FILES	3	/* the config file and both key files */
+
+struct watch_file {
+	const char	*path;	/* not owned */
+	struct stat	 st;
+	int		 ok;	/* stat(2) succeeded */
+};
+
+struct watch {
+	struct watch_file	 files[WATCH_FILES];
+	time_t			 last;	/* second of the last check */
+};
+
+void		 watch_init(struct watch *, const struct config *);
+const char	*watch_changed(struct watch *, time_t);
+
+/* check.c */
+int		 check_run(const char *);
+
 /* daemon.c */
 int		 daemon_start(const char *, long);
 
 /* io.c */
 int		 io_accept(void);
 void		 io_finish(void);
+void		 io_retire(void);
 int		 io_is_cgi(void);
 const char	*io_getenv(const char *);
 size_t		 io_read(void *, size_t);

@@ -1,26 +1,81 @@
 /*
  * log.c: log lines on standard error, which the web server puts in its
- * error log.  Callers never pass a token or a password; untrusted bytes
- * go through log_escape() first, as do the client's User-Agent and
- * address before they are stored (log_client).
+ * error log, and, when log_open() was called, also appended to a file
+ * of the user's own (log_file in jwtauth.conf): on a shared host the
+ * error log is the host's.  Callers never pass a token or a password;
+ * untrusted bytes go through log_escape() first, as do the client's
+ * User-Agent and address before they are stored (log_client).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "jwtauth.h"
 
-/* Writes one line "jwtauth: MESSAGE" to standard error. */
+#define LOG_LINE_MAX	1024
+
+static int	 log_fd = -1;
+
+/*
+ * Appends every later log line to path as well, creating it with mode
+ * 0600.  Returns JA_OK, or JA_EIO (the reason logged on standard error;
+ * lines then go to standard error only).  Called again, it closes the
+ * file it had first.
+ */
+int
+log_open(const char *path)
+{
+	int	 fd;
+
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		log_msg("log_file %s: %s; logging to standard error only",
+		    path, strerror(errno));
+		return JA_EIO;
+	}
+	log_fd = fd;
+	return JA_OK;
+}
+
+/*
+ * Writes one line "jwtauth: MESSAGE" to standard error and, with a log
+ * file open, "TIME jwtauth[PID]: MESSAGE" to it in one write(2), so that
+ * the lines of concurrent processes do not mix.  Lines longer than
+ * LOG_LINE_MAX bytes are cut.
+ */
 void
 log_msg(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list		 ap;
+	char		 msg[LOG_LINE_MAX], line[LOG_LINE_MAX + 64];
+	char		 stamp[32];
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	int		 n;
 
-	fputs("jwtauth: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "jwtauth: %s\n", msg);
 	fflush(stderr);
+	if (log_fd == -1)
+		return;
+	if (gmtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		stamp[0] = '\0';
+	n = snprintf(line, sizeof(line), "%s jwtauth[%ld]: %s\n", stamp,
+	    (long)getpid(), msg);
+	if (n > 0)
+		(void)!write(log_fd, line, (size_t)n < sizeof(line) ?
+		    (size_t)n : sizeof(line) - 1);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +24,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: jwtauth.fcgi [-c config] "
-	    "[-r authorizer | responder] [-s address [-n processes]]\n");
+	    "[-r authorizer | responder] [-s address [-n processes]]\n"
+	    "       jwtauth.fcgi --check [-c config]\n");
 	exit(2);
 }
 
@@ -118,13 +120,22 @@ main(int argc, char *argv[])
 {
 	struct config	 cfg;
 	struct db	*db = NULL;
-	const char	*path = NULL, *listen_on = NULL;
+	struct watch	 watch;
+	const char	*path = NULL, *listen_on = NULL, *changed;
 	long		 nproc = 4;
 	char		 err[1024];
-	int		 ch, rc = 1;
+	int		 ch, check = 0, rc = 1;
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 }
+	};
 
-	while ((ch = getopt(argc, argv, "c:n:r:s:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:n:r:s:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'C':
+			check = 1;
+			break;
 		case 'c':
 			path = optarg;
 			break;
@@ -153,11 +164,19 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	json_set_alloc_funcs(malloc, json_wipe_free);
-	if (config_load(&cfg, config_locate(path), 1, err, sizeof(err)) !=
-	    JA_OK) {
+	/* The deployment's self-check, run by hand from a shell. */
+	if (check)
+		return check_run(config_locate(path)) == 0 ? 0 : 1;
+	/* log_file is known once the file parsed, before the key files. */
+	rc = config_load(&cfg, config_locate(path), 1, err, sizeof(err));
+	if (cfg.log_file != NULL && cfg.log_file[0] == '/')
+		(void)log_open(cfg.log_file);
+	if (rc != JA_OK) {
+		rc = 1;
 		log_msg("refusing to start: %s", err);
 		goto out;
 	}
+	rc = 1;
 	/* A server of its own: from here on, in each worker process. */
 	if (listen_on != NULL)
 		(void)daemon_start(listen_on, nproc);
@@ -175,8 +194,25 @@ main(int argc, char *argv[])
 	/* A plain CGI process serves one request: nothing to cache. */
 	if (io_is_cgi())
 		cfg.revocation_strict = 1;
+	/*
+	 * A changed config or key file ends this process after the
+	 * response in hand; the web server starts a fresh one, which
+	 * reads the new files (or refuses to start, failing closed).  Not
+	 * under -s: its workers are forked from an already loaded config.
+	 */
+	watch_init(&watch, &cfg);
 	while (io_accept()) {
+		changed = io_is_cgi() || listen_on != NULL ? NULL :
+		    watch_changed(&watch, time(NULL));
+		if (changed != NULL)
+			io_retire();	/* before the answer frees us */
 		serve(&cfg, db);
+		if (changed != NULL) {
+			log_msg("%s changed: this process ends after this "
+			    "response; the next one reads it", changed);
+			io_finish();
+			break;
+		}
 		housekeeping(&cfg, db);
 	}
 	rc = 0;

@@ -45,6 +45,26 @@ $res = $env->http(GET => '/auth/jwtauth.fcgi');
 isnt($res->{content} // '', do { local (@ARGV, $/) = "$dir/jwtauth.fcgi"; <> },
 	'.htaccess: the binary itself is never served as a file');
 
+# The strictest common host: Options=ExecCGI only, so an .htaccess that
+# says -Indexes is a 500; ours do without it and still list nothing.
+mkdir "$www/strict" or die $!;
+open my $fh, '>', "$www/strict/.htaccess" or die $!;
+print $fh "Options +ExecCGI -Indexes\n";
+close $fh;
+is($env->http(GET => '/strict/')->{status}, 500,
+	'the test host allows only Options=ExecCGI (-Indexes is a 500)');
+$res = $env->http(GET => '/auth/');
+unlike($res->{content} // '', qr/jwtauth\.fcgi/, '.htaccess: /auth/ lists no file');
+
+# mod_fcgid's FcgidMaxRequestLen is 131072 by default: a longer body is
+# refused by the rewrite with 413, not by mod_fcgid with 500.
+$res = $env->http(POST => '/auth/login', { content => 'x' x (200 * 1024),
+	headers => { 'content-type' => 'application/json' } });
+is($res->{status}, 413, '.htaccess: a 200 KiB body gets 413');
+$res = $env->http(POST => '/auth/login', { content => 'x' x (100 * 1024),
+	headers => { 'content-type' => 'application/json' } });
+is($res->{status}, 413, '.htaccess: a 100 KiB body (over max_body) gets the program\'s 413');
+
 $env->add_user('ivan', 'ivan password 1');
 my $t = $env->login('ivan', 'ivan password 1');
 ok($t && $t->{access_token}, '.htaccess: JSON login works');

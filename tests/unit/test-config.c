@@ -409,6 +409,51 @@ test_locate(void)
 	unsetenv("JWTAUTH_CONFIG");
 }
 
+/* log_file: beside the config by default, relative to it, or none. */
+static void
+test_log_file(void)
+{
+	struct config	 c;
+	int		 rc;
+
+	put_conf("%s", "");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.log_file != NULL &&
+	    strcmp(c.log_file, path("jwtauth.log")) == 0,
+	    "log_file: by default jwtauth.log beside the config file");
+	config_free(&c);
+	put_conf("log_file = logs/x.log\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && strcmp(c.log_file, path("logs/x.log")) == 0,
+	    "log_file: a relative path is taken from the config's directory");
+	config_free(&c);
+	put_conf("log_file = /var/log/j.log\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && strcmp(c.log_file, "/var/log/j.log") == 0,
+	    "log_file: an absolute path is kept");
+	config_free(&c);
+	put_conf("log_file = none\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.log_file == NULL, "log_file: none means none");
+	config_free(&c);
+}
+
+/* origin: a list of http(s)://host[:port], nothing else. */
+static void
+test_origin(void)
+{
+	put_conf("origin = https://www.example.org  https://example.org:8443"
+	    " http://x\n");
+	tap_ok(load(0) == JA_OK, "origin: a list separated by spaces loads");
+	put_conf("origin = https://example.org/\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "origin: ") != NULL,
+	    "origin: a trailing slash is refused, naming the key");
+	put_conf("origin = example.org\n");
+	tap_ok(load(0) == JA_ECONFIG, "origin: a bare host name is refused");
+	put_conf("origin = https://\n");
+	tap_ok(load(0) == JA_ECONFIG, "origin: a scheme alone is refused");
+}
+
 int
 main(void)
 {
@@ -434,6 +479,8 @@ main(void)
 	test_keys();
 	test_keyfile_write();
 	test_locate();
+	test_log_file();
+	test_origin();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));
