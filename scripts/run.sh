@@ -36,6 +36,14 @@ keys() {
 			chown "$(web_user):$(web_group)" "$var/$k.key"
 		fi
 	done
+	# The program's own log (log_file's default, beside the config):
+	# the web server's user must be able to append to it.
+	if [ ! -f "$var/jwtauth.log" ]; then
+		(umask 077 && : >"$var/jwtauth.log")
+	fi
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$(web_user):$(web_group)" "$var/jwtauth.log"
+	fi
 }
 
 # config: write var/jwtauth.conf once; later runs keep the user's edits.
