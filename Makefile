@@ -95,7 +95,18 @@ $(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl
+# The unit tests built the same way (scripts/test.sh runs them beside
+# the plain ones): the pure modules under ASan and UBSan.
+SANPURE	 = $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(PURE))
+SANUNITS = $(patsubst tests/unit/%,$(SANDIR)/unit/%,$(UNITS))
+
+$(SANDIR)/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(SANPURE) \
+    $(SANDIR)/obj/options.o
+	@mkdir -p $(SANDIR)/unit
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARNINGS) -o $@ $< $(SANPURE) \
+	    $(SANDIR)/obj/options.o $(LIBS)
+
+san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl $(SANUNITS)
 
 valgrind: units
 	sh scripts/test.sh valgrind

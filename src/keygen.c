@@ -105,10 +105,13 @@ keygen_public(const char *path, char **out, char *err, size_t errlen)
 	if ((mem = BIO_new(BIO_s_mem())) == NULL ||
 	    !PEM_write_bio_PUBKEY(mem, pkey) ||
 	    (len = BIO_get_mem_data(mem, &data)) <= 0 ||
-	    (*out = strndup(data, (size_t)len)) == NULL) {
+	    (*out = malloc((size_t)len + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
+	/* The BIO's data is not NUL-terminated: no string function on it. */
+	memcpy(*out, data, (size_t)len);
+	(*out)[len] = '\0';
 	rc = JA_OK;
 out:
 	ERR_clear_error();
