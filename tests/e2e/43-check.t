@@ -67,4 +67,16 @@ $env->psql(q{INSERT INTO schema_migrations (version, name) VALUES (3, '003_notif
 is($rc, 1, 'check: a migration missing exits 1');
 like($out, qr/^FAIL: schema: not applied: 003\S* — run "authctl migrate"$/m,
 	'check: names the migration and the command');
+# An ES256 signing key: loaded as the service loads it (a private PEM
+# key, refused when others may read it).
+$env->keygen('es.key', 'ES256');
+my $es = variant('es.conf', sub { $_[0] =~ s{^key_file = .*$}{key_file = $dir/es.key\nkey_alg = ES256}mr });
+($rc, $out) = check($es);
+is($rc, 0, 'check: an ES256 key_file passes') or diag $out;
+like($out, qr/^ok: key_file \S+es\.key: ES256 private key/m, 'check: says it is an ES256 private key');
+chmod 0644, "$dir/es.key" or die $!;
+($rc, $out) = check($es);
+is($rc, 1, 'check: an ES256 key readable by others exits 1');
+like($out, qr/^FAIL: key_file: .*readable by group or others.* — make one with "authctl keygen --alg ES256/m,
+	'check: says what to do');
 done_testing;
