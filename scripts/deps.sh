@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages that jwtauth needs to build, run and test.
-# Usage: scripts/deps.sh [browser] [bench]
+# Usage: scripts/deps.sh [browser] [test] [bench]
 # Fast and quiet when everything is there; apt-get runs only when not.
 set -eu
 
@@ -13,9 +13,11 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
+	# make test: valgrind for the unit tests, clang's libFuzzer.
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	*)
-		echo "usage: ${0##*/} [browser] [bench]" >&2
+		echo "usage: ${0##*/} [browser] [test] [bench]" >&2
 		exit 2 ;;
 	esac
 done
