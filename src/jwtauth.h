@@ -144,6 +144,8 @@ void		 config_free(struct config *);
 int		 keyfile_read(const char *, unsigned char *, size_t, size_t *,
 		    char *, size_t);
 int		 keyfile_write(const char *, char *, size_t);
+int		 keyfile_create(const char *, const void *, size_t, char *,
+		    size_t);
 int		 keyfile_read_pem(const char *, char **, size_t *, char *,
 		    size_t);
 

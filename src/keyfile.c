@@ -18,6 +18,28 @@
 #include "jwtauth.h"
 
 /*
+ * Opens path for reading, refusing a symbolic link (O_NOFOLLOW) and
+ * anything but a regular file; *st gets its status.  Returns the file
+ * descriptor, or -1 with a message naming the file in err.
+ */
+static int
+keyfile_open(const char *path, struct stat *st, char *err, size_t errlen)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * Reads the key in path into key (at most max bytes), its length in
  * *len.  Returns JA_OK, or JA_ECONFIG with a message in err naming the
  * file when it is missing, not a regular file, readable by group or
@@ -34,14 +56,8 @@ keyfile_read(const char *path, unsigned char *key, size_t max, size_t *len,
 	int		 fd, rc = JA_ECONFIG;
 
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((fd = keyfile_open(path, &st, err, errlen)) == -1)
 		return JA_ECONFIG;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		snprintf(err, errlen, "%s: readable by group or others "
 		    "(chmod 600)", path);
@@ -83,6 +99,37 @@ out:
 }
 
 /*
+ * Creates path, which must not exist yet (O_EXCL, no symbolic link),
+ * with mode 0600, holding the len bytes at data, synced to disk.  On
+ * failure nothing is left behind.  Returns JA_OK, JA_EEXIST, or JA_EIO,
+ * with a message in err.  For key files of every kind (keygen.c too).
+ */
+int
+keyfile_create(const char *path, const void *data, size_t len, char *err,
+    size_t errlen)
+{
+	int	 fd, rc = JA_EIO;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == EEXIST ? JA_EEXIST : JA_EIO;
+	}
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else
+		rc = JA_OK;
+	if (close(fd) == -1 && rc == JA_OK) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = JA_EIO;
+	}
+	if (rc != JA_OK)
+		unlink(path);
+	return rc;
+}
+
+/*
  * Creates path (which must not exist yet) with mode 0600 holding a new
  * 32-byte random key as base64url.  Returns JA_OK, JA_EEXIST, or JA_EIO
  * with a message in err.
@@ -92,31 +139,16 @@ keyfile_write(const char *path, char *err, size_t errlen)
 {
 	char	 text[JA_RT_LEN + 2];
 	size_t	 len;
-	int	 fd, rc = JA_EIO;
+	int	 rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == EEXIST ? JA_EEXIST : JA_EIO;
+	if (random_b64url(text, sizeof(text) - 1, JA_KEY_MIN) != JA_OK) {
+		snprintf(err, errlen, "%s: no random key", path);
+		return JA_EIO;
 	}
-	if (random_b64url(text, sizeof(text) - 1, JA_KEY_MIN) != JA_OK)
-		goto out;
 	len = strlen(text);
 	text[len++] = '\n';
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = JA_OK;
-out:
+	rc = keyfile_create(path, text, len, err, errlen);
 	sodium_memzero(text, sizeof(text));
-	if (close(fd) == -1 && rc == JA_OK) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = JA_EIO;
-	}
-	if (rc != JA_OK)
-		unlink(path);
 	return rc;
 }
 
@@ -142,14 +174,8 @@ keyfile_read_pem(const char *path, char **pem, size_t *len, char *err,
 
 	*pem = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((fd = keyfile_open(path, &st, err, errlen)) == -1)
 		return JA_ECONFIG;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
 	if ((text = malloc(KEYFILE_PEM_MAX + 1)) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;

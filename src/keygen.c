@@ -5,14 +5,9 @@
  * written as unencrypted PKCS#8 PEM (RFC 5958, RFC 7468 §10), mode
  * 0600, never over an existing file.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -37,41 +32,23 @@ keygen_pem(const char *path, enum key_alg alg, char *err, size_t errlen)
 	BIO		*mem = NULL;
 	char		*data;
 	long		 len;
-	int		 fd, rc = JA_EIO;
+	int		 rc = JA_EIO;
 
 	if (alg == KEY_HS256)
 		return JA_EINVAL;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
-	if (fd == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == EEXIST ? JA_EEXIST : JA_EIO;
-	}
 	pkey = alg == KEY_RS256 ?
 	    EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)KEYGEN_RSA_BITS) :
 	    EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	if (pkey == NULL || (mem = BIO_new(BIO_s_secmem())) == NULL ||
 	    !PEM_write_bio_PrivateKey(mem, pkey, NULL, NULL, 0, NULL, NULL) ||
-	    (len = BIO_get_mem_data(mem, &data)) <= 0) {
+	    (len = BIO_get_mem_data(mem, &data)) <= 0)
 		snprintf(err, errlen, "%s: OpenSSL could not make the key",
 		    path);
-		goto out;
-	}
-	if (write(fd, data, (size_t)len) != (ssize_t)len || fsync(fd) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	rc = JA_OK;
-out:
+	else
+		rc = keyfile_create(path, data, (size_t)len, err, errlen);
 	ERR_clear_error();
 	BIO_free(mem);
 	EVP_PKEY_free(pkey);
-	if (close(fd) == -1 && rc == JA_OK) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		rc = JA_EIO;
-	}
-	if (rc != JA_OK)
-		unlink(path);
 	return rc;
 }
 
