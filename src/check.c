@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
-#include <sodium.h>
 
 #include "jwtauth.h"
 
@@ -91,35 +90,32 @@ check_key(struct check *c, const char *key, const char *path,
 static void
 check_keys(struct check *c, struct config *cfg)
 {
-	unsigned char	 k[JA_KEY_MAX], s[JA_KEY_MAX];
-	char		 err[512];
-	size_t		 klen = 0, slen = 0;
-	int		 kok, sok;
+	char	 err[512], how[64];
+	int	 sign, sec;
 
 	if (keys_load_verify(cfg, err, sizeof(err)) != JA_OK)
 		check_line(c, 0, "%s — fix the entry in the config", err);
 	else if (cfg->verify_keys != NULL)
 		check_line(c, 1, "verify_keys: every key loads");
-	if (cfg->sign_alg != KEY_HS256) {
-		if (keys_load_sign(cfg, err, sizeof(err)) != JA_OK)
-			check_line(c, 0, "key_file: %s — make one with "
-			    "\"authctl keygen --alg %s %s\"", err,
-			    keys_alg_name(cfg->sign_alg), cfg->key_file);
-		else
-			check_line(c, 1, "key_file %s: %s private key, not "
-			    "readable by group or others", cfg->key_file,
-			    keys_alg_name(cfg->sign_alg));
-		(void)check_key(c, "secret_file", cfg->secret_file, s, &slen);
-		sodium_memzero(s, sizeof(s));
-		return;
-	}
-	kok = check_key(c, "key_file", cfg->key_file, k, &klen);
-	sok = check_key(c, "secret_file", cfg->secret_file, s, &slen);
-	if (kok && sok && klen == slen && sodium_memcmp(k, s, klen) == 0)
+	snprintf(how, sizeof(how), "%s%s", cfg->sign_alg == KEY_HS256 ? "" :
+	    "--alg ", cfg->sign_alg == KEY_HS256 ? "" :
+	    keys_alg_name(cfg->sign_alg));
+	if (!(sign = keys_load_sign(cfg, err, sizeof(err)) == JA_OK))
+		check_line(c, 0, "key_file: %s — make one with \"authctl "
+		    "keygen %s%s%s\" (it is created with mode 0600)", err, how,
+		    *how != '\0' ? " " : "", cfg->key_file);
+	else if (cfg->sign_alg == KEY_HS256)
+		check_line(c, 1, "key_file %s: %zu-byte key, not readable by "
+		    "group or others", cfg->key_file, cfg->keylen);
+	else
+		check_line(c, 1, "key_file %s: %s private key, not readable "
+		    "by group or others", cfg->key_file,
+		    keys_alg_name(cfg->sign_alg));
+	sec = check_key(c, "secret_file", cfg->secret_file, cfg->secret,
+	    &cfg->secretlen);
+	if (sign && sec && config_key_is_secret(cfg))
 		check_line(c, 0, "secret_file holds the same key as key_file "
 		    "— make another with authctl keygen");
-	sodium_memzero(k, sizeof(k));
-	sodium_memzero(s, sizeof(s));
 }
 
 /*

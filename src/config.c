@@ -422,6 +422,19 @@ out:
 }
 
 /*
+ * Returns 1 when the HS256 signing key and the server secret, both
+ * loaded, are the same bytes (compared in constant time): one file
+ * copied for the other.  RS256 and ES256 keys are never the secret.
+ */
+int
+config_key_is_secret(const struct config *cfg)
+{
+	return cfg->sign_alg == KEY_HS256 && cfg->keylen > 0 &&
+	    cfg->keylen == cfg->secretlen &&
+	    sodium_memcmp(cfg->key, cfg->secret, cfg->keylen) == 0;
+}
+
+/*
  * Reads the key files: the signing key (key_alg, key_file), the
  * verify-only keys, the current secret and the old ones.  The messages
  * of key_file and secret_file start with the file's path; the others
@@ -439,8 +452,7 @@ config_secrets(struct config *cfg, const size_t *lines, char *err,
 	    &cfg->secretlen, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 	secret_id(cfg->secret, cfg->secretlen, cfg->secret_id);
-	if (cfg->sign_alg == KEY_HS256 && cfg->keylen == cfg->secretlen &&
-	    sodium_memcmp(cfg->key, cfg->secret, cfg->keylen) == 0) {
+	if (config_key_is_secret(cfg)) {
 		snprintf(err, errlen, "%s: secret_file: holds the same "
 		    "key as key_file; make another with authctl keygen",
 		    cfg->path);

@@ -139,6 +139,7 @@ const char	*config_locate(const char *);
 int		 config_load(struct config *, const char *, int, char *,
 		    size_t);
 void		 config_free(struct config *);
+int		 config_key_is_secret(const struct config *);
 
 /* keyfile.c */
 int		 keyfile_read(const char *, unsigned char *, size_t, size_t *,

@@ -235,25 +235,24 @@ response_send(struct response *resp, enum method method)
 	buf_init(&head);
 	buf_printf(&head, "Status: %d %s\r\n", resp->status,
 	    response_reason(resp->status));
-	if (resp->bare) {
-		if (resp->headers.len > 0)
-			buf_append(&head, resp->headers.data,
-			    resp->headers.len);
-		buf_puts(&head, "\r\n");
-		rc = head.failed || io_write(head.data, head.len) != 0 ?
-		    JA_EIO : JA_OK;
-		buf_free(&head);
-		return rc;
+	/* Bare (an authorizer's refusal under mod_fcgid): the status and
+	 * our own headers only, no body. */
+	if (!resp->bare) {
+		buf_printf(&head, "Cache-Control: %s\r\n",
+		    resp->cache_control != NULL ? resp->cache_control :
+		    "no-store");
+		buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	}
-	buf_printf(&head, "Cache-Control: %s\r\n", resp->cache_control != NULL ?
-	    resp->cache_control : "no-store");
-	buf_puts(&head, "X-Content-Type-Options: nosniff\r\n");
 	if (resp->headers.len > 0)
 		buf_append(&head, resp->headers.data, resp->headers.len);
-	buf_printf(&head, "Content-Length: %zu\r\n\r\n", resp->body.len);
+	if (resp->bare)
+		buf_puts(&head, "\r\n");
+	else
+		buf_printf(&head, "Content-Length: %zu\r\n\r\n",
+		    resp->body.len);
 	if (head.failed || io_write(head.data, head.len) != 0)
 		rc = JA_EIO;
-	else if (method != METHOD_HEAD && resp->body.len > 0 &&
+	else if (!resp->bare && method != METHOD_HEAD && resp->body.len > 0 &&
 	    io_write(resp->body.data, resp->body.len) != 0)
 		rc = JA_EIO;
 	buf_free(&head);
