@@ -22,14 +22,14 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto
+LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
 COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
 	  src/db_purge.o src/migrate.o src/throttle.o src/check.o \
-	  src/migrations.o
+	  src/migrations.o src/totp.o src/recovery.o src/db_mfa.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
@@ -42,7 +42,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o
+	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
+	  src/totp.o src/recovery.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl

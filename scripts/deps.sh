@@ -5,7 +5,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
-	libpq-dev libsodium-dev libssl-dev postgresql-15 postgresql-client-15
+	libpq-dev libsodium-dev libssl-dev liboath-dev
+	postgresql-15 postgresql-client-15
 	apache2 libapache2-mod-fcgid lighttpd curl perl"
 
 # PACKAGE:COMMAND when the command is enough: NodeSource's nodejs, for
@@ -14,7 +15,8 @@ for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
 	# make test: valgrind for the unit tests, clang's libFuzzer.
-	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev" ;;
+	# oathtool: TOTP codes computed apart from our own (66-totp-json.t).
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev oathtool" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	*)
 		echo "usage: ${0##*/} [browser] [test] [bench]" >&2

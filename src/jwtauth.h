@@ -255,6 +255,43 @@ int		 secret_find(const struct config *, const char *,
 int		 refresh_hash(const char *, char *, size_t);
 int		 refresh_shape_ok(const char *);
 
+/* totp.c */
+#define TOTP_SECRET_LEN	20	/* 160 bits, RFC 4226 §4 R6 */
+#define TOTP_B32_LEN	32	/* its base32 form, no padding */
+#define TOTP_BOX_LEN	(24 + 16 + TOTP_SECRET_LEN)	/* nonce, MAC, box */
+#define TOTP_DIGITS	6
+#define TOTP_STEP	30	/* seconds, RFC 6238 §5.2 */
+#define TOTP_SKEW	1	/* steps accepted either side */
+#define TOTP_KEY_BOX	1	/* totp_subkey ids */
+#define TOTP_KEY_RECOVERY 2
+
+void		 totp_subkey(const unsigned char *, size_t, uint64_t,
+		    unsigned char *);
+void		 totp_secret_new(unsigned char *);
+void		 totp_seal(const struct config *, const unsigned char *,
+		    unsigned char *);
+int		 totp_open(const struct config *, const char *,
+		    const unsigned char *, size_t, unsigned char *);
+int		 totp_code_shape(const char *);
+int		 totp_check(const unsigned char *, time_t, const char *,
+		    int64_t, int64_t *);
+int		 totp_base32(const unsigned char *, char *);
+struct buf;
+void		 totp_uri(struct buf *, const char *, const char *,
+		    const char *);
+
+/* recovery.c */
+#define RECOVERY_COUNT	10	/* codes per user */
+#define RECOVERY_LEN	16	/* characters of a code, 80 bits */
+#define RECOVERY_TEXT_LEN 19	/* as shown, with three dashes */
+#define RECOVERY_TYPED_MAX 64	/* longest code as typed */
+#define RECOVERY_HASH_LEN 32
+
+void		 recovery_new(char *);
+int		 recovery_normalize(const char *, char *);
+void		 recovery_hash(const unsigned char *, size_t, const char *,
+		    unsigned char *);
+
 /* password.c */
 #define PASSWORD_HASH_MAX 128
 
@@ -377,6 +414,32 @@ void		 db_audit(struct db *, const char *, const char *,
 		    const char *);
 int		 db_audit_recent(struct db *, long,
 		    void (*)(const char *const *, void *), void *);
+
+/* db_mfa.c */
+struct mfa_state {
+	unsigned char	 box[TOTP_BOX_LEN];	/* sealed secret (totp.c) */
+	size_t		 boxlen;
+	char		 secret_id[JA_SECRET_ID_LEN + 1];
+	int		 enabled;	/* confirmed with a code */
+	int64_t		 last_step;	/* last TOTP step accepted */
+	long		 codes_left;	/* unused recovery codes */
+};
+
+int		 db_mfa_get(struct db *, const char *, struct mfa_state *);
+int		 db_mfa_setup(struct db *, const struct config *, const char *,
+		    const unsigned char *);
+int		 db_mfa_use_step(struct db *, const char *, int64_t);
+int		 db_mfa_enable(struct db *, const struct config *,
+		    const char *, const unsigned char [][RECOVERY_HASH_LEN]);
+int		 db_mfa_disable(struct db *, const char *, int *);
+int		 db_mfa_recovery_use(struct db *, const struct config *,
+		    const char *, const char *);
+int		 db_mfa_challenge_new(struct db *, const char *, char *,
+		    size_t);
+int		 db_mfa_challenge_try(struct db *, const char *, char *,
+		    char *);
+int		 db_mfa_challenge_end(struct db *, const char *);
+int		 db_mfa_session_end(struct db *, const char *, const char *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
