@@ -58,16 +58,11 @@ static const struct db_stmt mfa_enable = {
 	3, 0
 };
 
-/* who: a user id or a user name (authctl). */
 static const struct db_stmt mfa_disable = {
 	"mfa_disable",
-	"WITH u AS (SELECT id FROM users WHERE id::text = $1 OR "
-	"username = $1), "
-	"r AS (DELETE FROM recovery_codes WHERE user_id IN "
-	"(SELECT id FROM u)), "
-	"c AS (DELETE FROM mfa_challenges WHERE user_id IN "
-	"(SELECT id FROM u)) "
-	"DELETE FROM totp WHERE user_id IN (SELECT id FROM u) "
+	"WITH r AS (DELETE FROM recovery_codes WHERE user_id = $1), "
+	"c AS (DELETE FROM mfa_challenges WHERE user_id = $1) "
+	"DELETE FROM totp WHERE user_id = $1 "
 	"RETURNING enabled_at IS NOT NULL",
 	1, 0
 };
@@ -236,18 +231,20 @@ db_mfa_enable(struct db *db, const struct config *cfg, const char *user_id,
 }
 
 /*
- * Turns off the second factor of who (a user id or name) and forgets
- * its recovery codes and pending sign-ins.  Returns JA_OK (*was_on says
- * whether it was on), JA_ENOTFOUND (none set up) or JA_EDB.
+ * Turns off the second factor of user_id and forgets its recovery codes
+ * and pending sign-ins.  Returns JA_OK (*was_on says whether it was on,
+ * not only set up), JA_ENOTFOUND (none set up) or JA_EDB.
  */
 int
-db_mfa_disable(struct db *db, const char *who, int *was_on)
+db_mfa_disable(struct db *db, const char *user_id, int *was_on)
 {
-	const char	*params[1] = { who };
+	const char	*params[1] = { user_id };
 	PGresult	*res;
 	int		 rc = JA_ENOTFOUND;
 
 	*was_on = 0;
+	if (!text_is_uuid(user_id))
+		return JA_ENOTFOUND;
 	if ((res = db_exec(db, &mfa_disable, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) >= 1) {

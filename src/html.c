@@ -124,6 +124,35 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 	html_end(b);
 }
 
+/*
+ * The second step of a sign-in with a second factor: the code form,
+ * posting the mfa_token, next and the CSRF token on to BASE/login.
+ */
+void
+html_login_code(struct buf *b, const struct config *cfg, const char *token,
+    const char *next, const char *message, const char *csrf)
+{
+	html_begin(b, cfg, "Sign in: code", NULL);
+	buf_puts(b, "<h1>Enter your code</h1>\n");
+	html_alert(b, message);
+	buf_puts(b, "<p>Open your authenticator app and enter the 6-digit "
+	    "code it shows for this site. Lost the device? Enter one of "
+	    "your recovery codes.</p>\n");
+	html_form(b, cfg, "/login", csrf);
+	buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, next);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"mfa_token\" "
+	    "value=\"");
+	buf_html(b, token);
+	buf_puts(b, "\">\n<label for=\"code\">Code</label>\n"
+	    "<input id=\"code\" name=\"code\" type=\"text\" "
+	    "inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+	    "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"64\" "
+	    "required autofocus>\n"
+	    "<button type=\"submit\">Sign in</button>\n</form>\n");
+	html_end(b);
+}
+
 /* The signed-in page of BASE/me, with a logout button. */
 void
 html_me(struct buf *b, const struct config *cfg, const struct claims *c,

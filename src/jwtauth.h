@@ -120,6 +120,7 @@ struct config {
 	char		*key_alg;		/* HS256, RS256 or ES256 */
 	char		*verify_keys;		/* kid:alg:path, ... */
 	char		*old_secret_files;	/* path, ... */
+	char		*otp_paths;		/* path prefixes needing otp */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -232,10 +233,14 @@ struct claims {
 	char	 username[JA_NAME_MAX + 1];
 	int64_t	 iat;
 	int64_t	 exp;
+	int	 otp;	/* amr holds "otp" (RFC 8176): a second factor */
 };
 
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
+int		 token_issue_amr(const struct config *, const char *,
+		    const char *, const char *, int, time_t, struct claims *,
+		    char **);
 int		 token_shape_ok(const char *);
 int		 token_verify(const struct config *, const char *, time_t,
 		    struct claims *);
@@ -353,10 +358,11 @@ struct session {
 	char		 user_id[JA_UUID_LEN + 1];
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
+	int		 otp;	/* signed in with a second factor */
 };
 
 int		 db_session_create(struct db *, const struct config *,
-		    const struct user *, const struct request *,
+		    const struct user *, const struct request *, int,
 		    struct session *, char *, size_t);
 int		 db_session_rotate(struct db *, const struct config *,
 		    const char *, const struct request *, struct session *,
@@ -640,6 +646,8 @@ int		 csrf_ensure_nonce(const struct config *,
 /* html.c */
 void		 html_login(struct buf *, const struct config *, const char *,
 		    const char *, const char *);
+void		 html_login_code(struct buf *, const struct config *,
+		    const char *, const char *, const char *, const char *);
 void		 html_me(struct buf *, const struct config *,
 		    const struct claims *, const char *);
 void		 html_password(struct buf *, const struct config *,
@@ -657,6 +665,7 @@ struct ctx {
 	struct request		*req;
 	struct response		*resp;
 	time_t			 now;
+	const char		*route_rest;	/* route.c: below a "x/" route */
 };
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
@@ -668,6 +677,9 @@ int		 auth_respond(struct ctx *, const struct session *,
 void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
+void		 authz_require_otp(void);
+int		 authz_otp_needed(const struct config *, const char *);
+void		 authz_refuse_otp(struct ctx *);
 void		 authz_check(struct ctx *);
 
 /* bounce.c */
@@ -678,6 +690,15 @@ void		 bounce_unavailable(struct ctx *);
 void		 bounce_busy(struct ctx *, const char *);
 void		 bounce_throttled(struct ctx *, const char *, long);
 void		 bounce(struct ctx *, int, const char *);
+
+/* mfa.c */
+int		 mfa_check_code(struct ctx *, const char *, const char *,
+		    const char *, int, int, int *);
+int		 mfa_login_begin(struct ctx *, const struct user *,
+		    const char *);
+struct body;
+void		 mfa_login_finish(struct ctx *, struct body *, const char *,
+		    const char *);
 
 /* route.c */
 void		 route_dispatch(struct ctx *);
@@ -699,6 +720,12 @@ void		 route_password(struct ctx *);
 
 /* route_sessions.c */
 void		 route_sessions(struct ctx *);
+void		 route_session_end(struct ctx *);
+
+/* route_2fa.c */
+void		 route_2fa_setup(struct ctx *);
+void		 route_2fa_enable(struct ctx *);
+void		 route_2fa_disable(struct ctx *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);
