@@ -37,20 +37,21 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
-	  src/route_jwks.o src/mfa.o src/route_2fa.o
+	  src/route_jwks.o src/mfa.o src/route_2fa.o src/ua.o \
+	  src/qr.o src/route_account.o src/html_account.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
-	  src/totp.o src/recovery.o
+	  src/totp.o src/recovery.o src/ua.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
 
 cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
 	@mkdir -p cgi-bin
-	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi -lqrencode $(LIBS)
 
 authctl: $(COMMON) src/keygen.o src/authctl.o
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o src/authctl.o $(LIBS)
@@ -90,7 +91,7 @@ $(SANDIR)/obj/options.o: tests/san/options.c
 
 $(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE)) \
     $(SANDIR)/obj/options.o
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi -lqrencode $(LIBS)
 
 $(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
     $(SANDIR)/obj/options.o

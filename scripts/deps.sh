@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
-	libpq-dev libsodium-dev libssl-dev liboath-dev
+	libpq-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
 	postgresql-15 postgresql-client-15
 	apache2 libapache2-mod-fcgid lighttpd curl perl"
 

@@ -49,7 +49,7 @@ html_stylesheet(void)
  * Opens a page titled title; with refresh (may be NULL) the browser moves
  * on to that URL at once (a meta refresh: no script).
  */
-static void
+void
 html_begin(struct buf *b, const struct config *cfg, const char *title,
     const char *refresh)
 {
@@ -69,7 +69,7 @@ html_begin(struct buf *b, const struct config *cfg, const char *title,
 }
 
 /* An error message (may be NULL: nothing) that says what to do. */
-static void
+void
 html_alert(struct buf *b, const char *message)
 {
 	if (message == NULL)
@@ -80,7 +80,7 @@ html_alert(struct buf *b, const char *message)
 }
 
 /* Opens a form that posts to BASE/route with the CSRF token field. */
-static void
+void
 html_form(struct buf *b, const struct config *cfg, const char *route,
     const char *csrf)
 {
@@ -92,7 +92,7 @@ html_form(struct buf *b, const struct config *cfg, const char *route,
 	buf_puts(b, "\">\n");
 }
 
-static void
+void
 html_end(struct buf *b)
 {
 	buf_puts(b, "</main>\n</body>\n</html>\n");

@@ -285,6 +285,13 @@ struct buf;
 void		 totp_uri(struct buf *, const char *, const char *,
 		    const char *);
 
+/* qr.c */
+struct buf;
+int		 qr_svg(struct buf *, const char *, const char *);
+
+/* ua.c */
+void		 ua_describe(const char *, char *, size_t);
+
 /* recovery.c */
 #define RECOVERY_COUNT	10	/* codes per user */
 #define RECOVERY_LEN	16	/* characters of a code, 80 bits */
@@ -644,6 +651,12 @@ int		 csrf_ensure_nonce(const struct config *,
 		    const struct request *, struct response *, char *, size_t);
 
 /* html.c */
+void		 html_begin(struct buf *, const struct config *,
+		    const char *, const char *);
+void		 html_alert(struct buf *, const char *);
+void		 html_form(struct buf *, const struct config *, const char *,
+		    const char *);
+void		 html_end(struct buf *);
 void		 html_login(struct buf *, const struct config *, const char *,
 		    const char *, const char *);
 void		 html_login_code(struct buf *, const struct config *,
@@ -657,6 +670,18 @@ void		 html_logout(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
+
+/* html_account.c */
+void		 html_account_session(struct buf *, const struct config *,
+		    const char *const *, int, const char *);
+void		 html_account_begin(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_account_end(struct buf *, const struct config *, int,
+		    long, const char *);
+void		 html_2fa_setup(struct buf *, const struct config *,
+		    const char *, const char *, const char *, const char *);
+void		 html_2fa_codes(struct buf *, const struct config *,
+		    char [][RECOVERY_TEXT_LEN + 1], size_t);
 
 /* auth.c */
 struct ctx {
@@ -721,6 +746,10 @@ void		 route_password(struct ctx *);
 /* route_sessions.c */
 void		 route_sessions(struct ctx *);
 void		 route_session_end(struct ctx *);
+
+/* route_account.c */
+void		 route_account(struct ctx *);
+void		 account_redirect(struct ctx *, const char *);
 
 /* route_2fa.c */
 void		 route_2fa_setup(struct ctx *);

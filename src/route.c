@@ -33,6 +33,7 @@ static const struct route routes[] = {
 	{ "/me", route_me, ROUTE_READ },
 	{ "/password", route_password, ROUTE_READ | ROUTE_POST },
 	{ "/sessions", route_sessions, ROUTE_READ },
+	{ "/account", route_account, ROUTE_READ },
 	{ "/2fa/setup", route_2fa_setup, ROUTE_POST },
 	{ "/2fa/enable", route_2fa_enable, ROUTE_POST },
 	{ "/2fa/disable", route_2fa_disable, ROUTE_POST },

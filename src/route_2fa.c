@@ -10,6 +10,11 @@
  * in a hashing slot, audited when wrong.  A wrong code counts toward the
  * throttle too.  With "end_other_sessions" true (form: "on"), enabling
  * or disabling also ends every other session of the user (ASVS 7.4.3).
+ *
+ * The account page posts the same routes as forms: setup answers with
+ * the QR code (qr.c) and the confirmation form, enable with the
+ * recovery codes, disable with a 303 back to the account page; a wrong
+ * password or code shows the step again with what went wrong.
  */
 #include <string.h>
 
@@ -20,7 +25,9 @@
 /*
  * The start of every route here: the body, CSRF when the token came
  * from a cookie, the signed-in user into c, the current password
- * checked.  Returns JA_OK, or an error with the answer given.
+ * checked.  Returns JA_OK, or an error with the answer given; but for a
+ * form, a password wrong (JA_EAUTH) or missing (JA_EINVAL) is left for
+ * the caller to answer (c is then filled).
  */
 static int
 twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
@@ -35,6 +42,7 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 	memset(tok, 0, sizeof(tok));
 	if ((rc = body_read(ctx, b)) != JA_OK)
 		return rc;
+	ctx->req->html = b->is_form;
 	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
 	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(b, "csrf",
 	    &bad)) != JA_OK) {
@@ -51,8 +59,9 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 	pw = body_get(b, "password", &bad);
 	if (bad || pw == NULL || *pw == '\0' ||
 	    strlen(pw) > (size_t)ctx->cfg->password_max) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "Enter your current password.");
+		if (!ctx->req->html)
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter your current password.");
 		rc = JA_EINVAL;
 		goto out;
 	}
@@ -80,8 +89,10 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 		    c->sid, ctx->req, "wrong password");
 		throttle_fail(ctx->db, ctx->cfg, c->username,
 		    ctx->req->client, ctx->req);
-		response_error(ctx->resp, ctx->req, 401, "invalid_credentials",
-		    "The current password is not right.");
+		if (!ctx->req->html)
+			response_error(ctx->resp, ctx->req, 401,
+			    "invalid_credentials", "The current password is "
+			    "not right.");
 		rc = JA_EAUTH;
 		goto out;
 	}
@@ -108,8 +119,64 @@ twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what)
 	    ctx->req, what);
 	throttle_fail(ctx->db, ctx->cfg, c->username, ctx->req->client,
 	    ctx->req);
-	response_error(ctx->resp, ctx->req, 401, "invalid_code",
-	    "That code is not right, or was used already.");
+	if (!ctx->req->html)
+		response_error(ctx->resp, ctx->req, 401, "invalid_code",
+		    "That code is not right, or was used already.");
+}
+
+/*
+ * The QR step for a form: the secret set up for c's user (sec, or when
+ * NULL the one stored, opened again) with message (may be NULL).
+ */
+static void
+twofa_setup_page(struct ctx *ctx, const struct claims *c,
+    const unsigned char *sec, int status, const char *message)
+{
+	struct mfa_state m;
+	struct buf	 uri, svg, page;
+	unsigned char	 opened[TOTP_SECRET_LEN];
+	char		 b32[TOTP_B32_LEN + 1], csrf[CSRF_TOKEN_LEN + 1];
+
+	buf_init(&uri);
+	buf_init(&svg);
+	buf_init(&page);
+	memset(b32, 0, sizeof(b32));
+	memset(opened, 0, sizeof(opened));
+	if (sec == NULL) {
+		if (db_mfa_get(ctx->db, c->sub, &m) != JA_OK || m.enabled ||
+		    totp_open(ctx->cfg, m.secret_id, m.box, m.boxlen,
+		    opened) != JA_OK) {
+			sodium_memzero(&m, sizeof(m));
+			account_redirect(ctx, "state");
+			goto out;
+		}
+		sodium_memzero(&m, sizeof(m));
+		sec = opened;
+	}
+	if (totp_base32(sec, b32) != JA_OK)
+		goto fail;
+	totp_uri(&uri, ctx->cfg->issuer, c->username, b32);
+	if (uri.failed || qr_svg(&svg, uri.data, "QR code of the key for "
+	    "your authenticator app") != JA_OK)
+		goto fail;
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+		goto out;
+	html_2fa_setup(&page, ctx->cfg, svg.data, b32, message, csrf);
+	response_html(ctx->resp, status, &page);
+	goto out;
+fail:
+	response_error(ctx->resp, ctx->req, 500, "server_error",
+	    "Something went wrong.");
+out:
+	if (uri.data != NULL)
+		sodium_memzero(uri.data, uri.len);
+	if (svg.data != NULL)
+		sodium_memzero(svg.data, svg.len);
+	buf_free(&uri);
+	buf_free(&svg);
+	buf_free(&page);
+	sodium_memzero(opened, sizeof(opened));
+	sodium_memzero(b32, sizeof(b32));
 }
 
 /* Ends the user's other sessions if the body asks for it. */
@@ -147,7 +214,12 @@ route_2fa_setup(struct ctx *ctx)
 	ctx->req->html = 0;
 	buf_init(&uri);
 	memset(b32, 0, sizeof(b32));
-	if (twofa_begin(ctx, &b, &c) != JA_OK)
+	memset(sec, 0, sizeof(sec));
+	rc = twofa_begin(ctx, &b, &c);
+	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
+		account_redirect(ctx, rc == JA_EAUTH ? "password" :
+		    "missing");
+	if (rc != JA_OK)
 		goto out;
 	totp_secret_new(sec);
 	totp_seal(ctx->cfg, sec, box);
@@ -157,6 +229,10 @@ route_2fa_setup(struct ctx *ctx)
 		goto out;
 	}
 	rc = db_mfa_setup(ctx->db, ctx->cfg, c.sub, box);
+	if (rc == JA_EEXIST && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
 	if (rc == JA_EEXIST) {
 		response_error(ctx->resp, ctx->req, 409, "already_enabled",
 		    "Two-factor sign-in is on already. Turn it off first.");
@@ -166,14 +242,18 @@ route_2fa_setup(struct ctx *ctx)
 		bounce_unavailable(ctx);
 		goto out;
 	}
+	db_audit(ctx->db, "2fa_setup", c.sub, c.username, c.sid, ctx->req,
+	    NULL);
+	if (ctx->req->html) {
+		twofa_setup_page(ctx, &c, sec, 200, NULL);
+		goto out;
+	}
 	totp_uri(&uri, ctx->cfg->issuer, c.username, b32);
 	if (uri.failed) {
 		response_error(ctx->resp, ctx->req, 500, "server_error",
 		    "Something went wrong.");
 		goto out;
 	}
-	db_audit(ctx->db, "2fa_setup", c.sub, c.username, c.sid, ctx->req,
-	    NULL);
 	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
 	    "otpauth_uri", uri.data));
 out:
@@ -201,15 +281,30 @@ route_2fa_enable(struct ctx *ctx)
 
 	ctx->req->html = 0;
 	memset(codes, 0, sizeof(codes));
-	if (twofa_begin(ctx, &b, &c) != JA_OK)
+	memset(norm, 0, sizeof(norm));
+	rc = twofa_begin(ctx, &b, &c);
+	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
+		twofa_setup_page(ctx, &c, NULL, rc == JA_EAUTH ? 401 : 400,
+		    rc == JA_EAUTH ? "The current password is not right." :
+		    "Enter the code and your current password.");
+	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
 	if (bad || !totp_code_shape(code)) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "Enter the 6-digit code from your app.");
+		if (ctx->req->html)
+			twofa_setup_page(ctx, &c, NULL, 400, "Enter the "
+			    "6-digit code from your app.");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter the 6-digit code from "
+			    "your app.");
 		goto out;
 	}
 	rc = mfa_check_code(ctx, c.sub, c.username, code, 0, 0, &recovery);
+	if (rc == JA_ENOTFOUND && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
 	if (rc == JA_ENOTFOUND) {
 		response_error(ctx->resp, ctx->req, 409, "not_set_up",
 		    "Set up two-factor sign-in first, or it is on already.");
@@ -217,6 +312,9 @@ route_2fa_enable(struct ctx *ctx)
 	}
 	if (rc == JA_EAUTH) {
 		twofa_wrong_code(ctx, &c, "wrong code at enable");
+		if (ctx->req->html)
+			twofa_setup_page(ctx, &c, NULL, 401, "That code is "
+			    "not right. Enter the code the app shows now.");
 		goto out;
 	}
 	if (rc != JA_OK)
@@ -238,6 +336,14 @@ route_2fa_enable(struct ctx *ctx)
 		goto unavailable;
 	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
+	if (ctx->req->html) {
+		struct buf	 page;
+
+		buf_init(&page);
+		html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
+		response_html(ctx->resp, 200, &page);
+		goto out;
+	}
 	if ((arr = json_array()) == NULL)
 		goto unavailable;
 	for (i = 0; i < RECOVERY_COUNT; i++)
@@ -263,16 +369,28 @@ route_2fa_disable(struct ctx *ctx)
 	int		 bad = 0, recovery, was_on, rc;
 
 	ctx->req->html = 0;
-	if (twofa_begin(ctx, &b, &c) != JA_OK)
+	rc = twofa_begin(ctx, &b, &c);
+	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
+		account_redirect(ctx, rc == JA_EAUTH ? "password" :
+		    "missing");
+	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
 	if (bad || code == NULL || *code == '\0' ||
 	    strlen(code) > RECOVERY_TYPED_MAX) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "Enter a code from your app or a recovery code.");
+		if (ctx->req->html)
+			account_redirect(ctx, "missing");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter a code from your app "
+			    "or a recovery code.");
 		goto out;
 	}
 	rc = mfa_check_code(ctx, c.sub, c.username, code, 1, 1, &recovery);
+	if (rc == JA_ENOTFOUND && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
 	if (rc == JA_ENOTFOUND) {
 		response_error(ctx->resp, ctx->req, 409, "not_enabled",
 		    "Two-factor sign-in is not on.");
@@ -280,6 +398,8 @@ route_2fa_disable(struct ctx *ctx)
 	}
 	if (rc == JA_EAUTH) {
 		twofa_wrong_code(ctx, &c, "wrong code at disable");
+		if (ctx->req->html)
+			account_redirect(ctx, "code");
 		goto out;
 	}
 	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK ||
@@ -289,7 +409,10 @@ route_2fa_disable(struct ctx *ctx)
 	}
 	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
 	    "by the user");
-	ctx->resp->status = 204;
+	if (ctx->req->html)
+		account_redirect(ctx, "2fa_off");
+	else
+		ctx->resp->status = 204;
 out:
 	body_free(&b);
 }

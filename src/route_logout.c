@@ -152,7 +152,7 @@ logout_post(struct ctx *ctx)
 		auth_clear_cookies(ctx);
 	if (ctx->req->html)
 		response_redirect_route(ctx->resp, ctx->cfg,
-		    strcmp(scope, "others") == 0 ? "/me" : "/login", NULL);
+		    strcmp(scope, "others") == 0 ? "/account" : "/login", NULL);
 	else
 		ctx->resp->status = 204;
 out:

@@ -69,6 +69,7 @@ route_session_end(struct ctx *ctx)
 	memset(tok, 0, sizeof(tok));
 	if (body_read(ctx, &b) != JA_OK)
 		return;
+	ctx->req->html = b.is_form;	/* the account page's buttons */
 	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
 	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
 	    &bad)) != JA_OK) {
@@ -103,7 +104,12 @@ route_session_end(struct ctx *ctx)
 	    "device: ended by its user");
 	if (strcmp(sid, c.sid) == 0 && cookie)
 		auth_clear_cookies(ctx);
-	ctx->resp->status = 204;
+	if (ctx->req->html && strcmp(sid, c.sid) == 0)
+		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);
+	else if (ctx->req->html)
+		account_redirect(ctx, "ended");
+	else
+		ctx->resp->status = 204;
 out:
 	sodium_memzero(tok, sizeof(tok));
 	body_free(&b);
