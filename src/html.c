@@ -105,8 +105,10 @@ html_end(struct buf *b)
  */
 void
 html_login(struct buf *b, const struct config *cfg, const char *next,
-    const char *message, const char *csrf)
+    const char *message, const char *csrf, const char *username)
 {
+	int	 kept = username != NULL && *username != '\0';
+
 	html_begin(b, cfg, "Sign in", NULL);
 	buf_puts(b, "<h1>Sign in</h1>\n");
 	html_alert(b, message);
@@ -116,11 +118,19 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 	buf_puts(b, "\">\n<label for=\"username\">User name</label>\n"
 	    "<input id=\"username\" name=\"username\" type=\"text\" "
 	    "autocomplete=\"username\" autocapitalize=\"none\" "
-	    "spellcheck=\"false\" required autofocus>\n"
-	    "<label for=\"password\">Password</label>\n"
+	    "spellcheck=\"false\" required");
+	/* A failed sign-in keeps the name typed (never the password). */
+	if (kept) {
+		buf_puts(b, " value=\"");
+		buf_html(b, username);
+		buf_puts(b, "\">\n");
+	} else
+		buf_puts(b, " autofocus>\n");
+	buf_printf(b, "<label for=\"password\">Password</label>\n"
 	    "<input id=\"password\" name=\"password\" type=\"password\" "
-	    "autocomplete=\"current-password\" required>\n"
-	    "<button type=\"submit\">Sign in</button>\n</form>\n");
+	    "autocomplete=\"current-password\" required%s>\n"
+	    "<button type=\"submit\">Sign in</button>\n</form>\n",
+	    kept ? " autofocus" : "");
 	html_end(b);
 }
 

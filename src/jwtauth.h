@@ -179,6 +179,7 @@ int		 log_open(const char *);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
+void		 log_escape_max(char *, size_t, const char *, size_t);
 
 #define LOG_UA_MAX	300	/* a stored User-Agent, escaped */
 #define LOG_IP_MAX	64	/* a stored client address */
@@ -658,7 +659,7 @@ void		 html_form(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_end(struct buf *);
 void		 html_login(struct buf *, const struct config *, const char *,
-		    const char *, const char *);
+		    const char *, const char *, const char *);
 void		 html_login_code(struct buf *, const struct config *,
 		    const char *, const char *, const char *, const char *);
 void		 html_me(struct buf *, const struct config *,
@@ -711,6 +712,8 @@ void		 authz_check(struct ctx *);
 int		 bounce_form_token(struct ctx *, char *, size_t);
 void		 bounce_login_page(struct ctx *, int, const char *,
 		    const char *);
+void		 bounce_login_again(struct ctx *, int, const char *,
+		    const char *, const char *);
 void		 bounce_unavailable(struct ctx *);
 void		 bounce_busy(struct ctx *, const char *);
 void		 bounce_throttled(struct ctx *, const char *, long);

@@ -154,7 +154,8 @@ login_post(struct ctx *ctx)
 		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)
-			bounce_login_page(ctx, 401, next, LOGIN_FAILED);
+			bounce_login_again(ctx, 401, next, LOGIN_FAILED,
+			    name);
 		else
 			response_json(ctx->resp, 401, json_pack("{s:s}",
 			    "error", "invalid_credentials"));
