@@ -49,7 +49,7 @@ void
 html_account_begin(struct buf *b, const struct config *cfg,
     const char *username, const char *notice, const char *error)
 {
-	html_begin(b, cfg, "Your account", NULL);
+	html_begin_class(b, cfg, "Your account", NULL, "wide");
 	buf_puts(b, "<h1>Your account</h1>\n<p>Signed in as <strong>");
 	buf_html(b, username);
 	buf_puts(b, "</strong></p>\n");
@@ -118,8 +118,8 @@ html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
 	buf_puts(b, "<h2>Leave</h2>\n");
 	html_form(b, cfg, "/logout", csrf);
 	buf_puts(b, "<button type=\"submit\" class=\"secondary\">Sign out"
-	    "</button>\n</form>\n<p class=\"back\"><a href=\"/\">Back to the "
-	    "home page</a></p>\n");
+	    "</button>\n</form>\n");
+	html_back(b, cfg, NULL, "Back to the home page");
 	html_end(b);
 }
 

@@ -654,6 +654,10 @@ int		 csrf_ensure_nonce(const struct config *,
 /* html.c */
 void		 html_begin(struct buf *, const struct config *,
 		    const char *, const char *);
+void		 html_begin_class(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_back(struct buf *, const struct config *, const char *,
+		    const char *);
 void		 html_alert(struct buf *, const char *);
 void		 html_form(struct buf *, const struct config *, const char *,
 		    const char *);
@@ -671,6 +675,7 @@ void		 html_logout(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
+const char	*html_favicon_svg(void);
 
 /* html_account.c */
 void		 html_account_session(struct buf *, const struct config *,

@@ -26,6 +26,14 @@ route_style(struct ctx *ctx)
 	response_header(ctx->resp, "Content-Type", "text/css; charset=utf-8");
 }
 
+static void
+route_favicon(struct ctx *ctx)
+{
+	buf_puts(&ctx->resp->body, html_favicon_svg());
+	response_header(ctx->resp, "Content-Type", "image/svg+xml");
+	ctx->resp->cache_control = "public, max-age=86400";
+}
+
 static const struct route routes[] = {
 	{ "/login", route_login, ROUTE_READ | ROUTE_POST },
 	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST },
@@ -41,6 +49,7 @@ static const struct route routes[] = {
 	{ "/health", route_health, ROUTE_READ },
 	{ "/jwks.json", route_jwks, ROUTE_READ },
 	{ "/style.css", route_style, ROUTE_READ },
+	{ "/favicon.svg", route_favicon, ROUTE_READ },
 };
 
 /* Returns 1 if route r takes method m. */

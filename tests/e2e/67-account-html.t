@@ -157,4 +157,11 @@ is($res->{headers}{location}, '/auth/account?m=2fa_off', 'a fresh recovery code 
 $res = sign_in(\%jar2, 'dana', $PW, '/');
 is($res->{status}, 303, 'then the password alone signs in');
 
+# The sign-out button of a protected page, which carries no form token:
+# one click from our own origin.
+$res = $env->form('/auth/logout', \%jar2, {});
+is($res->{status}, 303, 'a sign-out button without the form token signs out at once');
+is($res->{headers}{location}, '/auth/login', 'and goes to the sign-in form');
+ok(!$jar2{jwtauth_at} && !$jar2{jwtauth_rt}, 'both cookies are cleared');
+
 done_testing();
