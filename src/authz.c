@@ -67,29 +67,11 @@ authz_require_otp(void)
 int
 authz_otp_needed(const struct config *cfg, const char *path)
 {
-	const char	*p, *e;
-	size_t		 n;
-
 	if (authz_otp_all)
 		return 1;
 	if (cfg->otp_paths == NULL)
 		return 0;
-	if (path == NULL)
-		return 1;
-	for (p = cfg->otp_paths; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
-		while (*p == ' ')
-			p++;
-		if ((e = strchr(p, ',')) == NULL)
-			e = p + strlen(p);
-		n = (size_t)(e - p);
-		while (n > 0 && p[n - 1] == ' ')
-			n--;
-		if (n == 0 || strncmp(path, p, n) != 0)
-			continue;
-		if (p[n - 1] == '/' || path[n] == '\0' || path[n] == '/')
-			return 1;
-	}
-	return 0;
+	return path == NULL || text_path_in_list(cfg->otp_paths, path);
 }
 
 /*

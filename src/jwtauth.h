@@ -221,6 +221,7 @@ const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
+int		 text_path_in_list(const char *, const char *);
 
 /* random.c */
 int		 random_b64url(char *, size_t, size_t);

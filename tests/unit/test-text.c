@@ -304,6 +304,33 @@ test_parse_long(void)
 	    "long: a double minus is refused");
 }
 
+static void
+test_path_in_list(void)
+{
+	tap_ok(text_path_in_list("/app/admin", "/app/admin"),
+	    "path list: the prefix itself is in");
+	tap_ok(text_path_in_list("/app/admin", "/app/admin/x"),
+	    "path list: a path below the prefix is in");
+	tap_ok(!text_path_in_list("/app/admin", "/app/administer"),
+	    "path list: a longer name is not below the prefix");
+	tap_ok(!text_path_in_list("/app/admin", "/app"),
+	    "path list: the parent is not in");
+	tap_ok(text_path_in_list("/a, /app/", "/app/x"),
+	    "path list: the second entry, spaces around, counts");
+	tap_ok(text_path_in_list("/app/", "/app/"),
+	    "path list: a prefix ending in a slash takes itself");
+	tap_ok(!text_path_in_list("/app/", "/app"),
+	    "path list: a prefix ending in a slash does not take the name "
+	    "without it");
+	tap_ok(text_path_in_list("/", "/anything"),
+	    "path list: / takes everything");
+	tap_ok(!text_path_in_list(",, ,", "/app"),
+	    "path list: empty entries take nothing");
+	tap_ok(!text_path_in_list(NULL, "/app") &&
+	    !text_path_in_list("/app", NULL),
+	    "path list: no list or no path is not in");
+}
+
 int
 main(void)
 {
@@ -315,5 +342,6 @@ main(void)
 	test_local_or_root();
 	test_path_normalize();
 	test_parse_long();
+	test_path_in_list();
 	return tap_done();
 }
