@@ -71,6 +71,16 @@ my $mtime = time - 3600;
 utime $mtime, $mtime, "$g/doc.txt" or die $!;
 my $lastmod = strftime('%a, %d %b %Y %H:%M:%S GMT', gmtime $mtime);
 
+# --check names the directory, and fails for one that is not there.
+my ($rc, $out) = $env->run_cmd({}, "$dir/jwtauth.fcgi", '--check', '-c', $env->config_file);
+like($out, qr{^ok: gate_root \Q$g\E: a directory, served as /gated/$}m,
+	'gate: --check finds gate_root');
+(my $badconf = slurp($env->config_file)) =~ s{^gate_root = .*$}{gate_root = $dir/nowhere}m;
+write_file("$dir/bad.conf", $badconf);
+($rc, $out) = $env->run_cmd({}, "$dir/jwtauth.fcgi", '--check', '-c', "$dir/bad.conf");
+ok($rc != 0 && $out =~ m{^FAIL: gate_root \Q$dir\E/nowhere: No such file or directory}m,
+	'gate: --check fails for a missing gate_root');
+
 # Refused without a session, as the authorizer refuses.
 my $res = $env->json(GET => '/gated/doc.txt');
 is($res->{status}, 401, 'gate: no session, an API client gets 401');
