@@ -21,9 +21,9 @@
  * (rellen bytes) the rest, relative to the protected directory, without
  * leading or trailing "/" ("" for the directory itself), and sets *slash
  * when the path ended with "/" (a directory asked for properly).
- * Returns JA_OK, JA_ENOTFOUND when the path is not under prefix,
- * JA_EINVAL when it is refused (see above), JA_ETOOBIG when rel is too
- * small.
+ * Returns JA_OK, JA_ENOTFOUND when the path is not under prefix (as
+ * far as it could be decoded), JA_EINVAL when it is refused (see
+ * above), JA_ETOOBIG when it is over TEXT_PATH_MAX or rel is too small.
  */
 int
 gatepath_resolve(const char *uri, const char *prefix, char *rel,
@@ -31,34 +31,43 @@ gatepath_resolve(const char *uri, const char *prefix, char *rel,
 {
 	char	 path[TEXT_PATH_MAX + 1];
 	size_t	 r, w, plen, seg;
-	int	 hi, lo, c;
+	int	 hi, lo, c, rc = JA_OK;
 
 	*slash = 0;
 	if (uri == NULL || uri[0] != '/' || rellen == 0)
 		return JA_EINVAL;
-	for (r = w = 0; uri[r] != '\0' && uri[r] != '?'; w++) {
-		if (w >= TEXT_PATH_MAX)
-			return JA_ETOOBIG;
+	for (r = w = 0; rc == JA_OK && uri[r] != '\0' && uri[r] != '?';
+	    w++) {
+		if (w >= TEXT_PATH_MAX) {
+			rc = JA_ETOOBIG;
+			break;
+		}
 		c = (unsigned char)uri[r++];
 		if (c == '%') {
 			if ((hi = text_hex(uri[r])) < 0 ||
-			    (lo = text_hex(uri[r + 1])) < 0)
-				return JA_EINVAL;
+			    (lo = text_hex(uri[r + 1])) < 0) {
+				rc = JA_EINVAL;
+				break;
+			}
 			r += 2;
 			c = hi * 16 + lo;
 			if (c == '/')
-				return JA_EINVAL;
+				rc = JA_EINVAL;
 		}
 		if (c < 0x20 || c == 0x7f || c == '\\' || c == '#')
-			return JA_EINVAL;
+			rc = JA_EINVAL;
 		path[w] = (char)c;
 	}
 	path[w] = '\0';
 
+	/* Not under prefix, as far as it could be decoded: not ours. */
 	plen = strlen(prefix);
-	if (strncmp(path, prefix, plen) != 0 ||
-	    (path[plen] != '\0' && path[plen] != '/'))
+	if (strncmp(path, prefix, w < plen ? w : plen) != 0 ||
+	    (w > plen && path[plen] != '/') ||
+	    (rc == JA_OK && w < plen))
 		return JA_ENOTFOUND;
+	if (rc != JA_OK)
+		return rc;
 	/* Each "/seg": not empty (but for a final "/"), no leading ".". */
 	for (r = plen; path[r] == '/'; r++) {
 		seg = r + 1;

@@ -93,6 +93,13 @@ test_resolve(void)
 	tap_ok(code("app/x") == JA_EINVAL, "resolve: not an absolute path");
 	tap_ok(code("http://h/app/x") == JA_EINVAL,
 	    "resolve: an absolute URI is refused");
+	tap_ok(code("/other/%zz") == JA_ENOTFOUND,
+	    "resolve: a bad escape in another path is not ours");
+	tap_ok(code("/ap%zz") == JA_EINVAL,
+	    "resolve: a bad escape within the prefix is refused");
+	tap_ok(code("/ap") == JA_ENOTFOUND, "resolve: a part of the prefix");
+	tap_ok(code("/appx%00") == JA_ENOTFOUND,
+	    "resolve: a bad byte in a sibling's path is not ours");
 	tap_ok(gatepath_resolve("/app/abcdef", "/app", small, sizeof(small),
 	    &slash) == JA_ETOOBIG, "resolve: a name over the buffer");
 }
