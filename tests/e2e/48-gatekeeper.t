@@ -143,6 +143,22 @@ $res = $env->http(GET => '/gated/doc.txt', { headers => { %$cookie,
 is($res->{status}, 200, 'gate: If-None-Match takes precedence over If-Modified-Since');
 $res = $env->http(GET => '/gated/doc.txt', { headers => { %$cookie, 'if-match' => '"other"' } });
 is($res->{status}, 412, 'gate: If-Match with another tag is 412');
+$res = $env->http(GET => '/gated/doc.txt', { headers => { %$cookie, 'if-match' => $etag } });
+is($res->{status}, 200, 'gate: If-Match with the ETag is 200');
+$res = $env->http(GET => '/gated/doc.txt', { headers => { %$cookie,
+	'if-unmodified-since' => strftime('%a, %d %b %Y %H:%M:%S GMT', gmtime($mtime - 60)) } });
+is($res->{status}, 412, 'gate: If-Unmodified-Since before Last-Modified is 412');
+
+# A file changed within the current second (here: dated in the future)
+# may still change without its time changing: a weak ETag, which no
+# If-Range can match.
+write_file("$g/fresh.txt", $text);
+utime time + 60, time + 60, "$g/fresh.txt" or die $!;
+$res = $env->http(GET => '/gated/fresh.txt', { headers => $cookie });
+my $weak = $res->{headers}{etag} // '';
+like($weak, qr{^W/"}, 'gate: a file changed this second gets a weak ETag');
+$res = $env->http(GET => '/gated/fresh.txt', { headers => { %$cookie, range => 'bytes=0-4', 'if-range' => $weak } });
+is($res->{status}, 200, 'gate: If-Range with a weak ETag sends the whole file');
 
 # Ranges (RFC 9110 §14).
 my $size = length $text;
