@@ -25,11 +25,11 @@ LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto
 
 COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
-	  src/log.o src/buf.o src/b64.o \
+	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
-	  src/db_purge.o src/migrate.o src/throttle.o src/check.o \
-	  src/migrations.o
+	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
+	  src/check.o src/migrations.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
@@ -37,10 +37,10 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
-	  src/route_jwks.o
+	  src/route_jwks.o src/route_metrics.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
-	  src/keygen.o src/log.o src/buf.o src/b64.o \
+	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
