@@ -55,7 +55,7 @@ SKIP: {
 	skip 'no man(1)', 1 unless -x '/usr/bin/man';
 	($rc, $out) = $env->run_cmd({ env => { MANWIDTH => 80 } }, 'man', '-l',
 		"$root/share/man/man8/authctl.8");
-	like($out, qr/status/, 'installed authctl(8) renders and documents status');
+	like($out, qr/live sessions/, 'installed authctl(8) renders and documents status');
 }
 
 ($rc, $out, $err) = $env->run_cmd({}, 'make', '-s', '-C', $REPO, 'uninstall',
