@@ -222,7 +222,7 @@ struct metrics_desc {
 
 extern const struct metrics_desc metrics_descs[METRIC_COUNT];
 
-int		 metrics_open(const char *);
+int		 metrics_open(const char *, int);
 void		 metrics_count(enum metric);
 uint64_t	 metrics_get(enum metric);
 int		 metrics_on(void);

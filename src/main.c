@@ -179,7 +179,7 @@ main(int argc, char *argv[])
 	rc = 1;
 	/* The counters every process shares (metrics.c); a new signing
 	 * key_id since the processes before is a key rotation. */
-	if (metrics_open(cfg.path) == JA_OK &&
+	if (metrics_open(cfg.path, cfg.metrics_allow != NULL) == JA_OK &&
 	    metrics_key_changed(cfg.key_id))
 		event_log("key_rotation", NULL, NULL, NULL, "kid", cfg.key_id,
 		    "alg", cfg.key_alg);

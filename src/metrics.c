@@ -83,12 +83,13 @@ metrics_hash(const char *s)
 
 /*
  * Maps the counters of the deployment whose config file is cfgpath,
- * creating them (zero) on first use.  Returns JA_OK, or JA_EIO with the
- * reason logged (the counters are then off).  An object that is not
- * ours (another user made it first) is refused.
+ * creating them (zero) on first use.  Returns JA_OK, or JA_EIO (the
+ * counters are then off), with the reason logged when loud is non-zero
+ * (metrics_allow is set: someone will miss them).  An object that is
+ * not ours (another user made it first) is refused.
  */
 int
-metrics_open(const char *cfgpath)
+metrics_open(const char *cfgpath, int loud)
 {
 	char		 real[PATH_MAX], name[96];
 	struct stat	 st;
@@ -104,21 +105,25 @@ metrics_open(const char *cfgpath)
 	    (unsigned long long)metrics_hash(real));
 	fd = shm_open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
-		log_msg("metrics: shm_open %s: %s; counters off", name,
-		    strerror(errno));
+		if (loud)
+			log_msg("metrics: shm_open %s: %s; counters off",
+			    name, strerror(errno));
 		return JA_EIO;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
-		log_msg("metrics: %s is not ours alone; counters off", name);
+		if (loud)
+			log_msg("metrics: %s is not ours alone; counters off",
+			    name);
 		close(fd);
 		return JA_EIO;
 	}
 	/* Same size for every process: the first one's zeros stay. */
 	if ((size_t)st.st_size < sizeof(struct metrics_shm) &&
 	    ftruncate(fd, sizeof(struct metrics_shm)) != 0) {
-		log_msg("metrics: %s: %s; counters off", name,
-		    strerror(errno));
+		if (loud)
+			log_msg("metrics: %s: %s; counters off", name,
+			    strerror(errno));
 		close(fd);
 		return JA_EIO;
 	}
@@ -126,7 +131,9 @@ metrics_open(const char *cfgpath)
 	    MAP_SHARED, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED) {
-		log_msg("metrics: mmap: %s; counters off", strerror(errno));
+		if (loud)
+			log_msg("metrics: mmap: %s; counters off",
+			    strerror(errno));
 		return JA_EIO;
 	}
 	metrics_shm = p;
