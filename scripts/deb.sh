@@ -14,9 +14,16 @@ tmp=$(mktemp -d /tmp/jwtauth-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/jwtauth-$version
 mkdir "$src"
-# Only the files git knows of (or would add): no build products.
-(cd "$root" && git ls-files -z -co --exclude-standard |
-    xargs -0 cp --parents -t "$src")
+# Only the files git knows of (or would add): no build products.  From
+# a tree without git (a tarball), all of it but the state and the output;
+# the build's own "make clean" removes any programs in it.
+if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$root" && git ls-files -z -co --exclude-standard |
+	    xargs -0 cp --parents -t "$src")
+else
+	(cd "$root" && tar -cf - --exclude=./.git --exclude=./var \
+	    --exclude=./dist --exclude=./tests/out .) | (cd "$src" && tar -xf -)
+fi
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS-}" \
     dpkg-buildpackage -b -us -uc >"$tmp/build.log" 2>&1) || {
 	tail -40 "$tmp/build.log" >&2
