@@ -23,11 +23,12 @@
 
 #include "jwtauth.h"
 
-#define METRICS_MAGIC	0x6a77746d65747201ULL	/* "jwtmetr" + version 1 */
+/* "jwtmetr" and the layout's version, 1. */
+#define METRICS_MAGIC	0x6a77746d65747201ULL
 
 struct metrics_shm {
 	uint64_t	 magic;
-	uint64_t	 kid_hash;	/* the signing key_id last started with */
+	uint64_t	 kid_hash;	/* key_id the last process began with */
 	uint64_t	 count[METRIC_COUNT];
 };
 
