@@ -28,7 +28,7 @@
 
 struct metrics_shm {
 	uint64_t	 magic;
-	uint64_t	 kid_hash;	/* key_id the last process began with */
+	uint64_t	 kid_hash;	/* key_id the last start used */
 	uint64_t	 count[METRIC_COUNT];
 };
 
