@@ -58,6 +58,20 @@ SKIP: {
 	like($out, qr/live sessions/, 'installed authctl(8) renders and documents status');
 }
 
+# The installed lighttpd example parses (lighttpd -t), included from a
+# minimal server config.
+SKIP: {
+	skip 'no lighttpd', 1 unless -x '/usr/sbin/lighttpd';
+	my $lt = "$dest/lighttpd-test.conf";
+	open my $fh, '>', $lt or die $!;
+	print $fh qq{server.document-root = "$dest"\nserver.port = 8\n}
+		. qq{include "$root/share/doc/jwtauth/examples/lighttpd/jwtauth.conf"\n};
+	close $fh or die $!;
+	($rc, $out, $err) = $env->run_cmd({}, '/usr/sbin/lighttpd', '-t', '-f', $lt);
+	is($rc, 0, 'install: the lighttpd example is valid lighttpd syntax') or diag "$out$err";
+	unlink $lt;
+}
+
 ($rc, $out, $err) = $env->run_cmd({}, 'make', '-s', '-C', $REPO, 'uninstall',
 	"PREFIX=$prefix", "DESTDIR=$dest");
 is($rc, 0, 'make uninstall succeeds') or diag $err;
