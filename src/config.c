@@ -79,6 +79,7 @@ static const struct config_key config_keys[] = {
 	STR(key_alg, "HS256", 0),
 	STR(verify_keys, NULL, 0),
 	STR(old_secret_files, NULL, 0),
+	STR(metrics_allow, NULL, 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -107,6 +108,33 @@ config_locate(const char *opt)
 	    pw->pw_dir) < sizeof(home) && access(home, R_OK) == 0)
 		return home;
 	return CONFIG_DEFAULT;
+}
+
+/*
+ * Writes into err (errlen bytes) why no config file was found for
+ * opt (as config_locate took it): the paths tried, in order, and how to
+ * name one.  For a caller whose config_locate() result does not exist.
+ */
+void
+config_not_found(const char *opt, char *err, size_t errlen)
+{
+	const char	*env = getenv("JWTAUTH_CONFIG");
+	struct passwd	*pw = getpwuid(geteuid());
+
+	if (opt != NULL && *opt != '\0') {
+		snprintf(err, errlen, "%s: no such config file (-c)", opt);
+		return;
+	}
+	if (env != NULL && *env != '\0') {
+		snprintf(err, errlen, "%s: no such config file "
+		    "($JWTAUTH_CONFIG)", env);
+		return;
+	}
+	snprintf(err, errlen, "no config file: tried -c (not given), "
+	    "$JWTAUTH_CONFIG (not set), %s/" CONFIG_HOME ", " CONFIG_DEFAULT
+	    ";\nname one with -c FILE or JWTAUTH_CONFIG=FILE "
+	    "(see authctl(8))", pw != NULL && pw->pw_dir != NULL ?
+	    pw->pw_dir : "~");
 }
 
 static char *

@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{ "/sessions", route_sessions, ROUTE_READ },
 	{ "/health", route_health, ROUTE_READ },
 	{ "/jwks.json", route_jwks, ROUTE_READ },
+	{ "/metrics", route_metrics, ROUTE_READ },
 	{ "/style.css", route_style, ROUTE_READ },
 };
 

@@ -528,8 +528,24 @@ sub stop {
 	if ($ENV{JWTAUTH_KEEP}) {
 		Test::More::diag("JWTAUTH_KEEP: kept $dir");
 	} else {
+		unlink glob '/dev/shm/jwtauth-*-' . shm_hash($self->config_file);
 		remove_tree($dir);
 	}
+}
+
+# shm_hash(CONFIG): the part of the shared counters' name (metrics.c,
+# /dev/shm/jwtauth-UID-HASH) that comes from the config file's real
+# path: FNV-1a, 64 bits, in hex.
+sub shm_hash {
+	require Cwd;
+	require Math::BigInt;
+	my $path = Cwd::realpath($_[0]) // $_[0];
+	my $h = Math::BigInt->from_hex('cbf29ce484222325');
+	my $mod = Math::BigInt->new(2)->bpow(64);
+	for my $c (unpack 'C*', $path) {
+		$h->bxor($c)->bmul(Math::BigInt->from_hex('100000001b3'))->bmod($mod);
+	}
+	return sprintf '%016s', substr($h->as_hex, 2);
 }
 
 # A test that dies leaves its exit status in $? before its lexicals go.
