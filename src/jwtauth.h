@@ -93,6 +93,8 @@ struct config {
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
 	char		*log_file;	/* NULL: none ("none"); see config.c */
+	char		*gate_path;	/* gatekeeper URL prefix; NULL: off */
+	char		*gate_root;	/* the directory it serves */
 	long		 access_ttl;
 	long		 refresh_grace;
 	long		 session_max_age;
@@ -270,6 +272,21 @@ int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
 int		 text_in_list(const char *, const char *, size_t);
+
+/* gatepath.c */
+int		 gatepath_resolve(const char *, const char *, char *, size_t,
+		    int *);
+int		 gatepath_is_script(const char *);
+const char	*gatepath_type(const char *);
+
+/* precond.c */
+#define PRECOND_DATE_LEN 30	/* an IMF-fixdate and its NUL */
+
+int		 precond_etag_match(const char *, const char *, int, int);
+int		 precond_date_parse(const char *, time_t *);
+void		 precond_date_format(time_t, char *, size_t);
+int		 precond_range_parse(const char *, int64_t, int64_t *,
+		    int64_t *);
 
 /* random.c */
 int		 random_b64url(char *, size_t, size_t);
@@ -589,6 +606,9 @@ struct response {
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
 	int		 sent;
+	int		 file_fd;	/* body from this file; -1: none */
+	int64_t		 file_off;	/* its first byte sent */
+	int64_t		 file_len;	/* bytes of it sent */
 };
 
 void		 response_init(struct response *);
@@ -660,7 +680,12 @@ int		 auth_respond(struct ctx *, const struct session *,
 void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
+int		 authz_decide(struct ctx *, struct claims *);
 void		 authz_check(struct ctx *);
+
+/* gate.c */
+int		 gate_wants(const struct ctx *);
+void		 gate_serve(struct ctx *);
 
 /* bounce.c */
 int		 bounce_form_token(struct ctx *, char *, size_t);

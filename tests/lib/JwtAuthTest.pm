@@ -55,7 +55,8 @@ my @SAN_REPORTS;
 
 # start(KEY => VALUE...): start everything; the pairs are written to the
 # program's config file after the defaults (database, key_file,
-# secret_file, base_path), an undef value removing a key.  The key server
+# secret_file, base_path), an undef value removing a key (@DIR@ in a
+# value stands for the test's directory, $env->dir).  The key server
 # is not: it picks the web server, 'apache' or 'lighttpd' (default
 # $ENV{JWTAUTH_SERVER} if not empty, else 'apache'), nor template (the web
 # server's config template, default SERVER/dev.conf.in), nor before_server:
@@ -191,7 +192,8 @@ sub _write_config {
 	for my $key (sort keys %config) {
 		next if !defined $config{$key};
 		die "config $key: a value is one line\n" if $config{$key} =~ /\n/;
-		print $fh "$key = $config{$key}\n";
+		(my $value = $config{$key}) =~ s/\@DIR\@/$dir/g;
+		print $fh "$key = $value\n";
 	}
 	close $fh or die "write config: $!\n";
 }
