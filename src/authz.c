@@ -96,23 +96,40 @@ authz_refuse_otp(struct ctx *ctx)
 	    "\"jwtauth\", error=\"insufficient_user_authentication\"");
 }
 
+/*
+ * The authorizer's decision on this request, shared with the gatekeeper
+ * (gate.c): returns JA_OK with the verified, unrevoked claims in c, or
+ * the error of auth_request() with the refusal already answered by
+ * bounce() for the page asked for (REQUEST_URI); or JA_EAUTH, answered,
+ * for a token without a second factor where one is needed.
+ */
+int
+authz_decide(struct ctx *ctx, struct claims *c)
+{
+	int	 rc;
+
+	rc = auth_request(ctx, c);
+	if (rc != JA_OK) {
+		bounce(ctx, rc, ctx->req->uri);
+		return rc;
+	}
+	if (!c->otp && authz_otp_needed(ctx->cfg, ctx->req->uri_path)) {
+		auth_log_refusal(ctx, "access token", "no second factor (amr) "
+		    "for a path that needs one");
+		authz_refuse_otp(ctx);
+		memset(c, 0, sizeof(*c));
+		return JA_EAUTH;
+	}
+	return JA_OK;
+}
+
 void
 authz_check(struct ctx *ctx)
 {
 	struct claims	 c;
-	int		 rc;
 
-	rc = auth_request(ctx, &c);
-	if (rc != JA_OK) {
-		bounce(ctx, rc, ctx->req->uri);
+	if (authz_decide(ctx, &c) != JA_OK)
 		return;
-	}
-	if (!c.otp && authz_otp_needed(ctx->cfg, ctx->req->uri_path)) {
-		auth_log_refusal(ctx, "access token", "no second factor (amr) "
-		    "for a path that needs one");
-		authz_refuse_otp(ctx);
-		return;
-	}
 	ctx->resp->status = 200;
 	if (authz_apache_answers(ctx->req))
 		return;

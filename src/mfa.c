@@ -207,6 +207,8 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	if (rc != JA_OK) {
 		db_audit(ctx->db, "login_failed", uid, name, NULL, ctx->req,
 		    "second factor");
+		event_log("login_failed", ctx->req, name, NULL, "reason",
+		    "bad_code", NULL, NULL);
 		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)
@@ -239,6 +241,8 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	throttle_success(ctx->db, u.username);
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req,
 	    recovery ? "second factor: recovery code" : "second factor: totp");
+	event_log("login_ok", ctx->req, u.username, s.id, "amr", "pwd,otp",
+	    NULL, NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:
 	sodium_memzero(rt, sizeof(rt));
