@@ -1,7 +1,8 @@
 /*
  * route_sessions.c: GET BASE/sessions, the signed-in user's live
  * sessions as JSON: {"sessions":[{"id","created","last_used",
- * "user_agent","ip","current"}]}, oldest first; POST
+ * "user_agent","ip","current"}]}, oldest first (a browser is sent to
+ * BASE/account instead); POST
  * BASE/sessions/ID/end ends one of them (204), and 404 for any id that
  * is not a live session of this user, another user's included.
  */
@@ -34,7 +35,11 @@ route_sessions(struct ctx *ctx)
 	struct claims		 c;
 	int			 rc;
 
-	ctx->req->html = 0;
+	/* A person in a browser wants the account page, not JSON. */
+	if (ctx->req->html) {
+		account_redirect(ctx, NULL);
+		return;
+	}
 	rc = auth_request(ctx, &c);
 	if (rc == JA_OK) {
 		l.arr = json_array();

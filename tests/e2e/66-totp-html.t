@@ -78,6 +78,9 @@ like($res->{content}, qr/name="new_password"/, 'the password can be changed here
 like($res->{content}, qr/Two-factor sign-in<\/h2>\n<p>Off\./, 'two-factor sign-in is off');
 unlike($res->{content}, qr/<script/i, 'the page has no script');
 my $csrf = JwtAuthTest->hidden($res->{content}, 'csrf');
+$res = page(\%jar, '/auth/sessions');
+is($res->{status}, 303, 'a browser asking for /auth/sessions (JSON) is sent on');
+is($res->{headers}{location}, '/auth/account', 'to the account page');
 
 $res = $env->http(GET => '/auth/account', { headers => $html });
 is($res->{status}, 401, 'the account page without a session is the sign-in form (401)');
