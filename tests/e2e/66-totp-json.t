@@ -88,9 +88,12 @@ is($env->json(GET => '/auth/me', { headers => $env->bearer($mfa) })->{status}, 4
 is($env->json(POST => '/auth/refresh', { content => { refresh_token => $mfa } })->{status}, 401,
 	'an mfa_token is no refresh token');
 
+my $fails = sub { $env->psql("select coalesce(max(failures), 0) from throttle where kind = 'user' and key = 'alice'") };
+my $before = $fails->();
 $res = $env->json(POST => '/auth/login', { content => { mfa_token => $mfa, code => $code0 } });
 is($res->{status}, 401, 'the code used to enable, replayed in its window, is refused');
 is($res->{json}{error}, 'invalid_code', 'the replay is invalid_code');
+is($fails->(), $before + 1, 'a wrong code counts toward the login throttle');
 my $code1 = code_at($secret, 30);
 $res = $env->json(POST => '/auth/login', { content => { mfa_token => 'A' x 43, code => $code1 } });
 is($res->{status}, 401, 'a wrong mfa_token is refused');
@@ -100,6 +103,7 @@ is($res->{status}, 200, 'the next step\'s code completes the sign-in');
 my $t2 = $res->{json};
 (undef, $claims) = JwtAuthTest->jwt_decode($t2->{access_token});
 is_deeply($claims->{amr}, ['pwd', 'otp'], 'amr says ["pwd","otp"]');
+is($fails->(), 0, 'the sign-in with the code clears the account\'s count');
 $res = $env->json(POST => '/auth/login', { content => { mfa_token => $mfa, code => $code1 } });
 is($res->{status}, 401, 'an mfa_token used once is refused');
 is($res->{json}{error}, 'invalid_mfa_token', 'a used mfa_token is invalid_mfa_token');
