@@ -26,11 +26,14 @@
  * The start of every route here: the body, CSRF when the token came
  * from a cookie, the signed-in user into c, the current password
  * checked.  Returns JA_OK, or an error with the answer given; but for a
- * form, a password wrong (JA_EAUTH) or missing (JA_EINVAL) is left for
- * the caller to answer (c is then filled).
+ * form, a password wrong (*pw TWOFA_PW_WRONG) or missing (TWOFA_PW_MISSING)
+ * is left for the caller to answer (c is then filled).
  */
+#define TWOFA_PW_WRONG		1
+#define TWOFA_PW_MISSING	2
+
 static int
-twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
+twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
 {
 	struct user	 u;
 	char		 tok[JA_TOKEN_MAX + 1];
@@ -38,6 +41,7 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 	long		 wait;
 	int		 bad = 0, cookie = 0, slot = -1, rc;
 
+	*pw_bad = 0;
 	memset(&u, 0, sizeof(u));
 	memset(tok, 0, sizeof(tok));
 	if ((rc = body_read(ctx, b)) != JA_OK)
@@ -62,6 +66,8 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 		if (!ctx->req->html)
 			response_error(ctx->resp, ctx->req, 400,
 			    "invalid_request", "Enter your current password.");
+		else
+			*pw_bad = TWOFA_PW_MISSING;
 		rc = JA_EINVAL;
 		goto out;
 	}
@@ -93,6 +99,8 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 			response_error(ctx->resp, ctx->req, 401,
 			    "invalid_credentials", "The current password is "
 			    "not right.");
+		else
+			*pw_bad = TWOFA_PW_WRONG;
 		rc = JA_EAUTH;
 		goto out;
 	}
@@ -209,15 +217,15 @@ route_2fa_setup(struct ctx *ctx)
 	struct buf	 uri;
 	unsigned char	 sec[TOTP_SECRET_LEN], box[TOTP_BOX_LEN];
 	char		 b32[TOTP_B32_LEN + 1];
-	int		 rc;
+	int		 pw_bad, rc;
 
 	ctx->req->html = 0;
 	buf_init(&uri);
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
-	rc = twofa_begin(ctx, &b, &c);
-	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
-		account_redirect(ctx, rc == JA_EAUTH ? "password" :
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
 		    "missing");
 	if (rc != JA_OK)
 		goto out;
@@ -277,16 +285,17 @@ route_2fa_enable(struct ctx *ctx)
 	const char	*code;
 	json_t		*arr = NULL;
 	size_t		 i;
-	int		 bad = 0, recovery, rc;
+	int		 bad = 0, pw_bad, recovery, rc;
 
 	ctx->req->html = 0;
 	memset(codes, 0, sizeof(codes));
 	memset(norm, 0, sizeof(norm));
-	rc = twofa_begin(ctx, &b, &c);
-	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
-		twofa_setup_page(ctx, &c, NULL, rc == JA_EAUTH ? 401 : 400,
-		    rc == JA_EAUTH ? "The current password is not right." :
-		    "Enter the code and your current password.");
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		twofa_setup_page(ctx, &c, NULL, pw_bad == TWOFA_PW_WRONG ?
+		    401 : 400, pw_bad == TWOFA_PW_WRONG ? "The current "
+		    "password is not right." : "Enter the code and your "
+		    "current password.");
 	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
@@ -366,12 +375,12 @@ route_2fa_disable(struct ctx *ctx)
 	struct body	 b;
 	struct claims	 c;
 	const char	*code;
-	int		 bad = 0, recovery, was_on, rc;
+	int		 bad = 0, pw_bad, recovery, was_on, rc;
 
 	ctx->req->html = 0;
-	rc = twofa_begin(ctx, &b, &c);
-	if (ctx->req->html && (rc == JA_EAUTH || rc == JA_EINVAL))
-		account_redirect(ctx, rc == JA_EAUTH ? "password" :
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
 		    "missing");
 	if (rc != JA_OK)
 		goto out;

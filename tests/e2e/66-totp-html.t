@@ -107,6 +107,11 @@ is($res->{status}, 404, 'ending another user\'s session from the page is 404');
 is($env->me($te->{access_token})->{status}, 200, 'and it lives on');
 
 # Turning two-factor on.
+$res = $env->form('/auth/2fa/setup', \%jar, { csrf => 'A' x 43, password => $PW });
+is($res->{status}, 403, 'setup with a wrong CSRF token is 403');
+$res = $env->form('/auth/2fa/setup', \%jar, { csrf => $csrf, password => $PW },
+	{ origin => 'http://evil.example' });
+is($res->{status}, 403, 'setup from another site is 403');
 $res = $env->form('/auth/2fa/setup', \%jar, { csrf => $csrf, password => 'nope nope nope' });
 is($res->{status}, 303, 'setup with a wrong password goes back');
 is($res->{headers}{location}, '/auth/account?m=password', 'saying the password is wrong');
