@@ -123,9 +123,11 @@ pg_standby() {
 		as_owner psql -X -q -At -h "$primary" -p "$pport" -d postgres \
 			-c "$1"
 	}
-	psql_primary "ALTER SYSTEM SET synchronous_standby_names = 'standby_$2'" &&
-		psql_primary "SELECT pg_reload_conf()" >/dev/null ||
+	if ! psql_primary "ALTER SYSTEM SET synchronous_standby_names =
+	    'standby_$2'" || ! psql_primary "SELECT pg_reload_conf()" >/dev/null
+	then
 		die "cannot set synchronous_standby_names in $primary"
+	fi
 	n=0
 	until [ "$(psql_primary "SELECT sync_state FROM pg_stat_replication
 	    WHERE application_name = 'standby_$2'")" = sync ]; do
