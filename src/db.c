@@ -321,17 +321,33 @@ db_rollback(struct db *db)
 	db->in_tx = 0;
 }
 
-/* Returns 1 if the database answers a trivial query, else 0. */
+/*
+ * Returns 1 if the database answers and takes writes, else 0.  A server
+ * that answers but is read-only (see above) counts as down: the
+ * connection is dropped, so that the next statement looks for the
+ * writable one.
+ */
 int
 db_ping(struct db *db)
 {
-	static const struct db_stmt st = { "ping", "SELECT 1", 0, 1 };
+	static const struct db_stmt st = { "ping",
+	    "SELECT current_setting('transaction_read_only')", 0, 1 };
 	PGresult	*res;
+	int		 writable;
 
 	if ((res = db_exec(db, &st, NULL)) == NULL)
 		return 0;
+	writable = PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "off") == 0;
 	PQclear(res);
-	return 1;
+	if (!writable) {
+		log_msg("database: the server is read-only (%s)",
+		    DB_READ_ONLY);
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+		    DB_READ_ONLY);
+		db_disconnect(db);
+	}
+	return writable;
 }
 
 /*

@@ -239,7 +239,8 @@ sub _write_config {
 sub dir         { $_[0]{dir} }
 sub server      { $_[0]{server} }    # 'apache' or 'lighttpd'
 sub port        { $_[0]{port} }
-sub conninfo    { $_[0]{conninfo} }
+# conninfo([NEW]): the test's libpq conninfo (psql uses it); NEW sets it.
+sub conninfo    { $_[0]{conninfo} = $_[1] if @_ > 1; $_[0]{conninfo} }
 sub config_file { "$_[0]{dir}/jwtauth.conf" }
 sub url         { "http://127.0.0.1:$_[0]{port}$_[1]" }
 
