@@ -73,6 +73,9 @@ for my $case (['ES256', 'apache'], ['RS256', 'lighttpd']) {
 		($rc, undef, $err) = $verify->($t->{access_token}, 'someone-else');
 		isnt($rc, 0, 'our token is refused for another issuer');
 		like($err, qr/issuer/i, 'as a wrong issuer');
+		# Now: at the end of the scope $? would still hold the
+		# example's last exit status, which stop takes for a failure.
+		$env->stop;
 	};
 }
 done_testing;
