@@ -119,6 +119,11 @@ my $h = health();
 is_deeply($h->{json}, { status => 'unavailable', database => 'unavailable',
 	revocation_cache => 'reloading' },
 	'health says the database is unavailable and the cache not trusted');
+is($env->refresh_answer($s{live}{refresh_token}), '503 temporarily_unavailable',
+	'a refresh is 503 (its token is not used up: it refreshes afterwards)');
+is($env->login_response($USER, $PASSWORD)->{status}, 503, 'a login is 503');
+is($env->logout($s{live}{access_token})->{status}, 503,
+	'a logout is 503 (nothing ended: the session goes on afterwards)');
 
 my $t_promote = time;
 $env->pg_promote('pg2');
