@@ -15,6 +15,8 @@
 #  - the revocation cache reloads on the new primary (notifications do
 #    not cross a failover): what it knew is reloaded from the new
 #    primary, and a revocation made there directly is enforced;
+#  - with the standby listed first and no target_session_attrs, the
+#    program's default (read-write) still takes the primary;
 #  - a server that answers but refuses writes (the new primary fenced
 #    with default_transaction_read_only): health and whatever must write
 #    (a login) answer 503, and the connection is dropped so the next one
@@ -42,9 +44,19 @@ my $multi = JwtAuthTest::_slurp("$standby/conninfo-failover");
 chomp $multi;
 like($multi, qr/^host=127\.0\.0\.1,127\.0\.0\.1 port=\d+,\d+ .*target_session_attrs=read-write/,
 	'the service gets a multi-host conninfo, primary first');
+my ($primary_port, $standby_port) = $multi =~ /port=(\d+),(\d+)/;
+
+# The standby first and no target_session_attrs: the program's default
+# (read-write) still takes the primary.
+(my $reversed = $multi) =~ s/port=\d+,\d+/port=$standby_port,$primary_port/;
+$reversed =~ s/ ?target_session_attrs=\S+//;
+$env->reconfigure(database => $reversed);
+is($env->login_response($USER, $PASSWORD)->{status}, 200,
+	'standby listed first, no target_session_attrs: a login works (the primary was taken)');
+is(health()->{json}{database}, 'ok', 'and health says the database is ok');
+
 $env->reconfigure(database => $multi);
 $env->conninfo($multi);    # psql follows the primary too
-my ($standby_port) = $multi =~ /port=\d+,(\d+)/;
 is($env->psql('SHOW synchronous_standby_names'), "standby_$standby_port",
 	'the standby is the synchronous one (a COMMIT waits for its WAL)');
 
