@@ -13,8 +13,10 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
-	# make test: valgrind for the unit tests, clang's libFuzzer.
-	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev" ;;
+	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
+	# for the README's Python example of checking tokens (59-jwks-python).
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
+		python3-cryptography" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
