@@ -14,9 +14,11 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
-	# make test: valgrind for the unit tests, clang's libFuzzer.
-	# oathtool: TOTP codes computed apart from our own (66-totp-json.t).
-	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev oathtool" ;;
+	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
+	# for the README's Python example of checking tokens (59-jwks-python);
+	# oathtool: TOTP codes computed apart from our own (66-totp-*.t).
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
+		python3-cryptography oathtool" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
