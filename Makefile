@@ -24,14 +24,15 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto
+LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
 COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
-	  src/check.o src/migrations.o
+	  src/check.o src/migrations.o src/totp.o src/recovery.o \
+	  src/db_mfa.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
@@ -40,20 +41,22 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/precond.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
-	  src/route_jwks.o src/route_metrics.o
+	  src/route_jwks.o src/route_metrics.o src/mfa.o \
+	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
+	  src/html_account.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
-	  src/gatepath.o src/precond.o
+	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
 
 cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
 	@mkdir -p cgi-bin
-	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi -lqrencode $(LIBS)
 
 authctl: $(COMMON) src/keygen.o src/authctl.o
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o src/authctl.o $(LIBS)
@@ -93,7 +96,7 @@ $(SANDIR)/obj/options.o: tests/san/options.c
 
 $(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE)) \
     $(SANDIR)/obj/options.o
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi $(LIBS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi -lqrencode $(LIBS)
 
 $(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
     $(SANDIR)/obj/options.o

@@ -5,7 +5,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
-	libpq-dev libsodium-dev libssl-dev postgresql-15 postgresql-client-15
+	libpq-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
+	postgresql-15 postgresql-client-15
 	apache2 libapache2-mod-fcgid lighttpd curl perl"
 
 # PACKAGE:COMMAND when the command is enough: NodeSource's nodejs, for
@@ -14,9 +15,10 @@ for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
 	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
-	# for the README's Python example of checking tokens (59-jwks-python).
+	# for the README's Python example of checking tokens (59-jwks-python);
+	# oathtool: TOTP codes computed apart from our own (66-totp-*.t).
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
-		python3-cryptography" ;;
+		python3-cryptography oathtool" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;

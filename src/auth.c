@@ -114,8 +114,8 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 	char		*at = NULL;
 	json_t		*j;
 
-	if (token_issue(ctx->cfg, s->user_id, s->username, s->id, ctx->now,
-	    &c, &at) != JA_OK) {
+	if (token_issue_amr(ctx->cfg, s->user_id, s->username, s->id, s->otp,
+	    ctx->now, &c, &at) != JA_OK) {
 		response_error(ctx->resp, ctx->req, 500, "server_error",
 		    "The token could not be issued.");
 		return JA_ENOMEM;

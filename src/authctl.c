@@ -43,11 +43,13 @@ static const struct command {
 	    "Prints the public half of an RS256 or ES256 key file as "
 	    "PEM." },
 	{ "user", "user add|passwd|del|lock|unlock name\n"
-	    "       authctl [-c config] user list",
+	    "       authctl [-c config] user list\n"
+	    "       authctl [-c config] user 2fa name off",
 	    "add and passwd read the password from the terminal (twice) "
 	    "or one line\nof standard input.  lock refuses every sign-in "
 	    "and every token of the user\nfrom the next request on; del "
-	    "removes the user and its sessions." },
+	    "removes the user and its sessions.\n2fa name off turns off "
+	    "two-factor sign-in (a lost device); sessions stay." },
 	{ "sessions", "sessions name",
 	    "Lists the live sessions of user name: id, created, last used,"
 	    " user agent, IP." },
@@ -292,6 +294,33 @@ cmd_migrate(struct db *db)
 	return 1;
 }
 
+/*
+ * user 2fa NAME off: turns off the second factor of a user who lost the
+ * device (and its recovery codes), audited.  Their sessions stay.
+ */
+static int
+user_2fa_off(const struct config *cfg, struct db *db, const char *name)
+{
+	struct user	 u;
+	int		 rc, was_on = 0;
+
+	if (!valid_name(cfg, name))
+		return 1;
+	rc = db_user_find(db, name, &u);
+	if (rc == JA_OK)
+		rc = db_mfa_disable(db, u.id, &was_on);
+	if (rc == JA_OK)
+		db_audit(db, "2fa_disable", u.id, name, NULL, NULL, "authctl");
+	if (rc == JA_ENOTFOUND)
+		fprintf(stderr, "authctl: %s: no such user, or no two-factor "
+		    "sign-in to turn off\n", name);
+	else if (rc == JA_OK)
+		printf("two-factor sign-in of %s is off%s\n", name,
+		    was_on ? "" : " (it was set up, never turned on)");
+	sodium_memzero(&u, sizeof(u));
+	return rc == JA_OK ? 0 : 1;
+}
+
 static int
 cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 {
@@ -300,6 +329,9 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 
 	if (argc == 1 && strcmp(argv[0], "list") == 0)
 		return db_user_list(db, print_user, NULL) == JA_OK ? 0 : 1;
+	if (argc == 3 && strcmp(argv[0], "2fa") == 0 &&
+	    strcmp(argv[2], "off") == 0)
+		return user_2fa_off(cfg, db, argv[1]);
 	if (argc != 2)
 		usage();
 	if (!valid_name(cfg, argv[1]))

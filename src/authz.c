@@ -9,6 +9,12 @@
  * Apache drops it and shows its ErrorDocument 401, our login route).
  * Nothing secret goes into a Variable-* header: the web server may copy
  * them into the client's response.
+ *
+ * A second factor can be required: for every request of a checker
+ * started with -m otp, and for the paths under otp_paths.  A token whose
+ * amr (RFC 8176) lacks "otp" is then refused with 401
+ * insufficient_user_authentication (the error of RFC 9470 §3), which a
+ * new sign-in with the second factor cures.
  */
 #include <sys/stat.h>
 
@@ -42,11 +48,60 @@ authz_apache_answers(const struct request *req)
 	return S_ISDIR(st.st_mode) && (len == 0 || path[len - 1] != '/');
 }
 
+static int	authz_otp_all;	/* -m otp */
+
+/* Every request this process checks needs a second factor (-m otp). */
+void
+authz_require_otp(void)
+{
+	authz_otp_all = 1;
+}
+
+/*
+ * Returns 1 if path (normalised; NULL: unknown) needs a second factor:
+ * -m otp was given, or path is one of the comma-separated prefixes of
+ * otp_paths or below one ("/app/admin" takes "/app/admin" and
+ * "/app/admin/x", not "/app/administer").  An unknown path needs one
+ * whenever otp_paths is set: fail closed.
+ */
+int
+authz_otp_needed(const struct config *cfg, const char *path)
+{
+	if (authz_otp_all)
+		return 1;
+	if (cfg->otp_paths == NULL)
+		return 0;
+	return path == NULL || text_path_in_list(cfg->otp_paths, path);
+}
+
+/*
+ * The refusal of a token without a second factor where one is needed:
+ * 401 with error insufficient_user_authentication in the Bearer
+ * challenge (RFC 9470 §3).  As Apache's access checker, a bare 401: its
+ * ErrorDocument, our login route, finds out why and answers the same.
+ */
+void
+authz_refuse_otp(struct ctx *ctx)
+{
+	if (ctx->req->apache_checker) {
+		ctx->resp->status = 401;
+		ctx->resp->bare = 1;
+		return;
+	}
+	response_error(ctx->resp, ctx->req, 401,
+	    "insufficient_user_authentication", "This page needs a sign-in "
+	    "with two-factor authentication. Turn it on from your account "
+	    "page, then sign out and sign in again with a code.");
+	response_header(ctx->resp, "WWW-Authenticate", "Bearer realm="
+	    "\"jwtauth\", error=\"insufficient_user_authentication\"");
+}
+
 /*
  * The authorizer's decision on this request, shared with the gatekeeper
  * (gate.c): returns JA_OK with the verified, unrevoked claims in c, or
  * the error of auth_request() with the refusal already answered by
- * bounce() for the page asked for (REQUEST_URI).
+ * bounce() for the page asked for (REQUEST_URI); or JA_EAUTH, answered,
+ * for a token without a second factor where one is needed.
  */
 int
 authz_decide(struct ctx *ctx, struct claims *c)
@@ -54,9 +109,18 @@ authz_decide(struct ctx *ctx, struct claims *c)
 	int	 rc;
 
 	rc = auth_request(ctx, c);
-	if (rc != JA_OK)
+	if (rc != JA_OK) {
 		bounce(ctx, rc, ctx->req->uri);
-	return rc;
+		return rc;
+	}
+	if (!c->otp && authz_otp_needed(ctx->cfg, ctx->req->uri_path)) {
+		auth_log_refusal(ctx, "access token", "no second factor (amr) "
+		    "for a path that needs one");
+		authz_refuse_otp(ctx);
+		memset(c, 0, sizeof(*c));
+		return JA_EAUTH;
+	}
+	return JA_OK;
 }
 
 void

@@ -37,6 +37,14 @@ void
 bounce_login_page(struct ctx *ctx, int status, const char *next,
     const char *message)
 {
+	bounce_login_again(ctx, status, next, message, NULL);
+}
+
+/* bounce_login_page() with the user name typed before (may be NULL). */
+void
+bounce_login_again(struct ctx *ctx, int status, const char *next,
+    const char *message, const char *username)
+{
 	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 
@@ -44,7 +52,8 @@ bounce_login_page(struct ctx *ctx, int status, const char *next,
 		return;
 	ctx->req->html = 1;
 	buf_init(&page);
-	html_login(&page, ctx->cfg, text_local_or_root(next), message, csrf);
+	html_login(&page, ctx->cfg, text_local_or_root(next), message, csrf,
+	    username);
 	response_html(ctx->resp, status, &page);
 }
 

@@ -79,6 +79,7 @@ static const struct config_key config_keys[] = {
 	STR(key_alg, "HS256", 0),
 	STR(verify_keys, NULL, 0),
 	STR(old_secret_files, NULL, 0),
+	STR(otp_paths, NULL, 0),
 	STR(metrics_allow, NULL, 0),
 };
 

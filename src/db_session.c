@@ -19,14 +19,14 @@
 static const struct db_stmt session_create = {
 	"session_create",
 	"WITH s AS (INSERT INTO sessions (id, user_id, seed, expires_at, "
-	"user_agent, ip) VALUES ($1, $2, decode($3, 'hex'), "
-	"now() + make_interval(secs => $8::integer), $5, $6) "
+	"user_agent, ip, mfa) VALUES ($1, $2, decode($3, 'hex'), "
+	"now() + make_interval(secs => $8::integer), $5, $6, $10) "
 	"RETURNING id, expires_at) "
 	"INSERT INTO refresh_tokens (token_hash, session_id, generation, "
 	"expires_at, secret_id) SELECT decode($7, 'hex'), s.id, 0, "
 	"least(s.expires_at, now() + make_interval(secs => $4::integer)), $9 "
 	"FROM s RETURNING extract(epoch FROM expires_at - now())::bigint",
-	9, 0
+	10, 0
 };
 
 static const struct db_stmt session_lock_token = {
@@ -37,7 +37,7 @@ static const struct db_stmt session_lock_token = {
 	"encode(s.seed, 'hex'), s.user_id, u.username, u.locked, "
 	"CASE WHEN s.expires_at <= now() THEN 'max_age' "
 	"WHEN s.last_used_at + make_interval(secs => $2::integer) <= now() "
-	"THEN 'idle' END "
+	"THEN 'idle' END, s.mfa "
 	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id "
 	"WHERE r.token_hash = decode($1, 'hex') FOR UPDATE OF r",
@@ -167,21 +167,22 @@ session_secret_id(const struct config *cfg)
 }
 
 /*
- * Starts a session for user u, logged in through request req: a new
+ * Starts a session for user u, logged in through request req (with a
+ * second factor when otp is non-zero: RFC 8176 amr): a new
  * session id, seed and refresh token of generation 0.  On JA_OK, s holds
  * the session and rt (rtlen > JA_RT_LEN) the refresh token.  Returns
  * JA_EDB on failure, with nothing written.
  */
 int
 db_session_create(struct db *db, const struct config *cfg,
-    const struct user *u, const struct request *req, struct session *s,
-    char *rt, size_t rtlen)
+    const struct user *u, const struct request *req, int otp,
+    struct session *s, char *rt, size_t rtlen)
 {
 	unsigned char	 seed[REFRESH_SEED_LEN];
 	char		 seedhex[REFRESH_SEED_LEN * 2 + 1], hash[65];
 	char		 ttl[32], maxage[32];
 	char		 ua[LOG_UA_MAX], ip[LOG_IP_MAX];
-	const char	*params[9];
+	const char	*params[10];
 	PGresult	*res;
 	int		 rc = JA_EDB;
 
@@ -208,6 +209,8 @@ db_session_create(struct db *db, const struct config *cfg,
 	snprintf(maxage, sizeof(maxage), "%ld", cfg->session_max_age);
 	params[7] = maxage;
 	params[8] = session_secret_id(cfg);
+	params[9] = otp ? "true" : "false";
+	s->otp = otp != 0;
 	if ((res = db_exec(db, &session_create, params)) == NULL)
 		goto out;
 	if (PQntuples(res) == 1) {
@@ -328,6 +331,7 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 	snprintf(s->username, sizeof(s->username), "%s",
 	    PQgetvalue(res, 0, 8));
 	snprintf(ended, sizeof(ended), "%s", PQgetvalue(res, 0, 10));
+	s->otp = PQgetvalue(res, 0, 11)[0] == 't';
 	open_session = PQgetvalue(res, 0, 5)[0] == 't';
 	PQclear(res);
 	res = NULL;

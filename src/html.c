@@ -36,7 +36,51 @@ static const char html_css[] =
 	"color:var(--err);background:#fdecea;border:1px solid #f5c2bd}\n"
 	"dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem;"
 	"margin:0}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}\n"
-	"a{color:var(--accent)}\n";
+	"a{color:var(--accent)}\n"
+	/* The account page, the demo site and the bar of protected pages. */
+	"main.wide{max-width:40rem}\n"
+	"h2{font-size:1.1rem;margin:2rem 0 .5rem;padding-top:1rem;"
+	"border-top:1px solid #dde1e7}\n"
+	"a:focus{outline:3px solid var(--accent);outline-offset:2px}\n"
+	".muted{color:#5b6573;font-size:.9rem}\n"
+	".badge{display:inline-block;padding:0 .5rem;border-radius:999px;"
+	"font-size:.8rem;font-weight:600;color:#fff;background:#1e7d45}\n"
+	".notice{margin:0 0 1rem;padding:.75rem;border-radius:8px;"
+	"background:#e7f4ec;border:1px solid #b6dcc4;color:#14532d}\n"
+	".sessions{list-style:none;padding:0;margin:0}\n"
+	".session{padding:.75rem 0;border-bottom:1px solid #dde1e7}\n"
+	".session p{margin:0}.session button{width:auto;margin-top:.5rem}\n"
+	"button.secondary{color:var(--accent);background:transparent;"
+	"border:2px solid var(--accent)}\n"
+	"button.danger{background:var(--err)}\n"
+	".check{display:flex;gap:.5rem;align-items:center;font-weight:400}"
+	".check input{width:auto}\n"
+	".qr-box{display:flex;justify-content:center;padding:.5rem}"
+	".qr{max-width:100%;height:auto}\n"
+	".secret code,.codes code{font-size:1.05rem;letter-spacing:.05em;"
+	"overflow-wrap:anywhere}\n"
+	".codes{columns:2;gap:2rem}\n"
+	".back{margin-top:1.5rem}\n"
+	".bar{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;"
+	"justify-content:space-between;margin:0 0 1.25rem;padding:0 0 .75rem;"
+	"border-bottom:1px solid #dde1e7}\n"
+	".bar form{margin:0}.bar button{width:auto;margin:0;padding:.4rem .9rem}\n"
+	"ul.links{padding-left:1.2rem}ul.links li{margin:.4rem 0}\n";
+
+/* The favicon, a key on a blue square (SVG). */
+static const char html_favicon[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 32\">"
+	"<rect width=\"32\" height=\"32\" rx=\"7\" fill=\"#2457c5\"/>"
+	"<circle cx=\"12\" cy=\"16\" r=\"5\" fill=\"none\" stroke=\"#fff\" "
+	"stroke-width=\"3\"/><path d=\"M17 16h10v4M23 16v3\" fill=\"none\" "
+	"stroke=\"#fff\" stroke-width=\"3\"/></svg>\n";
+
+/* The favicon's SVG text. */
+const char *
+html_favicon_svg(void)
+{
+	return html_favicon;
+}
 
 /* The style sheet's text. */
 const char *
@@ -49,9 +93,17 @@ html_stylesheet(void)
  * Opens a page titled title; with refresh (may be NULL) the browser moves
  * on to that URL at once (a meta refresh: no script).
  */
-static void
+void
 html_begin(struct buf *b, const struct config *cfg, const char *title,
     const char *refresh)
+{
+	html_begin_class(b, cfg, title, refresh, NULL);
+}
+
+/* html_begin() with a class on main (NULL: none), "wide" for instance. */
+void
+html_begin_class(struct buf *b, const struct config *cfg, const char *title,
+    const char *refresh, const char *cls)
 {
 	buf_puts(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n");
@@ -65,11 +117,20 @@ html_begin(struct buf *b, const struct config *cfg, const char *title,
 	buf_html(b, title);
 	buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"");
 	buf_html(b, cfg != NULL ? cfg->base_path : "/auth");
-	buf_puts(b, "/style.css\">\n</head>\n<body>\n<main>\n");
+	buf_puts(b, "/style.css\">\n<link rel=\"icon\" type=\"image/svg+xml\" "
+	    "href=\"");
+	buf_html(b, cfg != NULL ? cfg->base_path : "/auth");
+	buf_puts(b, "/favicon.svg\">\n</head>\n<body>\n<main");
+	if (cls != NULL) {
+		buf_puts(b, " class=\"");
+		buf_html(b, cls);
+		buf_puts(b, "\"");
+	}
+	buf_puts(b, ">\n");
 }
 
 /* An error message (may be NULL: nothing) that says what to do. */
-static void
+void
 html_alert(struct buf *b, const char *message)
 {
 	if (message == NULL)
@@ -80,7 +141,7 @@ html_alert(struct buf *b, const char *message)
 }
 
 /* Opens a form that posts to BASE/route with the CSRF token field. */
-static void
+void
 html_form(struct buf *b, const struct config *cfg, const char *route,
     const char *csrf)
 {
@@ -92,7 +153,23 @@ html_form(struct buf *b, const struct config *cfg, const char *route,
 	buf_puts(b, "\">\n");
 }
 
-static void
+/* A way back: a link to BASE + route (NULL: the site's home page). */
+void
+html_back(struct buf *b, const struct config *cfg, const char *route,
+    const char *text)
+{
+	buf_puts(b, "<p class=\"back\"><a href=\"");
+	if (route != NULL) {
+		buf_html(b, cfg != NULL ? cfg->base_path : "/auth");
+		buf_puts(b, route);
+	} else
+		buf_puts(b, "/");
+	buf_puts(b, "\">");
+	buf_html(b, text);
+	buf_puts(b, "</a></p>\n");
+}
+
+void
 html_end(struct buf *b)
 {
 	buf_puts(b, "</main>\n</body>\n</html>\n");
@@ -105,8 +182,10 @@ html_end(struct buf *b)
  */
 void
 html_login(struct buf *b, const struct config *cfg, const char *next,
-    const char *message, const char *csrf)
+    const char *message, const char *csrf, const char *username)
 {
+	int	 kept = username != NULL && *username != '\0';
+
 	html_begin(b, cfg, "Sign in", NULL);
 	buf_puts(b, "<h1>Sign in</h1>\n");
 	html_alert(b, message);
@@ -116,11 +195,50 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 	buf_puts(b, "\">\n<label for=\"username\">User name</label>\n"
 	    "<input id=\"username\" name=\"username\" type=\"text\" "
 	    "autocomplete=\"username\" autocapitalize=\"none\" "
-	    "spellcheck=\"false\" required autofocus>\n"
-	    "<label for=\"password\">Password</label>\n"
+	    "spellcheck=\"false\" required");
+	/* A failed sign-in keeps the name typed (never the password). */
+	if (kept) {
+		buf_puts(b, " value=\"");
+		buf_html(b, username);
+		buf_puts(b, "\">\n");
+	} else
+		buf_puts(b, " autofocus>\n");
+	buf_printf(b, "<label for=\"password\">Password</label>\n"
 	    "<input id=\"password\" name=\"password\" type=\"password\" "
-	    "autocomplete=\"current-password\" required>\n"
+	    "autocomplete=\"current-password\" required%s>\n"
+	    "<button type=\"submit\">Sign in</button>\n</form>\n",
+	    kept ? " autofocus" : "");
+	html_back(b, cfg, NULL, "Back to the home page");
+	html_end(b);
+}
+
+/*
+ * The second step of a sign-in with a second factor: the code form,
+ * posting the mfa_token, next and the CSRF token on to BASE/login.
+ */
+void
+html_login_code(struct buf *b, const struct config *cfg, const char *token,
+    const char *next, const char *message, const char *csrf)
+{
+	html_begin(b, cfg, "Sign in: code", NULL);
+	buf_puts(b, "<h1>Enter your code</h1>\n");
+	html_alert(b, message);
+	buf_puts(b, "<p>Open your authenticator app and enter the 6-digit "
+	    "code it shows for this site. Lost the device? Enter one of "
+	    "your recovery codes.</p>\n");
+	html_form(b, cfg, "/login", csrf);
+	buf_puts(b, "<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, next);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"mfa_token\" "
+	    "value=\"");
+	buf_html(b, token);
+	buf_puts(b, "\">\n<label for=\"code\">Code</label>\n"
+	    "<input id=\"code\" name=\"code\" type=\"text\" "
+	    "inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+	    "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"64\" "
+	    "required autofocus>\n"
 	    "<button type=\"submit\">Sign in</button>\n</form>\n");
+	html_back(b, cfg, "/login", "Start again");
 	html_end(b);
 }
 
@@ -148,6 +266,9 @@ html_me(struct buf *b, const struct config *cfg, const struct claims *c,
 	buf_puts(b, "</dd>\n</dl>\n");
 	html_form(b, cfg, "/logout", csrf);
 	buf_puts(b, "<button type=\"submit\">Sign out</button>\n</form>\n");
+	html_back(b, cfg, "/account", "Your account: sessions, password, "
+	    "two-factor sign-in");
+	html_back(b, cfg, NULL, "Back to the home page");
 	html_end(b);
 }
 
@@ -169,6 +290,7 @@ html_password(struct buf *b, const struct config *cfg, const char *message,
 	    "required>\n<button type=\"submit\">Change password and sign out "
 	    "everywhere</button>\n</form>\n", cfg->password_min,
 	    cfg->password_min);
+	html_back(b, cfg, "/account", "Back to your account");
 	html_end(b);
 }
 
@@ -206,6 +328,7 @@ html_logout(struct buf *b, const struct config *cfg, const char *scope,
 	buf_html(b, scope);
 	buf_puts(b, "\">\n<button type=\"submit\">Sign out</button>\n"
 	    "</form>\n");
+	html_back(b, cfg, "/account", "Cancel: back to your account");
 	html_end(b);
 }
 
@@ -219,5 +342,7 @@ html_message(struct buf *b, const char *title, const char *message)
 	buf_puts(b, "</h1>\n<p>");
 	buf_html(b, message);
 	buf_puts(b, "</p>\n");
+	html_back(b, NULL, "/login", "Sign in");
+	html_back(b, NULL, NULL, "Back to the home page");
 	html_end(b);
 }

@@ -123,6 +123,7 @@ struct config {
 	char		*key_alg;		/* HS256, RS256 or ES256 */
 	char		*verify_keys;		/* kid:alg:path, ... */
 	char		*old_secret_files;	/* path, ... */
+	char		*otp_paths;		/* path prefixes needing otp */
 	char		*metrics_allow;		/* NULL: no BASE/metrics */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
@@ -183,6 +184,7 @@ int		 log_open(const char *, int);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
+void		 log_escape_max(char *, size_t, const char *, size_t);
 
 #define LOG_UA_MAX	300	/* a stored User-Agent, escaped */
 #define LOG_IP_MAX	64	/* a stored client address */
@@ -272,6 +274,7 @@ const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
+int		 text_path_in_list(const char *, const char *);
 int		 text_in_list(const char *, const char *, size_t);
 
 /* gatepath.c */
@@ -301,10 +304,14 @@ struct claims {
 	char	 username[JA_NAME_MAX + 1];
 	int64_t	 iat;
 	int64_t	 exp;
+	int	 otp;	/* amr holds "otp" (RFC 8176): a second factor */
 };
 
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
+int		 token_issue_amr(const struct config *, const char *,
+		    const char *, const char *, int, time_t, struct claims *,
+		    char **);
 int		 token_shape_ok(const char *);
 int		 token_verify(const struct config *, const char *, time_t,
 		    struct claims *);
@@ -323,6 +330,50 @@ int		 secret_find(const struct config *, const char *,
 		    const unsigned char **, size_t *);
 int		 refresh_hash(const char *, char *, size_t);
 int		 refresh_shape_ok(const char *);
+
+/* totp.c */
+#define TOTP_SECRET_LEN	20	/* 160 bits, RFC 4226 §4 R6 */
+#define TOTP_B32_LEN	32	/* its base32 form, no padding */
+#define TOTP_BOX_LEN	(24 + 16 + TOTP_SECRET_LEN)	/* nonce, MAC, box */
+#define TOTP_DIGITS	6
+#define TOTP_STEP	30	/* seconds, RFC 6238 §5.2 */
+#define TOTP_SKEW	1	/* steps accepted either side */
+#define TOTP_KEY_BOX	1	/* totp_subkey ids */
+#define TOTP_KEY_RECOVERY 2
+
+void		 totp_subkey(const unsigned char *, size_t, uint64_t,
+		    unsigned char *);
+void		 totp_secret_new(unsigned char *);
+void		 totp_seal(const struct config *, const unsigned char *,
+		    unsigned char *);
+int		 totp_open(const struct config *, const char *,
+		    const unsigned char *, size_t, unsigned char *);
+int		 totp_code_shape(const char *);
+int		 totp_check(const unsigned char *, time_t, const char *,
+		    int64_t, int64_t *);
+int		 totp_base32(const unsigned char *, char *);
+struct buf;
+void		 totp_uri(struct buf *, const char *, const char *,
+		    const char *);
+
+/* qr.c */
+struct buf;
+int		 qr_svg(struct buf *, const char *, const char *);
+
+/* ua.c */
+void		 ua_describe(const char *, char *, size_t);
+
+/* recovery.c */
+#define RECOVERY_COUNT	10	/* codes per user */
+#define RECOVERY_LEN	16	/* characters of a code, 80 bits */
+#define RECOVERY_TEXT_LEN 19	/* as shown, with three dashes */
+#define RECOVERY_TYPED_MAX 64	/* longest code as typed */
+#define RECOVERY_HASH_LEN 32
+
+void		 recovery_new(char *);
+int		 recovery_normalize(const char *, char *);
+void		 recovery_hash(const unsigned char *, size_t, const char *,
+		    unsigned char *);
 
 /* password.c */
 #define PASSWORD_HASH_MAX 128
@@ -385,10 +436,11 @@ struct session {
 	char		 user_id[JA_UUID_LEN + 1];
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
+	int		 otp;	/* signed in with a second factor */
 };
 
 int		 db_session_create(struct db *, const struct config *,
-		    const struct user *, const struct request *,
+		    const struct user *, const struct request *, int,
 		    struct session *, char *, size_t);
 int		 db_session_rotate(struct db *, const struct config *,
 		    const char *, const struct request *, struct session *,
@@ -447,6 +499,32 @@ void		 db_audit(struct db *, const char *, const char *,
 		    const char *);
 int		 db_audit_recent(struct db *, long,
 		    void (*)(const char *const *, void *), void *);
+
+/* db_mfa.c */
+struct mfa_state {
+	unsigned char	 box[TOTP_BOX_LEN];	/* sealed secret (totp.c) */
+	size_t		 boxlen;
+	char		 secret_id[JA_SECRET_ID_LEN + 1];
+	int		 enabled;	/* confirmed with a code */
+	int64_t		 last_step;	/* last TOTP step accepted */
+	long		 codes_left;	/* unused recovery codes */
+};
+
+int		 db_mfa_get(struct db *, const char *, struct mfa_state *);
+int		 db_mfa_setup(struct db *, const struct config *, const char *,
+		    const unsigned char *);
+int		 db_mfa_use_step(struct db *, const char *, int64_t);
+int		 db_mfa_enable(struct db *, const struct config *,
+		    const char *, const unsigned char [][RECOVERY_HASH_LEN]);
+int		 db_mfa_disable(struct db *, const char *, int *);
+int		 db_mfa_recovery_use(struct db *, const struct config *,
+		    const char *, const char *);
+int		 db_mfa_challenge_new(struct db *, const char *, char *,
+		    size_t);
+int		 db_mfa_challenge_try(struct db *, const char *, char *,
+		    char *);
+int		 db_mfa_challenge_end(struct db *, const char *);
+int		 db_mfa_session_end(struct db *, const char *, const char *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
@@ -652,8 +730,20 @@ int		 csrf_ensure_nonce(const struct config *,
 		    const struct request *, struct response *, char *, size_t);
 
 /* html.c */
-void		 html_login(struct buf *, const struct config *, const char *,
+void		 html_begin(struct buf *, const struct config *,
 		    const char *, const char *);
+void		 html_begin_class(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_back(struct buf *, const struct config *, const char *,
+		    const char *);
+void		 html_alert(struct buf *, const char *);
+void		 html_form(struct buf *, const struct config *, const char *,
+		    const char *);
+void		 html_end(struct buf *);
+void		 html_login(struct buf *, const struct config *, const char *,
+		    const char *, const char *, const char *);
+void		 html_login_code(struct buf *, const struct config *,
+		    const char *, const char *, const char *, const char *);
 void		 html_me(struct buf *, const struct config *,
 		    const struct claims *, const char *);
 void		 html_password(struct buf *, const struct config *,
@@ -663,6 +753,19 @@ void		 html_logout(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_message(struct buf *, const char *, const char *);
 const char	*html_stylesheet(void);
+const char	*html_favicon_svg(void);
+
+/* html_account.c */
+void		 html_account_session(struct buf *, const struct config *,
+		    const char *const *, int, const char *);
+void		 html_account_begin(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_account_end(struct buf *, const struct config *, int,
+		    long, const char *);
+void		 html_2fa_setup(struct buf *, const struct config *,
+		    const char *, const char *, const char *, const char *);
+void		 html_2fa_codes(struct buf *, const struct config *,
+		    char [][RECOVERY_TEXT_LEN + 1], size_t);
 
 /* auth.c */
 struct ctx {
@@ -671,6 +774,7 @@ struct ctx {
 	struct request		*req;
 	struct response		*resp;
 	time_t			 now;
+	const char		*route_rest;	/* route.c: below a "x/" route */
 };
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
@@ -682,6 +786,9 @@ int		 auth_respond(struct ctx *, const struct session *,
 void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
+void		 authz_require_otp(void);
+int		 authz_otp_needed(const struct config *, const char *);
+void		 authz_refuse_otp(struct ctx *);
 int		 authz_decide(struct ctx *, struct claims *);
 void		 authz_check(struct ctx *);
 
@@ -693,10 +800,21 @@ void		 gate_serve(struct ctx *);
 int		 bounce_form_token(struct ctx *, char *, size_t);
 void		 bounce_login_page(struct ctx *, int, const char *,
 		    const char *);
+void		 bounce_login_again(struct ctx *, int, const char *,
+		    const char *, const char *);
 void		 bounce_unavailable(struct ctx *);
 void		 bounce_busy(struct ctx *, const char *);
 void		 bounce_throttled(struct ctx *, const char *, long);
 void		 bounce(struct ctx *, int, const char *);
+
+/* mfa.c */
+int		 mfa_check_code(struct ctx *, const char *, const char *,
+		    const char *, int, int, int *);
+int		 mfa_login_begin(struct ctx *, const struct user *,
+		    const char *);
+struct body;
+void		 mfa_login_finish(struct ctx *, struct body *, const char *,
+		    const char *);
 
 /* route.c */
 void		 route_dispatch(struct ctx *);
@@ -718,6 +836,16 @@ void		 route_password(struct ctx *);
 
 /* route_sessions.c */
 void		 route_sessions(struct ctx *);
+void		 route_session_end(struct ctx *);
+
+/* route_account.c */
+void		 route_account(struct ctx *);
+void		 account_redirect(struct ctx *, const char *);
+
+/* route_2fa.c */
+void		 route_2fa_setup(struct ctx *);
+void		 route_2fa_enable(struct ctx *);
+void		 route_2fa_disable(struct ctx *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);

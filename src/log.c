@@ -123,7 +123,8 @@ log_quiet(int quiet)
 void
 log_client(const struct request *r, char *ua, char *ip)
 {
-	log_escape(ua, LOG_UA_MAX, r != NULL ? r->user_agent : NULL);
+	log_escape_max(ua, LOG_UA_MAX, r != NULL ? r->user_agent : NULL,
+	    LOG_UA_MAX);
 	log_escape(ip, LOG_IP_MAX, r != NULL ? r->client : NULL);
 }
 
@@ -135,13 +136,24 @@ log_client(const struct request *r, char *ua, char *ip)
 void
 log_escape(char *dst, size_t dstlen, const char *src)
 {
+	log_escape_max(dst, dstlen, src, 64);
+}
+
+/*
+ * log_escape() cut at max bytes of input, for what is stored rather than
+ * logged: the User-Agent of a session, which the account page tells in
+ * words (ua.c) and needs whole, with the browser's name at its end.
+ */
+void
+log_escape_max(char *dst, size_t dstlen, const char *src, size_t max)
+{
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i, o;
 	unsigned char		 c;
 
 	if (dstlen == 0)
 		return;
-	for (i = o = 0; src != NULL && src[i] != '\0' && i < 64; i++) {
+	for (i = o = 0; src != NULL && src[i] != '\0' && i < max; i++) {
 		c = (unsigned char)src[i];
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
 			if (o + 1 >= dstlen)

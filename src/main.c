@@ -23,7 +23,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: jwtauth.fcgi [-c config] "
+	fprintf(stderr, "usage: jwtauth.fcgi [-c config] [-m otp] "
 	    "[-r authorizer | responder] [-s address [-n processes]]\n"
 	    "       jwtauth.fcgi --check [-c config]\n");
 	exit(2);
@@ -130,7 +130,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 
-	while ((ch = getopt_long(argc, argv, "c:n:r:s:", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:m:n:r:s:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'C':
@@ -138,6 +138,13 @@ main(int argc, char *argv[])
 			break;
 		case 'c':
 			path = optarg;
+			break;
+		case 'm':
+			/* Every request this checker passes needs a
+			 * second factor (amr "otp", RFC 8176). */
+			if (strcmp(optarg, "otp") != 0)
+				usage();
+			authz_require_otp();
 			break;
 		case 'n':
 			if (text_parse_long(optarg, 1, 256, &nproc) != JA_OK)

@@ -26,6 +26,14 @@ route_style(struct ctx *ctx)
 	response_header(ctx->resp, "Content-Type", "text/css; charset=utf-8");
 }
 
+static void
+route_favicon(struct ctx *ctx)
+{
+	buf_puts(&ctx->resp->body, html_favicon_svg());
+	response_header(ctx->resp, "Content-Type", "image/svg+xml");
+	ctx->resp->cache_control = "public, max-age=86400";
+}
+
 static const struct route routes[] = {
 	{ "/login", route_login, ROUTE_READ | ROUTE_POST },
 	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST },
@@ -33,10 +41,16 @@ static const struct route routes[] = {
 	{ "/me", route_me, ROUTE_READ },
 	{ "/password", route_password, ROUTE_READ | ROUTE_POST },
 	{ "/sessions", route_sessions, ROUTE_READ },
+	{ "/account", route_account, ROUTE_READ },
+	{ "/2fa/setup", route_2fa_setup, ROUTE_POST },
+	{ "/2fa/enable", route_2fa_enable, ROUTE_POST },
+	{ "/2fa/disable", route_2fa_disable, ROUTE_POST },
+	{ "/sessions/", route_session_end, ROUTE_POST },	/* ID/end */
 	{ "/health", route_health, ROUTE_READ },
 	{ "/jwks.json", route_jwks, ROUTE_READ },
 	{ "/metrics", route_metrics, ROUTE_READ },
 	{ "/style.css", route_style, ROUTE_READ },
+	{ "/favicon.svg", route_favicon, ROUTE_READ },
 };
 
 /* Returns 1 if route r takes method m. */
@@ -77,12 +91,18 @@ route_method_not_allowed(struct ctx *ctx, const struct route *r)
 	buf_free(&allow);
 }
 
-/* The route of path (len bytes) under base, or NULL. */
+/*
+ * The route of path (len bytes) under base, or NULL.  A route whose path
+ * ends in "/" takes every longer path below it: *rest gets what follows
+ * (for the handler to check), else "".
+ */
 static const struct route *
-route_find(const char *base, const char *path, size_t len)
+route_find(const char *base, const char *path, size_t len,
+    const char **rest)
 {
 	size_t	 blen = strcmp(base, "/") == 0 ? 0 : strlen(base), i, rlen;
 
+	*rest = "";
 	if (len < blen || strncmp(path, base, blen) != 0)
 		return NULL;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -90,6 +110,11 @@ route_find(const char *base, const char *path, size_t len)
 		if (len - blen == rlen &&
 		    strncmp(path + blen, routes[i].path, rlen) == 0)
 			return &routes[i];
+		if (routes[i].path[rlen - 1] == '/' && len - blen > rlen &&
+		    strncmp(path + blen, routes[i].path, rlen) == 0) {
+			*rest = path + blen + rlen;
+			return &routes[i];
+		}
 	}
 	return NULL;
 }
@@ -110,12 +135,13 @@ route_dispatch(struct ctx *ctx)
 	const char		*uri = ctx->req->uri_path;
 
 	r = route_find(ctx->cfg->base_path, ctx->req->path,
-	    strlen(ctx->req->path));
+	    strlen(ctx->req->path), &ctx->route_rest);
 	if (r == NULL && ctx->req->redirect_url != NULL)
 		r = route_find(ctx->cfg->base_path, ctx->req->redirect_url,
-		    strlen(ctx->req->redirect_url));
+		    strlen(ctx->req->redirect_url), &ctx->route_rest);
 	if (r == NULL && uri != NULL)
-		r = route_find(ctx->cfg->base_path, uri, strlen(uri));
+		r = route_find(ctx->cfg->base_path, uri, strlen(uri),
+		    &ctx->route_rest);
 	if (r != NULL && !route_allows(r, ctx->req->method))
 		route_method_not_allowed(ctx, r);
 	else if (r != NULL)

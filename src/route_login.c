@@ -1,7 +1,9 @@
 /*
  * route_login.c: BASE/login.  GET shows the form; POST takes a form
  * (browser: cookies and a 303 to next) or JSON {"username","password"}
- * (API: tokens in the body, RFC 6749 §5.1).  A wrong password, an
+ * (API: tokens in the body, RFC 6749 §5.1).  A user with a second
+ * factor on gets its step after the password (mfa.c); the form or JSON
+ * of that step comes back here with an mfa_token.  A wrong password, an
  * unknown user and a locked user get the same answer after the same
  * work: one argon2id verification each.
  */
@@ -35,7 +37,10 @@ login_get(struct ctx *ctx)
 		/* Apache turns every refusal, 503 included, into a 401:
 		 * find out again why this request was refused. */
 		rc = auth_request(ctx, &c);
-		if (rc == JA_OK)
+		if (rc == JA_OK && !c.otp &&
+		    authz_otp_needed(ctx->cfg, ctx->req->uri_path))
+			authz_refuse_otp(ctx);
+		else if (rc == JA_OK)
 			bounce_login_page(ctx, 401, target.data, NULL);
 		else
 			bounce(ctx, rc, target.failed ? "/" : target.data);
@@ -85,7 +90,7 @@ login_post(struct ctx *ctx)
 	struct user	 u;
 	struct session	 s;
 	char		 rt[JA_RT_LEN + 1];
-	const char	*name, *pw, *next;
+	const char	*name, *pw, *next, *mfa;
 	long		 wait;
 	int		 bad = 0, slot = -1, rc;
 
@@ -105,9 +110,14 @@ login_post(struct ctx *ctx)
 		    "Send application/json or a form.");
 		goto out;
 	}
+	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
+	/* The second step of a sign-in with a second factor (mfa.c). */
+	if ((mfa = body_get(&b, "mfa_token", &bad)) != NULL && !bad) {
+		mfa_login_finish(ctx, &b, mfa, next);
+		goto out;
+	}
 	name = body_get(&b, "username", &bad);
 	pw = body_get(&b, "password", &bad);
-	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
 	if (!login_valid(ctx, name, pw, bad))
 		goto out;
 
@@ -151,13 +161,16 @@ login_post(struct ctx *ctx)
 		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)
-			bounce_login_page(ctx, 401, next, LOGIN_FAILED);
+			bounce_login_again(ctx, 401, next, LOGIN_FAILED,
+			    name);
 		else
 			response_json(ctx->resp, 401, json_pack("{s:s}",
 			    "error", "invalid_credentials"));
 		goto out;
 	}
-	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, &s, rt,
+	if (mfa_login_begin(ctx, &u, next) != JA_OK)
+		goto out;
+	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, 0, &s, rt,
 	    sizeof(rt)) != JA_OK) {
 		bounce_unavailable(ctx);
 		goto out;

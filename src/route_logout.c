@@ -8,9 +8,10 @@
  * "others" (every other session of the user) or "global" (all of them).
  * Like token revocation (RFC 7009 §2.2), an invalid or
  * expired token is no error: JSON clients get 204 either way, browsers
- * a 303 to the login form with the cookies cleared.  GET, or a browser's
- * POST from our own site that lacks the form token (a logout button on a
- * static page), shows a confirmation form that carries it.
+ * a 303 to the login form with the cookies cleared.  A browser's POST
+ * from our own site that lacks the form token (a sign-out button on a
+ * static page) signs out in one click (see logout_post); GET shows a
+ * confirmation form that carries the token.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -128,16 +129,20 @@ logout_post(struct ctx *ctx)
 		    "Send the access token or the refresh token to end.");
 		goto out;
 	}
-	/* Browsers passed the origin check above. */
-	if ((at_cookie || rt_cookie) && ctx->req->html &&
-	    body_get(&b, "csrf", &bad) == NULL) {
-		/* A logout button on a page that cannot carry our token (a
-		 * static file): ask once more, with the token. */
-		logout_confirm(ctx, scope);
-		goto out;
-	}
-	if ((at_cookie || rt_cookie) && csrf_check(ctx->cfg, ctx->req,
-	    body_get(&b, "csrf", &bad)) != JA_OK) {
+	/*
+	 * A sign-out button on a page that cannot carry our token (a static
+	 * page, a CGI script) signs out in one click: a browser's POST got
+	 * here only from one of our own origins (the Origin, or Referer,
+	 * check above: every browser sends Origin with a cross-origin POST,
+	 * and neither header is refused), which is the CSRF defence for a
+	 * request whose worst effect is to sign the user out; the cookies
+	 * are SameSite besides (the access cookie Lax, the refresh cookie
+	 * Strict), so a cross-site form carries no session to end.  A form
+	 * token that is sent must be right.
+	 */
+	if ((at_cookie || rt_cookie) && !(ctx->req->html &&
+	    body_get(&b, "csrf", &bad) == NULL) && csrf_check(ctx->cfg,
+	    ctx->req, body_get(&b, "csrf", &bad)) != JA_OK) {
 		response_error(ctx->resp, ctx->req, 403, "invalid_request",
 		    "This request came from another site or its form has "
 		    "expired.");
@@ -152,7 +157,7 @@ logout_post(struct ctx *ctx)
 		auth_clear_cookies(ctx);
 	if (ctx->req->html)
 		response_redirect_route(ctx->resp, ctx->cfg,
-		    strcmp(scope, "others") == 0 ? "/me" : "/login", NULL);
+		    strcmp(scope, "others") == 0 ? "/account" : "/login", NULL);
 	else
 		ctx->resp->status = 204;
 out:

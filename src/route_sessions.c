@@ -1,9 +1,14 @@
 /*
  * route_sessions.c: GET BASE/sessions, the signed-in user's live
  * sessions as JSON: {"sessions":[{"id","created","last_used",
- * "user_agent","ip","current"}]}, oldest first.
+ * "user_agent","ip","current"}]}, oldest first (a browser is sent to
+ * BASE/account instead); POST
+ * BASE/sessions/ID/end ends one of them (204), and 404 for any id that
+ * is not a live session of this user, another user's included.
  */
 #include <string.h>
+
+#include <sodium.h>
 
 #include "jwtauth.h"
 
@@ -30,7 +35,11 @@ route_sessions(struct ctx *ctx)
 	struct claims		 c;
 	int			 rc;
 
-	ctx->req->html = 0;
+	/* A person in a browser wants the account page, not JSON. */
+	if (ctx->req->html) {
+		account_redirect(ctx, NULL);
+		return;
+	}
 	rc = auth_request(ctx, &c);
 	if (rc == JA_OK) {
 		l.arr = json_array();
@@ -45,4 +54,68 @@ route_sessions(struct ctx *ctx)
 	}
 	if (rc != JA_OK)
 		bounce(ctx, rc, ctx->req->path);
+}
+
+/*
+ * POST BASE/sessions/ID/end: ends session ID of the signed-in user.  A
+ * cookie-authenticated request needs the CSRF token (form field csrf);
+ * ending the session in use also clears its cookies.
+ */
+void
+route_session_end(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	char		 sid[JA_UUID_LEN + 1], tok[JA_TOKEN_MAX + 1];
+	const char	*rest = ctx->route_rest;
+	int		 bad = 0, cookie = 0, rc;
+
+	ctx->req->html = 0;
+	memset(tok, 0, sizeof(tok));
+	if (body_read(ctx, &b) != JA_OK)
+		return;
+	ctx->req->html = b.is_form;	/* the account page's buttons */
+	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
+	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
+	    &bad)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This request came from another site or its form has "
+		    "expired.");
+		goto out;
+	}
+	if ((rc = auth_request(ctx, &c)) != JA_OK) {
+		bounce(ctx, rc, ctx->req->path);
+		goto out;
+	}
+	if (strlen(rest) != JA_UUID_LEN + 4 ||
+	    strcmp(rest + JA_UUID_LEN, "/end") != 0) {
+		response_error(ctx->resp, ctx->req, 404, "not_found",
+		    "There is nothing here.");
+		goto out;
+	}
+	memcpy(sid, rest, JA_UUID_LEN);
+	sid[JA_UUID_LEN] = '\0';
+	rc = db_mfa_session_end(ctx->db, sid, c.sub);
+	if (rc == JA_ENOTFOUND) {
+		response_error(ctx->resp, ctx->req, 404, "not_found",
+		    "You have no such session.");
+		goto out;
+	}
+	if (rc != JA_OK) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	db_audit(ctx->db, "logout", c.sub, c.username, sid, ctx->req,
+	    "device: ended by its user");
+	if (strcmp(sid, c.sid) == 0 && cookie)
+		auth_clear_cookies(ctx);
+	if (ctx->req->html && strcmp(sid, c.sid) == 0)
+		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);
+	else if (ctx->req->html)
+		account_redirect(ctx, "ended");
+	else
+		ctx->resp->status = 204;
+out:
+	sodium_memzero(tok, sizeof(tok));
+	body_free(&b);
 }

@@ -222,6 +222,36 @@ text_parse_long(const char *s, long min, long max, long *out)
 }
 
 /*
+ * Returns 1 if path (normalised) is one of the comma-separated path
+ * prefixes of list, or below one: "/app/admin" takes "/app/admin" and
+ * "/app/admin/x", not "/app/administer"; a prefix ending in "/" takes
+ * what begins with it.  Spaces around the entries are ignored.
+ */
+int
+text_path_in_list(const char *list, const char *path)
+{
+	const char	*p, *e;
+	size_t		 n;
+
+	if (list == NULL || path == NULL)
+		return 0;
+	for (p = list; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		while (*p == ' ')
+			p++;
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		while (n > 0 && p[n - 1] == ' ')
+			n--;
+		if (n == 0 || strncmp(path, p, n) != 0)
+			continue;
+		if (p[n - 1] == '/' || path[n] == '\0' || path[n] == '/')
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Returns 1 if the len bytes at word are one of the words of list
  * (separated by spaces, tabs or commas), else 0; 0 for a NULL list or
  * an empty word.

@@ -26,6 +26,7 @@
 #define TOKEN_PAY_MAX	3072
 #define TOKEN_SIG_MAX	512	/* an RSA-4096 signature */
 #define TOKEN_TTL_MAX	86400	/* the upper bound of access_ttl */
+#define TOKEN_AMR_MAX	8	/* amr values at the most */
 
 /*
  * Issues an access token for user sub (a UUID) named username in
@@ -35,6 +36,19 @@
 int
 token_issue(const struct config *cfg, const char *sub, const char *username,
     const char *sid, time_t now, struct claims *c, char **out)
+{
+	return token_issue_amr(cfg, sub, username, sid, 0, now, c, out);
+}
+
+/*
+ * token_issue() with the amr claim (RFC 8176 §2) saying how the user
+ * signed in: ["pwd"], or ["pwd","otp"] when otp is non-zero (a one-time
+ * password, TOTP or a recovery code, after the password).
+ */
+int
+token_issue_amr(const struct config *cfg, const char *sub,
+    const char *username, const char *sid, int otp, time_t now,
+    struct claims *c, char **out)
 {
 	jwt_t	*jwt = NULL;
 	char	*s;
@@ -52,8 +66,12 @@ token_issue(const struct config *cfg, const char *sub, const char *username,
 		return JA_EINVAL;
 	c->iat = now;
 	c->exp = now + cfg->access_ttl;
+	c->otp = otp != 0;
 
 	if (jwt_new(&jwt) != 0)
+		goto out;
+	if (jwt_add_grants_json(jwt, c->otp ? "{\"amr\":[\"pwd\",\"otp\"]}" :
+	    "{\"amr\":[\"pwd\"]}"))
 		goto out;
 	if (jwt_add_grant(jwt, "iss", cfg->issuer) ||
 	    jwt_add_grant(jwt, "sub", c->sub) ||
@@ -201,6 +219,32 @@ token_claim_int(const json_t *p, const char *name, int64_t *out, int need)
 }
 
 /*
+ * Reads the optional amr claim (RFC 8176 §2): when present, an array of
+ * at most TOKEN_AMR_MAX short strings; *otp is 1 if it holds "otp".  A
+ * token without amr (issued before it existed) says no second factor.
+ */
+static int
+token_claim_amr(const json_t *p, int *otp)
+{
+	json_t	*a = json_object_get(p, "amr"), *v;
+	size_t	 i;
+
+	*otp = 0;
+	if (a == NULL)
+		return 1;
+	if (!json_is_array(a) || json_array_size(a) > TOKEN_AMR_MAX)
+		return 0;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) > 16)
+			return 0;
+		if (strcmp(json_string_value(v), "otp") == 0)
+			*otp = 1;
+	}
+	return 1;
+}
+
+/*
  * Checks the claims (RFC 7519 §4.1): iss equal to ours; aud, when
  * present or configured, ours (§4.1.3: present but not ours is a
  * rejection); sub and sid UUIDs; jti of 128 bits; token_use "access";
@@ -236,6 +280,8 @@ token_check_claims(const struct config *cfg, const json_t *p, time_t now,
 	    strlen(c->jti) != JA_JTI_LEN ||
 	    !b64url_is_alphabet(c->jti, JA_JTI_LEN) ||
 	    !token_claim_str(p, "username", c->username, JA_NAME_MAX))
+		return 0;
+	if (!token_claim_amr(p, &c->otp))
 		return 0;
 	if (!token_claim_int(p, "iat", &c->iat, 1) ||
 	    !token_claim_int(p, "exp", &c->exp, 1) ||

@@ -91,7 +91,8 @@ SKIP: {
 	my ($deb) = glob "$dist/jwtauth_*.deb";
 	ok(defined $deb && -f $deb, 'make deb: a .deb') or last;
 	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-f', $deb, 'Depends');
-	for my $lib (qw(libfcgi0ldbl libjansson4 libjwt0 libpq5 libsodium23 libssl3)) {
+	for my $lib (qw(libfcgi0ldbl libjansson4 libjwt0 liboath0 libpq5
+	    libqrencode4 libsodium23 libssl3)) {
 		like($out, qr/(?:^|, )\Q$lib\E[ ,(]/, "make deb: Depends on $lib");
 	}
 	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-c', $deb);

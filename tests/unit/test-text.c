@@ -305,6 +305,33 @@ test_parse_long(void)
 }
 
 static void
+test_path_in_list(void)
+{
+	tap_ok(text_path_in_list("/app/admin", "/app/admin"),
+	    "path list: the prefix itself is in");
+	tap_ok(text_path_in_list("/app/admin", "/app/admin/x"),
+	    "path list: a path below the prefix is in");
+	tap_ok(!text_path_in_list("/app/admin", "/app/administer"),
+	    "path list: a longer name is not below the prefix");
+	tap_ok(!text_path_in_list("/app/admin", "/app"),
+	    "path list: the parent is not in");
+	tap_ok(text_path_in_list("/a, /app/", "/app/x"),
+	    "path list: the second entry, spaces around, counts");
+	tap_ok(text_path_in_list("/app/", "/app/"),
+	    "path list: a prefix ending in a slash takes itself");
+	tap_ok(!text_path_in_list("/app/", "/app"),
+	    "path list: a prefix ending in a slash does not take the name "
+	    "without it");
+	tap_ok(text_path_in_list("/", "/anything"),
+	    "path list: / takes everything");
+	tap_ok(!text_path_in_list(",, ,", "/app"),
+	    "path list: empty entries take nothing");
+	tap_ok(!text_path_in_list(NULL, "/app") &&
+	    !text_path_in_list("/app", NULL),
+	    "path list: no list or no path is not in");
+}
+
+static void
 test_in_list(void)
 {
 	tap_ok(text_in_list("127.0.0.1 ::1", "::1", 3),
@@ -353,6 +380,7 @@ main(void)
 	test_local_or_root();
 	test_path_normalize();
 	test_parse_long();
+	test_path_in_list();
 	test_in_list();
 	test_event_escape();
 	return tap_done();

@@ -266,6 +266,41 @@ test_round_trip(void)
 	    "token_issue refuses a sub longer than a UUID");
 }
 
+/* amr (RFC 8176 §2): issued, kept through verify, strictly typed. */
+static void
+test_amr(void)
+{
+	struct payload	 p;
+	struct claims	 issued, got;
+	char		*tok = NULL;
+
+	tap_ok(token_issue_amr(&cfg, SUB, "alice", SID, 1, NOW, &issued,
+	    &tok) == JA_OK && token_verify(&cfg, tok, NOW, &got) == JA_OK &&
+	    issued.otp == 1 && got.otp == 1, "amr: a token issued with otp "
+	    "verifies with otp");
+	free(tok);
+	tap_ok(token_issue_amr(&cfg, SUB, "alice", SID, 0, NOW, &issued,
+	    &tok) == JA_OK && token_verify(&cfg, tok, NOW, &got) == JA_OK &&
+	    got.otp == 0, "amr: a token issued without otp verifies without");
+	free(tok);
+	p = payload_valid();
+	tap_ok(accepts_payload(&p), "amr: control: a token without amr is "
+	    "accepted");
+	p.extra = "\"amr\":[\"pwd\",\"otp\"]";
+	tap_ok(accepts_payload(&p), "amr: control: amr [pwd, otp] is accepted");
+	p.extra = "\"amr\":\"otp\"";
+	tap_ok(!accepts_payload(&p), "amr: a string, not an array, is "
+	    "refused");
+	p.extra = "\"amr\":[\"pwd\",1]";
+	tap_ok(!accepts_payload(&p), "amr: a number in the array is refused");
+	p.extra = "\"amr\":[\"\"]";
+	tap_ok(!accepts_payload(&p), "amr: an empty string is refused");
+	p.extra = "\"amr\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\","
+	    "\"h\",\"otp\"]";
+	tap_ok(!accepts_payload(&p), "amr: more than eight values are "
+	    "refused");
+}
+
 static void
 test_control(void)
 {
@@ -819,6 +854,7 @@ main(void)
 
 	test_control();
 	test_round_trip();
+	test_amr();
 	test_alg();
 	test_header();
 	test_payload_json();

@@ -15,10 +15,18 @@ cat <<HTML
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Who am I</title>
-<link rel="stylesheet" href="/style.css">
+<link rel="stylesheet" href="/auth/style.css">
+<link rel="icon" type="image/svg+xml" href="/auth/favicon.svg">
 </head>
 <body>
-<main>
+<main class="wide">
+<div class="bar">
+<span>Signed in as <strong id="signed-in">$(esc "${AUTH_USER-}")</strong>.
+<a href="/auth/account">Your account</a></span>
+<form method="post" action="/auth/logout">
+<button type="submit" class="secondary">Sign out</button>
+</form>
+</div>
 <h1>Who am I</h1>
 <p>This CGI script received from the web server:</p>
 <dl>
@@ -27,10 +35,7 @@ cat <<HTML
 <dt>AUTH_SID</dt><dd id="auth-sid">$(esc "${AUTH_SID-}")</dd>
 <dt>REMOTE_USER</dt><dd id="remote-user">$(esc "${REMOTE_USER-}")</dd>
 </dl>
-<p><a href="/app/">Back to the protected page</a></p>
-<form method="post" action="/auth/logout">
-<button type="submit">Log out</button>
-</form>
+<p class="back"><a href="/app/">Back to the protected page</a></p>
 </main>
 </body>
 </html>

@@ -1,0 +1,427 @@
+/*
+ * route_2fa.c: the signed-in user's second factor, for API clients and
+ * the account page's forms: POST BASE/2fa/setup {"password"} gives a new
+ * secret {"secret","otpauth_uri"} (not yet in force); POST
+ * BASE/2fa/enable {"password","code"} confirms it with a code from the
+ * app and gives the ten recovery codes, shown this once
+ * {"recovery_codes":[...]}; POST BASE/2fa/disable {"password","code"}
+ * (a TOTP or a recovery code) turns it off.  Each needs the current
+ * password (ASVS 5.0 7.5.1), checked as at a password change: throttled,
+ * in a hashing slot, audited when wrong.  A wrong code counts toward the
+ * throttle too.  With "end_other_sessions" true (form: "on"), enabling
+ * or disabling also ends every other session of the user (ASVS 7.4.3).
+ *
+ * The account page posts the same routes as forms: setup answers with
+ * the QR code (qr.c) and the confirmation form, enable with the
+ * recovery codes, disable with a 303 back to the account page; a wrong
+ * password or code shows the step again with what went wrong.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+/*
+ * The start of every route here: the body, CSRF when the token came
+ * from a cookie, the signed-in user into c, the current password
+ * checked.  Returns JA_OK, or an error with the answer given; but for a
+ * form, a password wrong (*pw TWOFA_PW_WRONG) or missing (TWOFA_PW_MISSING)
+ * is left for the caller to answer (c is then filled).
+ */
+#define TWOFA_PW_WRONG		1
+#define TWOFA_PW_MISSING	2
+
+static int
+twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
+{
+	struct user	 u;
+	char		 tok[JA_TOKEN_MAX + 1];
+	const char	*pw;
+	long		 wait;
+	int		 bad = 0, cookie = 0, slot = -1, rc;
+
+	*pw_bad = 0;
+	memset(&u, 0, sizeof(u));
+	memset(tok, 0, sizeof(tok));
+	if ((rc = body_read(ctx, b)) != JA_OK)
+		return rc;
+	ctx->req->html = b->is_form;
+	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
+	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(b, "csrf",
+	    &bad)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This request came from another site or its form has "
+		    "expired.");
+		rc = JA_EAUTH;
+		goto out;
+	}
+	if ((rc = auth_request(ctx, c)) != JA_OK) {
+		bounce(ctx, rc, ctx->req->path);
+		goto out;
+	}
+	pw = body_get(b, "password", &bad);
+	if (bad || pw == NULL || *pw == '\0' ||
+	    strlen(pw) > (size_t)ctx->cfg->password_max) {
+		if (!ctx->req->html)
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter your current password.");
+		else
+			*pw_bad = TWOFA_PW_MISSING;
+		rc = JA_EINVAL;
+		goto out;
+	}
+	rc = throttle_check(ctx->db, ctx->cfg, c->username, ctx->req->client,
+	    &wait);
+	if (rc == JA_EBUSY) {
+		bounce_throttled(ctx, NULL, wait);
+		goto out;
+	}
+	if (rc != JA_OK)
+		goto unavailable;
+	if ((rc = pwgate_enter(ctx->db, ctx->cfg, &slot)) != JA_OK) {
+		if (rc == JA_EBUSY)
+			bounce_busy(ctx, NULL);
+		else
+			bounce_unavailable(ctx);
+		goto out;
+	}
+	rc = db_user_find(ctx->db, c->username, &u);
+	if (rc == JA_EDB)
+		goto unavailable;
+	if (rc != JA_OK || strcmp(u.id, c->sub) != 0 ||
+	    password_verify(ctx->cfg, u.hash, pw) != JA_OK) {
+		db_audit(ctx->db, "2fa_change_failed", c->sub, c->username,
+		    c->sid, ctx->req, "wrong password");
+		throttle_fail(ctx->db, ctx->cfg, c->username,
+		    ctx->req->client, ctx->req);
+		if (!ctx->req->html)
+			response_error(ctx->resp, ctx->req, 401,
+			    "invalid_credentials", "The current password is "
+			    "not right.");
+		else
+			*pw_bad = TWOFA_PW_WRONG;
+		rc = JA_EAUTH;
+		goto out;
+	}
+	rc = JA_OK;
+	goto out;
+unavailable:
+	bounce_unavailable(ctx);
+	rc = JA_EDB;
+out:
+	pwgate_leave(ctx->db, slot);
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(&u, sizeof(u));
+	return rc;
+}
+
+/*
+ * A wrong code at enable or disable: audited, counted by the throttle,
+ * 401 invalid_code.
+ */
+static void
+twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what)
+{
+	db_audit(ctx->db, "2fa_change_failed", c->sub, c->username, c->sid,
+	    ctx->req, what);
+	throttle_fail(ctx->db, ctx->cfg, c->username, ctx->req->client,
+	    ctx->req);
+	if (!ctx->req->html)
+		response_error(ctx->resp, ctx->req, 401, "invalid_code",
+		    "That code is not right, or was used already.");
+}
+
+/*
+ * The QR step for a form: the secret set up for c's user (sec, or when
+ * NULL the one stored, opened again) with message (may be NULL).
+ */
+static void
+twofa_setup_page(struct ctx *ctx, const struct claims *c,
+    const unsigned char *sec, int status, const char *message)
+{
+	struct mfa_state m;
+	struct buf	 uri, svg, page;
+	unsigned char	 opened[TOTP_SECRET_LEN];
+	char		 b32[TOTP_B32_LEN + 1], csrf[CSRF_TOKEN_LEN + 1];
+
+	buf_init(&uri);
+	buf_init(&svg);
+	buf_init(&page);
+	memset(b32, 0, sizeof(b32));
+	memset(opened, 0, sizeof(opened));
+	if (sec == NULL) {
+		if (db_mfa_get(ctx->db, c->sub, &m) != JA_OK || m.enabled ||
+		    totp_open(ctx->cfg, m.secret_id, m.box, m.boxlen,
+		    opened) != JA_OK) {
+			sodium_memzero(&m, sizeof(m));
+			account_redirect(ctx, "state");
+			goto out;
+		}
+		sodium_memzero(&m, sizeof(m));
+		sec = opened;
+	}
+	if (totp_base32(sec, b32) != JA_OK)
+		goto fail;
+	totp_uri(&uri, ctx->cfg->issuer, c->username, b32);
+	if (uri.failed || qr_svg(&svg, uri.data, "QR code of the key for "
+	    "your authenticator app") != JA_OK)
+		goto fail;
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+		goto out;
+	html_2fa_setup(&page, ctx->cfg, svg.data, b32, message, csrf);
+	response_html(ctx->resp, status, &page);
+	goto out;
+fail:
+	response_error(ctx->resp, ctx->req, 500, "server_error",
+	    "Something went wrong.");
+out:
+	if (uri.data != NULL)
+		sodium_memzero(uri.data, uri.len);
+	if (svg.data != NULL)
+		sodium_memzero(svg.data, svg.len);
+	buf_free(&uri);
+	buf_free(&svg);
+	buf_free(&page);
+	sodium_memzero(opened, sizeof(opened));
+	sodium_memzero(b32, sizeof(b32));
+}
+
+/* Ends the user's other sessions if the body asks for it. */
+static int
+twofa_end_others(struct ctx *ctx, const struct body *b,
+    const struct claims *c)
+{
+	const char	*v;
+	json_t		*j;
+
+	if (b->is_form) {
+		v = form_get(&b->form, "end_other_sessions");
+		if (v == NULL || strcmp(v, "on") != 0)
+			return JA_OK;
+	} else {
+		j = json_object_get(b->json, "end_other_sessions");
+		if (!json_is_true(j))
+			return JA_OK;
+	}
+	return db_session_logout(ctx->db, c->sid, c->sub, "others", NULL, 0,
+	    ctx->req);
+}
+
+/* BASE/2fa/setup: a new secret, not yet in force. */
+void
+route_2fa_setup(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	struct buf	 uri;
+	unsigned char	 sec[TOTP_SECRET_LEN], box[TOTP_BOX_LEN];
+	char		 b32[TOTP_B32_LEN + 1];
+	int		 pw_bad, rc;
+
+	ctx->req->html = 0;
+	buf_init(&uri);
+	memset(b32, 0, sizeof(b32));
+	memset(sec, 0, sizeof(sec));
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
+		    "missing");
+	if (rc != JA_OK)
+		goto out;
+	totp_secret_new(sec);
+	totp_seal(ctx->cfg, sec, box);
+	if (totp_base32(sec, b32) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		goto out;
+	}
+	rc = db_mfa_setup(ctx->db, ctx->cfg, c.sub, box);
+	if (rc == JA_EEXIST && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
+	if (rc == JA_EEXIST) {
+		response_error(ctx->resp, ctx->req, 409, "already_enabled",
+		    "Two-factor sign-in is on already. Turn it off first.");
+		goto out;
+	}
+	if (rc != JA_OK) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	db_audit(ctx->db, "2fa_setup", c.sub, c.username, c.sid, ctx->req,
+	    NULL);
+	if (ctx->req->html) {
+		twofa_setup_page(ctx, &c, sec, 200, NULL);
+		goto out;
+	}
+	totp_uri(&uri, ctx->cfg->issuer, c.username, b32);
+	if (uri.failed) {
+		response_error(ctx->resp, ctx->req, 500, "server_error",
+		    "Something went wrong.");
+		goto out;
+	}
+	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
+	    "otpauth_uri", uri.data));
+out:
+	if (uri.data != NULL)
+		sodium_memzero(uri.data, uri.len);
+	buf_free(&uri);
+	sodium_memzero(sec, sizeof(sec));
+	sodium_memzero(b32, sizeof(b32));
+	body_free(&b);
+}
+
+/* BASE/2fa/enable: the first code confirms; the recovery codes, once. */
+void
+route_2fa_enable(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	unsigned char	 hashes[RECOVERY_COUNT][RECOVERY_HASH_LEN];
+	char		 codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1];
+	char		 norm[RECOVERY_LEN + 1];
+	const char	*code;
+	json_t		*arr = NULL;
+	size_t		 i;
+	int		 bad = 0, pw_bad, recovery, rc;
+
+	ctx->req->html = 0;
+	memset(codes, 0, sizeof(codes));
+	memset(norm, 0, sizeof(norm));
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		twofa_setup_page(ctx, &c, NULL, pw_bad == TWOFA_PW_WRONG ?
+		    401 : 400, pw_bad == TWOFA_PW_WRONG ? "The current "
+		    "password is not right." : "Enter the code and your "
+		    "current password.");
+	if (rc != JA_OK)
+		goto out;
+	code = body_get(&b, "code", &bad);
+	if (bad || !totp_code_shape(code)) {
+		if (ctx->req->html)
+			twofa_setup_page(ctx, &c, NULL, 400, "Enter the "
+			    "6-digit code from your app.");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter the 6-digit code from "
+			    "your app.");
+		goto out;
+	}
+	rc = mfa_check_code(ctx, c.sub, c.username, code, 0, 0, &recovery);
+	if (rc == JA_ENOTFOUND && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
+	if (rc == JA_ENOTFOUND) {
+		response_error(ctx->resp, ctx->req, 409, "not_set_up",
+		    "Set up two-factor sign-in first, or it is on already.");
+		goto out;
+	}
+	if (rc == JA_EAUTH) {
+		twofa_wrong_code(ctx, &c, "wrong code at enable");
+		if (ctx->req->html)
+			twofa_setup_page(ctx, &c, NULL, 401, "That code is "
+			    "not right. Enter the code the app shows now.");
+		goto out;
+	}
+	if (rc != JA_OK)
+		goto unavailable;
+	for (i = 0; i < RECOVERY_COUNT; i++) {
+		recovery_new(codes[i]);
+		(void)recovery_normalize(codes[i], norm);
+		recovery_hash(ctx->cfg->secret, ctx->cfg->secretlen, norm,
+		    hashes[i]);
+	}
+	rc = db_mfa_enable(ctx->db, ctx->cfg, c.sub,
+	    (const unsigned char (*)[RECOVERY_HASH_LEN])hashes);
+	if (rc == JA_EAUTH) {
+		response_error(ctx->resp, ctx->req, 409, "not_set_up",
+		    "Set up two-factor sign-in first, or it is on already.");
+		goto out;
+	}
+	if (rc != JA_OK || twofa_end_others(ctx, &b, &c) != JA_OK)
+		goto unavailable;
+	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
+	    NULL);
+	if (ctx->req->html) {
+		struct buf	 page;
+
+		buf_init(&page);
+		html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
+		response_html(ctx->resp, 200, &page);
+		goto out;
+	}
+	if ((arr = json_array()) == NULL)
+		goto unavailable;
+	for (i = 0; i < RECOVERY_COUNT; i++)
+		json_array_append_new(arr, json_string(codes[i]));
+	response_json(ctx->resp, 200, json_pack("{s:o}", "recovery_codes",
+	    arr));
+	goto out;
+unavailable:
+	bounce_unavailable(ctx);
+out:
+	sodium_memzero(codes, sizeof(codes));
+	sodium_memzero(norm, sizeof(norm));
+	body_free(&b);
+}
+
+/* BASE/2fa/disable: off, with a code (TOTP or recovery) as proof. */
+void
+route_2fa_disable(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	const char	*code;
+	int		 bad = 0, pw_bad, recovery, was_on, rc;
+
+	ctx->req->html = 0;
+	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	if (pw_bad)
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
+		    "missing");
+	if (rc != JA_OK)
+		goto out;
+	code = body_get(&b, "code", &bad);
+	if (bad || code == NULL || *code == '\0' ||
+	    strlen(code) > RECOVERY_TYPED_MAX) {
+		if (ctx->req->html)
+			account_redirect(ctx, "missing");
+		else
+			response_error(ctx->resp, ctx->req, 400,
+			    "invalid_request", "Enter a code from your app "
+			    "or a recovery code.");
+		goto out;
+	}
+	rc = mfa_check_code(ctx, c.sub, c.username, code, 1, 1, &recovery);
+	if (rc == JA_ENOTFOUND && ctx->req->html) {
+		account_redirect(ctx, "state");
+		goto out;
+	}
+	if (rc == JA_ENOTFOUND) {
+		response_error(ctx->resp, ctx->req, 409, "not_enabled",
+		    "Two-factor sign-in is not on.");
+		goto out;
+	}
+	if (rc == JA_EAUTH) {
+		twofa_wrong_code(ctx, &c, "wrong code at disable");
+		if (ctx->req->html)
+			account_redirect(ctx, "code");
+		goto out;
+	}
+	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK ||
+	    twofa_end_others(ctx, &b, &c) != JA_OK) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
+	    "by the user");
+	if (ctx->req->html)
+		account_redirect(ctx, "2fa_off");
+	else
+		ctx->resp->status = 204;
+out:
+	body_free(&b);
+}

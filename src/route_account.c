@@ -1,0 +1,122 @@
+/*
+ * route_account.c: GET BASE/account, the signed-in user's own page in
+ * the browser: who they are, where they are signed in (each session
+ * with its browser and system in words, address, times, this one
+ * marked, and a sign-out for it), sign out everywhere else, the password
+ * and the second factor.  Its forms post to the routes that do the work
+ * (BASE/sessions/ID/end, BASE/logout, BASE/password, BASE/2fa/...),
+ * which come back here with ?m=WHAT: a fixed word that picks a fixed
+ * message, so nothing a link carries is shown as it was sent.
+ */
+#include <string.h>
+
+#include "jwtauth.h"
+
+static const struct {
+	const char	*m;
+	const char	*text;
+	int		 error;
+} account_notes[] = {
+	{ "ended", "That device is signed out.", 0 },
+	{ "others", "Every other session is signed out.", 0 },
+	{ "2fa_off", "Two-factor sign-in is off.", 0 },
+	{ "password", "The current password is not right.", 1 },
+	{ "code", "That code is not right, or was used already.", 1 },
+	{ "missing", "Fill in every field of the form.", 1 },
+	{ "state", "That did not match the state of your account. "
+	    "Try again from here.", 1 },
+};
+
+struct account_list {
+	struct buf		*page;
+	const struct config	*cfg;
+	const char		*current;
+	const char		*csrf;
+};
+
+static void
+account_row(const char *const *row, void *arg)
+{
+	struct account_list	*l = arg;
+
+	html_account_session(l->page, l->cfg, row,
+	    strcmp(row[0], l->current) == 0, l->csrf);
+}
+
+/*
+ * A 303 back to the account page with note m (one of account_notes), for
+ * the forms of the page.
+ */
+void
+account_redirect(struct ctx *ctx, const char *m)
+{
+	struct buf	 url;
+
+	buf_init(&url);
+	buf_puts(&url, ctx->cfg->base_path);
+	buf_puts(&url, "/account");
+	if (m != NULL) {
+		buf_puts(&url, "?m=");
+		buf_url(&url, m);
+	}
+	response_redirect(ctx->resp, url.failed ? "/" : url.data);
+	buf_free(&url);
+}
+
+void
+route_account(struct ctx *ctx)
+{
+	struct account_list	 l;
+	struct mfa_state	 m;
+	struct claims		 c;
+	struct buf		 page;
+	struct form		 q;
+	char			 csrf[CSRF_TOKEN_LEN + 1];
+	const char		*note = NULL, *error = NULL, *which;
+	size_t			 i;
+	int			 rc;
+
+	ctx->req->html = 1;
+	memset(&q, 0, sizeof(q));
+	buf_init(&page);
+	if ((rc = auth_request(ctx, &c)) != JA_OK) {
+		bounce(ctx, rc, ctx->req->path);
+		goto out;
+	}
+	rc = db_mfa_get(ctx->db, c.sub, &m);
+	if (rc == JA_EDB) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+		goto out;
+	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
+	    strlen(ctx->req->query)) == JA_OK &&
+	    (which = form_get(&q, "m")) != NULL) {
+		for (i = 0; i < sizeof(account_notes) /
+		    sizeof(account_notes[0]); i++) {
+			if (strcmp(which, account_notes[i].m) != 0)
+				continue;
+			if (account_notes[i].error)
+				error = account_notes[i].text;
+			else
+				note = account_notes[i].text;
+		}
+	}
+	html_account_begin(&page, ctx->cfg, c.username, note, error);
+	l.page = &page;
+	l.cfg = ctx->cfg;
+	l.current = c.sid;
+	l.csrf = csrf;
+	if (db_session_list(ctx->db, ctx->cfg, c.sub, account_row, &l) !=
+	    JA_OK) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	html_account_end(&page, ctx->cfg, rc == JA_OK && m.enabled,
+	    m.codes_left, csrf);
+	response_html(ctx->resp, 200, &page);
+out:
+	buf_free(&page);
+	form_free(&q);
+}
