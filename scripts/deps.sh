@@ -13,8 +13,9 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
-	# make test: valgrind for the unit tests, clang's libFuzzer.
-	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev" ;;
+	# make test: valgrind for the unit tests, clang's libFuzzer, suexec
+	# for the simulated shared host (scripts/suexec-host.sh).
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev apache2-suexec-custom" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	*)
 		echo "usage: ${0##*/} [browser] [test] [bench]" >&2

@@ -1,0 +1,71 @@
+/*
+ * owner.c: who runs the program against who owns its config.  On a
+ * shared host without suexec (or an equivalent), every site's scripts
+ * run as the web server's user: the key files could be read by this
+ * program only if that user, and so every other account's scripts,
+ * could read them too.  jwtauth refuses to run so rather than ask for
+ * readable keys.  The rule: the config file belongs to the account the
+ * program runs as, or to root (a server-wide install).  Root itself
+ * may read any deployment (authctl run by an administrator).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jwtauth.h"
+
+/* The name of uid in buf (the number when it has none); returns buf. */
+static const char *
+owner_name(uid_t uid, char *buf, size_t len)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwuid(uid)) != NULL)
+		snprintf(buf, len, "%s", pw->pw_name);
+	else
+		snprintf(buf, len, "%lu", (unsigned long)uid);
+	return buf;
+}
+
+/*
+ * Checks that the config file path belongs to the effective user or to
+ * root, or that the effective user is root.  Returns JA_OK with a short
+ * description in err ("runs as alice, the owner of ..."), or JA_ECONFIG
+ * with the reason and what to do in err.  A file that cannot be
+ * examined is JA_OK: config_load() then reports why it cannot be read.
+ */
+int
+owner_check(const char *path, char *err, size_t errlen)
+{
+	struct stat	 st;
+	uid_t		 me = geteuid();
+	char		 mine[64], theirs[64];
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return JA_OK;
+	}
+	owner_name(me, mine, sizeof(mine));
+	owner_name(st.st_uid, theirs, sizeof(theirs));
+	if (me == 0 || st.st_uid == me) {
+		snprintf(err, errlen, "runs as %s; %s belongs to %s", mine,
+		    path, theirs);
+		return JA_OK;
+	}
+	if (st.st_uid == 0) {
+		snprintf(err, errlen, "runs as %s; %s belongs to root",
+		    mine, path);
+		return JA_OK;
+	}
+	snprintf(err, errlen, "this program runs as %s but %s belongs to "
+	    "%s: the web server runs scripts as its own user, not as yours "
+	    "(no suexec). The key files would have to be readable by %s, "
+	    "so by every site's scripts on this host; refusing to run so. "
+	    "Ask the host for suexec (scripts run as your account) or use "
+	    "another host", mine, path, theirs, mine);
+	return JA_ECONFIG;
+}
