@@ -33,32 +33,35 @@ owner_name(uid_t uid, char *buf, size_t len)
 
 /*
  * Checks that the config file path belongs to the effective user or to
- * root, or that the effective user is root.  Returns JA_OK with a short
- * description in err ("runs as alice, the owner of ..."), or JA_ECONFIG
- * with the reason and what to do in err.  A file that cannot be
- * examined is JA_OK: config_load() then reports why it cannot be read.
+ * root, or that the effective user is root.  When path cannot be
+ * examined for lack of permission (a private directory of another
+ * account), the nearest directory above it that can is judged instead.
+ * Returns JA_OK with a short description in err ("runs as alice; ...
+ * belongs to alice"), or JA_ECONFIG with the reason and what to do in
+ * err.  A file that is missing is JA_OK: config_load() then says so.
  */
 int
 owner_check(const char *path, char *err, size_t errlen)
 {
 	struct stat	 st;
 	uid_t		 me = geteuid();
-	char		 mine[64], theirs[64];
+	char		 mine[64], theirs[64], at[1024];
+	char		*slash;
 
-	if (stat(path, &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return JA_OK;
+	snprintf(at, sizeof(at), "%s", path);
+	while (stat(at, &st) == -1) {
+		if (errno != EACCES || (slash = strrchr(at, '/')) == NULL ||
+		    slash == at) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return JA_OK;
+		}
+		*slash = '\0';
 	}
 	owner_name(me, mine, sizeof(mine));
 	owner_name(st.st_uid, theirs, sizeof(theirs));
-	if (me == 0 || st.st_uid == me) {
+	if (me == 0 || st.st_uid == me || st.st_uid == 0) {
 		snprintf(err, errlen, "runs as %s; %s belongs to %s", mine,
-		    path, theirs);
-		return JA_OK;
-	}
-	if (st.st_uid == 0) {
-		snprintf(err, errlen, "runs as %s; %s belongs to root",
-		    mine, path);
+		    at, theirs);
 		return JA_OK;
 	}
 	snprintf(err, errlen, "this program runs as %s but %s belongs to "
@@ -66,6 +69,6 @@ owner_check(const char *path, char *err, size_t errlen)
 	    "(no suexec). The key files would have to be readable by %s, "
 	    "so by every site's scripts on this host; refusing to run so. "
 	    "Ask the host for suexec (scripts run as your account) or use "
-	    "another host", mine, path, theirs, mine);
+	    "another host", mine, at, theirs, mine);
 	return JA_ECONFIG;
 }
