@@ -14,7 +14,6 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Cwd qw(abs_path);
 use File::Copy qw(copy);
-use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use JSON::PP;
 use Test::More;
@@ -108,17 +107,25 @@ sub run_step {
 my $out = run_step('step 1');
 like($out, qr/^scripts run as you/m, 'step 1: this host runs scripts as the account (suexec)');
 
-# Step 2's build is not run: the test puts in place what it leaves
-# (~/src/jwtauth with the source's .htaccess files and the two
-# programs, here the ones under test).
-make_path("$home/src/jwtauth/cgi-bin", "$home/src/jwtauth/apache/shared-hosting");
-copy($fcgi, "$home/src/jwtauth/cgi-bin/jwtauth.fcgi") or die $!;
-copy($authctl, "$home/src/jwtauth/authctl") or die $!;
-for my $f (glob "$repo/apache/shared-hosting/*.htaccess") {
-	copy($f, "$home/src/jwtauth/apache/shared-hosting/") or die $!;
+# Step 2: the source reaches the host as the archive the README makes
+# (here of the working tree's tracked files, as git archive would of a
+# commit), and is built there as the account.  Against another build
+# (JWTAUTH_FCGI, JWTAUTH_AUTHCTL: the sanitizer pass) those programs are
+# then copied over the built ones, as from a build machine.
+my ($arc, $aout, $aerr) = JwtAuthTest->run_cmd({ timeout => 60 }, 'sh', '-c',
+	'cd "$1" && git ls-files -z | tar --null -T - -czf "$2"', 'sh', $repo,
+	"$home/jwtauth.tar.gz");
+is($arc, 0, 'the source archive for step 2') or diag("$aout$aerr");
+system('chown', "$user:", "$home/jwtauth.tar.gz") == 0 or die 'chown';
+my $t0 = time;
+$out = run_step('build');
+note('step 2 built the programs in ' . (time - $t0) . ' s');
+ok(-x "$home/src/jwtauth/cgi-bin/jwtauth.fcgi" && -x "$home/src/jwtauth/authctl",
+	'step 2: the programs are built in ~/src/jwtauth');
+if ($ENV{JWTAUTH_FCGI} || $ENV{JWTAUTH_AUTHCTL}) {
+	copy($fcgi, "$home/src/jwtauth/cgi-bin/jwtauth.fcgi") or die $!;
+	copy($authctl, "$home/src/jwtauth/authctl") or die $!;
 }
-chmod 0755, "$home/src/jwtauth/cgi-bin/jwtauth.fcgi", "$home/src/jwtauth/authctl";
-system('chown', '-R', "$user:", "$home/src") == 0 or die 'chown';
 
 run_step("step $_") for 3 .. 5;
 $out = run_step('step 6', "alice password 1\n");
