@@ -168,7 +168,7 @@ main(int argc, char *argv[])
 	if (check)
 		return check_run(config_locate(path)) == 0 ? 0 : 1;
 	/* Without suexec the keys could not be ours alone: refuse. */
-	if (owner_check(config_locate(path), err, sizeof(err)) != JA_OK) {
+	if (owner_check(config_locate(path), err, sizeof(err)) == JA_ECONFIG) {
 		memset(&cfg, 0, sizeof(cfg));
 		log_msg("refusing to start: %s", err);
 		goto out;

@@ -37,8 +37,9 @@ owner_name(uid_t uid, char *buf, size_t len)
  * examined for lack of permission (a private directory of another
  * account), the nearest directory above it that can is judged instead.
  * Returns JA_OK with a short description in err ("runs as alice; ...
- * belongs to alice"), or JA_ECONFIG with the reason and what to do in
- * err.  A file that is missing is JA_OK: config_load() then says so.
+ * belongs to alice"), JA_ECONFIG with the reason and what to do in err,
+ * or JA_ENOTFOUND when nothing on the path can be examined (a missing
+ * file: config_load() then says why it cannot be read).
  */
 int
 owner_check(const char *path, char *err, size_t errlen)
@@ -53,7 +54,7 @@ owner_check(const char *path, char *err, size_t errlen)
 		if (errno != EACCES || (slash = strrchr(at, '/')) == NULL ||
 		    slash == at) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return JA_OK;
+			return JA_ENOTFOUND;
 		}
 		*slash = '\0';
 	}
