@@ -11,6 +11,8 @@
 #   make san      jwtauth.fcgi and authctl with ASan+UBSan in tests/out/asan/
 #   make valgrind the unit tests under valgrind (errors and leaks fail)
 #   make fuzz     every fuzz harness with libFuzzer, FUZZ_SECONDS (300) each
+#   make install  PREFIX (/usr/local) and DESTDIR honoured; make uninstall
+#   make deb      a Debian package in dist/, checked by lintian
 #   make bench    one table: the authorizer and the routes against their
 #                 baselines, on Apache and lighttpd (scripts/bench.pl)
 
@@ -25,24 +27,26 @@ LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto
 
 COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
-	  src/log.o src/buf.o src/b64.o \
+	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_audit.o \
-	  src/db_purge.o src/migrate.o src/throttle.o src/check.o src/owner.o \
-	  src/migrations.o
+	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
+	  src/check.o src/owner.o src/migrations.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
-	  src/bounce.o src/authz.o src/route.o src/route_body.o src/route_login.o \
+	  src/bounce.o src/authz.o src/gate.o src/gatepath.o \
+	  src/precond.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
-	  src/route_jwks.o
+	  src/route_jwks.o src/route_metrics.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
-	  src/keygen.o src/log.o src/buf.o src/b64.o \
+	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o
+	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
+	  src/gatepath.o src/precond.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -144,9 +148,57 @@ bench: deps
 	$(MAKE) all bench/noop-authz bench/check-cost
 	sh scripts/bench.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: authctl in sbin (an
+# administrator's tool, man section 8), jwtauth.fcgi in lib/jwtauth (run
+# by the web server, not by users: the path apache/jwtauth-vhost.conf and
+# lighttpd/jwtauth.conf name), the man pages, and the examples in
+# share/doc/jwtauth/examples with that path filled in.  The SQL schema is
+# inside the programs.  make uninstall removes exactly these files.
+PREFIX	?= /usr/local
+SBINDIR	 = $(PREFIX)/sbin
+FCGIDIR	 = $(PREFIX)/lib/jwtauth
+MANDIR	 = $(PREFIX)/share/man
+DOCDIR	 = $(PREFIX)/share/doc/jwtauth
+EXDIR	 = $(DOCDIR)/examples
+EXAMPLES = apache/jwtauth-vhost.conf apache/shared-hosting/app.htaccess \
+	   apache/shared-hosting/auth.htaccess apache/shared-hosting/cgi.htaccess \
+	   lighttpd/jwtauth.conf etc/jwtauth.conf.example
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(FCGIDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(EXDIR)/apache/shared-hosting $(DESTDIR)$(EXDIR)/lighttpd
+	install -m 0755 authctl $(DESTDIR)$(SBINDIR)/authctl
+	install -m 0755 cgi-bin/jwtauth.fcgi $(DESTDIR)$(FCGIDIR)/jwtauth.fcgi
+	install -m 0644 man/jwtauth.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/authctl.8 man/jwtauth.fcgi.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	for f in $(EXAMPLES); do \
+		case $$f in etc/*) t=$${f#etc/} ;; *) t=$$f ;; esac; \
+		sed 's|/usr/local/lib/jwtauth|$(FCGIDIR)|g' $$f \
+		    > $(DESTDIR)$(EXDIR)/$$t || exit 1; \
+		chmod 0644 $(DESTDIR)$(EXDIR)/$$t; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/authctl $(DESTDIR)$(FCGIDIR)/jwtauth.fcgi \
+	    $(DESTDIR)$(MANDIR)/man5/jwtauth.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/authctl.8 \
+	    $(DESTDIR)$(MANDIR)/man8/jwtauth.fcgi.8
+	rm -rf $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(FCGIDIR)
+
+# make deb: the Debian package from debian/, built in a copy of the
+# tree (this one's programs stay), into DEBDIR, then lintian on it.
+DEBDIR	?= dist
+deb:
+	sh scripts/deps.sh deb
+	sh scripts/deb.sh $(DEBDIR)
+
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
 	    bench/noop-authz bench/check-cost
 	rm -rf $(SANDIR)
 
-.PHONY: all units san valgrind fuzz deps run start stop test bench clean
+.PHONY: all units san valgrind fuzz deps run start stop test bench clean \
+	install uninstall deb

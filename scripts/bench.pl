@@ -13,10 +13,14 @@
 #             FastCGI authorizer
 #   /app/     jwtauth as the dev config has it (revocation_check cached)
 #   /strict/  jwtauth with revocation_check = strict (a second config)
+#   /gated/   (Apache) jwtauth's gatekeeper mode: every request rewritten
+#             to jwtauth run as plain CGI, which checks and sends the file
+#             (apache/shared-hosting/gate.htaccess); against /static/
 # Then, at 4 and at 32 connections, wrk measures each of them, GET
 # /auth/me, POST /auth/refresh (each refresh token rotated once: the
 # answer's new token is the next request's) and POST /auth/login.  Then:
-#   - the ratios cached/no-op, strict/no-op and cached/static;
+#   - the ratios cached/no-op, strict/no-op, cached/static and
+#     gatekeeper/static;
 #   - a login flood: /app/ at 4 connections while 12 clients post logins
 #     of unknown users, against /app/ alone;
 #   - on Apache, /app/ at 32 connections with FcgidMaxProcessesPerClass 4
@@ -75,7 +79,8 @@ my $FLOOD_CLIENTS = 12;
 my $SMALL_POOL = 4;
 # The bench's own argon2 cost: the lowest the config allows.
 my %BENCH_CONFIG = (access_ttl => 3600, pwhash_memlimit => 19456,
-    pwhash_opslimit => 2);
+    pwhash_opslimit => 2, gate_path => '/gated',
+    gate_root => '@DIR@/www/gated');
 my $CLK_TCK = POSIX::sysconf(POSIX::_SC_CLK_TCK());
 my ($LOAD) = slurp('/proc/loadavg') =~ /^(\S+ \S+ \S+)/;
 my $T0 = time;
@@ -99,6 +104,8 @@ my @ROWS = (
 	{ id => 'daemon', name => 'jwtauth -s, authnz_fcgi',
 	  path => '/daemon/index.html', bearer => 1, class => 'daemon',
 	  only => 'apache' },
+	{ id => 'gate', name => 'gatekeeper, CGI', path => '/gated/index.html',
+	  bearer => 1, only => 'apache', refuses => 1 },
 	{ id => 'me', name => 'GET /auth/me', path => '/auth/me', bearer => 1,
 	  class => 'responder' },
 	{ id => 'refresh', name => 'POST /auth/refresh', path => '/auth/refresh',
@@ -203,7 +210,7 @@ sub bench_server {
 sub prepare {
 	my ($env) = @_;
 	my $dir = $env->dir;
-	for my $sub (qw(static noop strict daemon)) {
+	for my $sub (qw(static noop strict daemon gated)) {
 		make_path("$dir/www/$sub");
 		copy("$REPO/www/app/index.html", "$dir/www/$sub/index.html")
 		    or die "bench.pl: copy to $dir/www/$sub: $!\n";
@@ -262,8 +269,33 @@ sub prepare {
 		$head .= "# /daemon/: jwtauth.fcgi -s with $DAEMON_PROCS"
 		    . " processes, through mod_authnz_fcgi.\n";
 	}
+	# Apache: /gated/ in gatekeeper mode (gate_path in %BENCH_CONFIG),
+	# the program run as plain CGI from /gatecgi/.
+	my $gate = '';
+	if ($server eq 'apache') {
+		make_path("$dir/www/gatecgi");
+		copy("$dir/jwtauth.fcgi", "$dir/www/gatecgi/jwtauth.cgi")
+		    or die "bench.pl: copy to $dir/www/gatecgi: $!\n";
+		chmod 0755, "$dir/www/gatecgi/jwtauth.cgi";
+		$gate = <<"EOT";
+# /gated/: every request rewritten to jwtauth as plain CGI, which checks
+# the session and sends the file (apache/shared-hosting/gate.htaccess).
+<Directory "\@DOCROOT\@/gated">
+    Options +SymLinksIfOwnerMatch
+    CGIPassAuth On
+    RewriteEngine On
+    RewriteRule ^ /gatecgi/jwtauth.cgi [L]
+</Directory>
+<Directory "\@DOCROOT\@/gatecgi">
+    Options +ExecCGI
+    SetHandler cgi-script
+    CGIPassAuth On
+    SetEnv JWTAUTH_CONFIG \@CONF\@
+</Directory>
+EOT
+	}
 	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict
-	    . $daemon);
+	    . $daemon . $gate);
 	$env->template("$dir/bench.conf.in");
 }
 
@@ -307,7 +339,8 @@ sub precheck {
 	my $with = $env->http(GET => $row->{path}, \%auth)->{status};
 	return "skipped: $row->{path} answers $with with the token"
 	    if $with != 200;
-	return undef if !$row->{class} || $row->{class} eq 'noop';
+	return undef if !$row->{refuses} && (!$row->{class} ||
+	    $row->{class} eq 'noop');
 	my $without = $env->http(GET => $row->{path})->{status};
 	return "skipped: $row->{path} answers $without without the token"
 	    if $without != 401;
@@ -953,7 +986,7 @@ sub ratios {
 	$s .= sprintf ' %13s', "$_->[0] $_->[1]" for @cols;
 	$s .= "\n";
 	for my $pair ([qw(cached noop)], [qw(strict noop)],
-	    [qw(cached static)], [qw(daemon static)]) {
+	    [qw(cached static)], [qw(daemon static)], [qw(gate static)]) {
 		my ($x, $base) = @$pair;
 		for my $what (qw(rps p99)) {
 			$s .= sprintf '%-29s', "$x/" . ($base eq 'noop' ? 'no-op'

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages that jwtauth needs to build, run and test.
-# Usage: scripts/deps.sh [browser] [test] [bench]
+# Usage: scripts/deps.sh [browser] [test] [bench] [deb]
 # Fast and quiet when everything is there; apt-get runs only when not.
 set -eu
 
@@ -17,8 +17,10 @@ for group in "$@"; do
 	# for the simulated shared host (scripts/suexec-host.sh).
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev apache2-suexec-custom" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
+	# make deb: the Debian package and its lint.
+	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	*)
-		echo "usage: ${0##*/} [browser] [test] [bench]" >&2
+		echo "usage: ${0##*/} [browser] [test] [bench] [deb]" >&2
 		exit 2 ;;
 	esac
 done

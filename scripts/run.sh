@@ -106,6 +106,7 @@ banner() {
 		jwtauth: http://127.0.0.1:$http_port/
 		  user demo, password $(cat "$var/demo-password") (in var/demo-password)
 		  logs: $(logs), var/pg/log
+		  admin: $authctl -c $var/jwtauth.conf status   (or help)
 	EOF
 }
 

@@ -42,7 +42,7 @@ san)
 	exit
 	;;
 esac
-scripts/deps.sh browser test
+scripts/deps.sh browser test deb
 # playwright-core drives Debian's chromium; it downloads no browser.
 # jose checks our tokens against the JWK Set alone.
 if [ ! -d tests/browser/node_modules/playwright-core ] ||

@@ -69,23 +69,32 @@ auth_request(struct ctx *ctx, struct claims *c)
 
 	memset(c, 0, sizeof(*c));
 	rc = auth_find_token(ctx, token, sizeof(token), &cookie);
-	if (rc == JA_EAUTH)
+	if (rc == JA_EAUTH) {
+		metrics_count(METRIC_REFUSE_MALFORMED);
 		auth_log_refusal(ctx, "access token", cookie ?
 		    "malformed cookie" : "malformed or too long");
+	} else if (rc == JA_ENOTFOUND)
+		metrics_count(METRIC_REFUSE_NO_TOKEN);
 	if (rc != JA_OK)
 		return rc;
 	rc = tokcache_verify(ctx->cfg, token, ctx->now, c);
-	if (rc != JA_OK)
+	if (rc != JA_OK) {
+		metrics_count(token_shape_ok(token) ? METRIC_REFUSE_INVALID :
+		    METRIC_REFUSE_MALFORMED);
 		auth_log_refusal(ctx, "access token", token_shape_ok(token) ?
 		    "bad header, signature or claims, or expired" :
 		    "not a compact JWS");
+	}
 	sodium_memzero(token, sizeof(token));
 	if (rc != JA_OK)
 		return JA_EAUTH;
 	rc = revcache_check(ctx->db, ctx->cfg, c, ctx->now);
-	if (rc == JA_EAUTH)
+	if (rc == JA_EAUTH) {
+		metrics_count(METRIC_REFUSE_REVOKED);
 		auth_log_refusal(ctx, "access token",
 		    "revoked, or its session ended");
+	} else if (rc == JA_EDB)
+		metrics_count(METRIC_REFUSE_UNAVAILABLE);
 	if (rc != JA_OK)
 		memset(c, 0, sizeof(*c));
 	return rc;

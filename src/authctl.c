@@ -19,23 +19,117 @@
 
 #define EXIT_USAGE	2
 
+/*
+ * The commands: name, synopsis (after "authctl [-c config] ") and help.
+ */
+static const struct command {
+	const char	*name;
+	const char	*synopsis;
+	const char	*help;
+} commands[] = {
+	{ "migrate", "migrate",
+	    "Creates or updates the database schema; safe to run again." },
+	{ "check", "check",
+	    "Checks the deployment (config, key files, database, schema) "
+	    "and says what to fix." },
+	{ "status", "status",
+	    "Prints users (locked), live sessions, revoked tokens not yet "
+	    "expired,\nsign-ins blocked now (user names, addresses) and "
+	    "the cache mode." },
+	{ "keygen", "keygen [--alg HS256|RS256|ES256] file",
+	    "Writes a new key file (mode 0600), never over an existing "
+	    "one." },
+	{ "pubkey", "pubkey file",
+	    "Prints the public half of an RS256 or ES256 key file as "
+	    "PEM." },
+	{ "user", "user add|passwd|del|lock|unlock name\n"
+	    "       authctl [-c config] user list",
+	    "add and passwd read the password from the terminal (twice) "
+	    "or one line\nof standard input.  lock refuses every sign-in "
+	    "and every token of the user\nfrom the next request on; del "
+	    "removes the user and its sessions." },
+	{ "sessions", "sessions name",
+	    "Lists the live sessions of user name: id, created, last used,"
+	    " user agent, IP." },
+	{ "revoke", "revoke --user name | --session id",
+	    "Ends every session of a user, or one session, with its "
+	    "tokens." },
+	{ "purge", "purge",
+	    "Deletes expired sessions, tokens, throttle counts and old "
+	    "audit rows." },
+	{ "throttle", "throttle [clear --user name | --ip address | "
+	    "--all]",
+	    "Lists the live sign-in failure counts, or forgets some or "
+	    "all of them." },
+	{ "audit", "audit [count]",
+	    "Prints the count (default 50) most recent audit rows, oldest "
+	    "first." },
+	{ "help", "help [command]",
+	    "Prints this help, or the help of one command." },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *
+command_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* The synopsis of every command to fp. */
+static void
+synopsis(FILE *fp)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "%s authctl [-c config] %s\n", i == 0 ? "usage:" :
+		    "      ", commands[i].synopsis);
+}
+
+/* A usage error: the synopsis on standard error, exit 2. */
 static void
 usage(void)
 {
-	fprintf(stderr,
-	    "usage: authctl [-c config] migrate\n"
-	    "       authctl [-c config] check\n"
-	    "       authctl keygen [--alg HS256|RS256|ES256] file\n"
-	    "       authctl pubkey file\n"
-	    "       authctl [-c config] user add|passwd|del|lock|unlock name\n"
-	    "       authctl [-c config] user list\n"
-	    "       authctl [-c config] sessions name\n"
-	    "       authctl [-c config] revoke --user name | --session id\n"
-	    "       authctl [-c config] purge\n"
-	    "       authctl [-c config] throttle [clear --user name | "
-	    "--ip address | --all]\n"
-	    "       authctl [-c config] audit [count]\n");
+	synopsis(stderr);
+	fprintf(stderr, "Options may come before or after the command; "
+	    "authctl help COMMAND explains one.\n");
 	exit(EXIT_USAGE);
+}
+
+/*
+ * -h, --help, help [COMMAND], COMMAND --help: the help asked for on
+ * standard output.  Returns 0, or 2 for a command that does not exist.
+ */
+static int
+help(const char *name)
+{
+	const struct command	*c;
+
+	if (name == NULL) {
+		synopsis(stdout);
+		printf("\nOptions (before or after the command):\n"
+		    "  -c FILE, --config FILE  the config file; without it "
+		    "$JWTAUTH_CONFIG,\n"
+		    "          ~/jwtauth/jwtauth.conf, then "
+		    "/etc/jwtauth/jwtauth.conf\n"
+		    "  -h, --help              this help\n"
+		    "Exit status: 0 done, 1 failed, 2 usage error.  "
+		    "See authctl(8).\n");
+		return 0;
+	}
+	if ((c = command_find(name)) == NULL) {
+		fprintf(stderr, "authctl: %s: no such command\n", name);
+		usage();
+	}
+	printf("usage: authctl [-c config] %s\n\n%s\n", c->synopsis,
+	    c->help);
+	return 0;
 }
 
 /*
@@ -131,6 +225,26 @@ valid_name(const struct config *cfg, const char *name)
 	return 1;
 }
 
+/*
+ * Returns 1 if user name exists; else says so (as user del does) and
+ * returns 0, or -1 when the database failed.  A session id in place of
+ * a name (sessions takes either) passes.
+ */
+static int
+user_known(struct db *db, const char *name)
+{
+	struct user	 u;
+	int		 rc;
+
+	if (text_is_uuid(name))
+		return 1;
+	rc = db_user_find(db, name, &u);
+	sodium_memzero(&u, sizeof(u));
+	if (rc == JA_ENOTFOUND)
+		fprintf(stderr, "authctl: %s: no such user\n", name);
+	return rc == JA_OK ? 1 : rc == JA_ENOTFOUND ? 0 : -1;
+}
+
 static void
 print_user(const char *name, const char *created, int locked, void *arg)
 {
@@ -195,9 +309,12 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 		if (rc == JA_ENOTFOUND)
 			fprintf(stderr, "authctl: %s: no such user\n",
 			    argv[1]);
-		if (rc == JA_OK)
+		if (rc == JA_OK) {
 			db_audit(db, argv[0], NULL, argv[1], NULL, NULL,
 			    "authctl");
+			event_log(argv[0], NULL, argv[1], NULL, "by",
+			    "authctl", NULL, NULL);
+		}
 		return rc == JA_OK ? 0 : 1;
 	}
 	if (strcmp(argv[0], "del") == 0) {
@@ -205,9 +322,12 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 		if (rc == JA_ENOTFOUND)
 			fprintf(stderr, "authctl: %s: no such user\n",
 			    argv[1]);
-		if (rc == JA_OK)
+		if (rc == JA_OK) {
 			db_audit(db, "user_del", NULL, argv[1], NULL, NULL,
 			    "authctl");
+			event_log("user_del", NULL, argv[1], NULL, "by",
+			    "authctl", NULL, NULL);
+		}
 		return rc == JA_OK ? 0 : 1;
 	}
 	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "passwd") != 0)
@@ -219,9 +339,13 @@ cmd_user(const struct config *cfg, struct db *db, int argc, char **argv)
 	else
 		rc = db_user_set_password(db, argv[1], hash);
 	sodium_memzero(hash, sizeof(hash));
-	if (rc == JA_OK)
+	if (rc == JA_OK) {
 		db_audit(db, strcmp(argv[0], "add") == 0 ? "user_add" :
 		    "password_change", NULL, argv[1], NULL, NULL, "authctl");
+		event_log(strcmp(argv[0], "add") == 0 ? "user_add" :
+		    "password_change", NULL, argv[1], NULL, "by", "authctl",
+		    NULL, NULL);
+	}
 	if (rc == JA_EEXIST)
 		fprintf(stderr, "authctl: %s: user exists\n", argv[1]);
 	else if (rc == JA_ENOTFOUND)
@@ -242,10 +366,12 @@ print_row(const char *const *row, void *arg)
 static int
 cmd_sessions(const struct config *cfg, struct db *db, int argc, char **argv)
 {
-	int	 n = 5;
+	int	 n = 5, known;
 
 	if (argc != 1)
 		usage();
+	if ((known = user_known(db, argv[0])) != 1)
+		return 1;
 	return db_session_list(db, cfg, argv[0], print_row, &n) == JA_OK ?
 	    0 : 1;
 }
@@ -253,14 +379,17 @@ cmd_sessions(const struct config *cfg, struct db *db, int argc, char **argv)
 static int
 cmd_revoke(struct db *db, int argc, char **argv)
 {
+	char	 n[32];
 	long	 count = 0;
 	int	 rc;
 
 	if (argc != 2)
 		usage();
-	if (strcmp(argv[0], "--user") == 0)
+	if (strcmp(argv[0], "--user") == 0) {
+		if (user_known(db, argv[1]) != 1)
+			return 1;
 		rc = db_session_revoke_user(db, argv[1], "admin", &count);
-	else if (strcmp(argv[0], "--session") == 0) {
+	} else if (strcmp(argv[0], "--session") == 0) {
 		if (!text_is_uuid(argv[1])) {
 			fprintf(stderr, "authctl: %s: not a session id\n",
 			    argv[1]);
@@ -271,6 +400,10 @@ cmd_revoke(struct db *db, int argc, char **argv)
 		usage();
 	if (rc != JA_OK)
 		return 1;
+	snprintf(n, sizeof(n), "%ld", count);
+	event_log("revoke", NULL, strcmp(argv[0], "--user") == 0 ? argv[1] :
+	    NULL, strcmp(argv[0], "--session") == 0 ? argv[1] : NULL,
+	    "count", n, "by", "authctl");
 	printf("%ld session(s) ended\n", count);
 	return 0;
 }
@@ -319,8 +452,37 @@ cmd_throttle(const struct config *cfg, struct db *db, int argc, char **argv)
 	db_audit(db, "throttle_cleared", NULL, kind != NULL &&
 	    strcmp(kind, "user") == 0 ? key : NULL, NULL, NULL,
 	    kind == NULL ? "all" : kind);
+	event_log("throttle_clear", NULL, kind != NULL && strcmp(kind,
+	    "user") == 0 ? key : NULL, NULL, "scope", kind == NULL ? "all" :
+	    kind, "by", "authctl");
 	printf("%ld count(s) cleared\n", count);
 	return 0;
+}
+
+static void
+print_status(const char *const *row, void *arg)
+{
+	const struct config	*cfg = arg;
+
+	printf("users\t%s\n", row[0]);
+	printf("locked users\t%s\n", row[1]);
+	printf("live sessions\t%s\n", row[2]);
+	printf("revoked tokens\t%s\n", row[3]);
+	printf("blocked user names\t%s\n", row[4]);
+	printf("blocked addresses\t%s\n", row[5]);
+	printf("revocation check\t%s\n", cfg->revocation_strict ?
+	    "strict" : "cached");
+	printf("token cache\t%ld per process\n", cfg->token_cache_size);
+}
+
+/* status: what an operator looks at first, one "name TAB value" a line. */
+static int
+cmd_status(const struct config *cfg, struct db *db, int argc)
+{
+	if (argc != 0)
+		usage();
+	return db_status(db, cfg, print_status, (void *)(uintptr_t)cfg) ==
+	    JA_OK ? 0 : 1;
 }
 
 static int
@@ -381,29 +543,67 @@ cmd_pubkey(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/*
+ * Takes the options out of argv wherever they stand, before or after
+ * the command: -c FILE, -cFILE, --config FILE, --config=FILE, -h,
+ * --help.  A "--" ends them (a user named "-c").  Every other word
+ * stays, in order: the command and its own arguments (--user, --alg,
+ * ...).  Returns the number of words left; *path gets the config,
+ * *helpme 1 for -h or --help.
+ */
+static int
+take_options(int argc, char **argv, const char **path, int *helpme)
+{
+	int	 i, n = 0, done = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (done)
+			argv[n++] = argv[i];
+		else if (strcmp(argv[i], "--") == 0)
+			done = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			*helpme = 1;
+		else if (strcmp(argv[i], "-c") == 0 ||
+		    strcmp(argv[i], "--config") == 0) {
+			if (++i == argc)
+				usage();
+			*path = argv[i];
+		} else if (strncmp(argv[i], "--config=", 9) == 0)
+			*path = argv[i] + 9;
+		else if (strncmp(argv[i], "-c", 2) == 0)
+			*path = argv[i] + 2;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct config	 cfg;
-	struct db	*db = NULL;
-	const char	*path = NULL;
-	char		 err[1024];
-	int		 ch, rc = 1;
+	struct config		 cfg;
+	struct db		*db = NULL;
+	const struct command	*cmd;
+	const char		*path = NULL, *found;
+	char			 err[1024];
+	int			 rc = 1, helpme = 0;
 
-	/* "+": options end at the command word (revoke --user NAME). */
-	while ((ch = getopt(argc, argv, "+c:")) != -1) {
-		switch (ch) {
-		case 'c':
-			path = optarg;
-			break;
-		default:
+	memset(&cfg, 0, sizeof(cfg));
+	argc = take_options(argc, argv, &path, &helpme);
+	if (argc >= 1 && strcmp(argv[0], "help") == 0) {
+		if (argc > 2)
 			usage();
-		}
+		return help(argc == 2 ? argv[1] : NULL);
 	}
-	argc -= optind;
-	argv += optind;
+	if (helpme)
+		return help(argc >= 1 ? argv[0] : NULL);
 	if (argc < 1)
 		usage();
+	if ((cmd = command_find(argv[0])) == NULL) {
+		fprintf(stderr, "authctl: %s: no such command\n", argv[0]);
+		usage();
+	}
 	if (sodium_init() < 0) {
 		fprintf(stderr, "authctl: libsodium failed to initialise\n");
 		return 1;
@@ -412,28 +612,36 @@ main(int argc, char *argv[])
 		return cmd_keygen(argc - 1, argv + 1);
 	if (strcmp(argv[0], "pubkey") == 0)
 		return cmd_pubkey(argc - 1, argv + 1);
+	found = config_locate(path);
+	if (access(found, F_OK) != 0 && errno == ENOENT) {
+		config_not_found(path, err, sizeof(err));
+		fprintf(stderr, "authctl: %s\n", err);
+		return 1;
+	}
 	if (strcmp(argv[0], "check") == 0) {
 		if (argc != 1)
 			usage();
-		return check_run(config_locate(path)) == 0 ? 0 : 1;
+		return check_run(found) == 0 ? 0 : 1;
 	}
-	if (strcmp(argv[0], "migrate") != 0 && strcmp(argv[0], "user") != 0 &&
-	    strcmp(argv[0], "sessions") != 0 &&
-	    strcmp(argv[0], "revoke") != 0 &&
-	    strcmp(argv[0], "purge") != 0 && strcmp(argv[0], "audit") != 0 &&
-	    strcmp(argv[0], "throttle") != 0)
-		usage();
 	if (strcmp(argv[0], "user") == 0 && argc < 2)
 		usage();
-	if (config_load(&cfg, config_locate(path), 0, err, sizeof(err)) !=
-	    JA_OK) {
+	if (config_load(&cfg, found, 0, err, sizeof(err)) != JA_OK) {
 		fprintf(stderr, "authctl: %s\n", err);
 		goto out;
 	}
+	/* Security events go to the service's log_file, when there is one
+	 * we may append to, never to the terminal; it is not created here
+	 * (it would belong to us, not to the web server's user). */
+	log_quiet(1);
+	if (cfg.log_file != NULL && cfg.log_file[0] == '/' &&
+	    access(cfg.log_file, W_OK) == 0)
+		(void)log_open(cfg.log_file);
 	if (db_open(&db, cfg.database) != JA_OK)
 		goto out;
 	if (strcmp(argv[0], "migrate") == 0)
 		rc = cmd_migrate(db);
+	else if (strcmp(argv[0], "status") == 0)
+		rc = cmd_status(&cfg, db, argc - 1);
 	else if (strcmp(argv[0], "user") == 0)
 		rc = cmd_user(&cfg, db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "sessions") == 0)

@@ -42,17 +42,30 @@ authz_apache_answers(const struct request *req)
 	return S_ISDIR(st.st_mode) && (len == 0 || path[len - 1] != '/');
 }
 
+/*
+ * The authorizer's decision on this request, shared with the gatekeeper
+ * (gate.c): returns JA_OK with the verified, unrevoked claims in c, or
+ * the error of auth_request() with the refusal already answered by
+ * bounce() for the page asked for (REQUEST_URI).
+ */
+int
+authz_decide(struct ctx *ctx, struct claims *c)
+{
+	int	 rc;
+
+	rc = auth_request(ctx, c);
+	if (rc != JA_OK)
+		bounce(ctx, rc, ctx->req->uri);
+	return rc;
+}
+
 void
 authz_check(struct ctx *ctx)
 {
 	struct claims	 c;
-	int		 rc;
 
-	rc = auth_request(ctx, &c);
-	if (rc != JA_OK) {
-		bounce(ctx, rc, ctx->req->uri);
+	if (authz_decide(ctx, &c) != JA_OK)
 		return;
-	}
 	ctx->resp->status = 200;
 	if (authz_apache_answers(ctx->req))
 		return;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,28 @@ check_log_file(struct check *c, const struct config *cfg)
 	else
 		check_line(c, 1, "log_file %s: will be created",
 		    cfg->log_file);
+}
+
+/*
+ * The gatekeeper's directory (gate_root), when gate_path is set: a
+ * directory this account can list and read, as gate.c opens it.
+ */
+static void
+check_gate(struct check *c, const struct config *cfg)
+{
+	int	 fd;
+
+	if (cfg->gate_path == NULL)
+		return;
+	if ((fd = open(cfg->gate_root, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0) {
+		check_line(c, 0, "gate_root %s: %s — make the directory, or "
+		    "fix gate_root", cfg->gate_root, strerror(errno));
+		return;
+	}
+	(void)close(fd);
+	check_line(c, 1, "gate_root %s: a directory, served as %s/",
+	    cfg->gate_root, cfg->gate_path);
 }
 
 /* Returns the single value of sql, or NULL (with the error in *res). */
@@ -349,6 +372,7 @@ check_run(const char *path)
 	check_config_mode(&c, path);
 	check_keys(&c, &cfg);
 	check_log_file(&c, &cfg);
+	check_gate(&c, &cfg);
 	check_database(&c, &cfg);
 out:
 	config_free(&cfg);

@@ -51,6 +51,8 @@ static const struct config_key config_keys[] = {
 	STR(base_path, "/auth", 0),
 	STR(origin, NULL, 0),
 	STR(log_file, NULL, 0),
+	STR(gate_path, NULL, 0),
+	STR(gate_root, NULL, 0),
 	NUM(access_ttl, "300", 10, 86400),
 	NUM(refresh_grace, "10", 0, 300),
 	NUM(session_max_age, "2592000", 60, 31536000),
@@ -77,6 +79,7 @@ static const struct config_key config_keys[] = {
 	STR(key_alg, "HS256", 0),
 	STR(verify_keys, NULL, 0),
 	STR(old_secret_files, NULL, 0),
+	STR(metrics_allow, NULL, 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -105,6 +108,33 @@ config_locate(const char *opt)
 	    pw->pw_dir) < sizeof(home) && access(home, R_OK) == 0)
 		return home;
 	return CONFIG_DEFAULT;
+}
+
+/*
+ * Writes into err (errlen bytes) why no config file was found for
+ * opt (as config_locate took it): the paths tried, in order, and how to
+ * name one.  For a caller whose config_locate() result does not exist.
+ */
+void
+config_not_found(const char *opt, char *err, size_t errlen)
+{
+	const char	*env = getenv("JWTAUTH_CONFIG");
+	struct passwd	*pw = getpwuid(geteuid());
+
+	if (opt != NULL && *opt != '\0') {
+		snprintf(err, errlen, "%s: no such config file (-c)", opt);
+		return;
+	}
+	if (env != NULL && *env != '\0') {
+		snprintf(err, errlen, "%s: no such config file "
+		    "($JWTAUTH_CONFIG)", env);
+		return;
+	}
+	snprintf(err, errlen, "no config file: tried -c (not given), "
+	    "$JWTAUTH_CONFIG (not set), %s/" CONFIG_HOME ", " CONFIG_DEFAULT
+	    ";\nname one with -c FILE or JWTAUTH_CONFIG=FILE "
+	    "(see authctl(8))", pw != NULL && pw->pw_dir != NULL ?
+	    pw->pw_dir : "~");
 }
 
 static char *
@@ -301,6 +331,57 @@ bad:
 	return JA_ECONFIG;
 }
 
+/* Returns 1 if URL path a is b or lies under it. */
+static int
+config_path_under(const char *a, const char *b)
+{
+	size_t	 len = strlen(b);
+
+	return strcmp(b, "/") == 0 || (strncmp(a, b, len) == 0 &&
+	    (a[len] == '\0' || a[len] == '/'));
+}
+
+/*
+ * gate_path and gate_root (gatekeeper mode, gate.c): both or neither;
+ * the URL prefix starts with "/", is not "/" and does not end with "/",
+ * and neither holds nor lies under base_path; the directory is absolute.
+ */
+static int
+config_gate(struct config *cfg, char *err, size_t errlen)
+{
+	const char	*p = cfg->gate_path;
+	size_t		 len;
+
+	if (p == NULL && cfg->gate_root == NULL)
+		return JA_OK;
+	if (p == NULL || cfg->gate_root == NULL) {
+		snprintf(err, errlen, "%s: %s: needs %s as well", cfg->path,
+		    p == NULL ? "gate_root" : "gate_path",
+		    p == NULL ? "gate_path" : "gate_root");
+		return JA_ECONFIG;
+	}
+	len = strlen(p);
+	if (p[0] != '/' || len < 2 || p[len - 1] == '/' ||
+	    strcspn(p, "%?#\\") != len || strstr(p, "/.") != NULL ||
+	    strstr(p, "//") != NULL) {
+		snprintf(err, errlen, "%s: gate_path: a URL path such as /app"
+		    " (no trailing /, no dot segment)", cfg->path);
+		return JA_ECONFIG;
+	}
+	if (config_path_under(p, cfg->base_path) ||
+	    config_path_under(cfg->base_path, p)) {
+		snprintf(err, errlen, "%s: gate_path: must not hold or lie "
+		    "under base_path", cfg->path);
+		return JA_ECONFIG;
+	}
+	if (cfg->gate_root[0] != '/') {
+		snprintf(err, errlen, "%s: gate_root: an absolute path",
+		    cfg->path);
+		return JA_ECONFIG;
+	}
+	return JA_OK;
+}
+
 /* Checks the relations between keys that the table cannot express. */
 static int
 config_check(struct config *cfg, char *err, size_t errlen)
@@ -310,6 +391,8 @@ config_check(struct config *cfg, char *err, size_t errlen)
 	if (config_log_file(cfg, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 	if (config_origins(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	if (config_gate(cfg, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&

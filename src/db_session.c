@@ -339,6 +339,8 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 			goto out;
 		db_audit(db, "session_end", s->user_id, s->username, s->id,
 		    req, ended);
+		event_log("session_end", req, s->username, s->id, "reason",
+		    ended, NULL, NULL);
 		rc = JA_EAUTH;
 		goto out;
 	}
@@ -351,7 +353,8 @@ db_session_rotate(struct db *db, const struct config *cfg, const char *token,
 			rc = session_grace(db, cfg, seed, gen, s, rt, rtlen);
 			goto out;
 		}
-		log_msg("refresh token reuse: session %s revoked", s->id);
+		event_log("refresh_reuse", req, s->username, s->id, "action",
+		    "session_revoked", NULL, NULL);
 		if (session_revoke_id(db, s->id, "reuse") != JA_OK)
 			goto out;
 		db_audit(db, "refresh_reuse", s->user_id, s->username, s->id,
@@ -436,6 +439,7 @@ db_session_logout(struct db *db, const char *sid, const char *user_id,
 	if ((res = db_exec(db, &session_logout, params)) == NULL)
 		return JA_EDB;
 	PQclear(res);
+	event_log("logout", req, NULL, sid, "uid", user_id, "scope", scope);
 	return JA_OK;
 }
 

@@ -93,6 +93,8 @@ struct config {
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
 	char		*log_file;	/* NULL: none ("none"); see config.c */
+	char		*gate_path;	/* gatekeeper URL prefix; NULL: off */
+	char		*gate_root;	/* the directory it serves */
 	long		 access_ttl;
 	long		 refresh_grace;
 	long		 session_max_age;
@@ -120,6 +122,7 @@ struct config {
 	char		*key_alg;		/* HS256, RS256 or ES256 */
 	char		*verify_keys;		/* kid:alg:path, ... */
 	char		*old_secret_files;	/* path, ... */
+	char		*metrics_allow;		/* NULL: no BASE/metrics */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -136,6 +139,7 @@ struct config {
 };
 
 const char	*config_locate(const char *);
+void		 config_not_found(const char *, char *, size_t);
 int		 config_load(struct config *, const char *, int, char *,
 		    size_t);
 void		 config_free(struct config *);
@@ -184,6 +188,54 @@ void		 log_escape(char *, size_t, const char *);
 
 struct request;
 void		 log_client(const struct request *, char *, char *);
+void		 log_quiet(int);
+void		 log_event(const char *);
+
+/* metrics.c */
+enum metric {
+	METRIC_LOGIN_OK,
+	METRIC_LOGIN_FAILED,
+	METRIC_LOGIN_THROTTLED,
+	METRIC_LOGIN_BUSY,
+	METRIC_REFRESH_OK,
+	METRIC_REFRESH_REFUSED,
+	METRIC_REFRESH_REUSE,
+	METRIC_LOGOUT,
+	METRIC_REFUSE_NO_TOKEN,
+	METRIC_REFUSE_MALFORMED,
+	METRIC_REFUSE_INVALID,
+	METRIC_REFUSE_REVOKED,
+	METRIC_REFUSE_UNAVAILABLE,
+	METRIC_TOKCACHE_HIT,
+	METRIC_TOKCACHE_MISS,
+	METRIC_REVCACHE_HIT,
+	METRIC_REVCACHE_MISS,
+	METRIC_REVCACHE_RELOAD,
+	METRIC_PWHASH_GRANTED,
+	METRIC_PWHASH_BUSY,
+	METRIC_COUNT
+};
+
+struct metrics_desc {
+	const char	*name;
+	const char	*help;	/* NULL: same family as the one before */
+	const char	*label;	/* NULL: none */
+};
+
+extern const struct metrics_desc metrics_descs[METRIC_COUNT];
+
+int		 metrics_open(const char *, int);
+void		 metrics_count(enum metric);
+uint64_t	 metrics_get(enum metric);
+int		 metrics_on(void);
+int		 metrics_key_changed(const char *);
+void		 metrics_close(void);
+
+/* event.c */
+void		 event_escape(char *, size_t, const char *);
+void		 event_log(const char *, const struct request *, const char *,
+		    const char *, const char *, const char *, const char *,
+		    const char *);
 
 /* buf.c */
 struct buf {
@@ -219,6 +271,22 @@ const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
+int		 text_in_list(const char *, const char *, size_t);
+
+/* gatepath.c */
+int		 gatepath_resolve(const char *, const char *, char *, size_t,
+		    int *);
+int		 gatepath_is_script(const char *);
+const char	*gatepath_type(const char *);
+
+/* precond.c */
+#define PRECOND_DATE_LEN 30	/* an IMF-fixdate and its NUL */
+
+int		 precond_etag_match(const char *, const char *, int, int);
+int		 precond_date_parse(const char *, time_t *);
+void		 precond_date_format(time_t, char *, size_t);
+int		 precond_range_parse(const char *, int64_t, int64_t *,
+		    int64_t *);
 
 /* random.c */
 int		 random_b64url(char *, size_t, size_t);
@@ -381,6 +449,10 @@ int		 db_audit_recent(struct db *, long,
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
 
+/* db_status.c */
+int		 db_status(struct db *, const struct config *,
+		    void (*)(const char *const *, void *), void *);
+
 /* migrate.c */
 struct migration {
 	int		 version;
@@ -537,6 +609,9 @@ struct response {
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
 	int		 sent;
+	int		 file_fd;	/* body from this file; -1: none */
+	int64_t		 file_off;	/* its first byte sent */
+	int64_t		 file_len;	/* bytes of it sent */
 };
 
 void		 response_init(struct response *);
@@ -608,7 +683,12 @@ int		 auth_respond(struct ctx *, const struct session *,
 void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
+int		 authz_decide(struct ctx *, struct claims *);
 void		 authz_check(struct ctx *);
+
+/* gate.c */
+int		 gate_wants(const struct ctx *);
+void		 gate_serve(struct ctx *);
 
 /* bounce.c */
 int		 bounce_form_token(struct ctx *, char *, size_t);
@@ -645,6 +725,9 @@ void		 route_health(struct ctx *);
 
 /* route_jwks.c */
 void		 route_jwks(struct ctx *);
+
+/* route_metrics.c */
+void		 route_metrics(struct ctx *);
 
 /* route_body.c */
 struct body {

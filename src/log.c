@@ -20,6 +20,9 @@
 
 static int	 log_fd = -1;
 
+static void	 log_line(const char *, int);
+static int	 log_events_quiet;
+
 /*
  * Appends every later log line to path as well, creating it with mode
  * 0600.  Returns JA_OK, or JA_EIO (the reason logged on standard error;
@@ -55,17 +58,38 @@ void
 log_msg(const char *fmt, ...)
 {
 	va_list		 ap;
-	char		 msg[LOG_LINE_MAX], line[LOG_LINE_MAX + 64];
+	char		 msg[LOG_LINE_MAX];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_line(msg, 1);
+}
+
+/*
+ * Writes the security event line msg (event.c) as log_msg() would,
+ * but to the log file only after log_quiet(1).
+ */
+void
+log_event(const char *msg)
+{
+	log_line(msg, !log_events_quiet);
+}
+
+/* Writes msg to standard error if to_stderr, and to the log file. */
+static void
+log_line(const char *msg, int to_stderr)
+{
+	char		 line[LOG_LINE_MAX + 64];
 	char		 stamp[32];
 	struct tm	 tm;
 	time_t		 now = time(NULL);
 	int		 n;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "jwtauth: %s\n", msg);
-	fflush(stderr);
+	if (to_stderr) {
+		fprintf(stderr, "jwtauth: %s\n", msg);
+		fflush(stderr);
+	}
 	if (log_fd == -1)
 		return;
 	if (gmtime_r(&now, &tm) == NULL ||
@@ -76,6 +100,17 @@ log_msg(const char *fmt, ...)
 	if (n > 0)
 		(void)!write(log_fd, line, (size_t)n < sizeof(line) ?
 		    (size_t)n : sizeof(line) - 1);
+}
+
+/*
+ * With quiet non-zero, later security events (log_event) go to the log
+ * file only (authctl: they belong in the service's log, not on the
+ * operator's terminal); with 0, to standard error again.
+ */
+void
+log_quiet(int quiet)
+{
+	log_events_quiet = quiet;
 }
 
 /*

@@ -183,6 +183,12 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	rc = 1;
+	/* The counters every process shares (metrics.c); a new signing
+	 * key_id since the processes before is a key rotation. */
+	if (metrics_open(cfg.path, cfg.metrics_allow != NULL) == JA_OK &&
+	    metrics_key_changed(cfg.key_id))
+		event_log("key_rotation", NULL, NULL, NULL, "kid", cfg.key_id,
+		    "alg", cfg.key_alg);
 	/* A server of its own: from here on, in each worker process. */
 	if (listen_on != NULL)
 		(void)daemon_start(listen_on, nproc);
@@ -225,6 +231,7 @@ main(int argc, char *argv[])
 out:
 	revcache_free();
 	tokcache_free();
+	metrics_close();
 	db_close(db);
 	config_free(&cfg);
 	return rc;

@@ -17,18 +17,7 @@
 static int
 proxy_trusted(const struct config *cfg, const char *addr, size_t len)
 {
-	const char	*p = cfg->trusted_proxies, *e;
-
-	if (p == NULL || len == 0)
-		return 0;
-	while (*p != '\0') {
-		p += strspn(p, " ,\t");
-		e = p + strcspn(p, " ,\t");
-		if ((size_t)(e - p) == len && memcmp(p, addr, len) == 0)
-			return 1;
-		p = e;
-	}
-	return 0;
+	return text_in_list(cfg->trusted_proxies, addr, len);
 }
 
 /*

@@ -78,6 +78,8 @@ pwgate_enter(struct db *db, const struct config *cfg, int *slot)
 		*slot = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
 		rc = JA_OK;
 	}
+	metrics_count(rc == JA_OK ? METRIC_PWHASH_GRANTED :
+	    METRIC_PWHASH_BUSY);
 	PQclear(res);
 	return rc;
 }

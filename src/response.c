@@ -5,9 +5,11 @@
  * (RFC 6749 §5.1); HTML adds the headers that keep it from being framed
  * or running script.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jwtauth.h"
 
@@ -20,6 +22,7 @@ response_init(struct response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
 	resp->status = 200;
+	resp->file_fd = -1;
 	buf_init(&resp->headers);
 	buf_init(&resp->body);
 }
@@ -32,6 +35,9 @@ response_free(struct response *resp)
 		return;
 	buf_free(&resp->headers);
 	buf_free(&resp->body);
+	if (resp->file_fd >= 0)
+		(void)close(resp->file_fd);
+	resp->file_fd = -1;
 }
 
 /* The longest route URL with a next must fit in one header value. */
@@ -76,14 +82,19 @@ response_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 204: return "No Content";
+	case 206: return "Partial Content";
+	case 301: return "Moved Permanently";
 	case 303: return "See Other";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 412: return "Precondition Failed";
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
+	case 416: return "Range Not Satisfiable";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
@@ -211,15 +222,48 @@ response_cookie(struct response *resp, const struct request *req,
 }
 
 /*
+ * Writes file_len bytes of resp's file from file_off, in chunks (the
+ * gatekeeper's files may be large).  Returns JA_OK or JA_EIO (a read
+ * error, the file shrank, or the client is gone).
+ */
+static int
+response_send_file(const struct response *resp)
+{
+	char		 chunk[65536];
+	int64_t		 off = resp->file_off, left = resp->file_len;
+	ssize_t		 n;
+
+	while (left > 0) {
+		n = pread(resp->file_fd, chunk, left < (int64_t)sizeof(chunk) ?
+		    (size_t)left : sizeof(chunk), (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			log_msg("a file being served could not be read: %s",
+			    n < 0 ? strerror(errno) : "it shrank");
+			return JA_EIO;
+		}
+		if (io_write(chunk, (size_t)n) != 0)
+			return JA_EIO;
+		off += n;
+		left -= n;
+	}
+	return JA_OK;
+}
+
+/*
  * Writes resp (the body only if method is not HEAD); a bare response is
  * its Status and the headers set, without the defaults and the body.
- * Returns JA_OK, or JA_EIO when the client is gone or memory ran out
- * building it.
+ * The body is resp's file when it has one (file_fd), else its buffer.
+ * A 304 has no Content-Length (RFC 9110 §8.6: it would have to be that
+ * of the 200).  Returns JA_OK, or JA_EIO when the client is gone or
+ * memory ran out building it.
  */
 int
 response_send(struct response *resp, enum method method)
 {
 	struct buf	 head;
+	int64_t		 len;
 	int		 rc = JA_OK;
 
 	if (resp->sent)
@@ -228,10 +272,14 @@ response_send(struct response *resp, enum method method)
 	if (resp->headers.failed || resp->body.failed) {
 		buf_free(&resp->headers);
 		buf_free(&resp->body);
+		if (resp->file_fd >= 0)
+			(void)close(resp->file_fd);
+		resp->file_fd = -1;
 		resp->status = 500;
 		buf_puts(&resp->body, "{\"error\":\"server_error\"}");
 		response_header(resp, "Content-Type", "application/json");
 	}
+	len = resp->file_fd >= 0 ? resp->file_len : (int64_t)resp->body.len;
 	buf_init(&head);
 	buf_printf(&head, "Status: %d %s\r\n", resp->status,
 	    response_reason(resp->status));
@@ -245,14 +293,18 @@ response_send(struct response *resp, enum method method)
 	}
 	if (resp->headers.len > 0)
 		buf_append(&head, resp->headers.data, resp->headers.len);
-	if (resp->bare)
+	if (resp->bare || resp->status == 304)
 		buf_puts(&head, "\r\n");
 	else
-		buf_printf(&head, "Content-Length: %zu\r\n\r\n",
-		    resp->body.len);
+		buf_printf(&head, "Content-Length: %lld\r\n\r\n",
+		    (long long)len);
 	if (head.failed || io_write(head.data, head.len) != 0)
 		rc = JA_EIO;
-	else if (!resp->bare && method != METHOD_HEAD && resp->body.len > 0 &&
+	else if (resp->bare || method == METHOD_HEAD || resp->status == 304)
+		;
+	else if (resp->file_fd >= 0)
+		rc = response_send_file(resp);
+	else if (resp->body.len > 0 &&
 	    io_write(resp->body.data, resp->body.len) != 0)
 		rc = JA_EIO;
 	buf_free(&head);

@@ -294,6 +294,7 @@ revcache_reload(struct db *db, const struct config *cfg)
 	if (!rc_state.trusted)
 		return JA_EDB;
 	rc_state.stats.reloads++;
+	metrics_count(METRIC_REVCACHE_RELOAD);
 	return JA_OK;
 }
 
@@ -416,10 +417,12 @@ revcache_check(struct db *db, const struct config *cfg,
 
 	if (cfg->revocation_strict || !revcache_sync(db, cfg, now)) {
 		rc_state.stats.strict++;
+		metrics_count(METRIC_REVCACHE_MISS);
 		return db_session_check(db, c);
 	}
 	if ((rc = revcache_decide(c, now)) != JA_ENOTFOUND) {
 		rc_state.stats.hits++;
+		metrics_count(METRIC_REVCACHE_HIT);
 		return rc;
 	}
 	if ((rc = revcache_learn(db, c->sid)) == JA_EDB)
@@ -427,6 +430,7 @@ revcache_check(struct db *db, const struct config *cfg,
 	if (rc == JA_OK && (rc = revcache_decide(c, now)) != JA_ENOTFOUND)
 		return rc;
 	rc_state.stats.strict++;
+	metrics_count(METRIC_REVCACHE_MISS);
 	return db_session_check(db, c);
 }
 

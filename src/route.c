@@ -35,6 +35,7 @@ static const struct route routes[] = {
 	{ "/sessions", route_sessions, ROUTE_READ },
 	{ "/health", route_health, ROUTE_READ },
 	{ "/jwks.json", route_jwks, ROUTE_READ },
+	{ "/metrics", route_metrics, ROUTE_READ },
 	{ "/style.css", route_style, ROUTE_READ },
 };
 
@@ -99,7 +100,8 @@ route_find(const char *base, const char *path, size_t len)
  * that, REDIRECT_URL (the URL before a .htaccess rewrite to the program
  * made SCRIPT_NAME /auth/jwtauth.fcgi), both decoded and normalised by
  * the web server; then the path of REQUEST_URI, normalised by us
- * (request.c), never the raw one.
+ * (request.c), never the raw one.  A request for no route whose
+ * REQUEST_URI lies under gate_path goes to the gatekeeper (gate.c).
  */
 void
 route_dispatch(struct ctx *ctx)
@@ -118,6 +120,8 @@ route_dispatch(struct ctx *ctx)
 		route_method_not_allowed(ctx, r);
 	else if (r != NULL)
 		r->fn(ctx);
+	else if (gate_wants(ctx))
+		gate_serve(ctx);
 	else
 		response_error(ctx->resp, ctx->req, 404, "not_found",
 		    "There is nothing here.");

@@ -116,6 +116,9 @@ login_post(struct ctx *ctx)
 	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client, &wait);
 	if (rc != JA_OK) {
 		if (rc == JA_EBUSY)
+			event_log("login_throttled", ctx->req, name, NULL,
+			    NULL, NULL, NULL, NULL);
+		if (rc == JA_EBUSY)
 			bounce_throttled(ctx, next, wait);
 		else
 			bounce_unavailable(ctx);
@@ -123,6 +126,8 @@ login_post(struct ctx *ctx)
 	}
 	rc = pwgate_enter(ctx->db, ctx->cfg, &slot);
 	if (rc != JA_OK) {
+		if (rc == JA_EBUSY)
+			metrics_count(METRIC_LOGIN_BUSY);
 		if (rc == JA_EBUSY)
 			bounce_busy(ctx, next);
 		else
@@ -141,6 +146,8 @@ login_post(struct ctx *ctx)
 	if (rc != JA_OK || u.locked) {
 		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
 		    NULL, ctx->req, u.locked ? "locked" : NULL);
+		event_log("login_failed", ctx->req, name, NULL, "reason",
+		    u.locked ? "locked" : "bad_credentials", NULL, NULL);
 		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)
@@ -157,6 +164,8 @@ login_post(struct ctx *ctx)
 	}
 	throttle_success(ctx->db, u.username);
 	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
+	event_log("login_ok", ctx->req, u.username, s.id, NULL, NULL, NULL,
+	    NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:
 	pwgate_leave(ctx->db, slot);

@@ -96,6 +96,8 @@ password_post(struct ctx *ctx)
 	    password_verify(ctx->cfg, u.hash, cur) != JA_OK) {
 		db_audit(ctx->db, "password_change_failed", c.sub, c.username,
 		    c.sid, ctx->req, NULL);
+		event_log("password_change_failed", ctx->req, c.username,
+		    c.sid, NULL, NULL, NULL, NULL);
 		throttle_fail(ctx->db, ctx->cfg, c.username, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)
@@ -118,6 +120,8 @@ password_post(struct ctx *ctx)
 		goto unavailable;
 	db_audit(ctx->db, "password_change", c.sub, c.username, c.sid,
 	    ctx->req, "all sessions ended");
+	event_log("password_change", ctx->req, c.username, c.sid, "action",
+	    "all_sessions_ended", NULL, NULL);
 	auth_clear_cookies(ctx);
 	if (ctx->req->html)
 		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);

@@ -74,6 +74,7 @@ refresh_post(struct ctx *ctx)
 		goto out;
 	}
 	if (rc != JA_OK) {
+		metrics_count(METRIC_REFRESH_REFUSED);
 		auth_log_refusal(ctx, "refresh token",
 		    "unknown, expired, reused or revoked");
 		response_error(ctx->resp, ctx->req, 401, "invalid_grant",
@@ -81,6 +82,8 @@ refresh_post(struct ctx *ctx)
 		auth_clear_cookies(ctx);
 		goto out;
 	}
+	event_log("refresh", ctx->req, s.username, s.id, NULL, NULL, NULL,
+	    NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), from_cookie);
 out:
 	sodium_memzero(rt, sizeof(rt));
@@ -123,11 +126,15 @@ refresh_get(struct ctx *ctx)
 	if (found == JA_OK)
 		rc = db_session_rotate(ctx->db, ctx->cfg, cookie, ctx->req, &s,
 		    rt, sizeof(rt));
-	if (rc == JA_OK)
+	if (rc == JA_OK) {
+		event_log("refresh", ctx->req, s.username, s.id, NULL, NULL,
+		    NULL, NULL);
 		auth_respond(ctx, &s, rt, next, 1);
-	else if (rc == JA_EDB)
+	} else if (rc == JA_EDB)
 		bounce_unavailable(ctx);
 	else {
+		if (found != JA_ENOTFOUND)
+			metrics_count(METRIC_REFRESH_REFUSED);
 		if (found != JA_ENOTFOUND)
 			auth_log_refusal(ctx, "refresh cookie",
 			    "unknown, expired, reused or revoked");

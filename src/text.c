@@ -220,3 +220,25 @@ text_parse_long(const char *s, long min, long max, long *out)
 	*out = v;
 	return JA_OK;
 }
+
+/*
+ * Returns 1 if the len bytes at word are one of the words of list
+ * (separated by spaces, tabs or commas), else 0; 0 for a NULL list or
+ * an empty word.
+ */
+int
+text_in_list(const char *list, const char *word, size_t len)
+{
+	const char	*p = list, *e;
+
+	if (p == NULL || len == 0)
+		return 0;
+	while (*p != '\0') {
+		p += strspn(p, " ,\t");
+		e = p + strcspn(p, " ,\t");
+		if ((size_t)(e - p) == len && memcmp(p, word, len) == 0)
+			return 1;
+		p = e;
+	}
+	return 0;
+}

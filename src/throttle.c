@@ -149,7 +149,8 @@ throttle_fail(struct db *db, const struct config *cfg, const char *user,
 		began |= throttle_fail_key(db, cfg, "ip", ip,
 		    cfg->throttle_ip_max) == 1;
 	if (began) {
-		log_msg("login throttled: too many failures");
+		event_log("throttle_block", req, user, NULL, "reason",
+		    "too_many_failures", NULL, NULL);
 		db_audit(db, "login_throttled", NULL, user, NULL, req, NULL);
 	}
 }

@@ -148,8 +148,11 @@ tokcache_verify(const struct config *cfg, const char *token, time_t now,
 {
 	size_t	 len = strnlen(token, JA_TOKEN_MAX + 1);
 
-	if (tokcache_lookup(cfg, token, len, now, c) == JA_OK)
+	if (tokcache_lookup(cfg, token, len, now, c) == JA_OK) {
+		metrics_count(METRIC_TOKCACHE_HIT);
 		return JA_OK;
+	}
+	metrics_count(METRIC_TOKCACHE_MISS);
 	if (token_verify(cfg, token, now, c) != JA_OK)
 		return JA_EAUTH;
 	tokcache_store(token, len, c);

@@ -164,8 +164,12 @@ subtest 'authctl sessions lists the live sessions, one line each' => sub {
 	is_deeply([ map { scalar(my @f = split /\t/, $_, -1) } @lines ], [ 5, 5 ],
 		'each line has five tab-separated fields');
 	like($lines[0], qr/\t127\.0\.0\.1\z/, 'the last field is the IP');
-	($rc, $out) = $env->authctl({}, 'sessions', 'nobody');
+	$env->add_user('kim', $OLD);
+	($rc, $out) = $env->authctl({}, 'sessions', 'kim');
 	is_deeply([ $rc, $out ], [ 0, '' ], 'a user without sessions lists nothing');
+	($rc, $out, $err) = $env->authctl({}, 'sessions', 'nobody');
+	is_deeply([ $rc, $err ], [ 1, "authctl: nobody: no such user\n" ],
+		'an unknown user is an error, as for user del');
 };
 
 done_testing;

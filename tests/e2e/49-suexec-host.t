@@ -81,7 +81,8 @@ my @steps = $guide =~ /^(\d+)\. \*\*/mg;
 ok(@steps && @steps <= 10 && $steps[-1] == @steps,
 	'the guide has at most ten numbered steps (' . scalar(@steps) . ')');
 ok($block{$_}, "README: a command block for $_") for
-	('step 1', 'build', map({ "step $_" } 3 .. 9), 'handler', 'plain-cgi');
+	('step 1', 'build', map({ "step $_" } 3 .. 9), 'handler', 'plain-cgi',
+	'gatekeeper');
 
 # as_user(NAME, [STDIN]): run README block NAME as the account with sh -e
 # from its home directory and a login-like environment; returns exit
@@ -281,6 +282,52 @@ unlike($res->{content}, qr/Members only/, 'plain CGI: the page is not shown');
 $res = $web->logout($t->{access_token});
 is($res->{status}, 204, 'plain CGI: logout');
 is($web->me($t->{access_token})->{status}, 401, 'plain CGI: refused after logout');
+
+# Gatekeeper on the same host, mod_fcgid still not loaded: the README's
+# block after the plain CGI one.
+$out = run_step('gatekeeper');
+# An hour old, so that its ETag is a strong one.
+my $mtime = time - 3600;
+utime $mtime, $mtime, "$home/public_html/app/index.html" or die $!;
+$res = $web->json(GET => $page);
+is($res->{status}, 401, 'gatekeeper: without a session the page is refused');
+unlike($res->{content}, qr/Members only/, 'gatekeeper: and not shown');
+%jar = ();
+$res = $web->http(GET => $page, { headers => { accept => 'text/html' } });
+like($res->{content}, qr{<form method="post" action="/auth/login">},
+	'gatekeeper: a browser gets the login form');
+JwtAuthTest->cookie_jar(\%jar, $res);
+$res = $web->form('/auth/login', \%jar, { username => 'alice',
+	password => 'alice password 1', next => $page,
+	csrf => JwtAuthTest->hidden($res->{content}, 'csrf') });
+is($res->{status}, 303, 'gatekeeper: signing in through the form');
+$cookies = JwtAuthTest->cookie_header(\%jar);
+$res = $web->http(GET => $page, { headers => { cookie => $cookies } });
+is($res->{status}, 200, 'gatekeeper: signed in, the page is served');
+like($res->{content}, qr/Members only/, 'gatekeeper: it is the page');
+my $etag = $res->{headers}{etag};
+ok($etag && $res->{headers}{'last-modified'}, 'gatekeeper: with ETag and Last-Modified');
+$res = $web->http(GET => $page, { headers => { cookie => $cookies,
+	'if-none-match' => $etag // '' } });
+is($res->{status}, 304, 'gatekeeper: a conditional GET is answered 304');
+is($res->{content} // '', '', 'gatekeeper: without a body');
+$res = $web->http(GET => $page, { headers => { cookie => $cookies,
+	range => 'bytes=0-14' } });
+is($res->{status}, 206, 'gatekeeper: a Range request gets 206');
+is($res->{content}, '<!DOCTYPE html>', 'gatekeeper: with those bytes');
+# Ways out of the directory, to the key files next door.
+symlink("$home/jwtauth/jwt.key", "$home/public_html/app/key.txt") or die $!;
+symlink("$home/jwtauth", "$home/public_html/app/conf") or die $!;
+system('chown', '-h', "$user:", "$home/public_html/app/key.txt",
+	"$home/public_html/app/conf") == 0 or die 'chown';
+for my $path ('/app/key.txt', '/app/conf/jwtauth.conf', '/app/%2e%2e/%2e%2e/jwtauth/jwt.key',
+    '/app/..%2f..%2fjwtauth%2fpgpass', '/app/.htaccess') {
+	$res = $web->http(GET => $path, { headers => { cookie => $cookies } });
+	isnt($res->{status}, 200, "gatekeeper: $path is refused ($res->{status})");
+	my $body = $res->{content} // '';
+	ok(!grep({ index($body, $_) >= 0 } values %secret),
+	    "gatekeeper: $path shows no secret");
+}
 
 teardown();
 done_testing;

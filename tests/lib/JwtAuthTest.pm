@@ -55,7 +55,8 @@ my @SAN_REPORTS;
 
 # start(KEY => VALUE...): start everything; the pairs are written to the
 # program's config file after the defaults (database, key_file,
-# secret_file, base_path), an undef value removing a key.  The key server
+# secret_file, base_path), an undef value removing a key (@DIR@ in a
+# value stands for the test's directory, $env->dir).  The key server
 # is not: it picks the web server, 'apache' or 'lighttpd' (default
 # $ENV{JWTAUTH_SERVER} if not empty, else 'apache'), nor template (the web
 # server's config template, default SERVER/dev.conf.in), nor before_server:
@@ -205,7 +206,8 @@ sub _write_config {
 	for my $key (sort keys %config) {
 		next if !defined $config{$key};
 		die "config $key: a value is one line\n" if $config{$key} =~ /\n/;
-		print $fh "$key = $config{$key}\n";
+		(my $value = $config{$key}) =~ s/\@DIR\@/$dir/g;
+		print $fh "$key = $value\n";
 	}
 	close $fh or die "write config: $!\n";
 }
@@ -548,8 +550,24 @@ sub stop {
 	if ($ENV{JWTAUTH_KEEP}) {
 		Test::More::diag("JWTAUTH_KEEP: kept $dir");
 	} else {
+		unlink glob '/dev/shm/jwtauth-*-' . shm_hash($self->config_file);
 		remove_tree($dir);
 	}
+}
+
+# shm_hash(CONFIG): the part of the shared counters' name (metrics.c,
+# /dev/shm/jwtauth-UID-HASH) that comes from the config file's real
+# path: FNV-1a, 64 bits, in hex.
+sub shm_hash {
+	require Cwd;
+	require Math::BigInt;
+	my $path = Cwd::realpath($_[0]) // $_[0];
+	my $h = Math::BigInt->from_hex('cbf29ce484222325');
+	my $mod = Math::BigInt->new(2)->bpow(64);
+	for my $c (unpack 'C*', $path) {
+		$h->bxor($c)->bmul(Math::BigInt->from_hex('100000001b3'))->bmod($mod);
+	}
+	return sprintf '%016s', substr($h->as_hex, 2);
 }
 
 # A test that dies leaves its exit status in $? before its lexicals go.

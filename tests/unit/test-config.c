@@ -254,6 +254,44 @@ test_errors(void)
 	    "a missing config file is an error naming it");
 }
 
+/* gate_path and gate_root (gatekeeper mode): both, and well formed. */
+static void
+test_gate(void)
+{
+	static const char *const bad_paths[] = {
+		"app", "/", "/app/", "/a/../b", "/a/.hidden", "/a//b",
+		"/a%2fb", "/a\\b", "/auth", "/auth/files", NULL
+	};
+	char	 name[128];
+	size_t	 i;
+
+	put_conf("gate_path = /app\ngate_root = /srv/app\n");
+	tap_ok(load(0) == JA_OK, "gate: gate_path with gate_root loads");
+	put_conf("gate_path = /app\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "gate_path: needs "
+	    "gate_root") != NULL, "gate: gate_path alone is refused");
+	put_conf("gate_root = /srv/app\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "gate_root: needs "
+	    "gate_path") != NULL, "gate: gate_root alone is refused");
+	put_conf("gate_path = /app\ngate_root = srv/app\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "gate_root") != NULL,
+	    "gate: a relative gate_root is refused");
+	for (i = 0; bad_paths[i] != NULL; i++) {
+		put_conf("gate_path = %s\ngate_root = /srv/app\n",
+		    bad_paths[i]);
+		snprintf(name, sizeof(name), "gate: gate_path %s is refused",
+		    bad_paths[i]);
+		tap_ok(load(0) == JA_ECONFIG && strstr(err, "gate_path") !=
+		    NULL, name);
+	}
+	put_conf("base_path = /x/auth\ngate_path = /x\ngate_root = /srv\n");
+	tap_ok(load(0) == JA_ECONFIG && strstr(err, "gate_path") != NULL,
+	    "gate: a gate_path holding base_path is refused");
+	put_conf("gate_path = /authority\ngate_root = /srv/app\n");
+	tap_ok(load(0) == JA_OK, "gate: a gate_path that only starts with "
+	    "base_path's letters loads");
+}
+
 static void
 test_keys(void)
 {
@@ -476,6 +514,7 @@ main(void)
 	test_defaults();
 	test_syntax();
 	test_errors();
+	test_gate();
 	test_keys();
 	test_keyfile_write();
 	test_locate();

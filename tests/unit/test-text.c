@@ -304,6 +304,44 @@ test_parse_long(void)
 	    "long: a double minus is refused");
 }
 
+static void
+test_in_list(void)
+{
+	tap_ok(text_in_list("127.0.0.1 ::1", "::1", 3),
+	    "in_list: the second word of a space-separated list");
+	tap_ok(text_in_list("a,b\tc", "c", 1),
+	    "in_list: commas and tabs separate too");
+	tap_ok(!text_in_list("127.0.0.10", "127.0.0.1", 9),
+	    "in_list: a prefix of a word is not the word");
+	tap_ok(!text_in_list(NULL, "x", 1), "in_list: a NULL list holds nothing");
+	tap_ok(!text_in_list("x  y", "", 0),
+	    "in_list: the empty word is never in it");
+}
+
+static void
+test_event_escape(void)
+{
+	char	 out[300], big[200];
+
+	event_escape(out, sizeof(out), "alice");
+	tap_ok(strcmp(out, "alice") == 0, "event_escape: plain text stays");
+	event_escape(out, sizeof(out), "a b=c\"d\\e\n");
+	tap_ok(strcmp(out, "a\\x20b\\x3dc\\x22d\\x5ce\\x0a") == 0,
+	    "event_escape: space, =, quote, backslash, newline as \\xHH");
+	event_escape(out, sizeof(out), "\xc3\xa9");
+	tap_ok(strcmp(out, "\\xc3\\xa9") == 0,
+	    "event_escape: bytes outside ASCII as \\xHH");
+	event_escape(out, sizeof(out), NULL);
+	tap_ok(strcmp(out, "-") == 0, "event_escape: NULL is -");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	event_escape(out, sizeof(out), big);
+	tap_ok(strlen(out) == 64, "event_escape: cut at 64 bytes of input");
+	event_escape(out, 4, "a b c");
+	tap_ok(strcmp(out, "a") == 0,
+	    "event_escape: an escape that does not fit is left out whole");
+}
+
 int
 main(void)
 {
@@ -315,5 +353,7 @@ main(void)
 	test_local_or_root();
 	test_path_normalize();
 	test_parse_long();
+	test_in_list();
+	test_event_escape();
 	return tap_done();
 }

@@ -1,0 +1,201 @@
+/*
+ * metrics.c: counters of what the service did, shared by all of its
+ * processes.  A web server runs many FastCGI processes and a scrape of
+ * GET BASE/metrics reaches one of them at random, so per-process
+ * counters would be wrong: the counters live in one POSIX shared memory
+ * object (shm_open(3), in /dev/shm) of the user the service runs as,
+ * named after that user and the config file's real path, mode 0600, and
+ * every process adds to them with atomic operations.  They start at zero
+ * when the machine boots (Prometheus takes a counter reset in its
+ * stride).  Without shared memory the counters are off and the route
+ * answers 503; nothing else changes.  route_metrics.c prints them.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "jwtauth.h"
+
+/* "jwtmetr" and the layout's version, 1. */
+#define METRICS_MAGIC	0x6a77746d65747201ULL
+
+struct metrics_shm {
+	uint64_t	 magic;
+	uint64_t	 kid_hash;	/* key_id the last start used */
+	uint64_t	 count[METRIC_COUNT];
+};
+
+static struct metrics_shm	*metrics_shm;
+
+/* The name, help and label of every counter, in enum metric order. */
+const struct metrics_desc metrics_descs[METRIC_COUNT] = {
+	{ "jwtauth_logins_total", "Login attempts by result.",
+	    "result=\"ok\"" },
+	{ "jwtauth_logins_total", NULL, "result=\"failed\"" },
+	{ "jwtauth_logins_total", NULL, "result=\"throttled\"" },
+	{ "jwtauth_logins_total", NULL, "result=\"busy\"" },
+	{ "jwtauth_refreshes_total", "Refresh attempts by result.",
+	    "result=\"ok\"" },
+	{ "jwtauth_refreshes_total", NULL, "result=\"refused\"" },
+	{ "jwtauth_refreshes_total", NULL, "result=\"reuse\"" },
+	{ "jwtauth_logouts_total", "Logouts.", NULL },
+	{ "jwtauth_refusals_total",
+	    "Requests refused by the access check, by reason.",
+	    "reason=\"no_token\"" },
+	{ "jwtauth_refusals_total", NULL, "reason=\"malformed\"" },
+	{ "jwtauth_refusals_total", NULL, "reason=\"invalid\"" },
+	{ "jwtauth_refusals_total", NULL, "reason=\"revoked\"" },
+	{ "jwtauth_refusals_total", NULL, "reason=\"unavailable\"" },
+	{ "jwtauth_token_cache_total",
+	    "Access token verifications by the per-process token cache.",
+	    "result=\"hit\"" },
+	{ "jwtauth_token_cache_total", NULL, "result=\"miss\"" },
+	{ "jwtauth_revocation_cache_total",
+	    "Revocation checks answered by the cache (hit) or the database "
+	    "(miss).", "result=\"hit\"" },
+	{ "jwtauth_revocation_cache_total", NULL, "result=\"miss\"" },
+	{ "jwtauth_revocation_cache_reloads_total",
+	    "Full reloads of a process's revocation cache.", NULL },
+	{ "jwtauth_password_hashing_total",
+	    "Password hashing slots asked for, by result.",
+	    "result=\"granted\"" },
+	{ "jwtauth_password_hashing_total", NULL, "result=\"busy\"" },
+};
+
+/* FNV-1a, 64 bits: names and ids, nothing secret. */
+static uint64_t
+metrics_hash(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Maps the counters of the deployment whose config file is cfgpath,
+ * creating them (zero) on first use.  Returns JA_OK, or JA_EIO (the
+ * counters are then off), with the reason logged when loud is non-zero
+ * (metrics_allow is set: someone will miss them).  An object that is
+ * not ours (another user made it first) is refused.
+ */
+int
+metrics_open(const char *cfgpath, int loud)
+{
+	char		 real[PATH_MAX], name[96];
+	struct stat	 st;
+	void		*p;
+	int		 fd;
+
+	if (metrics_shm != NULL)
+		return JA_OK;
+	if (realpath(cfgpath, real) == NULL)
+		snprintf(real, sizeof(real), "%s", cfgpath);
+	snprintf(name, sizeof(name), "/jwtauth-%lu-%016llx",
+	    (unsigned long)geteuid(),
+	    (unsigned long long)metrics_hash(real));
+	fd = shm_open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (loud)
+			log_msg("metrics: shm_open %s: %s; counters off",
+			    name, strerror(errno));
+		return JA_EIO;
+	}
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0) {
+		if (loud)
+			log_msg("metrics: %s is not ours alone; counters off",
+			    name);
+		close(fd);
+		return JA_EIO;
+	}
+	/* Same size for every process: the first one's zeros stay. */
+	if ((size_t)st.st_size < sizeof(struct metrics_shm) &&
+	    ftruncate(fd, sizeof(struct metrics_shm)) != 0) {
+		if (loud)
+			log_msg("metrics: %s: %s; counters off", name,
+			    strerror(errno));
+		close(fd);
+		return JA_EIO;
+	}
+	p = mmap(NULL, sizeof(struct metrics_shm), PROT_READ | PROT_WRITE,
+	    MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		if (loud)
+			log_msg("metrics: mmap: %s; counters off",
+			    strerror(errno));
+		return JA_EIO;
+	}
+	metrics_shm = p;
+	/* A new layout (an upgrade) starts again from zero. */
+	if (__atomic_load_n(&metrics_shm->magic, __ATOMIC_ACQUIRE) !=
+	    METRICS_MAGIC) {
+		memset(metrics_shm->count, 0, sizeof(metrics_shm->count));
+		__atomic_store_n(&metrics_shm->magic, METRICS_MAGIC,
+		    __ATOMIC_RELEASE);
+	}
+	return JA_OK;
+}
+
+/* Adds one to counter m; nothing when the counters are off. */
+void
+metrics_count(enum metric m)
+{
+	if (metrics_shm != NULL && (unsigned)m < METRIC_COUNT)
+		__atomic_add_fetch(&metrics_shm->count[m], 1,
+		    __ATOMIC_RELAXED);
+}
+
+/* Counter m now; 0 when the counters are off. */
+uint64_t
+metrics_get(enum metric m)
+{
+	if (metrics_shm == NULL || (unsigned)m >= METRIC_COUNT)
+		return 0;
+	return __atomic_load_n(&metrics_shm->count[m], __ATOMIC_RELAXED);
+}
+
+/* 1 when the counters are on (metrics_open succeeded). */
+int
+metrics_on(void)
+{
+	return metrics_shm != NULL;
+}
+
+/*
+ * Notes that this process signs with key kid.  Returns 1 when the
+ * processes before it signed with another one (a key rotation: the
+ * caller logs it once for all processes), else 0, also when the
+ * counters are off or this is the first process since boot.
+ */
+int
+metrics_key_changed(const char *kid)
+{
+	uint64_t	 h = metrics_hash(kid), old;
+
+	if (metrics_shm == NULL)
+		return 0;
+	old = __atomic_exchange_n(&metrics_shm->kid_hash, h,
+	    __ATOMIC_ACQ_REL);
+	return old != 0 && old != h;
+}
+
+/* Unmaps the counters (the object stays for the other processes). */
+void
+metrics_close(void)
+{
+	if (metrics_shm != NULL)
+		munmap(metrics_shm, sizeof(struct metrics_shm));
+	metrics_shm = NULL;
+}
