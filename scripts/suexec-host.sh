@@ -24,7 +24,9 @@
 # SITE_URL, SITE_USER, SITE_HOME, DB_HOST, DB_PORT, DB_NAME, DB_USER,
 # DB_PASSWORD.
 #
-# System state changed (teardown undoes it): the account and its home;
+# System state changed (teardown undoes it): the account and its home
+# (made with the comment "jwtauth suexec-host.sh test account"; an
+# account of that name without it is neither used nor removed);
 # /etc/apache2/suexec/www-data, which Debian's apache2-suexec-custom reads
 # for its document root and userdir suffix, set to /home and public_html
 # (the original is kept as www-data.jwtauth-orig and put back).  suexec
@@ -38,6 +40,14 @@ account=${SUEXEC_USER:-jwtsite}
 home=/home/$account
 suexec_conf=/etc/apache2/suexec/www-data
 modules=/usr/lib/apache2/modules
+
+# The comment of the account this script makes: teardown removes no other.
+marker='jwtauth suexec-host.sh test account'
+
+# ours: true when the account exists and was made by this script.
+ours() {
+	[ "$(getent passwd "$account" | cut -d: -f5)" = "$marker" ]
+}
 
 usage() {
 	echo "usage: ${0##*/} setup|stop|teardown DIR | start DIR" \
@@ -64,8 +74,10 @@ setup_suexec() {
 setup_account() {
 	if ! getent passwd "$account" >/dev/null; then
 		useradd --create-home --home-dir "$home" --shell /bin/sh \
-			--user-group "$account"
+			--user-group --comment "$marker" "$account"
 	fi
+	ours || die "account $account exists and is not this script's;" \
+		"set SUEXEC_USER to another name"
 	chmod 0711 "$home"
 	mkdir -p "$home/public_html"
 	chown "$account:" "$home/public_html"
@@ -261,7 +273,7 @@ teardown() {
 	if [ -f "$dir/pg/conninfo" ]; then
 		"$root/scripts/pg.sh" stop "$dir/pg" || true
 	fi
-	if getent passwd "$account" >/dev/null; then
+	if ours; then
 		# The account's FastCGI processes end with their Apache.
 		n=0
 		while [ -n "$(ps -o pid= -u "$account" 2>/dev/null)" ] &&
@@ -298,8 +310,8 @@ setup)
 	mkdir -p "$dir"
 	chmod 0755 "$dir"
 	check_reach www-data "$dir"
-	setup_suexec
 	setup_account
+	setup_suexec
 	setup_db
 	write_env
 	;;
