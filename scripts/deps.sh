@@ -13,9 +13,11 @@ pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
-	# make test: valgrind for the unit tests, clang's libFuzzer, suexec
-	# for the simulated shared host (scripts/suexec-host.sh).
-	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev apache2-suexec-custom" ;;
+	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
+	# for the README's Python example of checking tokens (59-jwks-python);
+	# suexec for the simulated shared host (scripts/suexec-host.sh).
+	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
+		python3-cryptography apache2-suexec-custom" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;

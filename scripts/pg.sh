@@ -3,6 +3,19 @@
 #   pg.sh init DIR PORT   create it (a no-op when DIR holds one already)
 #   pg.sh start|stop|restart|status DIR
 #   pg.sh crash DIR        stop it as a crash would (pg_ctl -m immediate)
+#   pg.sh standby PRIMARY DIR PORT [sync]
+#                          make a streaming-replication standby of the
+#                          running cluster in PRIMARY (pg_basebackup -R),
+#                          in DIR on PORT, and start it; its
+#                          application_name is "standby_PORT".  With
+#                          sync, the primary's synchronous_standby_names
+#                          becomes that name, and the command waits until
+#                          the standby is synchronous: a COMMIT on the
+#                          primary returns once the standby has its WAL.
+#                          DIR/conninfo-failover is a multi-host conninfo
+#                          naming both (primary first; target_session_attrs
+#                          = read-write), DIR/pgpass their passwords.
+#   pg.sh promote DIR      make the standby in DIR a primary (pg_ctl promote)
 # DIR holds data/ (the cluster), the unix socket, log, and for clients:
 # pgpass (libpq passfile of role jwtauth) and conninfo (a libpq conninfo
 # string for database jwtauth on 127.0.0.1).  Under root the server runs as
@@ -14,7 +27,8 @@ set -eu
 bin=/usr/lib/postgresql/15/bin
 
 usage() {
-	echo "usage: ${0##*/} init DIR PORT | start|stop|crash|restart|status DIR" >&2
+	echo "usage: ${0##*/} init DIR PORT | standby PRIMARY DIR PORT [sync] |" \
+	    "start|stop|crash|restart|status|promote DIR" >&2
 	exit 2
 }
 
@@ -90,6 +104,89 @@ pg_init() {
 	echo "pg.sh: created cluster in $dir (port $1)"
 }
 
+# pg_standby PRIMARY PORT [sync]: a copy of the running cluster in
+# directory PRIMARY that follows it by streaming replication, in $dir on
+# PORT; with sync, a synchronous one.
+pg_standby() {
+	[ -f "$1/conninfo" ] || die "no cluster in $1"
+	primary=$(cd "$1" && pwd)
+	pport=$(sed -n "s/^port = \([0-9]*\)$/\1/p" \
+	    "$primary/data/postgresql.conf" | tail -n 1)
+	[ -n "$pport" ] || die "no port in $primary/data/postgresql.conf"
+	if [ ! -f "$dir/conninfo" ]; then
+		pg_basebackup_to "$2"
+	fi
+	[ "${3-}" = sync ] || return 0
+	# The primary's superuser over its socket: ALTER SYSTEM, then wait
+	# until the standby is its synchronous one (30 s at most).
+	psql_primary() {
+		as_owner psql -X -q -At -h "$primary" -p "$pport" -d postgres \
+			-c "$1"
+	}
+	if ! psql_primary "ALTER SYSTEM SET synchronous_standby_names =
+	    'standby_$2'" || ! psql_primary "SELECT pg_reload_conf()" >/dev/null
+	then
+		die "cannot set synchronous_standby_names in $primary"
+	fi
+	n=0
+	until [ "$(psql_primary "SELECT sync_state FROM pg_stat_replication
+	    WHERE application_name = 'standby_$2'")" = sync ]; do
+		[ $n -lt 300 ] || die "standby in $dir not synchronous after 30 s"
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# pg_basebackup_to PORT: the copy of $primary (port $pport) in $dir.
+pg_basebackup_to() {
+	[ ! -e "$data" ] ||
+		die "$dir holds a half-made cluster (no conninfo); remove $dir"
+	[ ${#dir} -le 90 ] || die "path too long for a unix socket: $dir"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres: "$dir"
+		check_reach postgres "$dir"
+	fi
+	chmod 0755 "$dir"
+	super=$(as_owner id -un)
+	# The superuser may stream over the socket, as it may connect.
+	if ! grep -q '^local replication ' "$primary/data/pg_hba.conf"; then
+		printf 'local replication %s peer\n' "$super" \
+			>>"$primary/data/pg_hba.conf"
+		as_owner "$bin/pg_ctl" -D "$primary/data" reload >/dev/null
+	fi
+	# -R: standby.signal and primary_conninfo (over the socket).
+	as_owner "$bin/pg_basebackup" -h "$primary" -p "$pport" -U "$super" \
+		-D "$data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
+		die "pg_basebackup failed; see $dir/basebackup.log"
+	# What the copy says of port and socket is the primary's.  The
+	# walreceiver's application_name is cluster_name.
+	cat >>"$data/postgresql.conf" <<-CONF
+		# Added by scripts/pg.sh standby.
+		port = $1
+		unix_socket_directories = '$dir'
+		cluster_name = 'standby_$1'
+	CONF
+	# Its pgpass serves both: a multi-host conninfo has one passfile.
+	umask 077
+	{
+		cat "$primary/pgpass"
+		sed "s/^127\.0\.0\.1:$pport:/127.0.0.1:$1:/" "$primary/pgpass"
+	} >"$dir/pgpass"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$(web_user):$(web_group)" "$dir/pgpass"
+	fi
+	umask 022
+	rm -f "$dir/basebackup.log"
+	pg_start
+	printf 'host=127.0.0.1 port=%s dbname=jwtauth user=jwtauth passfile=%s\n' \
+		"$1" "$dir/pgpass" >"$dir/conninfo.new"
+	mv "$dir/conninfo.new" "$dir/conninfo"
+	printf '%s port=%s,%s dbname=jwtauth user=jwtauth passfile=%s %s\n' \
+		host=127.0.0.1,127.0.0.1 "$pport" "$1" "$dir/pgpass" \
+		target_session_attrs=read-write >"$dir/conninfo-failover"
+	echo "pg.sh: standby of $primary in $dir (port $1)"
+}
+
 pg_running() {
 	as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
@@ -114,10 +211,17 @@ pg_stop() {
 }
 
 case "$# ${1-}" in
-'3 init' | '2 start' | '2 stop' | '2 crash' | '2 restart' | '2 status') cmd=$1 ;;
+'3 init' | '2 start' | '2 stop' | '2 crash' | '2 restart' | '2 status' | \
+'2 promote') cmd=$1 ;;
+'4 standby' | '5 standby')
+	# standby PRIMARY DIR PORT [sync]: the checks of init DIR PORT.
+	cmd=standby primary_arg=$2 sync=${5-}
+	shift
+	case $sync in '' | sync) ;; *) usage ;; esac
+	;;
 *) usage ;;
 esac
-if [ "$cmd" = init ]; then
+if [ "$cmd" = init ] || [ "$cmd" = standby ]; then
 	case $3 in
 	'' | *[!0-9]*) die "bad port: $3" ;;
 	esac
@@ -127,7 +231,7 @@ case $2 in
 *) dir=$PWD/$2 ;;
 esac
 check_path "cluster directory" "$dir"
-if [ "$cmd" = init ]; then
+if [ "$cmd" = init ] || [ "$cmd" = standby ]; then
 	mkdir -p "$dir"
 elif [ ! -f "$dir/conninfo" ]; then
 	die "no cluster in $dir: run ${0##*/} init $2 PORT first"
@@ -137,6 +241,11 @@ data=$dir/data
 
 case $cmd in
 init) pg_init "$3" ;;
+standby) pg_standby "$primary_arg" "$3" "$sync" ;;
+promote)
+	# Waits until the server accepts writes (-w), 30 s at most.
+	as_owner "$bin/pg_ctl" -D "$data" -w -t 30 promote >/dev/null ||
+		die "PostgreSQL in $dir was not promoted; see $dir/log" ;;
 start) pg_start ;;
 stop) pg_stop ;;
 crash)

@@ -5,6 +5,15 @@
  * new connection, anything else fails and the next request reconnects.
  * Every failure is logged (primary message and SQLSTATE only, never the
  * parameters, which may hold secrets) and returned: callers fail closed.
+ *
+ * Failover: the conninfo may name several servers (libpq's multi-host
+ * form, "host=a,b port=p,q"); libpq tries them in turn, and by default
+ * (target_session_attrs=read-write, unless the conninfo says otherwise)
+ * takes only one that accepts writes.  A connection that finds itself
+ * on a read-only server all the same (SQLSTATE 25006: a standby reached
+ * with target_session_attrs=any, or a primary fenced with
+ * default_transaction_read_only) is dropped like a lost one, so that the
+ * next attempt looks for the writable server again.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +28,7 @@
 #define DB_PREPARED_MAX	64
 #define DB_DRAIN_MAX	64	/* reads of one db_notifies() call */
 #define DB_COLS_MAX	16	/* columns db_rows() hands on */
+#define DB_READ_ONLY	"25006"	/* read_only_sql_transaction */
 
 struct db {
 	PGconn			*conn;
@@ -83,13 +93,16 @@ static int
 db_connect(struct db *db)
 {
 	/* TCP keepalives: a connection that died silently is noticed in
-	 * seconds, not hours (the revocation cache listens on it). */
+	 * seconds, not hours (the revocation cache listens on it).  Only a
+	 * server that takes writes will do (see above).  The conninfo,
+	 * expanded from dbname, overrides each of these defaults. */
 	static const char *const keys[] = {
 		"connect_timeout", "application_name", "keepalives_idle",
-		"keepalives_interval", "keepalives_count", "dbname", NULL
+		"keepalives_interval", "keepalives_count",
+		"target_session_attrs", "dbname", NULL
 	};
 	const char	*values[] = { "5", "jwtauth", "10", "5", "3",
-	    db->conninfo, NULL };
+	    "read-write", db->conninfo, NULL };
 	PGresult	*res;
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
@@ -115,6 +128,18 @@ db_connect(struct db *db)
 	PQclear(res);
 	db->generation++;
 	return JA_OK;
+}
+
+/*
+ * Returns 1 while the connection can be used: it is up, and the last
+ * failure was not a write refused by a read-only server (which the next
+ * connection may not meet: see above).
+ */
+static int
+db_usable(const struct db *db)
+{
+	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+	    strcmp(db->sqlstate, DB_READ_ONLY) != 0;
 }
 
 /* Records and logs the failure of res (which may be NULL). */
@@ -196,9 +221,10 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 			db_fail(db, st->name, res);
 			PQclear(res);
 		}
-		if (PQstatus(db->conn) == CONNECTION_OK)
+		if (db_usable(db))
 			return NULL;
-		/* The connection is gone: a transaction is lost with it. */
+		/* The connection is gone (or read-only): a transaction is
+		 * lost with it. */
 		if (db->in_tx || !st->retry) {
 			db_disconnect(db);
 			return NULL;
@@ -219,6 +245,7 @@ db_run(struct db *db, const char *sql)
 	PGresult	*res;
 	int		 status;
 
+	db->sqlstate[0] = '\0';
 	if (db_connect(db) != JA_OK)
 		return JA_EDB;
 	res = PQexec(db->conn, sql);
@@ -226,7 +253,7 @@ db_run(struct db *db, const char *sql)
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
 		db_fail(db, "statement", res);
 		PQclear(res);
-		if (PQstatus(db->conn) != CONNECTION_OK)
+		if (!db_usable(db))
 			db_disconnect(db);
 		return JA_EDB;
 	}
@@ -268,6 +295,7 @@ db_commit(struct db *db)
 	int		 rc = JA_EDB;
 
 	db->in_tx = 0;
+	db->sqlstate[0] = '\0';
 	if (db->conn == NULL)
 		return JA_EDB;
 	res = PQexec(db->conn, "COMMIT");
@@ -279,7 +307,7 @@ db_commit(struct db *db)
 	else
 		db_fail(db, "COMMIT", res);
 	PQclear(res);
-	if (PQstatus(db->conn) != CONNECTION_OK)
+	if (!db_usable(db))
 		db_disconnect(db);
 	return rc;
 }
@@ -293,17 +321,33 @@ db_rollback(struct db *db)
 	db->in_tx = 0;
 }
 
-/* Returns 1 if the database answers a trivial query, else 0. */
+/*
+ * Returns 1 if the database answers and takes writes, else 0.  A server
+ * that answers but is read-only (see above) counts as down: the
+ * connection is dropped, so that the next statement looks for the
+ * writable one.
+ */
 int
 db_ping(struct db *db)
 {
-	static const struct db_stmt st = { "ping", "SELECT 1", 0, 1 };
+	static const struct db_stmt st = { "ping",
+	    "SELECT current_setting('transaction_read_only')", 0, 1 };
 	PGresult	*res;
+	int		 writable;
 
 	if ((res = db_exec(db, &st, NULL)) == NULL)
 		return 0;
+	writable = PQntuples(res) == 1 &&
+	    strcmp(PQgetvalue(res, 0, 0), "off") == 0;
 	PQclear(res);
-	return 1;
+	if (!writable) {
+		log_msg("database: the server is read-only (%s)",
+		    DB_READ_ONLY);
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+		    DB_READ_ONLY);
+		db_disconnect(db);
+	}
+	return writable;
 }
 
 /*

@@ -424,6 +424,7 @@ int		 revcache_decide(const struct claims *, time_t);
 int		 revcache_note_session(const char *, const char *, int64_t,
 		    int);
 void		 revcache_stats(struct revcache_stats *);
+const char	*revcache_health(struct db *, const struct config *, time_t);
 void		 revcache_free(void);
 
 /* tokcache.c */

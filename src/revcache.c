@@ -435,6 +435,23 @@ revcache_check(struct db *db, const struct config *cfg,
 }
 
 /*
+ * The cache's state for GET /health, once brought up to date as a check
+ * would (notifications drained, reloaded if it had to be):
+ * "strict" when revocation_check = strict (or under plain CGI),
+ * "listening" when trusted (it LISTENs and its load is current), else
+ * "reloading": the listening connection was lost (or the cache
+ * overflowed) and the reload has not succeeded yet, so every check is
+ * made against the database until it has.  Never NULL.
+ */
+const char *
+revcache_health(struct db *db, const struct config *cfg, time_t now)
+{
+	if (cfg->revocation_strict)
+		return "strict";
+	return revcache_sync(db, cfg, now) ? "listening" : "reloading";
+}
+
+/*
  * Makes the hash key of the maps; call once at start, after
  * sodium_init().
  */

@@ -16,6 +16,8 @@ is($res->{status}, 200, 'Apache serves the demo site');
 
 $res = $env->json(GET => '/auth/health');
 is($res->{status}, 200, 'GET /auth/health is 200') or diag $res->{content};
-is_deeply($res->{json}, { status => 'ok' }, 'health says ok');
+is_deeply($res->{json}, { status => 'ok', database => 'ok',
+	revocation_cache => 'listening' },
+	'health says ok: the database answers, the revocation cache listens');
 
 done_testing;

@@ -18,6 +18,8 @@ like($res->{headers}{server} // '', qr/^lighttpd/, 'and it is lighttpd');
 
 $res = $env->json(GET => '/auth/health');
 is($res->{status}, 200, 'GET /auth/health is 200') or diag $res->{content};
-is_deeply($res->{json}, { status => 'ok' }, 'health says ok');
+is_deeply($res->{json}, { status => 'ok', database => 'ok',
+	revocation_cache => 'listening' },
+	'health says ok: the database answers, the revocation cache listens');
 
 done_testing;

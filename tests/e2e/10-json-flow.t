@@ -93,6 +93,8 @@ is($unknown->{content}, $res->{content}, 'an unknown user gets the same answer a
 
 $res = $env->json(GET => '/auth/health');
 is($res->{status}, 200, 'health is 200');
-is_deeply($res->{json}, { status => 'ok' }, 'health says ok');
+is_deeply($res->{json}, { status => 'ok', database => 'ok',
+	revocation_cache => 'listening' },
+	'health says ok: the database answers, the revocation cache listens');
 
 done_testing;

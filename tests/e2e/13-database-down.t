@@ -22,7 +22,9 @@ is($env->json(GET => '/auth/health')->{status}, 200, 'health is 200 after the re
 $env->pg_stop;
 my $res = $env->json(GET => '/auth/health');
 is($res->{status}, 503, 'health is 503 while the database is down');
-is($res->{json}{status}, 'unavailable', 'health says unavailable');
+is_deeply($res->{json}, { status => 'unavailable', database => 'unavailable',
+	revocation_cache => 'reloading' },
+	'health says unavailable, and that the revocation cache is not trusted');
 $res = $me->();
 is($res->{status}, 503, 'a valid token is not accepted while revocation cannot be checked');
 is($res->{json}{error}, 'temporarily_unavailable', 'the 503 says temporarily_unavailable');

@@ -40,7 +40,8 @@ install('app.htaccess', "$www/app/.htaccess");
 is($env->psql("select 1"), 1, 'the database is up');
 my $res = $env->json(GET => '/auth/health');
 is($res->{status}, 200, '.htaccess: /auth/health reaches the program through the rewrite');
-is_deeply($res->{json}, { status => 'ok' }, '.htaccess: health says ok');
+is_deeply($res->{json}, { status => 'ok', database => 'ok',
+	revocation_cache => 'listening' }, '.htaccess: health says ok');
 $res = $env->http(GET => '/auth/jwtauth.fcgi');
 isnt($res->{content} // '', do { local (@ARGV, $/) = "$dir/jwtauth.fcgi"; <> },
 	'.htaccess: the binary itself is never served as a file');

@@ -43,7 +43,8 @@ sub cgi {
 
 my ($status, $h, $body, $exit) = cgi(GET => '/health');
 is($status, 200, 'plain CGI: GET /auth/health is 200');
-is($body, '{"status":"ok"}', 'plain CGI: health says ok');
+is($body, '{"status":"ok","database":"ok","revocation_cache":"strict"}',
+	'plain CGI: health says ok, and that a CGI process checks strictly');
 is($exit, 0, 'plain CGI: the program exits after one request');
 
 my $login = encode_json({ username => 'heidi', password => 'heidi password 1' });

@@ -25,7 +25,9 @@ close $out or die $!;
 
 my $res = $env->json(GET => '/auth/health');
 is($res->{status}, 200, 'CGI under Apache: /auth/health is 200');
-is_deeply($res->{json}, { status => 'ok' }, 'CGI under Apache: health says ok');
+is_deeply($res->{json}, { status => 'ok', database => 'ok',
+	revocation_cache => 'strict' },
+	'CGI under Apache: health says ok, the cache strict (one request a process)');
 $env->add_user('judy', 'judy password 1');
 my $t = $env->login('judy', 'judy password 1');
 ok($t && $t->{access_token}, 'CGI under Apache: JSON login');

@@ -21,6 +21,9 @@ package JwtAuthTest;
 #   my $env = JwtAuthTest->start(key_alg => 'ES256'); # jwt.key made so
 #   my $k2 = $env->keygen('k2.pem', 'RS256');         # another key file
 #   $env->reconfigure(key_file => $k2, key_id => 'k2', ...); # restart
+#   my $b = $env->peer(server => 'lighttpd');       # a second web server
+#   my $standby_dir = $env->standby('pg2', 'sync'); # pg.sh standby
+#   $env->pg_crash; $env->pg_promote('pg2');
 #
 # The programs are the ones built in this repository; JWTAUTH_FCGI and
 # JWTAUTH_AUTHCTL name others (make san builds them with ASan+UBSan, and
@@ -191,13 +194,49 @@ sub restart_server {
 	$self->_server_start;
 }
 
+# peer(server => S, template => T, KEY => VALUE...): a second web server
+# (default: of the same kind) with its own FastCGI processes, directory,
+# port and config file, as if on another host: its config is this one's
+# (the keys given to start and reconfigure) and then KEY => VALUE, on this
+# one's database and key files.  It is stopped when the test ends; its
+# stop leaves the database alone.  Dies on failure.
+sub peer {
+	my ($self, %config) = @_;
+	my $server = delete $config{server} // $self->{server};
+	my $peer = bless { owner => $$, server => $server,
+		template => delete $config{template},
+		authctl => $self->{authctl}, conninfo => $self->{conninfo},
+		keys_dir => $self->{dir},
+		config => { %{ $self->{config} }, %config } }, ref $self;
+	push @LIVE, $peer;
+	weaken($LIVE[-1]);
+	eval {
+		my $dir = $peer->{dir} = tempdir('jwtauth-XXXXXX', DIR => '/tmp');
+		chmod 0755, $dir or die "chmod $dir: $!\n";
+		($peer->{port}) = _free_ports(1);
+		copy("$self->{dir}/jwtauth.fcgi", "$dir/jwtauth.fcgi")
+			or die "copy jwtauth.fcgi: $!\n";
+		chmod 0755, "$dir/jwtauth.fcgi" or die "chmod: $!\n";
+		_run({}, 'cp', '-R', "$REPO/www", "$dir/www");
+		$peer->_write_config($peer->{config});
+		$peer->_server_start;
+		1;
+	} or do {
+		my $err = $@;
+		$peer->stop(1);
+		die $err;
+	};
+	return $peer;
+}
+
 sub _write_config {
 	my ($self, $extra) = @_;
 	my $dir = $self->{dir};
+	my $keys = $self->{keys_dir} // $dir;
 	my %config = (
 		database    => $self->{conninfo},
-		key_file    => "$dir/jwt.key",
-		secret_file => "$dir/secret.key",
+		key_file    => "$keys/jwt.key",
+		secret_file => "$keys/secret.key",
 		base_path   => '/auth',
 		%$extra,
 	);
@@ -216,7 +255,8 @@ sub _write_config {
 sub dir         { $_[0]{dir} }
 sub server      { $_[0]{server} }    # 'apache' or 'lighttpd'
 sub port        { $_[0]{port} }
-sub conninfo    { $_[0]{conninfo} }
+# conninfo([NEW]): the test's libpq conninfo (psql uses it); NEW sets it.
+sub conninfo    { $_[0]{conninfo} = $_[1] if @_ > 1; $_[0]{conninfo} }
 sub config_file { "$_[0]{dir}/jwtauth.conf" }
 sub url         { "http://127.0.0.1:$_[0]{port}$_[1]" }
 
@@ -486,12 +526,13 @@ sub expired_access_token {
 	return $self->sign_jwt($h, $c);
 }
 
-# psql(SQL): run SQL as role jwtauth; returns psql's unaligned output.
+# psql(SQL, [CONNINFO]): run SQL as role jwtauth (on the test's database,
+# or the one CONNINFO names); returns psql's unaligned output.
 sub psql {
-	my ($self, $sql) = @_;
+	my ($self, $sql, $conninfo) = @_;
 	my $out = _run({ env => { PGCONNECT_TIMEOUT => 5 } }, 'psql', '-X',
-		'-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', $self->{conninfo},
-		'-c', $sql);
+		'-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d',
+		$conninfo // $self->{conninfo}, '-c', $sql);
 	chomp $out;
 	return $out;
 }
@@ -499,6 +540,29 @@ sub psql {
 sub pg_stop    { _run({}, "$REPO/scripts/pg.sh", 'stop', "$_[0]{dir}/pg") }
 sub pg_start   { _run({}, "$REPO/scripts/pg.sh", 'start', "$_[0]{dir}/pg") }
 sub pg_restart { _run({}, "$REPO/scripts/pg.sh", 'restart', "$_[0]{dir}/pg") }
+# pg_crash: stop the database as a crash would (pg.sh crash).
+sub pg_crash   { _run({}, "$REPO/scripts/pg.sh", 'crash', "$_[0]{dir}/pg") }
+
+# standby(NAME, ['sync']): a streaming-replication standby of the test's
+# database in the directory NAME of the test's directory, on a free port
+# (scripts/pg.sh standby; synchronous with 'sync'); returns its
+# directory, which holds conninfo (the standby alone) and
+# conninfo-failover (both, primary first).  It stops with the test.
+sub standby {
+	my ($self, $name, $sync) = @_;
+	my ($port) = _free_ports(1);
+	my $dir = "$self->{dir}/$name";
+	push @{ $self->{standbys} }, $dir;
+	_run({}, "$REPO/scripts/pg.sh", 'standby', "$self->{dir}/pg", $dir,
+		$port, ($sync ? ('sync') : ()));
+	return $dir;
+}
+
+# pg_promote(NAME): make the standby NAME a primary; returns once it
+# takes writes.
+sub pg_promote {
+	_run({}, "$REPO/scripts/pg.sh", 'promote', "$_[0]{dir}/$_[1]");
+}
 
 # error_log: the text of the web server's error log and of the program's
 # standard error: Apache's error.log holds both; lighttpd keeps its own
@@ -547,6 +611,10 @@ sub stop {
 	_sanitizer_check('the error log', $self->error_log);
 	eval { _run({}, "$REPO/scripts/pg.sh", 'stop', "$dir/pg"); 1 }
 		or warn $@ if -f "$dir/pg/conninfo";
+	for my $standby (@{ $self->{standbys} // [] }) {
+		eval { _run({}, "$REPO/scripts/pg.sh", 'stop', $standby); 1 }
+			or warn $@ if -f "$standby/conninfo";
+	}
 	if ($ENV{JWTAUTH_KEEP}) {
 		Test::More::diag("JWTAUTH_KEEP: kept $dir");
 	} else {
