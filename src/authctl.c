@@ -635,7 +635,7 @@ main(int argc, char *argv[])
 	log_quiet(1);
 	if (cfg.log_file != NULL && cfg.log_file[0] == '/' &&
 	    access(cfg.log_file, W_OK) == 0)
-		(void)log_open(cfg.log_file);
+		(void)log_open(cfg.log_file, 1);
 	if (db_open(&db, cfg.database) != JA_OK)
 		goto out;
 	if (strcmp(argv[0], "migrate") == 0)

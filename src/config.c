@@ -274,6 +274,7 @@ config_log_file(struct config *cfg, char *err, size_t errlen)
 		cfg->log_file = NULL;
 		return JA_OK;
 	}
+	cfg->log_file_default = name == NULL;
 	if (name == NULL)
 		name = "jwtauth.log";
 	else if (*name == '/')

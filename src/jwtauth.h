@@ -93,6 +93,7 @@ struct config {
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
 	char		*log_file;	/* NULL: none ("none"); see config.c */
+	int		 log_file_default; /* log_file was not set */
 	char		*gate_path;	/* gatekeeper URL prefix; NULL: off */
 	char		*gate_root;	/* the directory it serves */
 	long		 access_ttl;
@@ -178,7 +179,7 @@ int		 jwks_key(json_t *, const char *, enum key_alg,
 		    struct evp_pkey_st *);
 
 /* log.c */
-int		 log_open(const char *);
+int		 log_open(const char *, int);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);

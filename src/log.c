@@ -25,12 +25,13 @@ static int	 log_events_quiet;
 
 /*
  * Appends every later log line to path as well, creating it with mode
- * 0600.  Returns JA_OK, or JA_EIO (the reason logged on standard error;
- * lines then go to standard error only).  Called again, it closes the
- * file it had first.
+ * 0600.  Returns JA_OK, or JA_EIO (lines then go to standard error
+ * only; the reason is logged there unless quiet is set and the file
+ * was merely not ours to create or write, EACCES).  Called again, it
+ * closes the file it had first.
  */
 int
-log_open(const char *path)
+log_open(const char *path, int quiet)
 {
 	int	 fd;
 
@@ -40,8 +41,9 @@ log_open(const char *path)
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		log_msg("log_file %s: %s; logging to standard error only",
-		    path, strerror(errno));
+		if (!quiet || errno != EACCES)
+			log_msg("log_file %s: %s; logging to standard "
+			    "error only", path, strerror(errno));
 		return JA_EIO;
 	}
 	log_fd = fd;

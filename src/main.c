@@ -176,7 +176,7 @@ main(int argc, char *argv[])
 	/* log_file is known once the file parsed, before the key files. */
 	rc = config_load(&cfg, config_locate(path), 1, err, sizeof(err));
 	if (cfg.log_file != NULL && cfg.log_file[0] == '/')
-		(void)log_open(cfg.log_file);
+		(void)log_open(cfg.log_file, cfg.log_file_default);
 	if (rc != JA_OK) {
 		rc = 1;
 		log_msg("refusing to start: %s", err);

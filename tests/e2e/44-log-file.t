@@ -65,4 +65,45 @@ close $fh or die $!;
 $text = -f "$dir/cgi/jwtauth.log" ? do { local (@ARGV, $/) = "$dir/cgi/jwtauth.log"; <> } : '';
 like($text, qr{jwtauth\[\d+\]: refusing to start: /nonexistent/jwt\.key: }m,
 	'log_file: by default beside the config, with the reason for not starting');
+
+# A directory the service may not write (/etc/jwtauth on a server of
+# one's own): the default file is passed over without a word, a file
+# named in the config is reported.
+SKIP: {
+	skip 'needs root to run the program as www-data', 3 unless $> == 0;
+	my $cgi_stderr = sub {
+		my ($conf_file) = @_;
+		my $err = "$dir/stderr.txt";
+		# The answer and the log lines, both, in one file.
+		open my $olderr, '>&', \*STDERR or die $!;
+		open my $oldout, '>&', \*STDOUT or die $!;
+		open STDERR, '>', $err or die $!;
+		open STDOUT, '>&', \*STDERR or die $!;
+		system('runuser', '-u', 'www-data', '--', 'env', '-i',
+			'PATH=/usr/bin:/bin', 'REQUEST_METHOD=GET',
+			'SCRIPT_NAME=/auth', 'PATH_INFO=/health',
+			'SERVER_PROTOCOL=HTTP/1.1', "JWTAUTH_CONFIG=$conf_file",
+			"$dir/jwtauth.fcgi");
+		open STDERR, '>&', $olderr or die $!;
+		open STDOUT, '>&', $oldout or die $!;
+		return do { local (@ARGV, $/) = $err; <> };
+	};
+	make_path("$dir/ro");
+	chmod 0755, "$dir/ro";
+	(my $ok = do { local (@ARGV, $/) = $env->config_file; <> })
+		=~ s{^log_file = .*\n}{}m;
+	open $fh, '>', "$dir/ro/jwtauth.conf" or die $!;
+	print $fh $ok;
+	close $fh or die $!;
+	my $quiet = $cgi_stderr->("$dir/ro/jwtauth.conf");
+	like($quiet, qr/^Status: 200/m, 'log_file: the program ran as www-data and answered');
+	unlike($quiet, qr/log_file/,
+		'log_file: unset, a default the service may not create is passed over quietly');
+	open $fh, '>>', "$dir/ro/jwtauth.conf" or die $!;
+	print $fh "log_file = $dir/ro/named.log\n";
+	close $fh or die $!;
+	my $named = $cgi_stderr->("$dir/ro/jwtauth.conf");
+	like($named, qr{log_file \Q$dir\E/ro/named\.log: Permission denied},
+		'log_file: a file named in the config that cannot be created is reported');
+}
 done_testing;
