@@ -357,9 +357,12 @@ check_run(const char *path)
 	struct config	 cfg;
 	struct check	 c;
 	char		 err[1024];
+	int		 rc;
 
 	c.out = stdout;
 	c.failed = 0;
+	if ((rc = owner_check(path, err, sizeof(err))) != JA_ENOTFOUND)
+		check_line(&c, rc == JA_OK, "owner: %s", err);
 	if (config_load(&cfg, path, 0, err, sizeof(err)) != JA_OK) {
 		check_line(&c, 0, "config: %s — fix it (see jwtauth.conf(5));"
 		    " nothing else was checked", err);

@@ -567,6 +567,9 @@ const char	*watch_changed(struct watch *, time_t);
 /* check.c */
 int		 check_run(const char *);
 
+/* owner.c */
+int		 owner_check(const char *, char *, size_t);
+
 /* daemon.c */
 int		 daemon_start(const char *, long);
 

@@ -174,6 +174,12 @@ main(int argc, char *argv[])
 	/* The deployment's self-check, run by hand from a shell. */
 	if (check)
 		return check_run(config_locate(path)) == 0 ? 0 : 1;
+	/* Without suexec the keys could not be ours alone: refuse. */
+	if (owner_check(config_locate(path), err, sizeof(err)) == JA_ECONFIG) {
+		memset(&cfg, 0, sizeof(cfg));
+		log_msg("refusing to start: %s", err);
+		goto out;
+	}
 	/* log_file is known once the file parsed, before the key files. */
 	rc = config_load(&cfg, config_locate(path), 1, err, sizeof(err));
 	if (cfg.log_file != NULL && cfg.log_file[0] == '/')

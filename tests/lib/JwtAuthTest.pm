@@ -89,6 +89,20 @@ sub start {
 	return $self;
 }
 
+# attach(port => PORT, error_log => FILE): the request helpers (http,
+# json, form, run_cmd ...) for a web server started by other means (the
+# simulated shared host of scripts/suexec-host.sh), on 127.0.0.1:PORT.
+# Nothing is started or stopped; at the end FILE is searched for
+# sanitizer reports, and its last lines are shown when tests failed.
+sub attach {
+	my ($class, %opt) = @_;
+	my $self = bless { owner => $$, port => $opt{port},
+		attached => $opt{error_log} }, $class;
+	push @LIVE, $self;
+	weaken($LIVE[-1]);
+	return $self;
+}
+
 sub _start {
 	my ($self, $config) = @_;
 	my $fcgi = $ENV{JWTAUTH_FCGI} // "$REPO/cgi-bin/jwtauth.fcgi";
@@ -575,6 +589,14 @@ sub stop {
 	return if $self->{stopped} || $$ != $self->{owner};
 	$self->{stopped} = 1;
 	local ($?, $@, $!);
+	if (my $log = $self->{attached}) {
+		my $text = -f $log ? _slurp($log) : '';
+		Test::More::diag("error log ($log):\n", join "\n",
+			grep { defined } (split /\n/, $text)[-20 .. -1])
+			if length $text && ($failed || !Test::More->builder->is_passing);
+		_sanitizer_check('the error log', $text);
+		return;
+	}
 	my $dir = $self->{dir} or return;
 	if ($failed || !Test::More->builder->is_passing) {
 		my @lines = split /\n/, $self->error_log;
