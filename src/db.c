@@ -312,13 +312,22 @@ db_commit(struct db *db)
 	return rc;
 }
 
-/* Rolls back the open transaction, if any; errors are only logged. */
+/*
+ * Rolls back the open transaction, if any; errors are only logged.  The
+ * SQLSTATE of the failure that led here is kept for db_sqlstate(): the
+ * ROLLBACK's own success must not wipe it (migrate's 42501 advice).
+ */
 void
 db_rollback(struct db *db)
 {
+	char	 state[sizeof(db->sqlstate)];
+
+	memcpy(state, db->sqlstate, sizeof(state));
 	if (db->in_tx && db->conn != NULL)
 		(void)db_run(db, "ROLLBACK");
 	db->in_tx = 0;
+	if (db->sqlstate[0] == '\0')
+		memcpy(db->sqlstate, state, sizeof(state));
 }
 
 /*
