@@ -446,11 +446,13 @@ int		 db_session_rotate(struct db *, const struct config *,
 		    const char *, const struct request *, struct session *,
 		    char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
+int		 db_session_from_refresh(struct db *, const char *, char *,
+		    char *);
+
+/* db_session_end.c */
 int		 db_session_logout(struct db *, const char *, const char *,
 		    const char *, const char *, int64_t,
 		    const struct request *);
-int		 db_session_from_refresh(struct db *, const char *, char *,
-		    char *);
 int		 db_session_revoke_user(struct db *, const char *,
 		    const char *, long *);
 int		 db_session_revoke_sid(struct db *, const char *, long *);
