@@ -7,7 +7,7 @@
 #                 unit tests under valgrind, a short libFuzzer run of every
 #                 harness, and the end-to-end suite against the ASan+UBSan
 #                 build (SAN_E2E=0 skips that; FUZZ_SECONDS per harness,
-#                 default 30, FUZZ_SECONDS_token 120)
+#                 default 15, FUZZ_SECONDS_token 60)
 #   make san      jwtauth.fcgi and authctl with ASan+UBSan in tests/out/asan/
 #   make valgrind the unit tests under valgrind (errors and leaks fail)
 #   make fuzz     every fuzz harness with libFuzzer, FUZZ_SECONDS (300) each

@@ -5,8 +5,8 @@
 #     their ASan+UBSan builds tests/out/asan/unit/test-* (but
 #     test-libjwt), the replay of the fuzz seeds, the unit tests under valgrind
 #     (tests/unit/valgrind.t), a short libFuzzer run of every harness
-#     (tests/unit/fuzz-short.t: FUZZ_SECONDS each, default 30, the token
-#     harness FUZZ_SECONDS_token, default 120), and the
+#     (tests/unit/fuzz-short.t: FUZZ_SECONDS each, default 15, the token
+#     harness FUZZ_SECONDS_token, default 60), and the
 #     end-to-end tests tests/e2e/*.t (real PostgreSQL, Apache, lighttpd
 #     and chromium);
 #  2. the end-to-end tests again, against the ASan+UBSan build in
