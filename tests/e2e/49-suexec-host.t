@@ -134,7 +134,12 @@ if ($ENV{JWTAUTH_FCGI} || $ENV{JWTAUTH_AUTHCTL}) {
 run_step("step $_") for 3 .. 5;
 $out = run_step('step 6', "alice password 1\n");
 like($out, qr/applied 001/, 'step 6: migrate applied the schema in the panel\'s database');
+# Until step 7 the program is not in the web space: nobody can fetch it.
+ok(!-e "$home/public_html/auth/jwtauth.fcgi",
+	'steps 3 to 6 leave the program out of the web space');
 run_step("step $_") for 7 .. 8;
+ok(-x "$home/public_html/auth/jwtauth.fcgi" && -f "$home/public_html/auth/.htaccess",
+	'step 7: the .htaccess and the program are in /auth');
 $out = run_step('step 9');
 unlike($out, qr/^FAIL/m, 'step 9: --check has no FAIL line');
 like($out, qr/^ok: owner: runs as \Q$user\E/m, 'step 9: --check says who it runs as');
