@@ -14,7 +14,8 @@
  * The account page posts the same routes as forms: setup answers with
  * the QR code (qr.c) and the confirmation form, enable with the
  * recovery codes, disable with a 303 back to the account page; a wrong
- * password or code shows the step again with what went wrong.
+ * or missing password goes back to the account page (the pending secret
+ * is never shown without it), a wrong code shows the step again.
  */
 #include <string.h>
 
@@ -291,11 +292,13 @@ route_2fa_enable(struct ctx *ctx)
 	memset(codes, 0, sizeof(codes));
 	memset(norm, 0, sizeof(norm));
 	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	/*
+	 * The pending secret is shown again only to a request whose
+	 * password was checked: a session cookie alone must not read it.
+	 */
 	if (pw_bad)
-		twofa_setup_page(ctx, &c, NULL, pw_bad == TWOFA_PW_WRONG ?
-		    401 : 400, pw_bad == TWOFA_PW_WRONG ? "The current "
-		    "password is not right." : "Enter the code and your "
-		    "current password.");
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
+		    "missing");
 	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
