@@ -188,6 +188,29 @@ out:
 	sodium_memzero(b32, sizeof(b32));
 }
 
+/*
+ * The recovery codes as {"recovery_codes":[...]}, written out by hand:
+ * the codes are [0-9a-z-] only, and no allocation of jansson can lose
+ * them once two-factor is on.
+ */
+static void
+twofa_codes_json(struct ctx *ctx,
+    char codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1])
+{
+	size_t	 i;
+
+	ctx->resp->status = 200;
+	buf_free(&ctx->resp->body);
+	buf_puts(&ctx->resp->body, "{\"recovery_codes\":[");
+	for (i = 0; i < RECOVERY_COUNT; i++) {
+		buf_puts(&ctx->resp->body, i > 0 ? ",\"" : "\"");
+		buf_puts(&ctx->resp->body, codes[i]);
+		buf_puts(&ctx->resp->body, "\"");
+	}
+	buf_puts(&ctx->resp->body, "]}");
+	response_header(ctx->resp, "Content-Type", "application/json");
+}
+
 /* Ends the user's other sessions if the body asks for it. */
 static int
 twofa_end_others(struct ctx *ctx, const struct body *b,
@@ -284,7 +307,6 @@ route_2fa_enable(struct ctx *ctx)
 	char		 codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1];
 	char		 norm[RECOVERY_LEN + 1];
 	const char	*code;
-	json_t		*arr = NULL;
 	size_t		 i;
 	int		 bad = 0, pw_bad, recovery, rc;
 
@@ -344,8 +366,15 @@ route_2fa_enable(struct ctx *ctx)
 		    "Set up two-factor sign-in first, or it is on already.");
 		goto out;
 	}
-	if (rc != JA_OK || twofa_end_others(ctx, &b, &c) != JA_OK)
+	if (rc != JA_OK)
 		goto unavailable;
+	/*
+	 * On from here: the codes are shown whatever fails next, or they
+	 * would be lost.
+	 */
+	if (twofa_end_others(ctx, &b, &c) != JA_OK)
+		log_msg("2fa enabled but other sessions not ended "
+		    "(database)");
 	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
 	if (ctx->req->html) {
@@ -356,12 +385,7 @@ route_2fa_enable(struct ctx *ctx)
 		response_html(ctx->resp, 200, &page);
 		goto out;
 	}
-	if ((arr = json_array()) == NULL)
-		goto unavailable;
-	for (i = 0; i < RECOVERY_COUNT; i++)
-		json_array_append_new(arr, json_string(codes[i]));
-	response_json(ctx->resp, 200, json_pack("{s:o}", "recovery_codes",
-	    arr));
+	twofa_codes_json(ctx, codes);
 	goto out;
 unavailable:
 	bounce_unavailable(ctx);
@@ -414,11 +438,14 @@ route_2fa_disable(struct ctx *ctx)
 			account_redirect(ctx, "code");
 		goto out;
 	}
-	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK ||
-	    twofa_end_others(ctx, &b, &c) != JA_OK) {
+	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK) {
 		bounce_unavailable(ctx);
 		goto out;
 	}
+	/* Off from here: success is reported whatever fails next. */
+	if (twofa_end_others(ctx, &b, &c) != JA_OK)
+		log_msg("2fa disabled but other sessions not ended "
+		    "(database)");
 	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
 	    "by the user");
 	if (ctx->req->html)

@@ -30,7 +30,7 @@ sub code_at {
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
 	throttle_user_max => 20);
 my $PW = 'correct horse battery';
-$env->add_user($_, $PW) for qw(alice bob carol);
+$env->add_user($_, $PW) for qw(alice bob carol dave);
 
 my $t = $env->must_login('alice', $PW);
 my $auth = $env->bearer($t->{access_token});
@@ -209,6 +209,26 @@ is($rc, 0, 'authctl user 2fa carol off succeeds');
 is($env->login_response('carol', $PW)->{status}, 200, 'carol signs in with the password alone again');
 ($rc) = $env->authctl({}, 'user', '2fa', 'carol', 'off');
 isnt($rc, 0, 'authctl user 2fa off for a user without it fails');
+
+# Once the database has turned it on (or off), the answer says so even if
+# ending the other sessions fails next: the recovery codes are not lost.
+$env->psql(q{create function fail_logout() returns trigger language plpgsql as $$ begin raise exception 'test: logout fails'; end $$; }
+	. q{create trigger fail_logout before insert on audit for each row when (new.event = 'logout') execute function fail_logout()});
+my $td = $env->must_login('dave', $PW);
+my $dauth = $env->bearer($td->{access_token});
+$res = $env->json(POST => '/auth/2fa/setup', { headers => $dauth, content => { password => $PW } });
+my $dsecret = $res->{json}{secret} // '';
+$res = $env->json(POST => '/auth/2fa/enable', { headers => $dauth,
+	content => { password => $PW, code => code_at($dsecret), end_other_sessions => JSON::PP::true() } });
+is($res->{status}, 200, 'enable is 200 though ending the other sessions failed');
+is(scalar @{ $res->{json}{recovery_codes} // [] }, 10, 'with the ten recovery codes');
+my @drec = @{ $res->{json}{recovery_codes} // [] };
+is($env->login_response('dave', $PW)->{json}{error}, 'mfa_required', 'and it is on');
+$res = $env->json(POST => '/auth/2fa/disable', { headers => $dauth,
+	content => { password => $PW, code => $drec[0] // '', end_other_sessions => JSON::PP::true() } });
+is($res->{status}, 204, 'disable is 204 though ending the other sessions failed');
+is($env->login_response('dave', $PW)->{status}, 200, 'and it is off');
+$env->psql('drop trigger fail_logout on audit');
 
 # The audit trail.
 my %events = map { $_ => 1 } split /\n/, $env->psql("select distinct event from audit");
