@@ -649,6 +649,10 @@ int		 throttle_check(struct db *, const struct config *,
 void		 throttle_fail(struct db *, const struct config *,
 		    const char *, const char *, const struct request *);
 void		 throttle_success(struct db *, const char *);
+int		 throttle_take(struct db *, const struct config *,
+		    const char *, const char *, const struct request *, long *);
+void		 throttle_refund(struct db *, const struct config *,
+		    const char *, const char *);
 int		 throttle_list(struct db *, const struct config *,
 		    void (*)(const char *const *, void *), void *);
 int		 throttle_clear(struct db *, const char *, const char *,

@@ -186,8 +186,10 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 		mfa_token_refused(ctx, next);
 		goto out;
 	}
-	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client,
-	    &wait);
+	/* Counted before the check, so codes guessed at once cannot all
+	 * pass the throttle before any failure lands. */
+	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
+	    ctx->req, &wait);
 	if (rc != JA_OK) {
 		if (rc == JA_EBUSY)
 			bounce_throttled(ctx, next, wait);
@@ -196,11 +198,15 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 		goto out;
 	}
 	rc = mfa_check_code(ctx, uid, name, code, 1, 1, &recovery);
+	if (rc == JA_OK)
+		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
 	if (rc == JA_EDB) {
+		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
 		bounce_unavailable(ctx);
 		goto out;
 	}
 	if (rc == JA_ENOTFOUND) {	/* turned off since the password */
+		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
 		mfa_token_refused(ctx, next);
 		goto out;
 	}
@@ -209,8 +215,6 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 		    "second factor");
 		event_log("login_failed", ctx->req, name, NULL, "reason",
 		    "bad_code", NULL, NULL);
-		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
-		    ctx->req);
 		if (ctx->req->html)
 			mfa_code_page(ctx, 401, token, next, MFA_WRONG);
 		else

@@ -12,6 +12,9 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use HTTP::Tiny;
+use JSON::PP qw(encode_json decode_json);
+use POSIX qw(_exit);
 
 # scripts/deps.sh test installs it: its absence is a failure, not a skip.
 my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
@@ -30,7 +33,7 @@ sub code_at {
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
 	throttle_user_max => 20);
 my $PW = 'correct horse battery';
-$env->add_user($_, $PW) for qw(alice bob carol dave);
+$env->add_user($_, $PW) for qw(alice bob carol dave erin);
 
 my $t = $env->must_login('alice', $PW);
 my $auth = $env->bearer($t->{access_token});
@@ -229,6 +232,55 @@ $res = $env->json(POST => '/auth/2fa/disable', { headers => $dauth,
 is($res->{status}, 204, 'disable is 204 though ending the other sessions failed');
 is($env->login_response('dave', $PW)->{status}, 200, 'and it is off');
 $env->psql('drop trigger fail_logout on audit');
+
+# Codes guessed all at once: each is counted before it is checked, so no
+# more than throttle_user_max (20) of them get an answer other than 429.
+{
+	my $te = $env->must_login('erin', $PW);
+	my $eauth = $env->bearer($te->{access_token});
+	$res = $env->json(POST => '/auth/2fa/setup', { headers => $eauth, content => { password => $PW } });
+	my $esecret = $res->{json}{secret} // '';
+	$res = $env->json(POST => '/auth/2fa/enable', { headers => $eauth,
+		content => { password => $PW, code => code_at($esecret) } });
+	is($res->{status}, 200, 'erin turns on two-factor sign-in');
+	my $wrong = code_at($esecret) eq '000000' ? '111111' : '000000';
+	my @tokens = map { $env->login_response('erin', $PW)->{json}{mfa_token} // '' } 1 .. 8;
+	$env->psql('delete from throttle');
+	pipe(my $go_r, my $go_w) or die "pipe: $!\n";
+	pipe(my $ready_r, my $ready_w) or die "pipe: $!\n";
+	pipe(my $out_r, my $out_w) or die "pipe: $!\n";
+	my $url = $env->url('/auth/login');
+	my @pids;
+	for my $i (0 .. 39) {
+		my $pid = fork // die "fork: $!\n";
+		if ($pid == 0) {
+			close $go_w; close $ready_r; close $out_r;
+			my $ua = HTTP::Tiny->new(timeout => 30, agent => 'jwtauth-test');
+			my $body = encode_json({ mfa_token => $tokens[$i % 8], code => $wrong });
+			syswrite $ready_w, 'r';
+			sysread $go_r, my $buf, 1;
+			my $r = $ua->request(POST => $url, { content => $body,
+				headers => { 'content-type' => 'application/json' } });
+			syswrite $out_w, "$r->{status}\n";
+			_exit(0);
+		}
+		push @pids, $pid;
+	}
+	close $ready_w; close $out_w; close $go_r;
+	my $ready = 0;
+	while ($ready < 40) {
+		my $got = sysread $ready_r, my $buf, 40 - $ready;
+		last if !$got;
+		$ready += $got;
+	}
+	close $go_w;
+	my @st = map { chomp; $_ } <$out_r>;
+	waitpid $_, 0 for @pids;
+	my $checked = grep { $_ == 401 } @st;
+	is(scalar @st, 40, 'forty wrong codes at once all get an answer');
+	cmp_ok($checked, '<=', 20, "no more than throttle_user_max of them are checked ($checked), the rest 429");
+	$env->psql('delete from throttle');
+}
 
 # The audit trail.
 my %events = map { $_ => 1 } split /\n/, $env->psql("select distinct event from audit");
