@@ -272,6 +272,7 @@ int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
 const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
+int		 text_path_decode(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
 int		 text_path_in_list(const char *, const char *);
