@@ -280,6 +280,14 @@ $env->psql('drop trigger fail_logout on audit');
 	is(scalar @st, 40, 'forty wrong codes at once all get an answer');
 	cmp_ok($checked, '<=', 20, "no more than throttle_user_max of them are checked ($checked), the rest 429");
 	$env->psql('delete from throttle');
+
+	# A password change ends the pending second steps: an mfa_token won
+	# with the old password is worth nothing after it.
+	my $mtok = $env->login_response('erin', $PW)->{json}{mfa_token} // '';
+	my ($prc) = $env->authctl({ stdin => "erin new password 1\n" }, 'user', 'passwd', 'erin');
+	is($prc, 0, 'authctl user passwd erin succeeds');
+	$res = $env->json(POST => '/auth/login', { content => { mfa_token => $mtok, code => code_at($esecret, 30) } });
+	is($res->{json}{error}, 'invalid_mfa_token', 'an mfa_token from before a password change is refused');
 }
 
 # The audit trail.
