@@ -246,10 +246,12 @@ struct buf {
 	size_t	 len;
 	size_t	 cap;
 	int	 failed;	/* an append ran out of memory */
+	int	 secret;	/* wiped when freed or grown; kept by buf_free */
 };
 
 void		 buf_init(struct buf *);
 void		 buf_free(struct buf *);
+void		 buf_wipe(struct buf *);
 void		 buf_append(struct buf *, const void *, size_t);
 void		 buf_puts(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)

@@ -149,6 +149,7 @@ twofa_setup_page(struct ctx *ctx, const struct claims *c,
 	buf_init(&uri);
 	buf_init(&svg);
 	buf_init(&page);
+	uri.secret = svg.secret = page.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(opened, 0, sizeof(opened));
 	if (sec == NULL) {
@@ -177,10 +178,6 @@ fail:
 	response_error(ctx->resp, ctx->req, 500, "server_error",
 	    "Something went wrong.");
 out:
-	if (uri.data != NULL)
-		sodium_memzero(uri.data, uri.len);
-	if (svg.data != NULL)
-		sodium_memzero(svg.data, svg.len);
 	buf_free(&uri);
 	buf_free(&svg);
 	buf_free(&page);
@@ -201,6 +198,7 @@ twofa_codes_json(struct ctx *ctx,
 
 	ctx->resp->status = 200;
 	buf_free(&ctx->resp->body);
+	ctx->resp->body.secret = 1;
 	buf_puts(&ctx->resp->body, "{\"recovery_codes\":[");
 	for (i = 0; i < RECOVERY_COUNT; i++) {
 		buf_puts(&ctx->resp->body, i > 0 ? ",\"" : "\"");
@@ -245,6 +243,7 @@ route_2fa_setup(struct ctx *ctx)
 
 	ctx->req->html = 0;
 	buf_init(&uri);
+	uri.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
 	rc = twofa_begin(ctx, &b, &c, &pw_bad);
@@ -286,11 +285,10 @@ route_2fa_setup(struct ctx *ctx)
 		    "Something went wrong.");
 		goto out;
 	}
+	ctx->resp->body.secret = 1;
 	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
 	    "otpauth_uri", uri.data));
 out:
-	if (uri.data != NULL)
-		sodium_memzero(uri.data, uri.len);
 	buf_free(&uri);
 	sodium_memzero(sec, sizeof(sec));
 	sodium_memzero(b32, sizeof(b32));
@@ -381,6 +379,7 @@ route_2fa_enable(struct ctx *ctx)
 		struct buf	 page;
 
 		buf_init(&page);
+		page.secret = 1;
 		html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
 		response_html(ctx->resp, 200, &page);
 		goto out;
