@@ -528,6 +528,8 @@ int		 db_mfa_challenge_new(struct db *, const char *, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
 		    char *);
+int		 db_mfa_challenge_peek(struct db *, const char *, char *,
+		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
 int		 db_mfa_session_end(struct db *, const char *, const char *);
 
