@@ -227,6 +227,7 @@ struct metrics_desc {
 
 extern const struct metrics_desc metrics_descs[METRIC_COUNT];
 
+void		 metrics_name(const char *, char *, size_t);
 int		 metrics_open(const char *, int);
 void		 metrics_count(enum metric);
 uint64_t	 metrics_get(enum metric);
