@@ -577,8 +577,10 @@ cmd_pubkey(int argc, char **argv)
 
 /*
  * Takes the options out of argv wherever they stand, before or after
- * the command: -c FILE, -cFILE, --config FILE, --config=FILE, -h,
- * --help.  A "--" ends them (a user named "-c").  Every other word
+ * the command: -c FILE, --config FILE, --config=FILE, -h, --help; the
+ * glued -cFILE only as the very first word, so that a user named
+ * "-carol" after the command is a name, not the config "arol".  A "--"
+ * ends them (a user named "-c").  Every other word
  * stays, in order: the command and its own arguments (--user, --alg,
  * ...).  Returns the number of words left; *path gets the config,
  * *helpme 1 for -h or --help.
@@ -603,7 +605,7 @@ take_options(int argc, char **argv, const char **path, int *helpme)
 			*path = argv[i];
 		} else if (strncmp(argv[i], "--config=", 9) == 0)
 			*path = argv[i] + 9;
-		else if (strncmp(argv[i], "-c", 2) == 0)
+		else if (i == 1 && strncmp(argv[i], "-c", 2) == 0)
 			*path = argv[i] + 2;
 		else
 			argv[n++] = argv[i];

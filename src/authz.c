@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jwtauth.h"
@@ -61,17 +62,31 @@ authz_require_otp(void)
  * Returns 1 if path (normalised; NULL: unknown) needs a second factor:
  * -m otp was given, or path is one of the comma-separated prefixes of
  * otp_paths or below one ("/app/admin" takes "/app/admin" and
- * "/app/admin/x", not "/app/administer").  An unknown path needs one
- * whenever otp_paths is set: fail closed.
+ * "/app/admin/x", not "/app/administer").  The path is compared fully
+ * decoded, as the web server maps it, with otp_paths decoded at load
+ * (config.c).  An unknown path, or one with an encoded "/", "\\" or NUL,
+ * needs one whenever otp_paths is set: fail closed.
  */
 int
 authz_otp_needed(const struct config *cfg, const char *path)
 {
+	char	*dec;
+	size_t	 len;
+	int	 rc;
+
 	if (authz_otp_all)
 		return 1;
 	if (cfg->otp_paths == NULL)
 		return 0;
-	return path == NULL || text_path_in_list(cfg->otp_paths, path);
+	if (path == NULL)
+		return 1;
+	len = strlen(path) + 1;
+	if ((dec = malloc(len)) == NULL)
+		return 1;
+	rc = text_path_decode(path, dec, len) != JA_OK ||
+	    text_path_in_list(cfg->otp_paths, dec);
+	free(dec);
+	return rc;
 }
 
 /*

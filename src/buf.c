@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "jwtauth.h"
 
 void
@@ -16,14 +18,31 @@ buf_init(struct buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Frees the contents; accepts NULL.  The buffer may be reused after. */
+/* Zeroes every byte b holds, its whole capacity, and empties it. */
+void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		sodium_memzero(b->data, b->cap);
+	b->len = 0;
+}
+
+/*
+ * Frees the contents, wiped first when b->secret (which stays set);
+ * accepts NULL.  The buffer may be reused after.
+ */
 void
 buf_free(struct buf *b)
 {
+	int	 secret;
+
 	if (b == NULL)
 		return;
+	if ((secret = b->secret))
+		buf_wipe(b);
 	free(b->data);
 	buf_init(b);
+	b->secret = secret;
 }
 
 /* Appends len bytes of p, keeping the data NUL-terminated. */
@@ -43,7 +62,16 @@ buf_append(struct buf *b, const void *p, size_t len)
 		ncap = b->cap ? b->cap : 256;
 		while (ncap < b->len + len + 1)
 			ncap *= 2;
-		if ((n = realloc(b->data, ncap)) == NULL) {
+		/* A secret is copied, and the old block wiped: realloc
+		 * would leave it behind in freed memory. */
+		if (b->secret && (n = malloc(ncap)) != NULL &&
+		    b->data != NULL) {
+			memcpy(n, b->data, b->len + 1);
+			sodium_memzero(b->data, b->cap);
+			free(b->data);
+		} else if (!b->secret)
+			n = realloc(b->data, ncap);
+		if (n == NULL) {
 			b->failed = 1;
 			return;
 		}

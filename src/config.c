@@ -460,6 +460,70 @@ config_where(char *where, size_t len, const char *path, const size_t *lines,
 }
 
 /*
+ * otp_paths: comma-separated URL paths, each starting with "/"; each is
+ * stored normalised and fully decoded ("/my%20docs" as "/my docs"), the
+ * form authz_otp_needed compares, or the file is refused.  An entry
+ * that could never match (no leading "/", an encoded "/", "\\" or NUL,
+ * a malformed escape) would leave its paths unprotected.
+ */
+static int
+config_otp_paths(struct config *cfg, const size_t *lines, char *err,
+    size_t errlen)
+{
+	char		 where[512], *out = NULL, *ent = NULL, *norm = NULL;
+	const char	*p, *e;
+	size_t		 n, len, w = 0;
+	int		 rc = JA_ECONFIG;
+
+	if (cfg->otp_paths == NULL)
+		return JA_OK;
+	config_where(where, sizeof(where), cfg->path, lines, "otp_paths");
+	len = strlen(cfg->otp_paths) + 1;
+	if ((out = malloc(len)) == NULL || (ent = malloc(len)) == NULL ||
+	    (norm = malloc(len + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	for (p = cfg->otp_paths; ; p = e + 1) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		memcpy(ent, p, n);
+		ent[n] = '\0';
+		if (n == 0 || ent[0] != '/' || strcspn(ent, "?#") != n ||
+		    text_path_normalize(ent, norm, len + 1) != JA_OK ||
+		    text_path_decode(norm, ent, len) != JA_OK ||
+		    strchr(ent, ',') != NULL) {
+			snprintf(err, errlen, "%s: otp_paths: each entry a URL "
+			    "path starting with / (no encoded /, \\ or NUL, no "
+			    "? or #), separated by commas", where);
+			goto done;
+		}
+		n = strlen(ent);
+		if (w > 0)
+			out[w++] = ',';
+		memcpy(out + w, ent, n);
+		w += n;
+		out[w] = '\0';
+		if (*e == '\0')
+			break;
+	}
+	free(cfg->otp_paths);
+	cfg->otp_paths = out;
+	out = NULL;
+	rc = JA_OK;
+done:
+	free(out);
+	free(ent);
+	free(norm);
+	return rc;
+}
+
+/*
  * Loads the old secrets of old_secret_files (paths separated by commas
  * or blanks), each a key file like secret_file, with their versions.
  */
@@ -586,6 +650,8 @@ config_load(struct config *cfg, const char *path, int secrets, char *err,
 	if (config_read(cfg, fp, path, lines, err, errlen) != JA_OK)
 		goto out;
 	if (config_check(cfg, err, errlen) != JA_OK)
+		goto out;
+	if (config_otp_paths(cfg, lines, err, errlen) != JA_OK)
 		goto out;
 	if (secrets && config_secrets(cfg, lines, err, errlen) != JA_OK)
 		goto out;

@@ -95,6 +95,15 @@ static const struct db_stmt mfa_challenge_try = {
 	2, 0
 };
 
+/* The same challenge looked at, no try counted (before the throttle). */
+static const struct db_stmt mfa_challenge_peek = {
+	"mfa_challenge_peek",
+	"SELECT c.user_id, u.username FROM mfa_challenges c JOIN users u "
+	"ON u.id = c.user_id WHERE c.token_hash = decode($1, 'hex') "
+	"AND c.expires_at > now() AND c.attempts < $2::integer",
+	2, 0
+};
+
 static const struct db_stmt mfa_challenge_end = {
 	"mfa_challenge_end",
 	"DELETE FROM mfa_challenges WHERE token_hash = decode($1, 'hex') "
@@ -322,9 +331,9 @@ db_mfa_challenge_new(struct db *db, const char *user_id, char *token,
  * + 1).  Returns JA_EAUTH for a token unknown, expired, used or tried
  * too often, or JA_EDB.
  */
-int
-db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
-    char *username)
+static int
+mfa_challenge_row(struct db *db, const struct db_stmt *st, const char *token,
+    char *user_id, char *username)
 {
 	char		 hash[65], tries[16];
 	const char	*params[2] = { hash, tries };
@@ -335,7 +344,7 @@ db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
 	    refresh_hash(token, hash, sizeof(hash)) != JA_OK)
 		return JA_EAUTH;
 	snprintf(tries, sizeof(tries), "%d", MFA_CHALLENGE_TRIES);
-	if ((res = db_exec(db, &mfa_challenge_try, params)) == NULL)
+	if ((res = db_exec(db, st, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) == 1) {
 		snprintf(user_id, JA_UUID_LEN + 1, "%s",
@@ -346,6 +355,26 @@ db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
 	}
 	PQclear(res);
 	return rc;
+}
+
+int
+db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
+    char *username)
+{
+	return mfa_challenge_row(db, &mfa_challenge_try, token, user_id,
+	    username);
+}
+
+/*
+ * As db_mfa_challenge_try, but counts no try: whose challenge it is, for
+ * the throttle, which must refuse before a try is used up.
+ */
+int
+db_mfa_challenge_peek(struct db *db, const char *token, char *user_id,
+    char *username)
+{
+	return mfa_challenge_row(db, &mfa_challenge_peek, token, user_id,
+	    username);
 }
 
 /*

@@ -242,6 +242,7 @@ gate_serve(struct ctx *ctx)
 	struct stat	 st;
 	char		 rel[TEXT_PATH_MAX + 1];
 	const char	*q, *name = rel;
+	size_t		 plen;
 	int		 fd = -1, ifd, slash, status = 404;
 
 	if (authz_decide(ctx, &c) != JA_OK)
@@ -258,12 +259,18 @@ gate_serve(struct ctx *ctx)
 	    (fd = gate_open(ctx->cfg->gate_root, rel, &st)) < 0)
 		goto out;
 	if (S_ISDIR(st.st_mode) && !slash) {
-		/* Relative links in its index need the slash. */
-		status = 301;
+		/* Relative links in its index need the slash.  A query too
+		 * long for the Location header is dropped (a header over
+		 * RESPONSE_HEADER_MAX would be a 500). */
+		plen = strcspn(ctx->req->uri, "?");
 		q = strchr(ctx->req->uri, '?');
-		response_header(ctx->resp, "Location", "%.*s/%s",
-		    (int)strcspn(ctx->req->uri, "?"), ctx->req->uri,
-		    q != NULL ? q : "");
+		if (q != NULL && plen + 1 + strlen(q) >= RESPONSE_HEADER_MAX)
+			q = NULL;
+		if (plen + 1 >= RESPONSE_HEADER_MAX)
+			goto out;
+		status = 301;
+		response_header(ctx->resp, "Location", "%.*s/%s", (int)plen,
+		    ctx->req->uri, q != NULL ? q : "");
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {

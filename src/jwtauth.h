@@ -227,6 +227,7 @@ struct metrics_desc {
 
 extern const struct metrics_desc metrics_descs[METRIC_COUNT];
 
+void		 metrics_name(const char *, char *, size_t);
 int		 metrics_open(const char *, int);
 void		 metrics_count(enum metric);
 uint64_t	 metrics_get(enum metric);
@@ -246,10 +247,12 @@ struct buf {
 	size_t	 len;
 	size_t	 cap;
 	int	 failed;	/* an append ran out of memory */
+	int	 secret;	/* wiped when freed or grown; kept by buf_free */
 };
 
 void		 buf_init(struct buf *);
 void		 buf_free(struct buf *);
+void		 buf_wipe(struct buf *);
 void		 buf_append(struct buf *, const void *, size_t);
 void		 buf_puts(struct buf *, const char *);
 void		 buf_printf(struct buf *, const char *, ...)
@@ -272,6 +275,7 @@ int		 text_is_uuid(const char *);
 int		 text_local_path(const char *);
 const char	*text_local_or_root(const char *);
 int		 text_path_normalize(const char *, char *, size_t);
+int		 text_path_decode(const char *, char *, size_t);
 int		 text_parse_long(const char *, long, long, long *);
 int		 text_hex(char);
 int		 text_path_in_list(const char *, const char *);
@@ -525,6 +529,8 @@ int		 db_mfa_challenge_new(struct db *, const char *, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
 		    char *);
+int		 db_mfa_challenge_peek(struct db *, const char *, char *,
+		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
 int		 db_mfa_session_end(struct db *, const char *, const char *);
 
@@ -649,6 +655,10 @@ int		 throttle_check(struct db *, const struct config *,
 void		 throttle_fail(struct db *, const struct config *,
 		    const char *, const char *, const struct request *);
 void		 throttle_success(struct db *, const char *);
+int		 throttle_take(struct db *, const struct config *,
+		    const char *, const char *, const struct request *, long *);
+void		 throttle_refund(struct db *, const struct config *,
+		    const char *, const char *);
 int		 throttle_list(struct db *, const struct config *,
 		    void (*)(const char *const *, void *), void *);
 int		 throttle_clear(struct db *, const char *, const char *,

@@ -25,6 +25,10 @@
 
 /* "jwtmetr" and the layout's version, 1. */
 #define METRICS_MAGIC	0x6a77746d65747201ULL
+/* The same with version 0: one process is zeroing the counters. */
+#define METRICS_INIT	0x6a77746d65747200ULL
+/* How long others wait for it (10 ms steps) before taking over. */
+#define METRICS_WAIT	100
 
 struct metrics_shm {
 	uint64_t	 magic;
@@ -83,6 +87,21 @@ metrics_hash(const char *s)
 }
 
 /*
+ * The name of the shared memory object of the deployment whose config
+ * file is cfgpath, into name (len bytes): per user and config file.
+ */
+void
+metrics_name(const char *cfgpath, char *name, size_t len)
+{
+	char	 real[PATH_MAX];
+
+	if (realpath(cfgpath, real) == NULL)
+		snprintf(real, sizeof(real), "%s", cfgpath);
+	snprintf(name, len, "/jwtauth-%lu-%016llx", (unsigned long)geteuid(),
+	    (unsigned long long)metrics_hash(real));
+}
+
+/*
  * Maps the counters of the deployment whose config file is cfgpath,
  * creating them (zero) on first use.  Returns JA_OK, or JA_EIO (the
  * counters are then off), with the reason logged when loud is non-zero
@@ -92,18 +111,15 @@ metrics_hash(const char *s)
 int
 metrics_open(const char *cfgpath, int loud)
 {
-	char		 real[PATH_MAX], name[96];
+	char		 name[96];
 	struct stat	 st;
+	uint64_t	 m;
 	void		*p;
-	int		 fd;
+	int		 fd, i;
 
 	if (metrics_shm != NULL)
 		return JA_OK;
-	if (realpath(cfgpath, real) == NULL)
-		snprintf(real, sizeof(real), "%s", cfgpath);
-	snprintf(name, sizeof(name), "/jwtauth-%lu-%016llx",
-	    (unsigned long)geteuid(),
-	    (unsigned long long)metrics_hash(real));
+	metrics_name(cfgpath, name, sizeof(name));
 	fd = shm_open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		if (loud)
@@ -138,12 +154,30 @@ metrics_open(const char *cfgpath, int loud)
 		return JA_EIO;
 	}
 	metrics_shm = p;
-	/* A new layout (an upgrade) starts again from zero. */
-	if (__atomic_load_n(&metrics_shm->magic, __ATOMIC_ACQUIRE) !=
-	    METRICS_MAGIC) {
-		memset(metrics_shm->count, 0, sizeof(metrics_shm->count));
-		__atomic_store_n(&metrics_shm->magic, METRICS_MAGIC,
-		    __ATOMIC_RELEASE);
+	/*
+	 * A new object, or a new layout (an upgrade), starts again from
+	 * zero, by one process only: it marks the object METRICS_INIT
+	 * (compare and swap) first, and the others wait until it is
+	 * done; two resets would lose the counts made in between.  A mark
+	 * left by a process that died meanwhile is taken over after about
+	 * a second.
+	 */
+	m = __atomic_load_n(&metrics_shm->magic, __ATOMIC_ACQUIRE);
+	for (i = 0; m != METRICS_MAGIC; i++) {
+		if (m == METRICS_INIT && i < METRICS_WAIT) {
+			(void)usleep(10000);
+			m = __atomic_load_n(&metrics_shm->magic,
+			    __ATOMIC_ACQUIRE);
+			continue;
+		}
+		if (__atomic_compare_exchange_n(&metrics_shm->magic, &m,
+		    METRICS_INIT, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			memset(metrics_shm->count, 0,
+			    sizeof(metrics_shm->count));
+			__atomic_store_n(&metrics_shm->magic, METRICS_MAGIC,
+			    __ATOMIC_RELEASE);
+			break;
+		}
 	}
 	return JA_OK;
 }

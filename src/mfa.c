@@ -137,6 +137,8 @@ mfa_login_begin(struct ctx *ctx, const struct user *u, const char *next)
 static void
 mfa_token_refused(struct ctx *ctx, const char *next)
 {
+	auth_log_refusal(ctx, "mfa_token", "unknown, expired, used or tried "
+	    "too often");
 	if (ctx->req->html)
 		bounce_login_page(ctx, 401, next, MFA_EXPIRED);
 	else
@@ -159,10 +161,11 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	char		 rt[JA_RT_LEN + 1];
 	const char	*code;
 	long		 wait;
-	int		 bad = 0, recovery = 0, rc;
+	int		 bad = 0, recovery = 0, taken = 0, rc;
 
 	memset(&u, 0, sizeof(u));
 	memset(rt, 0, sizeof(rt));
+	memset(name, 0, sizeof(name));
 	code = body_get(b, "code", &bad);
 	if (bad || code == NULL || *code == '\0' ||
 	    strlen(code) > RECOVERY_TYPED_MAX) {
@@ -175,19 +178,21 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 			    "required.");
 		goto out;
 	}
-	rc = db_mfa_challenge_try(ctx->db, token, uid, name);
+	/* Whose challenge, without using a try: a throttled attempt must
+	 * not cost one of the token's tries. */
+	rc = db_mfa_challenge_peek(ctx->db, token, uid, name);
 	if (rc == JA_EDB) {
 		bounce_unavailable(ctx);
 		goto out;
 	}
 	if (rc != JA_OK) {
-		auth_log_refusal(ctx, "mfa_token", "unknown, expired, used "
-		    "or tried too often");
 		mfa_token_refused(ctx, next);
 		goto out;
 	}
-	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client,
-	    &wait);
+	/* Counted before the check, so codes guessed at once cannot all
+	 * pass the throttle before any failure lands. */
+	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
+	    ctx->req, &wait);
 	if (rc != JA_OK) {
 		if (rc == JA_EBUSY)
 			bounce_throttled(ctx, next, wait);
@@ -195,12 +200,41 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 			bounce_unavailable(ctx);
 		goto out;
 	}
-	rc = mfa_check_code(ctx, uid, name, code, 1, 1, &recovery);
+	taken = 1;
+	rc = db_mfa_challenge_try(ctx->db, token, uid, name);
 	if (rc == JA_EDB) {
 		bounce_unavailable(ctx);
 		goto out;
 	}
-	if (rc == JA_ENOTFOUND) {	/* turned off since the password */
+	if (rc != JA_OK) {
+		mfa_token_refused(ctx, next);
+		goto out;
+	}
+	/*
+	 * One success per mfa_token, and a code used up only with it: the
+	 * challenge is claimed (its row deleted, and locked until the end,
+	 * so a second request with the token waits) and the code checked
+	 * in one transaction; a wrong code, or a token another request
+	 * claimed first, rolls both back, a recovery code included.
+	 */
+	if (db_begin(ctx->db) != JA_OK) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	rc = db_mfa_challenge_end(ctx->db, token);
+	if (rc == JA_OK)
+		rc = mfa_check_code(ctx, uid, name, code, 1, 1, &recovery);
+	else if (rc == JA_EAUTH)
+		rc = JA_ENOTFOUND;	/* claimed by another request */
+	if (rc == JA_OK && db_commit(ctx->db) != JA_OK)
+		rc = JA_EDB;
+	else if (rc != JA_OK)
+		db_rollback(ctx->db);
+	if (rc == JA_EDB) {
+		bounce_unavailable(ctx);
+		goto out;
+	}
+	if (rc == JA_ENOTFOUND) {	/* used meanwhile, or 2FA off */
 		mfa_token_refused(ctx, next);
 		goto out;
 	}
@@ -209,8 +243,7 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 		    "second factor");
 		event_log("login_failed", ctx->req, name, NULL, "reason",
 		    "bad_code", NULL, NULL);
-		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
-		    ctx->req);
+		taken = 0;	/* the failure it counted stands */
 		if (ctx->req->html)
 			mfa_code_page(ctx, 401, token, next, MFA_WRONG);
 		else
@@ -218,13 +251,9 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 			    "error", "invalid_code"));
 		goto out;
 	}
-	/* One success per mfa_token, even for two requests at once. */
-	rc = db_mfa_challenge_end(ctx->db, token);
-	if (rc == JA_OK) {
-		rc = db_user_find(ctx->db, name, &u);
-		if (rc == JA_OK && (strcmp(u.id, uid) != 0 || u.locked))
-			rc = JA_EAUTH;
-	}
+	rc = db_user_find(ctx->db, name, &u);
+	if (rc == JA_OK && (strcmp(u.id, uid) != 0 || u.locked))
+		rc = JA_EAUTH;
 	if (rc == JA_EDB) {
 		bounce_unavailable(ctx);
 		goto out;
@@ -245,6 +274,9 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	    NULL, NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 out:
+	/* Taken ahead and no wrong code: the count is given back. */
+	if (taken)
+		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(&u, sizeof(u));
 }

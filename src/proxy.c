@@ -21,9 +21,11 @@ proxy_trusted(const struct config *cfg, const char *addr, size_t len)
 }
 
 /*
- * Sets req->client to the client's address as described above; an
- * X-Forwarded-For entry too long for it is ignored (REMOTE_ADDR stays).
- * Empty when the web server gave no address at all.
+ * Sets req->client to the client's address as described above.  Empty
+ * (unknown) when the web server gave no address at all, or when the
+ * chosen X-Forwarded-For entry is too long for an address: REMOTE_ADDR,
+ * the trusted proxy's, must not stand in for its client (metrics_allow,
+ * the proxy's throttle bucket).
  */
 void
 proxy_client(const struct config *cfg, struct request *req)
@@ -48,6 +50,8 @@ proxy_client(const struct config *cfg, struct request *req)
 			if ((size_t)(e - s) < sizeof(req->client))
 				snprintf(req->client, sizeof(req->client),
 				    "%.*s", (int)(e - s), s);
+			else
+				req->client[0] = '\0';
 			return;
 		}
 		if (comma == NULL)

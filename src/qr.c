@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include <qrencode.h>
+#include <sodium.h>
 
 #include "jwtauth.h"
 
@@ -42,6 +43,8 @@ qr_svg(struct buf *b, const char *text, const char *label)
 				buf_printf(b, "M%d %dh1v1h-1z", x + QR_QUIET,
 				    y + QR_QUIET);
 	buf_puts(b, "\"/></svg>\n");
+	/* The modules spell the secret out. */
+	sodium_memzero(q->data, (size_t)q->width * (size_t)q->width);
 	QRcode_free(q);
 	return b->failed ? JA_ENOMEM : JA_OK;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "jwtauth.h"
 
 #define RESPONSE_CSP "default-src 'none'; style-src 'self'; " \
@@ -117,6 +119,8 @@ response_json(struct response *resp, int status, json_t *obj)
 		buf_puts(&resp->body, "{\"error\":\"server_error\"}");
 	} else {
 		buf_puts(&resp->body, s);
+		if (resp->body.secret)
+			sodium_memzero(s, strlen(s));
 		free(s);
 	}
 	response_header(resp, "Content-Type", "application/json");
@@ -126,9 +130,12 @@ response_json(struct response *resp, int status, json_t *obj)
 void
 response_html(struct response *resp, int status, struct buf *page)
 {
+	int	 secret = resp->body.secret || page->secret;
+
 	resp->status = status;
 	buf_free(&resp->body);
 	resp->body = *page;
+	resp->body.secret = secret;
 	buf_init(page);
 	response_header(resp, "Content-Type", "text/html; charset=utf-8");
 	response_header(resp, "Content-Security-Policy", RESPONSE_CSP);

@@ -14,7 +14,8 @@
  * The account page posts the same routes as forms: setup answers with
  * the QR code (qr.c) and the confirmation form, enable with the
  * recovery codes, disable with a 303 back to the account page; a wrong
- * password or code shows the step again with what went wrong.
+ * or missing password goes back to the account page (the pending secret
+ * is never shown without it), a wrong code shows the step again.
  */
 #include <string.h>
 
@@ -148,6 +149,7 @@ twofa_setup_page(struct ctx *ctx, const struct claims *c,
 	buf_init(&uri);
 	buf_init(&svg);
 	buf_init(&page);
+	uri.secret = svg.secret = page.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(opened, 0, sizeof(opened));
 	if (sec == NULL) {
@@ -176,15 +178,35 @@ fail:
 	response_error(ctx->resp, ctx->req, 500, "server_error",
 	    "Something went wrong.");
 out:
-	if (uri.data != NULL)
-		sodium_memzero(uri.data, uri.len);
-	if (svg.data != NULL)
-		sodium_memzero(svg.data, svg.len);
 	buf_free(&uri);
 	buf_free(&svg);
 	buf_free(&page);
 	sodium_memzero(opened, sizeof(opened));
 	sodium_memzero(b32, sizeof(b32));
+}
+
+/*
+ * The recovery codes as {"recovery_codes":[...]}, written out by hand:
+ * the codes are [0-9a-z-] only, and no allocation of jansson can lose
+ * them once two-factor is on.
+ */
+static void
+twofa_codes_json(struct ctx *ctx,
+    char codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1])
+{
+	size_t	 i;
+
+	ctx->resp->status = 200;
+	buf_free(&ctx->resp->body);
+	ctx->resp->body.secret = 1;
+	buf_puts(&ctx->resp->body, "{\"recovery_codes\":[");
+	for (i = 0; i < RECOVERY_COUNT; i++) {
+		buf_puts(&ctx->resp->body, i > 0 ? ",\"" : "\"");
+		buf_puts(&ctx->resp->body, codes[i]);
+		buf_puts(&ctx->resp->body, "\"");
+	}
+	buf_puts(&ctx->resp->body, "]}");
+	response_header(ctx->resp, "Content-Type", "application/json");
 }
 
 /* Ends the user's other sessions if the body asks for it. */
@@ -221,6 +243,7 @@ route_2fa_setup(struct ctx *ctx)
 
 	ctx->req->html = 0;
 	buf_init(&uri);
+	uri.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
 	rc = twofa_begin(ctx, &b, &c, &pw_bad);
@@ -262,11 +285,10 @@ route_2fa_setup(struct ctx *ctx)
 		    "Something went wrong.");
 		goto out;
 	}
+	ctx->resp->body.secret = 1;
 	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
 	    "otpauth_uri", uri.data));
 out:
-	if (uri.data != NULL)
-		sodium_memzero(uri.data, uri.len);
 	buf_free(&uri);
 	sodium_memzero(sec, sizeof(sec));
 	sodium_memzero(b32, sizeof(b32));
@@ -283,7 +305,6 @@ route_2fa_enable(struct ctx *ctx)
 	char		 codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1];
 	char		 norm[RECOVERY_LEN + 1];
 	const char	*code;
-	json_t		*arr = NULL;
 	size_t		 i;
 	int		 bad = 0, pw_bad, recovery, rc;
 
@@ -291,11 +312,13 @@ route_2fa_enable(struct ctx *ctx)
 	memset(codes, 0, sizeof(codes));
 	memset(norm, 0, sizeof(norm));
 	rc = twofa_begin(ctx, &b, &c, &pw_bad);
+	/*
+	 * The pending secret is shown again only to a request whose
+	 * password was checked: a session cookie alone must not read it.
+	 */
 	if (pw_bad)
-		twofa_setup_page(ctx, &c, NULL, pw_bad == TWOFA_PW_WRONG ?
-		    401 : 400, pw_bad == TWOFA_PW_WRONG ? "The current "
-		    "password is not right." : "Enter the code and your "
-		    "current password.");
+		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
+		    "missing");
 	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
@@ -341,24 +364,27 @@ route_2fa_enable(struct ctx *ctx)
 		    "Set up two-factor sign-in first, or it is on already.");
 		goto out;
 	}
-	if (rc != JA_OK || twofa_end_others(ctx, &b, &c) != JA_OK)
+	if (rc != JA_OK)
 		goto unavailable;
+	/*
+	 * On from here: the codes are shown whatever fails next, or they
+	 * would be lost.
+	 */
+	if (twofa_end_others(ctx, &b, &c) != JA_OK)
+		log_msg("2fa enabled but other sessions not ended "
+		    "(database)");
 	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
 	if (ctx->req->html) {
 		struct buf	 page;
 
 		buf_init(&page);
+		page.secret = 1;
 		html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
 		response_html(ctx->resp, 200, &page);
 		goto out;
 	}
-	if ((arr = json_array()) == NULL)
-		goto unavailable;
-	for (i = 0; i < RECOVERY_COUNT; i++)
-		json_array_append_new(arr, json_string(codes[i]));
-	response_json(ctx->resp, 200, json_pack("{s:o}", "recovery_codes",
-	    arr));
+	twofa_codes_json(ctx, codes);
 	goto out;
 unavailable:
 	bounce_unavailable(ctx);
@@ -411,11 +437,14 @@ route_2fa_disable(struct ctx *ctx)
 			account_redirect(ctx, "code");
 		goto out;
 	}
-	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK ||
-	    twofa_end_others(ctx, &b, &c) != JA_OK) {
+	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK) {
 		bounce_unavailable(ctx);
 		goto out;
 	}
+	/* Off from here: success is reported whatever fails next. */
+	if (twofa_end_others(ctx, &b, &c) != JA_OK)
+		log_msg("2fa disabled but other sessions not ended "
+		    "(database)");
 	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
 	    "by the user");
 	if (ctx->req->html)

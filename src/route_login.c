@@ -156,8 +156,11 @@ login_post(struct ctx *ctx)
 	if (rc != JA_OK || u.locked) {
 		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
 		    NULL, ctx->req, u.locked ? "locked" : NULL);
-		event_log("login_failed", ctx->req, name, NULL, "reason",
-		    u.locked ? "locked" : "bad_credentials", NULL, NULL);
+		/* A name that is no user's may be a password typed into
+		 * the wrong field: it stays out of the log. */
+		event_log("login_failed", ctx->req, u.id[0] ? u.username :
+		    "?unknown", NULL, "reason", u.locked ? "locked" :
+		    "bad_credentials", NULL, NULL);
 		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
 		    ctx->req);
 		if (ctx->req->html)

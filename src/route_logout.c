@@ -10,8 +10,9 @@
  * expired token is no error: JSON clients get 204 either way, browsers
  * a 303 to the login form with the cookies cleared.  A browser's POST
  * from our own site that lacks the form token (a sign-out button on a
- * static page) signs out in one click (see logout_post); GET shows a
- * confirmation form that carries the token.
+ * static page) signs this device out in one click (see logout_post);
+ * for scope "others" or "global", and at GET, a confirmation form that
+ * carries the token is shown instead.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,9 +138,16 @@ logout_post(struct ctx *ctx)
 	 * and neither header is refused), which is the CSRF defence for a
 	 * request whose worst effect is to sign the user out; the cookies
 	 * are SameSite besides (the access cookie Lax, the refresh cookie
-	 * Strict), so a cross-site form carries no session to end.  A form
-	 * token that is sent must be right.
+	 * Strict), so a cross-site form carries no session to end.  Only
+	 * this device's session ends so: scope "others" or "global"
+	 * without the form token asks first (any page of our origin could
+	 * post it).  A form token that is sent must be right.
 	 */
+	if ((at_cookie || rt_cookie) && ctx->req->html &&
+	    body_get(&b, "csrf", &bad) == NULL && strcmp(scope, "local") != 0) {
+		logout_confirm(ctx, scope);
+		goto out;
+	}
 	if ((at_cookie || rt_cookie) && !(ctx->req->html &&
 	    body_get(&b, "csrf", &bad) == NULL) && csrf_check(ctx->cfg,
 	    ctx->req, body_get(&b, "csrf", &bad)) != JA_OK) {

@@ -42,7 +42,11 @@ route_sessions(struct ctx *ctx)
 	}
 	rc = auth_request(ctx, &c);
 	if (rc == JA_OK) {
-		l.arr = json_array();
+		if ((l.arr = json_array()) == NULL) {
+			response_error(ctx->resp, ctx->req, 500,
+			    "server_error", "Something went wrong.");
+			return;
+		}
 		l.current = c.sid;
 		rc = db_session_list(ctx->db, ctx->cfg, c.sub, sessions_add,
 		    &l);

@@ -198,6 +198,42 @@ text_path_normalize(const char *in, char *out, size_t outlen)
 }
 
 /*
+ * Writes into out (outlen bytes) the path in (normalised by
+ * text_path_normalize) with every escape decoded, as Apache, lighttpd
+ * and the gatekeeper map it: "/my%20docs/%C3%A9" gives "/my docs/\303\251",
+ * lower-case hex too.  An escape that decodes to "/", "\\" or NUL would
+ * make a path the web server may see otherwise (AllowEncodedSlashes):
+ * JA_EINVAL, as for a malformed escape; JA_ETOOBIG when out is short.
+ */
+int
+text_path_decode(const char *in, char *out, size_t outlen)
+{
+	size_t	 r, w;
+	int	 hi, lo, c;
+
+	if (in == NULL || outlen == 0)
+		return JA_EINVAL;
+	for (r = w = 0; in[r] != '\0'; w++) {
+		if (w + 1 >= outlen)
+			return JA_ETOOBIG;
+		if (in[r] != '%') {
+			out[w] = in[r++];
+			continue;
+		}
+		if ((hi = text_hex(in[r + 1])) < 0 ||
+		    (lo = text_hex(in[r + 2])) < 0)
+			return JA_EINVAL;
+		c = hi * 16 + lo;
+		if (c == '/' || c == '\\' || c == 0)
+			return JA_EINVAL;
+		out[w] = (char)c;
+		r += 3;
+	}
+	out[w] = '\0';
+	return JA_OK;
+}
+
+/*
  * Parses s as a decimal integer within [min, max] into *out.  Returns
  * JA_EINVAL for anything but optional sign and digits, JA_ETOOBIG when
  * out of range (overflow included).
@@ -223,7 +259,8 @@ text_parse_long(const char *s, long min, long max, long *out)
 
 /*
  * Returns 1 if path (normalised) is one of the comma-separated path
- * prefixes of list, or below one: "/app/admin" takes "/app/admin" and
+ * prefixes of list, or below one (both in the same form: otp_paths and
+ * the path are fully decoded before, see authz_otp_needed): "/app/admin" takes "/app/admin" and
  * "/app/admin/x", not "/app/administer"; a prefix ending in "/" takes
  * what begins with it.  Spaces around the entries are ignored.
  */

@@ -62,6 +62,43 @@ static const struct db_stmt throttle_block = {
 	5, 0
 };
 
+/*
+ * A failure counted before the attempt it stands for (throttle_take):
+ * one statement, so attempts at once are counted one by one (the row
+ * lock orders them); none is counted, and no row comes back, while
+ * (kind, key) is blocked.  From max on, the count starts a block as
+ * throttle_fail_one and throttle_block do.
+ */
+static const struct db_stmt throttle_take_one = {
+	"throttle_take_one",
+	"INSERT INTO throttle AS t (kind, key, failures, blocked_until) "
+	"VALUES ($1, $2, 1, CASE WHEN 1 >= $4::integer THEN now() + "
+	"make_interval(secs => 1) END) "
+	"ON CONFLICT (kind, key) DO UPDATE SET failures = CASE WHEN "
+	"t.last_failure > now() - make_interval(secs => $3::integer) "
+	"THEN least(t.failures + 1, 1000000) ELSE 1 END, "
+	"last_failure = now(), blocked_until = CASE WHEN (CASE WHEN "
+	"t.last_failure > now() - make_interval(secs => $3::integer) "
+	"THEN least(t.failures + 1, 1000000) ELSE 1 END) >= $4::integer "
+	"THEN now() + make_interval(secs => least(power(2, least((CASE WHEN "
+	"t.last_failure > now() - make_interval(secs => $3::integer) "
+	"THEN least(t.failures + 1, 1000000) ELSE 1 END) - $4::integer, "
+	"30)), $5::integer)::integer) ELSE t.blocked_until END "
+	"WHERE t.blocked_until IS NULL OR t.blocked_until <= now() OR "
+	"t.last_failure <= now() - make_interval(secs => $3::integer) "
+	"RETURNING failures",
+	5, 0
+};
+
+/* A failure counted ahead that was none: one less, unblocked below max. */
+static const struct db_stmt throttle_refund_one = {
+	"throttle_refund_one",
+	"UPDATE throttle SET failures = greatest(failures - 1, 0), "
+	"blocked_until = CASE WHEN failures - 1 < $3::integer THEN NULL "
+	"ELSE blocked_until END WHERE kind = $1 AND key = $2",
+	3, 0
+};
+
 static const struct db_stmt throttle_clear_user = {
 	"throttle_clear_user",
 	"DELETE FROM throttle WHERE kind = 'user' AND key = $1",
@@ -152,6 +189,109 @@ throttle_fail(struct db *db, const struct config *cfg, const char *user,
 		event_log("throttle_block", req, user, NULL, "reason",
 		    "too_many_failures", NULL, NULL);
 		db_audit(db, "login_throttled", NULL, user, NULL, req, NULL);
+	}
+}
+
+/*
+ * Takes one attempt of (kind, key) against max: counts it as a failure
+ * first.  Returns 1 if taken (a block began when *began), 0 if blocked,
+ * -1 on a database error.
+ */
+static int
+throttle_take_key(struct db *db, const struct config *cfg, const char *kind,
+    const char *key, long max, int *began)
+{
+	char		 window[32], lim[32], delay[32];
+	const char	*params[5];
+	PGresult	*res;
+	long		 n;
+	int		 taken;
+
+	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
+	snprintf(lim, sizeof(lim), "%ld", max);
+	snprintf(delay, sizeof(delay), "%ld", cfg->throttle_max_delay);
+	params[0] = kind;
+	params[1] = key;
+	params[2] = window;
+	params[3] = lim;
+	params[4] = delay;
+	if ((res = db_exec(db, &throttle_take_one, params)) == NULL)
+		return -1;
+	taken = PQntuples(res) == 1;
+	n = taken ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	if (n == max)
+		*began = 1;
+	return taken;
+}
+
+/*
+ * For an attempt whose failure cannot wait for its result (the second
+ * factor, which parallel requests could otherwise guess past
+ * throttle_check all at once): counts the attempt of user (may be
+ * NULL) from ip as a failure before it is made, in one statement per
+ * key, or refuses it while blocked.  The caller undoes the count with
+ * throttle_refund() when the attempt succeeds, and counts nothing more
+ * when it fails.  Returns JA_OK (go on), JA_EBUSY with the seconds to
+ * wait in *retry, or JA_EDB.
+ */
+int
+throttle_take(struct db *db, const struct config *cfg, const char *user,
+    const char *ip, const struct request *req, long *retry)
+{
+	int	 began = 0, u = 1, a = 1;
+
+	*retry = 0;
+	if (user != NULL && *user != '\0' && (u = throttle_take_key(db, cfg,
+	    "user", user, cfg->throttle_user_max, &began)) < 0)
+		return JA_EDB;
+	if (u == 1 && ip != NULL && *ip != '\0' && (a = throttle_take_key(db,
+	    cfg, "ip", ip, cfg->throttle_ip_max, &began)) < 0)
+		return JA_EDB;
+	if (began) {
+		event_log("throttle_block", req, user, NULL, "reason",
+		    "too_many_failures", NULL, NULL);
+		db_audit(db, "login_throttled", NULL, user, NULL, req, NULL);
+	}
+	if (u == 1 && a == 1)
+		return JA_OK;
+	/* The user's attempt was counted but the address's refused. */
+	if (u == 1)
+		throttle_refund(db, cfg, user, NULL);
+	if (throttle_check(db, cfg, user, ip, retry) == JA_EDB)
+		return JA_EDB;
+	if (*retry < 1)
+		*retry = 1;
+	return JA_EBUSY;
+}
+
+/*
+ * Undoes the counts of throttle_take() for user and ip (either may be
+ * NULL), lifting a block that count began.
+ */
+void
+throttle_refund(struct db *db, const struct config *cfg, const char *user,
+    const char *ip)
+{
+	char		 lim[32];
+	const char	*params[3];
+	PGresult	*res;
+
+	if (user != NULL && *user != '\0') {
+		snprintf(lim, sizeof(lim), "%ld", cfg->throttle_user_max);
+		params[0] = "user";
+		params[1] = user;
+		params[2] = lim;
+		if ((res = db_exec(db, &throttle_refund_one, params)) != NULL)
+			PQclear(res);
+	}
+	if (ip != NULL && *ip != '\0') {
+		snprintf(lim, sizeof(lim), "%ld", cfg->throttle_ip_max);
+		params[0] = "ip";
+		params[1] = ip;
+		params[2] = lim;
+		if ((res = db_exec(db, &throttle_refund_one, params)) != NULL)
+			PQclear(res);
 	}
 }
 

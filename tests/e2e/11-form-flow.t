@@ -125,6 +125,18 @@ is($res->{status}, 403, 'a logout form without the token, Origin or Referer is 4
 $res = $env->form('/auth/logout', \%jar, { scope => 'global', csrf => 'A' x 43 });
 is($res->{status}, 403, 'a logout form with a wrong token is 403');
 ok($jar{jwtauth_at}, 'the refused forms ended nothing');
+# One click ends only this device: "others" or "global" without the form
+# token asks first, so a page of our own origin cannot sign the user out
+# everywhere.
+my $other = $env->must_login('bob', 'bob password 123');
+for my $scope (qw(global others)) {
+	$res = $env->form('/auth/logout', \%jar, { scope => $scope });
+	is($res->{status}, 200, "a logout form with scope $scope without the token asks first");
+	like($res->{content}, qr/name="scope" value="$scope"/, "the confirmation carries scope $scope");
+	is(JwtAuthTest->hidden($res->{content}, 'csrf'), $csrf2, 'and the CSRF token');
+}
+ok($jar{jwtauth_at}, 'the tokenless global and others forms ended nothing here');
+is($env->me($other->{access_token})->{status}, 200, 'nor the other device\'s session');
 $res = $env->http(GET => '/auth/logout', { headers => { %$html, cookie => JwtAuthTest->cookie_header(\%jar) } });
 is($res->{status}, 200, 'GET /auth/logout shows a confirmation page');
 is(JwtAuthTest->hidden($res->{content}, 'csrf'), $csrf2, 'which carries the CSRF token');

@@ -206,6 +206,22 @@ is($res->{status}, 301, 'gate: a directory without the slash is 301');
 # Apache makes a CGI's local Location absolute.
 like($res->{headers}{location} // '', qr{^(?:http://127\.0\.0\.1:\d+)?/gated/sub/\?q=1\z},
 	'gate: ... to the slash form, query kept');
+# Apache's mod_dir answers /gated/sub itself (mod_rewrite leaves a
+# directory without its slash alone); under /gated/deep it reaches the
+# gate (RewriteOptions AllowNoSlash), as every such request does under
+# lighttpd.  A query too long for the Location header is dropped there.
+make_path("$g/deep/inner");
+write_file("$g/deep/inner/index.html", "<p>inner</p>\n");
+write_file("$g/deep/.htaccess", "DirectorySlash Off\nRewriteEngine On\n"
+	. "RewriteOptions AllowNoSlash\nRewriteRule ^ /auth/jwtauth.cgi [L]\n");
+$res = $env->http(GET => '/gated/deep/inner?q=1', { headers => $cookie });
+is($res->{status}, 301, 'gate: the gate\'s own 301 for a directory without the slash');
+like($res->{headers}{location} // '', qr{^(?:http://127\.0\.0\.1:\d+)?/gated/deep/inner/\?q=1\z},
+	'gate: ... keeps a short query');
+$res = $env->http(GET => '/gated/deep/inner?q=' . ('x' x 7800), { headers => $cookie });
+is($res->{status}, 301, 'gate: a query too long for Location is no 500: still 301');
+like($res->{headers}{location} // '', qr{^(?:http://127\.0\.0\.1:\d+)?/gated/deep/inner/\z},
+	'gate: ... to the slash form, the query dropped');
 $res = $env->http(GET => '/gated', { headers => $cookie });
 like($res->{headers}{location} // '', qr{^(?:http://127\.0\.0\.1:\d+)?/gated/\z},
 	'gate: the protected directory itself gets its slash');

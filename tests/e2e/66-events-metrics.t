@@ -9,6 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use Encode ();
 
 my $env = JwtAuthTest->start(metrics_allow => '127.0.0.1 ::1', refresh_grace => 0);
 $env->add_user('mira', 'mira password 1');
@@ -87,11 +88,20 @@ unlike($log, qr/\Q$t->{access_token}\E|\Q$t->{refresh_token}\E|mira password|wro
 
 # Untrusted bytes in a user name are escaped: a space, '=', a quote, a
 # byte outside ASCII cannot forge a field or confuse a parser.
+$env->add_user(Encode::encode_utf8("eve=x user=root\"\x{e9}"), 'eve password 1');
 is($env->login_response("eve=x user=root\"\x{e9}", 'whatever pw')->{status}, 401,
 	'a login with a strange user name is refused');
 like($env->error_log,
 	qr/^jwtauth: event=login_failed user=eve\\x3dx\\x20user\\x3droot\\x22\\xc3\\xa9 ip=$ip /m,
 	'event: space, =, quote and UTF-8 in a value are escaped as \\xHH');
+
+# A name that is no user's may be a password typed into the name field:
+# the log says ?unknown, never the name.
+is($env->login_response('Secret pw 42 typed here', 'whatever pw')->{status}, 401,
+	'a login with an unknown user name is refused');
+like($env->error_log, qr/^jwtauth: event=login_failed user=\?unknown ip=$ip reason=bad_credentials$/m,
+	'event: an unknown name is logged as user=?unknown');
+unlike($env->error_log, qr/Secret(?: |\\x20)pw/, 'event: and the name typed is not in the log');
 
 # A reuse is one line too.
 my $t2 = $env->must_login('mira', 'mira password 1');

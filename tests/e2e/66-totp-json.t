@@ -12,6 +12,9 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use HTTP::Tiny;
+use JSON::PP qw(encode_json decode_json);
+use POSIX qw(_exit);
 
 # scripts/deps.sh test installs it: its absence is a failure, not a skip.
 my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
@@ -30,7 +33,7 @@ sub code_at {
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
 	throttle_user_max => 20);
 my $PW = 'correct horse battery';
-$env->add_user($_, $PW) for qw(alice bob carol);
+$env->add_user($_, $PW) for qw(alice bob carol dave erin);
 
 my $t = $env->must_login('alice', $PW);
 my $auth = $env->bearer($t->{access_token});
@@ -209,6 +212,112 @@ is($rc, 0, 'authctl user 2fa carol off succeeds');
 is($env->login_response('carol', $PW)->{status}, 200, 'carol signs in with the password alone again');
 ($rc) = $env->authctl({}, 'user', '2fa', 'carol', 'off');
 isnt($rc, 0, 'authctl user 2fa off for a user without it fails');
+
+# Once the database has turned it on (or off), the answer says so even if
+# ending the other sessions fails next: the recovery codes are not lost.
+$env->psql(q{create function fail_logout() returns trigger language plpgsql as $$ begin raise exception 'test: logout fails'; end $$; }
+	. q{create trigger fail_logout before insert on audit for each row when (new.event = 'logout') execute function fail_logout()});
+my $td = $env->must_login('dave', $PW);
+my $dauth = $env->bearer($td->{access_token});
+$res = $env->json(POST => '/auth/2fa/setup', { headers => $dauth, content => { password => $PW } });
+my $dsecret = $res->{json}{secret} // '';
+$res = $env->json(POST => '/auth/2fa/enable', { headers => $dauth,
+	content => { password => $PW, code => code_at($dsecret), end_other_sessions => JSON::PP::true() } });
+is($res->{status}, 200, 'enable is 200 though ending the other sessions failed');
+is(scalar @{ $res->{json}{recovery_codes} // [] }, 10, 'with the ten recovery codes');
+my @drec = @{ $res->{json}{recovery_codes} // [] };
+is($env->login_response('dave', $PW)->{json}{error}, 'mfa_required', 'and it is on');
+$res = $env->json(POST => '/auth/2fa/disable', { headers => $dauth,
+	content => { password => $PW, code => $drec[0] // '', end_other_sessions => JSON::PP::true() } });
+is($res->{status}, 204, 'disable is 204 though ending the other sessions failed');
+is($env->login_response('dave', $PW)->{status}, 200, 'and it is off');
+$env->psql('drop trigger fail_logout on audit');
+
+# burst(BODY...): POST /auth/login with each JSON body at once, from as
+# many processes released together; returns the statuses.
+sub burst {
+	my @bodies = @_;
+	my $n = @bodies;
+	pipe(my $go_r, my $go_w) or die "pipe: $!\n";
+	pipe(my $ready_r, my $ready_w) or die "pipe: $!\n";
+	pipe(my $out_r, my $out_w) or die "pipe: $!\n";
+	my $url = $env->url('/auth/login');
+	my @pids;
+	for my $body (@bodies) {
+		my $pid = fork // die "fork: $!\n";
+		if ($pid == 0) {
+			close $go_w; close $ready_r; close $out_r;
+			my $ua = HTTP::Tiny->new(timeout => 30, agent => 'jwtauth-test');
+			my $json = encode_json($body);
+			syswrite $ready_w, 'r';
+			sysread $go_r, my $buf, 1;	# EOF: go
+			my $r = $ua->request(POST => $url, { content => $json,
+				headers => { 'content-type' => 'application/json' } });
+			syswrite $out_w, "$r->{status}\n";
+			_exit(0);
+		}
+		push @pids, $pid;
+	}
+	close $ready_w; close $out_w; close $go_r;
+	my $ready = 0;
+	while ($ready < $n) {
+		my $got = sysread $ready_r, my $buf, $n - $ready;
+		last if !$got;
+		$ready += $got;
+	}
+	close $go_w;
+	my @st = map { chomp; $_ } <$out_r>;
+	waitpid $_, 0 for @pids;
+	return @st;
+}
+
+# Codes guessed all at once: each is counted before it is checked, so no
+# more than throttle_user_max (20) of them get an answer other than 429.
+{
+	my $te = $env->must_login('erin', $PW);
+	my $eauth = $env->bearer($te->{access_token});
+	$res = $env->json(POST => '/auth/2fa/setup', { headers => $eauth, content => { password => $PW } });
+	my $esecret = $res->{json}{secret} // '';
+	$res = $env->json(POST => '/auth/2fa/enable', { headers => $eauth,
+		content => { password => $PW, code => code_at($esecret) } });
+	is($res->{status}, 200, 'erin turns on two-factor sign-in');
+	my @erec = @{ $res->{json}{recovery_codes} // [] };
+	my $wrong = code_at($esecret) eq '000000' ? '111111' : '000000';
+	my @tokens = map { $env->login_response('erin', $PW)->{json}{mfa_token} // '' } 1 .. 8;
+	$env->psql('delete from throttle');
+	my @st = burst(map { +{ mfa_token => $tokens[$_ % 8], code => $wrong } } 0 .. 39);
+	my $checked = grep { $_ == 401 } @st;
+	is(scalar @st, 40, 'forty wrong codes at once all get an answer');
+	cmp_ok($checked, '<=', 20, "no more than throttle_user_max of them are checked ($checked), the rest 429");
+	$env->psql('delete from throttle');
+
+	# A throttled attempt does not use up one of the token's tries.
+	$env->psql('delete from mfa_challenges');
+	my $ta = $env->login_response('erin', $PW)->{json}{mfa_token} // '';
+	$env->psql("insert into throttle (kind, key, failures, blocked_until) values ('user', 'erin', 100, now() + interval '1 hour')");
+	$res = $env->json(POST => '/auth/login', { content => { mfa_token => $ta, code => $wrong } });
+	is($res->{status}, 429, 'a code step of a blocked account is 429');
+	is($env->psql('select attempts from mfa_challenges'), 0, 'and used none of the token\'s tries');
+	$env->psql('delete from throttle');
+
+	# Five recovery codes at once with one token: one signs in, and only
+	# its code is used up.
+	my $unused = sub { $env->psql("select count(*) from recovery_codes r join users u on u.id = r.user_id where u.username = 'erin' and r.used_at is null") };
+	my $before = $unused->();
+	my $tb = $env->login_response('erin', $PW)->{json}{mfa_token} // '';
+	@st = burst(map { +{ mfa_token => $tb, code => $erec[$_] // '' } } 0 .. 4);
+	is(scalar(grep { $_ == 200 } @st), 1, 'five recovery codes at once on one token: one signs in (' . join(',', sort @st) . ')');
+	is($unused->(), $before - 1, 'and only its recovery code is used up');
+	$env->psql('delete from throttle');
+
+	# A password change ends the pending second steps: an mfa_token won
+	# with the old password is worth nothing after it.
+	my $mtok = $env->login_response('erin', $PW)->{json}{mfa_token} // '';
+	my ($prc) = $env->authctl({ stdin => "erin new password 1\n" }, 'user', 'passwd', 'erin');
+	is($prc, 0, 'authctl user passwd erin succeeds');
+	$res = $env->json(POST => '/auth/login', { content => { mfa_token => $mtok, code => code_at($esecret, 30) } });
+	is($res->{json}{error}, 'invalid_mfa_token', 'an mfa_token from before a password change is refused');
+}
 
 # The audit trail.
 my %events = map { $_ => 1 } split /\n/, $env->psql("select distinct event from audit");

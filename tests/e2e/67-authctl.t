@@ -27,6 +27,12 @@ is($rc, 0, 'options: --config FILE before the command works');
 is($rc, 0, 'options: --config=FILE after the command works');
 ($rc, $out) = run("-c$conf", 'sessions', 'nora');
 is($rc, 0, 'options: -cFILE works');
+($rc, $out, $err) = $env->authctl({ stdin => "carol password 1\n" }, 'user', 'add', '-carol');
+is($rc, 0, 'options: a user name starting with -c after the command is a name, not -cFILE');
+($rc, $out) = run('user', 'list', '-c', $conf);
+like($out, qr/^-carol\t/m, 'options: and user -carol is there');
+($rc) = $env->authctl({}, 'user', 'del', '--', '-carol');
+is($rc, 0, 'options: after --, -carol is a name too (deleted again)');
 
 ($rc, $out, $err) = run('--help');
 is($rc, 0, 'help: --help exits 0');

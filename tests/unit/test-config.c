@@ -492,6 +492,38 @@ test_origin(void)
 	tap_ok(load(0) == JA_ECONFIG, "origin: a scheme alone is refused");
 }
 
+/*
+ * otp_paths: each entry must start with "/"; it is stored fully decoded,
+ * as the web server maps the path, or the file is refused at its line.
+ */
+static void
+test_otp_paths(void)
+{
+	struct config	 c;
+	int		 rc;
+
+	put_conf("otp_paths = /private/my%%20docs , /app/%%c3%%a9t%%C3%%A9/, "
+	    "/x/./y\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.otp_paths != NULL && strcmp(c.otp_paths,
+	    "/private/my docs,/app/\303\251t\303\251/,/x/y") == 0,
+	    "otp_paths: entries stored decoded (any hex case) and normalised");
+	config_free(&c);
+	put_conf("otp_paths = /a, private\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "otp_paths"),
+	    "otp_paths: an entry without the leading / is refused at its line");
+	put_conf("otp_paths = /app%%2Fadmin\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "otp_paths"),
+	    "otp_paths: an encoded / is refused");
+	put_conf("otp_paths = /a%%5Cb\n");
+	tap_ok(load(0) == JA_ECONFIG, "otp_paths: an encoded \\ is refused");
+	put_conf("otp_paths = /a%%zz\n");
+	tap_ok(load(0) == JA_ECONFIG, "otp_paths: a malformed escape is "
+	    "refused");
+	put_conf("otp_paths = /a,,/b\n");
+	tap_ok(load(0) == JA_ECONFIG, "otp_paths: an empty entry is refused");
+}
+
 int
 main(void)
 {
@@ -520,6 +552,7 @@ main(void)
 	test_locate();
 	test_log_file();
 	test_origin();
+	test_otp_paths();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));

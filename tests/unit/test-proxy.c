@@ -53,8 +53,12 @@ main(void)
 	    "an X-Forwarded-For of empty entries keeps REMOTE_ADDR");
 	memset(longxff, 'a', sizeof(longxff) - 1);
 	longxff[sizeof(longxff) - 1] = '\0';
-	tap_ok(strcmp(client("10.0.0.1", "10.0.0.1", longxff), "10.0.0.1") ==
-	    0, "an entry too long for an address keeps REMOTE_ADDR");
+	tap_ok(client("10.0.0.1", "10.0.0.1", longxff)[0] == '\0',
+	    "an entry too long for an address makes the client unknown, "
+	    "not the trusted proxy");
+	tap_ok(client("10.0.0.1", "10.0.0.1", "198.51.100.7, " "aaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")[0]
+	    == '\0', "a too long entry right of a good one: unknown too");
 	tap_ok(strcmp(client("10.0.0.10", "10.0.0.1", "198.51.100.7"),
 	    "10.0.0.1") == 0, "a trusted proxy is matched whole, not by "
 	    "prefix");

@@ -304,6 +304,36 @@ test_parse_long(void)
 	    "long: a double minus is refused");
 }
 
+/* Full decoding for otp_paths: every escape, but never a "/", "\\", NUL. */
+static void
+test_path_decode(void)
+{
+	char	 out[64];
+
+	tap_ok(text_path_decode("/my%20docs/x", out, sizeof(out)) == JA_OK &&
+	    strcmp(out, "/my docs/x") == 0, "decode: %20 is a space");
+	tap_ok(text_path_decode("/%c3%A9", out, sizeof(out)) == JA_OK &&
+	    strcmp(out, "/\303\251") == 0, "decode: either hex case");
+	tap_ok(text_path_decode("/app%2Fadmin/x", out, sizeof(out)) ==
+	    JA_EINVAL, "decode: an encoded / is refused (unknown path)");
+	tap_ok(text_path_decode("/app%2fadmin", out, sizeof(out)) ==
+	    JA_EINVAL, "decode: an encoded / in lower case too");
+	tap_ok(text_path_decode("/a%5Cb", out, sizeof(out)) == JA_EINVAL,
+	    "decode: an encoded \\ is refused");
+	tap_ok(text_path_decode("/a%00b", out, sizeof(out)) == JA_EINVAL,
+	    "decode: an encoded NUL is refused");
+	tap_ok(text_path_decode("/a%2", out, sizeof(out)) == JA_EINVAL,
+	    "decode: a malformed escape is refused");
+	tap_ok(text_path_decode("/abcdefgh", out, 5) == JA_ETOOBIG,
+	    "decode: a short buffer is JA_ETOOBIG");
+	tap_ok(text_path_in_list("/private/my docs", "/private/my docs/x") &&
+	    text_path_normalize("/private/my%20docs/x", out, sizeof(out)) ==
+	    JA_OK && text_path_decode(out, out, sizeof(out)) == JA_OK &&
+	    text_path_in_list("/private/my docs", out),
+	    "decode: a request for /private/my%20docs/x is under the decoded "
+	    "entry");
+}
+
 static void
 test_path_in_list(void)
 {
@@ -380,6 +410,7 @@ main(void)
 	test_local_or_root();
 	test_path_normalize();
 	test_parse_long();
+	test_path_decode();
 	test_path_in_list();
 	test_in_list();
 	test_event_escape();
