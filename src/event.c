@@ -40,31 +40,9 @@ static const struct {
 void
 event_escape(char *dst, size_t dstlen, const char *src)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i, o;
-	unsigned char		 c;
-
-	if (dstlen == 0)
-		return;
 	if (src == NULL || *src == '\0')
 		src = "-";
-	for (i = o = 0; src[i] != '\0' && i < 64; i++) {
-		c = (unsigned char)src[i];
-		if (c > 0x20 && c < 0x7f && c != '\\' && c != '=' &&
-		    c != '"') {
-			if (o + 1 >= dstlen)
-				break;
-			dst[o++] = (char)c;
-		} else {
-			if (o + 4 >= dstlen)
-				break;
-			dst[o++] = '\\';
-			dst[o++] = 'x';
-			dst[o++] = hex[c >> 4];
-			dst[o++] = hex[c & 0xf];
-		}
-	}
-	dst[o] = '\0';
+	log_escape_also(dst, dstlen, src, 64, " =\"");
 }
 
 /* Appends " key=VALUE" (escaped) to line when value is not NULL. */

@@ -185,6 +185,8 @@ void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
 void		 log_escape_max(char *, size_t, const char *, size_t);
+void		 log_escape_also(char *, size_t, const char *, size_t,
+		    const char *);
 
 #define LOG_UA_MAX	300	/* a stored User-Agent, escaped */
 #define LOG_IP_MAX	64	/* a stored client address */

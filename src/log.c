@@ -147,6 +147,19 @@ log_escape(char *dst, size_t dstlen, const char *src)
 void
 log_escape_max(char *dst, size_t dstlen, const char *src, size_t max)
 {
+	log_escape_also(dst, dstlen, src, max, "");
+}
+
+/*
+ * The one escaper: copies at most max bytes of src (NULL: none) into dst
+ * (dstlen bytes, always NUL-terminated when dstlen > 0), writing every
+ * byte that is not printable ASCII, the backslash, and each byte in also
+ * as \xHH.  A byte whose escape would not fit ends the copy.
+ */
+void
+log_escape_also(char *dst, size_t dstlen, const char *src, size_t max,
+    const char *also)
+{
 	static const char	 hex[] = "0123456789abcdef";
 	size_t			 i, o;
 	unsigned char		 c;
@@ -155,7 +168,8 @@ log_escape_max(char *dst, size_t dstlen, const char *src, size_t max)
 		return;
 	for (i = o = 0; src != NULL && src[i] != '\0' && i < max; i++) {
 		c = (unsigned char)src[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    strchr(also, c) == NULL) {
 			if (o + 1 >= dstlen)
 				break;
 			dst[o++] = (char)c;
