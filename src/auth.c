@@ -101,6 +101,74 @@ auth_request(struct ctx *ctx, struct claims *c)
 }
 
 /*
+ * The start of every POST that acts for the signed-in user: a request
+ * whose token came from the access cookie must carry the form's CSRF
+ * token too (csrf.c; 403 otherwise), then the token is checked
+ * (auth_request; a refusal answered by bounce()).  Returns JA_OK with
+ * the claims in c, and in *cookie (may be NULL) whether the token was
+ * the cookie's; or an error with the answer given.
+ */
+int
+auth_form_request(struct ctx *ctx, const struct body *b, struct claims *c,
+    int *cookie)
+{
+	char	 tok[JA_TOKEN_MAX + 1];
+	int	 bad = 0, from_cookie = 0, rc;
+
+	rc = auth_find_token(ctx, tok, sizeof(tok), &from_cookie);
+	sodium_memzero(tok, sizeof(tok));
+	if (cookie != NULL)
+		*cookie = rc == JA_OK && from_cookie;
+	if (rc == JA_OK && from_cookie && csrf_check(ctx->cfg, ctx->req,
+	    body_get(b, "csrf", &bad)) != JA_OK) {
+		response_error(ctx->resp, ctx->req, 403, "invalid_request",
+		    "This request came from another site or its form has "
+		    "expired.");
+		return JA_EAUTH;
+	}
+	if ((rc = auth_request(ctx, c)) != JA_OK)
+		bounce(ctx, rc, ctx->req->path);
+	return rc;
+}
+
+/*
+ * Checks pw against the current password of c's account, as changing
+ * an authentication factor requires (ASVS 5.0 7.5.1), once the caller
+ * has consulted the throttle: in a password-hashing slot (pwgate.c),
+ * held in *slot for the caller's pwgate_leave().  A wrong password, or
+ * an account no longer c's, is counted by the throttle and returned as
+ * JA_EAUTH for the caller to answer; any other error is answered here
+ * (503: every slot busy, or the database).  Returns JA_OK otherwise.
+ */
+int
+auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
+    int *slot)
+{
+	struct user	 u;
+	int		 rc;
+
+	memset(&u, 0, sizeof(u));
+	if ((rc = pwgate_enter(ctx->db, ctx->cfg, slot)) != JA_OK) {
+		if (rc == JA_EBUSY)
+			bounce_busy(ctx, NULL);
+		else
+			bounce_unavailable(ctx);
+		return rc;
+	}
+	rc = db_user_find(ctx->db, c->username, &u);
+	if (rc == JA_EDB)
+		bounce_unavailable(ctx);
+	else if (rc != JA_OK || strcmp(u.id, c->sub) != 0 ||
+	    password_verify(ctx->cfg, u.hash, pw) != JA_OK) {
+		throttle_fail(ctx->db, ctx->cfg, c->username,
+		    ctx->req->client, ctx->req);
+		rc = JA_EAUTH;
+	}
+	sodium_memzero(&u, sizeof(u));
+	return rc;
+}
+
+/*
  * Answers a successful login or refresh with a new access token for
  * session s and refresh token rt: JSON (RFC 6749 §5.1) for API clients,
  * also setting the cookies when set_cookies is non-zero; for forms, the

@@ -785,6 +785,7 @@ void		 html_2fa_codes(struct buf *, const struct config *,
 		    char [][RECOVERY_TEXT_LEN + 1], size_t);
 
 /* auth.c */
+struct body;
 struct ctx {
 	const struct config	*cfg;
 	struct db		*db;
@@ -796,6 +797,10 @@ struct ctx {
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
 int		 auth_request(struct ctx *, struct claims *);
+int		 auth_form_request(struct ctx *, const struct body *,
+		    struct claims *, int *);
+int		 auth_password(struct ctx *, const struct claims *,
+		    const char *, int *);
 void		 auth_log_refusal(const struct ctx *, const char *,
 		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,

@@ -36,31 +36,16 @@
 static int
 twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
 {
-	struct user	 u;
-	char		 tok[JA_TOKEN_MAX + 1];
 	const char	*pw;
 	long		 wait;
-	int		 bad = 0, cookie = 0, slot = -1, rc;
+	int		 bad = 0, slot = -1, rc;
 
 	*pw_bad = 0;
-	memset(&u, 0, sizeof(u));
-	memset(tok, 0, sizeof(tok));
 	if ((rc = body_read(ctx, b)) != JA_OK)
 		return rc;
 	ctx->req->html = b->is_form;
-	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
-	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(b, "csrf",
-	    &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site or its form has "
-		    "expired.");
-		rc = JA_EAUTH;
-		goto out;
-	}
-	if ((rc = auth_request(ctx, c)) != JA_OK) {
-		bounce(ctx, rc, ctx->req->path);
-		goto out;
-	}
+	if ((rc = auth_form_request(ctx, b, c, NULL)) != JA_OK)
+		return rc;
 	pw = body_get(b, "password", &bad);
 	if (bad || pw == NULL || *pw == '\0' ||
 	    strlen(pw) > (size_t)ctx->cfg->password_max) {
@@ -69,51 +54,26 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
 			    "invalid_request", "Enter your current password.");
 		else
 			*pw_bad = TWOFA_PW_MISSING;
-		rc = JA_EINVAL;
-		goto out;
+		return JA_EINVAL;
 	}
 	rc = throttle_check(ctx->db, ctx->cfg, c->username, ctx->req->client,
 	    &wait);
-	if (rc == JA_EBUSY) {
+	if (rc == JA_EBUSY)
 		bounce_throttled(ctx, NULL, wait);
-		goto out;
-	}
-	if (rc != JA_OK)
-		goto unavailable;
-	if ((rc = pwgate_enter(ctx->db, ctx->cfg, &slot)) != JA_OK) {
-		if (rc == JA_EBUSY)
-			bounce_busy(ctx, NULL);
-		else
-			bounce_unavailable(ctx);
-		goto out;
-	}
-	rc = db_user_find(ctx->db, c->username, &u);
-	if (rc == JA_EDB)
-		goto unavailable;
-	if (rc != JA_OK || strcmp(u.id, c->sub) != 0 ||
-	    password_verify(ctx->cfg, u.hash, pw) != JA_OK) {
+	else if (rc != JA_OK) {
+		bounce_unavailable(ctx);
+		rc = JA_EDB;
+	} else if ((rc = auth_password(ctx, c, pw, &slot)) == JA_EAUTH) {
 		db_audit(ctx->db, "2fa_change_failed", c->sub, c->username,
 		    c->sid, ctx->req, "wrong password");
-		throttle_fail(ctx->db, ctx->cfg, c->username,
-		    ctx->req->client, ctx->req);
 		if (!ctx->req->html)
 			response_error(ctx->resp, ctx->req, 401,
 			    "invalid_credentials", "The current password is "
 			    "not right.");
 		else
 			*pw_bad = TWOFA_PW_WRONG;
-		rc = JA_EAUTH;
-		goto out;
 	}
-	rc = JA_OK;
-	goto out;
-unavailable:
-	bounce_unavailable(ctx);
-	rc = JA_EDB;
-out:
 	pwgate_leave(ctx->db, slot);
-	sodium_memzero(tok, sizeof(tok));
-	sodium_memzero(&u, sizeof(u));
 	return rc;
 }
 

@@ -29,29 +29,17 @@ password_post(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
-	struct user	 u;
-	char		 hash[PASSWORD_HASH_MAX], tok[JA_TOKEN_MAX + 1];
+	char		 hash[PASSWORD_HASH_MAX];
 	const char	*cur, *pw;
 	size_t		 len;
 	long		 wait;
-	int		 bad = 0, cookie = 0, slot = -1, rc;
+	int		 bad = 0, slot = -1, rc;
 
-	memset(&u, 0, sizeof(u));
 	memset(hash, 0, sizeof(hash));
 	if (body_read(ctx, &b) != JA_OK)
 		return;
-	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
-	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
-	    &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site or its form has "
-		    "expired.");
+	if (auth_form_request(ctx, &b, &c, NULL) != JA_OK)
 		goto out;
-	}
-	if ((rc = auth_request(ctx, &c)) != JA_OK) {
-		bounce(ctx, rc, ctx->req->path);
-		goto out;
-	}
 	cur = body_get(&b, "current_password", &bad);
 	pw = body_get(&b, "new_password", &bad);
 	len = pw != NULL ? strlen(pw) : 0;
@@ -82,24 +70,12 @@ password_post(struct ctx *ctx)
 	}
 	if (rc != JA_OK)
 		goto unavailable;
-	if ((rc = pwgate_enter(ctx->db, ctx->cfg, &slot)) != JA_OK) {
-		if (rc == JA_EBUSY)
-			bounce_busy(ctx, NULL);
-		else
-			bounce_unavailable(ctx);
-		goto out;
-	}
-	rc = db_user_find(ctx->db, c.username, &u);
-	if (rc == JA_EDB)
-		goto unavailable;
-	if (rc != JA_OK || strcmp(u.id, c.sub) != 0 ||
-	    password_verify(ctx->cfg, u.hash, cur) != JA_OK) {
+	rc = auth_password(ctx, &c, cur, &slot);
+	if (rc == JA_EAUTH) {
 		db_audit(ctx->db, "password_change_failed", c.sub, c.username,
 		    c.sid, ctx->req, NULL);
 		event_log("password_change_failed", ctx->req, c.username,
 		    c.sid, NULL, NULL, NULL, NULL);
-		throttle_fail(ctx->db, ctx->cfg, c.username, ctx->req->client,
-		    ctx->req);
 		if (ctx->req->html)
 			password_form(ctx, 401, "The current password is not "
 			    "right. Try again.");
@@ -108,6 +84,8 @@ password_post(struct ctx *ctx)
 			    "error", "invalid_credentials"));
 		goto out;
 	}
+	if (rc != JA_OK)	/* answered: 503 */
+		goto out;
 	rc = password_hash(ctx->cfg, pw, hash, sizeof(hash));
 	pwgate_leave(ctx->db, slot);
 	slot = -1;
@@ -132,9 +110,7 @@ unavailable:
 	bounce_unavailable(ctx);
 out:
 	pwgate_leave(ctx->db, slot);
-	sodium_memzero(tok, sizeof(tok));
 	sodium_memzero(hash, sizeof(hash));
-	sodium_memzero(&u, sizeof(u));
 	body_free(&b);
 }
 

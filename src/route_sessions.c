@@ -8,8 +8,6 @@
  */
 #include <string.h>
 
-#include <sodium.h>
-
 #include "jwtauth.h"
 
 struct sessions_list {
@@ -70,27 +68,16 @@ route_session_end(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
-	char		 sid[JA_UUID_LEN + 1], tok[JA_TOKEN_MAX + 1];
+	char		 sid[JA_UUID_LEN + 1];
 	const char	*rest = ctx->route_rest;
-	int		 bad = 0, cookie = 0, rc;
+	int		 cookie = 0, rc;
 
 	ctx->req->html = 0;
-	memset(tok, 0, sizeof(tok));
 	if (body_read(ctx, &b) != JA_OK)
 		return;
 	ctx->req->html = b.is_form;	/* the account page's buttons */
-	if (auth_find_token(ctx, tok, sizeof(tok), &cookie) == JA_OK &&
-	    cookie && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
-	    &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site or its form has "
-		    "expired.");
+	if (auth_form_request(ctx, &b, &c, &cookie) != JA_OK)
 		goto out;
-	}
-	if ((rc = auth_request(ctx, &c)) != JA_OK) {
-		bounce(ctx, rc, ctx->req->path);
-		goto out;
-	}
 	if (strlen(rest) != JA_UUID_LEN + 4 ||
 	    strcmp(rest + JA_UUID_LEN, "/end") != 0) {
 		response_error(ctx->resp, ctx->req, 404, "not_found",
@@ -120,6 +107,5 @@ route_session_end(struct ctx *ctx)
 	else
 		ctx->resp->status = 204;
 out:
-	sodium_memzero(tok, sizeof(tok));
 	body_free(&b);
 }
