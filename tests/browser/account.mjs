@@ -10,26 +10,9 @@
 // Screenshots at 390 and 1280 px wide go to OUTDIR: account-*.png,
 // qr-*.png, code-*.png, protected-*.png.
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { content, cspViolations, done, launch, ok } from './tap.mjs';
 
 const [base, user, password, outdir] = process.argv.slice(2);
-let n = 0, failed = 0;
-function ok(cond, name, detail) {
-	n++;
-	if (!cond) failed++;
-	console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-	if (!cond && detail !== undefined)
-		console.log(`# ${String(detail).replace(/\n/g, '\n# ')}`);
-}
-
-async function content(page) {
-	try {
-		return await page.content();
-	} catch (e) {
-		return `(page navigating: ${e.message.split('\n')[0]})`;
-	}
-}
-
 // The TOTP code of secret (base32) at now + offset seconds, by oathtool.
 function totp(secret, offset) {
 	const t = Math.floor(Date.now() / 1000) + offset;
@@ -64,20 +47,11 @@ async function passwordStep(page) {
 	await page.waitForLoadState();
 }
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
 	const main = await browser.newContext();
 	const page = await main.newPage();
-	const violations = [];
-	page.on('console', (m) => {
-		if (/Content Security Policy/i.test(m.text()))
-			violations.push(m.text());
-	});
+	const violations = cspViolations(page);
 
 	// Sign in, then the account page.
 	await page.goto(`${base}/app/`);
@@ -216,5 +190,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();

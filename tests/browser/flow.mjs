@@ -5,41 +5,14 @@
 //   protected page shows the login form; the back button too.
 // Usage: node flow.mjs BASE_URL USER PASSWORD WAIT_SECONDS OUTDIR
 // (screenshots go to OUTDIR/login.png, protected.png, login-phone.png)
-import { chromium } from 'playwright-core';
+import { content, cspViolations, done, launch, ok } from './tap.mjs';
 
 const [base, user, password, waitSeconds, outdir] = process.argv.slice(2);
-let n = 0, failed = 0;
-function ok(cond, name, detail) {
-	n++;
-	if (!cond) failed++;
-	console.log(`${cond ? '' : 'not '}ok ${n} - ${name}`);
-	if (!cond && detail !== undefined)
-		console.log(`# ${String(detail).replace(/\n/g, '\n# ')}`);
-}
-
-// The page's HTML for a failure message, or a note while it navigates.
-async function content(page) {
-	try {
-		return await page.content();
-	} catch (e) {
-		return `(page navigating: ${e.message.split('\n')[0]})`;
-	}
-}
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-	    '--no-first-run', '--disable-background-networking',
-	    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	const violations = [];
-	page.on('console', (m) => {
-		if (/Content Security Policy/i.test(m.text()))
-			violations.push(m.text());
-	});
+	const violations = cspViolations(page);
 
 	// Apache shows the form in place of the page (ErrorDocument 401);
 	// lighttpd shows the authorizer's page, which moves on to the form.
@@ -133,5 +106,4 @@ try {
 } finally {
 	await browser.close();
 }
-console.log(`1..${n}`);
-process.exit(failed ? 1 : 0);
+done();
