@@ -6,6 +6,8 @@
  * /etc/jwtauth/jwtauth.conf).  See authctl(8).
  * Exit status: 0 done, 1 failed, 2 usage error.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,6 +578,24 @@ cmd_pubkey(int argc, char **argv)
 }
 
 /*
+ * Maps the shared memory of the service that cfg configures, run as the
+ * owner of its key file, so that a revocation made here is counted for
+ * its processes on this host (metrics_attach, revcache.c): they then
+ * refuse the token from their next request on.  Nothing when there is
+ * none yet or we may not open it.
+ */
+static void
+attach_service(const struct config *cfg)
+{
+	const char	*f = cfg->key_file != NULL ? cfg->key_file :
+			    cfg->secret_file;
+	struct stat	 st;
+
+	if (f != NULL && stat(f, &st) == 0)
+		(void)metrics_attach(cfg->path, st.st_uid);
+}
+
+/*
  * Takes the options out of argv wherever they stand, before or after
  * the command: -c FILE, --config FILE, --config=FILE, -h, --help; the
  * glued -cFILE only as the very first word, so that a user named
@@ -670,6 +690,7 @@ main(int argc, char *argv[])
 	if (cfg.log_file != NULL && cfg.log_file[0] == '/' &&
 	    access(cfg.log_file, W_OK) == 0)
 		(void)log_open(cfg.log_file, 1);
+	attach_service(&cfg);
 	if (db_open(&db, cfg.database) != JA_OK)
 		goto out;
 	if (strcmp(argv[0], "migrate") == 0)
@@ -690,6 +711,7 @@ main(int argc, char *argv[])
 		rc = cmd_audit(db, argc - 1, argv + 1);
 out:
 	db_close(db);
+	metrics_close();
 	config_free(&cfg);
 	return rc;
 }

@@ -36,6 +36,7 @@ struct db {
 	const struct db_stmt	*prepared[DB_PREPARED_MAX];
 	size_t			 nprepared;
 	int			 in_tx;
+	int			 revoked;	/* DB_REVOKES ran in the open tx */
 	unsigned long		 generation;	/* connections made so far */
 	char			 sqlstate[6];
 };
@@ -75,6 +76,7 @@ db_disconnect(struct db *db)
 	db->conn = NULL;
 	db->nprepared = 0;
 	db->in_tx = 0;
+	db->revoked = 0;	/* an open transaction is lost with it */
 }
 
 /* Closes the connection and frees the handle; accepts NULL. */
@@ -193,6 +195,22 @@ db_prepare(struct db *db, const struct db_stmt *st)
 }
 
 /*
+ * After statement st succeeded: when it may have ended access tokens,
+ * this host's other processes are told (metrics_revoked) once it is
+ * committed, now outside a transaction, else at COMMIT or ROLLBACK.
+ */
+static void
+db_revoked(struct db *db, const struct db_stmt *st)
+{
+	if ((st->flags & DB_REVOKES) == 0)
+		return;
+	if (db->in_tx)
+		db->revoked = 1;
+	else
+		metrics_revoked();
+}
+
+/*
  * Executes the prepared statement st with params (st->nparams text
  * values; NULL means SQL NULL).  Returns the result, which the caller
  * clears with PQclear(), or NULL on failure (logged; db_sqlstate() says
@@ -216,8 +234,10 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 			    params, NULL, NULL, 0);
 			status = PQresultStatus(res);
 			if (status == PGRES_COMMAND_OK ||
-			    status == PGRES_TUPLES_OK)
+			    status == PGRES_TUPLES_OK) {
+				db_revoked(db, st);
 				return res;
+			}
 			db_fail(db, st->name, res);
 			PQclear(res);
 		}
@@ -225,7 +245,7 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 			return NULL;
 		/* The connection is gone (or read-only): a transaction is
 		 * lost with it. */
-		if (db->in_tx || !st->retry) {
+		if (db->in_tx || (st->flags & DB_RETRY) == 0) {
 			db_disconnect(db);
 			return NULL;
 		}
@@ -274,6 +294,7 @@ db_begin(struct db *db)
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_run(db, "BEGIN") == JA_OK) {
 			db->in_tx = 1;
+			db->revoked = 0;
 			return JA_OK;
 		}
 		if (db->conn != NULL)	/* still connected: a real error */
@@ -299,6 +320,10 @@ db_commit(struct db *db)
 	if (db->conn == NULL)
 		return JA_EDB;
 	res = PQexec(db->conn, "COMMIT");
+	/* Even when the answer is lost: the COMMIT may have happened. */
+	if (db->revoked)
+		metrics_revoked();
+	db->revoked = 0;
 	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    strcmp(PQcmdStatus(res), "COMMIT") == 0)
 		rc = JA_OK;
@@ -326,6 +351,7 @@ db_rollback(struct db *db)
 	if (db->in_tx && db->conn != NULL)
 		(void)db_run(db, "ROLLBACK");
 	db->in_tx = 0;
+	db->revoked = 0;
 	if (db->sqlstate[0] == '\0')
 		memcpy(db->sqlstate, state, sizeof(state));
 }

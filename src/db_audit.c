@@ -29,7 +29,7 @@ static const struct db_stmt audit_recent = {
 	"coalesce(session_id::text, '-'), coalesce(ip, '-'), "
 	"coalesce(user_agent, '-'), coalesce(detail, '') "
 	"FROM audit a ORDER BY id DESC LIMIT $1::integer",
-	1, 1
+	1, DB_RETRY
 };
 
 /*

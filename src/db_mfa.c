@@ -24,7 +24,7 @@ static const struct db_stmt mfa_get = {
 	"enabled_at IS NOT NULL, last_step, (SELECT count(*) FROM "
 	"recovery_codes r WHERE r.user_id = t.user_id AND used_at IS NULL) "
 	"FROM totp t WHERE user_id = $1",
-	1, 1
+	1, DB_RETRY
 };
 
 /* A new secret, unless a second factor is on already. */
@@ -117,7 +117,7 @@ static const struct db_stmt mfa_session_end = {
 	"UPDATE sessions SET revoked_at = now(), revoke_reason = "
 	"'logout_device' WHERE id = $1 AND user_id = $2 "
 	"AND revoked_at IS NULL RETURNING 1",
-	2, 0
+	2, DB_REVOKES
 };
 
 /* Runs st; JA_OK if it returned a row, JA_EAUTH if none, or JA_EDB. */

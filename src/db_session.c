@@ -75,7 +75,7 @@ static const struct db_stmt session_revoke = {
 	"session_revoke",
 	"UPDATE sessions SET revoked_at = now(), revoke_reason = $2 "
 	"WHERE id = $1 AND revoked_at IS NULL",
-	2, 0
+	2, DB_REVOKES
 };
 
 /* The check on every protected request: one round trip. */
@@ -85,7 +85,7 @@ static const struct db_stmt session_check = {
 	"WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL "
 	"AND s.expires_at > now() AND NOT u.locked AND NOT EXISTS "
 	"(SELECT 1 FROM revoked_tokens WHERE jti = $3)",
-	3, 1
+	3, DB_RETRY
 };
 
 static const struct db_stmt session_by_refresh = {
@@ -94,7 +94,7 @@ static const struct db_stmt session_by_refresh = {
 	"JOIN sessions s ON s.id = r.session_id "
 	"WHERE r.token_hash = decode($1, 'hex') AND r.used_at IS NULL "
 	"AND r.expires_at > now() AND s.revoked_at IS NULL",
-	1, 1
+	1, DB_RETRY
 };
 
 /*

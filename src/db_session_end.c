@@ -31,7 +31,7 @@ static const struct db_stmt session_logout = {
 	"user_agent, detail) VALUES ('logout', $2, $1, $6, $7, $3 || ': ' || "
 	"(SELECT count(*) FROM ended) || ' session(s) ended')) "
 	"SELECT count(*) FROM ended",
-	7, 0
+	7, DB_REVOKES
 };
 
 /* Ends sessions of a user by admin or account action, with audit. */
@@ -46,7 +46,7 @@ static const struct db_stmt session_revoke_user = {
 	"(SELECT count(*) FROM ended) || ' session(s) ended' "
 	"FROM users WHERE username = $1) "
 	"SELECT count(*) FROM ended",
-	2, 0
+	2, DB_REVOKES
 };
 
 static const struct db_stmt session_revoke_sid = {
@@ -57,7 +57,7 @@ static const struct db_stmt session_revoke_sid = {
 	"a AS (INSERT INTO audit (event, user_id, session_id, detail) "
 	"SELECT 'revoke', user_id, id, 'admin' FROM ended) "
 	"SELECT count(*) FROM ended",
-	1, 0
+	1, DB_REVOKES
 };
 
 static const struct db_stmt session_list = {
@@ -71,7 +71,7 @@ static const struct db_stmt session_list = {
 	"AND s.revoked_at IS NULL AND s.expires_at > now() "
 	"AND s.last_used_at + make_interval(secs => $2::integer) > now() "
 	"ORDER BY s.created_at",
-	2, 1
+	2, DB_RETRY
 };
 
 /*

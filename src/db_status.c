@@ -23,7 +23,7 @@ static const struct db_stmt status_counts = {
 	"blocked_until > now()), "
 	"(SELECT count(*) FROM throttle WHERE kind = 'ip' AND "
 	"blocked_until > now())",
-	1, 1
+	1, DB_RETRY
 };
 
 /*

@@ -12,7 +12,7 @@ static const struct db_stmt user_find = {
 	"user_find",
 	"SELECT id, username, password_hash, locked FROM users "
 	"WHERE username = $1",
-	1, 1
+	1, DB_RETRY
 };
 
 static const struct db_stmt user_add = {
@@ -33,13 +33,13 @@ static const struct db_stmt user_set_password = {
 static const struct db_stmt user_set_locked = {
 	"user_set_locked",
 	"UPDATE users SET locked = $2::boolean WHERE username = $1",
-	2, 0
+	2, DB_REVOKES
 };
 
 static const struct db_stmt user_del = {
 	"user_del",
 	"DELETE FROM users WHERE username = $1",
-	1, 0
+	1, DB_REVOKES
 };
 
 static const struct db_stmt user_list = {
@@ -47,7 +47,7 @@ static const struct db_stmt user_list = {
 	"SELECT username, to_char(created_at AT TIME ZONE 'UTC', "
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), locked FROM users "
 	"ORDER BY username",
-	0, 1
+	0, DB_RETRY
 };
 
 /*

@@ -231,7 +231,10 @@ extern const struct metrics_desc metrics_descs[METRIC_COUNT];
 
 void		 metrics_name(const char *, char *, size_t);
 int		 metrics_open(const char *, int);
+int		 metrics_attach(const char *, uid_t);
 void		 metrics_count(enum metric);
+void		 metrics_revoked(void);
+uint64_t	 metrics_revocations(void);
 uint64_t	 metrics_get(enum metric);
 int		 metrics_on(void);
 int		 metrics_key_changed(const char *);
@@ -399,8 +402,17 @@ struct db_stmt {
 	const char	*name;		/* prepared statement name, unique */
 	const char	*sql;
 	int		 nparams;
-	int		 retry;		/* may be sent again on a new connection */
+	int		 flags;		/* DB_RETRY, DB_REVOKES */
 };
+
+/* May be sent again on a new connection (outside a transaction). */
+#define DB_RETRY	1
+/*
+ * May end access tokens (fires a trigger of sql/003_notify.sql): once
+ * it is committed, this host's other processes are told to fetch the
+ * notification before their next check (metrics_revoked, revcache.c).
+ */
+#define DB_REVOKES	2
 
 int		 db_open(struct db **, const char *);
 void		 db_close(struct db *);

@@ -9,6 +9,14 @@
  * when the machine boots (Prometheus takes a counter reset in its
  * stride).  Without shared memory the counters are off and the route
  * answers 503; nothing else changes.  route_metrics.c prints them.
+ *
+ * The object also holds the host's revocation count: a process that has
+ * committed a statement that may end access tokens adds one
+ * (metrics_revoked, from db.c), and a process that checks from its
+ * revocation cache first asks the database for what has been notified
+ * when the count moved (revcache.c).  authctl, run as another user
+ * (root), adds to the service's object (metrics_attach) and never makes
+ * one.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -23,8 +31,8 @@
 
 #include "jwtauth.h"
 
-/* "jwtmetr" and the layout's version, 1. */
-#define METRICS_MAGIC	0x6a77746d65747201ULL
+/* "jwtmetr" and the layout's version, 2. */
+#define METRICS_MAGIC	0x6a77746d65747202ULL
 /* The same with version 0: one process is zeroing the counters. */
 #define METRICS_INIT	0x6a77746d65747200ULL
 /* How long others wait for it (10 ms steps) before taking over. */
@@ -33,6 +41,7 @@
 struct metrics_shm {
 	uint64_t	 magic;
 	uint64_t	 kid_hash;	/* key_id the last start used */
+	uint64_t	 revoked;	/* revoking commits (metrics_revoked) */
 	uint64_t	 count[METRIC_COUNT];
 };
 
@@ -86,6 +95,18 @@ metrics_hash(const char *s)
 	return h;
 }
 
+/* The name of the object of user uid's deployment using cfgpath. */
+static void
+metrics_name_of(const char *cfgpath, uid_t uid, char *name, size_t len)
+{
+	char	 real[PATH_MAX];
+
+	if (realpath(cfgpath, real) == NULL)
+		snprintf(real, sizeof(real), "%s", cfgpath);
+	snprintf(name, len, "/jwtauth-%lu-%016llx", (unsigned long)uid,
+	    (unsigned long long)metrics_hash(real));
+}
+
 /*
  * The name of the shared memory object of the deployment whose config
  * file is cfgpath, into name (len bytes): per user and config file.
@@ -93,12 +114,7 @@ metrics_hash(const char *s)
 void
 metrics_name(const char *cfgpath, char *name, size_t len)
 {
-	char	 real[PATH_MAX];
-
-	if (realpath(cfgpath, real) == NULL)
-		snprintf(real, sizeof(real), "%s", cfgpath);
-	snprintf(name, len, "/jwtauth-%lu-%016llx", (unsigned long)geteuid(),
-	    (unsigned long long)metrics_hash(real));
+	metrics_name_of(cfgpath, geteuid(), name, len);
 }
 
 /*
@@ -174,12 +190,74 @@ metrics_open(const char *cfgpath, int loud)
 		    METRICS_INIT, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 			memset(metrics_shm->count, 0,
 			    sizeof(metrics_shm->count));
+			metrics_shm->revoked = 0;
 			__atomic_store_n(&metrics_shm->magic, METRICS_MAGIC,
 			    __ATOMIC_RELEASE);
 			break;
 		}
 	}
 	return JA_OK;
+}
+
+/*
+ * Maps the existing object of the deployment whose config file is
+ * cfgpath as run by user uid (the owner of its key_file), for authctl:
+ * never creates or resets it.  Returns JA_OK, or JA_EIO when there is
+ * none yet (no process of the service has started), it is not uid's
+ * alone, or this user may not open it.
+ */
+int
+metrics_attach(const char *cfgpath, uid_t uid)
+{
+	char		 name[96];
+	struct stat	 st;
+	void		*p;
+	int		 fd;
+
+	if (metrics_shm != NULL)
+		return JA_OK;
+	metrics_name_of(cfgpath, uid, name, sizeof(name));
+	if ((fd = shm_open(name, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0)) == -1)
+		return JA_EIO;
+	if (fstat(fd, &st) != 0 || st.st_uid != uid ||
+	    (st.st_mode & 077) != 0 ||
+	    (size_t)st.st_size < sizeof(struct metrics_shm)) {
+		close(fd);
+		return JA_EIO;
+	}
+	p = mmap(NULL, sizeof(struct metrics_shm), PROT_READ | PROT_WRITE,
+	    MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return JA_EIO;
+	metrics_shm = p;
+	if (__atomic_load_n(&metrics_shm->magic, __ATOMIC_ACQUIRE) !=
+	    METRICS_MAGIC) {
+		metrics_close();
+		return JA_EIO;
+	}
+	return JA_OK;
+}
+
+/*
+ * Adds one to the host's revocation count: called once a statement that
+ * may end access tokens has been committed (or its fate is unknown).
+ * Nothing when the object is off.
+ */
+void
+metrics_revoked(void)
+{
+	if (metrics_shm != NULL)
+		__atomic_add_fetch(&metrics_shm->revoked, 1, __ATOMIC_RELEASE);
+}
+
+/* The host's revocation count now; 0 when the object is off. */
+uint64_t
+metrics_revocations(void)
+{
+	if (metrics_shm == NULL)
+		return 0;
+	return __atomic_load_n(&metrics_shm->revoked, __ATOMIC_ACQUIRE);
 }
 
 /* Adds one to counter m; nothing when the counters are off. */

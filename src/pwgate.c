@@ -26,7 +26,7 @@ static const struct db_stmt pwgate_take = {
 	"pwgate_take",
 	"SELECT s FROM generate_series(0, $2::integer - 1) s "
 	"WHERE pg_try_advisory_lock($1::integer, s) LIMIT 1",
-	2, 1
+	2, DB_RETRY
 };
 
 static const struct db_stmt pwgate_give = {

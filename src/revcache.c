@@ -13,7 +13,19 @@
  *			locked, unlocked or deleted: forget and ask again).
  *
  * Before each decision the process reads what has arrived without
- * blocking (db_notifies).  The set is trusted only while the connection
+ * blocking (db_notifies).  A notification reaches the other processes a
+ * little after the COMMIT that sent it (PostgreSQL signals the listening
+ * backends, which write it when the scheduler runs them): so that a
+ * revocation made on this host holds from the next request on, the
+ * process that commits one adds to the host's revocation count in shared
+ * memory (db.c, DB_REVOKES; metrics_revoked), and a process that finds
+ * the count moved makes one round trip first, before whose answer the
+ * server sends what was notified (PostgreSQL's postgres.c delivers
+ * pending notifications before ReadyForQuery).  Another host's processes
+ * (several web servers on one database) only have the notification:
+ * they refuse as soon as it arrives, typically a millisecond or two
+ * later; revocation_check = strict closes that window too.  The set is
+ * trusted only while the connection
  * that LISTENs is the one it was loaded on: when it is lost or replaced,
  * every check goes to the database (db_session_check) until the process
  * has listened again and reloaded the whole set; with the database gone
@@ -67,6 +79,7 @@ static struct {
 	struct revcache_map	 sessions;
 	unsigned char		 hashkey[crypto_shorthash_KEYBYTES];
 	unsigned long		 generation;	/* connection loaded on */
+	uint64_t		 revoked_seen;	/* metrics_revocations() */
 	int			 trusted;
 	int			 ready;		/* hashkey made */
 	time_t			 swept;
@@ -79,7 +92,7 @@ static const struct db_stmt revcache_session = {
 	"SELECT s.user_id, extract(epoch FROM s.expires_at)::bigint, "
 	"s.revoked_at IS NULL AND NOT u.locked "
 	"FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
-	1, 1
+	1, DB_RETRY
 };
 
 static const struct db_stmt revcache_jtis = {
@@ -87,7 +100,7 @@ static const struct db_stmt revcache_jtis = {
 	"SELECT jti, extract(epoch FROM expires_at)::bigint "
 	"FROM revoked_tokens WHERE expires_at > now() - "
 	"make_interval(secs => $1::integer)",
-	1, 1
+	1, DB_RETRY
 };
 
 static size_t
@@ -270,6 +283,7 @@ revcache_reload(struct db *db, const struct config *cfg)
 	int		 i;
 
 	rc_state.trusted = 0;
+	rc_state.revoked_seen = metrics_revocations();
 	revcache_map_clear(&rc_state.jtis);
 	revcache_map_clear(&rc_state.sessions);
 	if (db_run(db, "LISTEN " REVCACHE_CHANNEL) != JA_OK)
@@ -306,8 +320,15 @@ revcache_reload(struct db *db, const struct config *cfg)
 static int
 revcache_sync(struct db *db, const struct config *cfg, time_t now)
 {
-	int64_t	 before;
+	uint64_t	 revoked = metrics_revocations();
+	int64_t		 before;
 
+	/* A revocation committed on this host: fetch its notification. */
+	if (rc_state.trusted && revoked != rc_state.revoked_seen) {
+		rc_state.revoked_seen = revoked;
+		if (db_run(db, "SELECT") != JA_OK)
+			rc_state.trusted = 0;
+	}
 	if (rc_state.trusted && (db_generation(db) != rc_state.generation ||
 	    db_notifies(db, revcache_apply, NULL) != JA_OK))
 		rc_state.trusted = 0;

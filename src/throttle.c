@@ -34,7 +34,7 @@ static const struct db_stmt throttle_blocked = {
 	"(kind = 'ip' AND key = $2)) AND blocked_until > now() "
 	"AND last_failure > now() - make_interval(secs => $3::integer) "
 	"HAVING max(blocked_until) IS NOT NULL",
-	3, 1
+	3, DB_RETRY
 };
 
 /*
@@ -313,7 +313,7 @@ static const struct db_stmt throttle_rows = {
 	"THEN ceil(extract(epoch FROM blocked_until - now()))::bigint::text "
 	"ELSE '' END FROM throttle WHERE last_failure > now() - "
 	"make_interval(secs => $1::integer) ORDER BY kind, key",
-	1, 1
+	1, DB_RETRY
 };
 
 static const struct db_stmt throttle_delete = {

@@ -3,7 +3,9 @@
  * counters: a new object starts at zero; a process that finds another
  * one zeroing it (the METRICS_INIT mark) waits for it instead of
  * zeroing again (which would lose the counts made in between); a mark
- * left by a process that died is taken over.
+ * left by a process that died is taken over.  And the host's revocation
+ * count: kept across processes, reached by authctl through
+ * metrics_attach(), which never makes or resets an object.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -20,12 +22,13 @@
 #include "jwtauth.h"
 #include "tap.h"
 
-#define MAGIC	0x6a77746d65747201ULL
+#define MAGIC	0x6a77746d65747202ULL
 #define INIT	0x6a77746d65747200ULL
 
 struct shm {
 	uint64_t	 magic;
 	uint64_t	 kid_hash;
+	uint64_t	 revoked;
 	uint64_t	 count[METRIC_COUNT];
 };
 
@@ -98,8 +101,33 @@ main(void)
 	    now() - t < 5, "a mark of a dead process is taken over, zeroed");
 	metrics_close();
 
+	/* The revocation count. */
+	tap_ok(metrics_revocations() == 0,
+	    "without an object the revocation count reads 0");
+	metrics_revoked();
+	tap_ok(metrics_attach(conf, geteuid() + 1) == JA_EIO,
+	    "metrics_attach: another user's name finds no object");
+	tap_ok(metrics_attach(conf, geteuid()) == JA_OK &&
+	    metrics_revocations() == 0,
+	    "metrics_attach: maps the service's object");
+	metrics_revoked();
+	metrics_revoked();
+	metrics_close();
+	tap_ok(metrics_open(conf, 1) == JA_OK && metrics_revocations() == 2 &&
+	    __atomic_load_n(&s->revoked, __ATOMIC_ACQUIRE) == 2,
+	    "revocations counted through it are seen by the service's processes");
+	metrics_close();
+	__atomic_store_n(&s->magic, INIT, __ATOMIC_RELEASE);
+	tap_ok(metrics_attach(conf, geteuid()) == JA_EIO &&
+	    __atomic_load_n(&s->magic, __ATOMIC_ACQUIRE) == INIT,
+	    "metrics_attach refuses an object not ready and leaves it alone");
+	__atomic_store_n(&s->magic, MAGIC, __ATOMIC_RELEASE);
+
 	munmap(s, sizeof(*s));
 	shm_unlink(shmname);
+	tap_ok(metrics_attach(conf, geteuid()) == JA_EIO &&
+	    shm_open(shmname, O_RDONLY, 0) == -1,
+	    "metrics_attach makes no object when there is none");
 	unlink(conf);
 	rmdir(dir);
 	return tap_done();
