@@ -194,10 +194,11 @@ ok(RevocationTests::wait_for($env, "SELECT count(*) > 0 FROM pg_locks WHERE "
 is(app($s{later}{access_token}) . ' ' . app($s{revoked}{access_token}), '200 401',
 	'after: the cache, reloaded from the new primary, answers from memory');
 RevocationTests::release($hold);
-$env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '"
-	. JwtAuthTest->sid_of($s{later}{access_token}) . "'");
+my ($rc, undef, $err) = $env->authctl({}, 'revoke', '--session',
+	JwtAuthTest->sid_of($s{later}{access_token}));
+is($rc, 0, 'after: authctl revokes a session on the new primary') or diag($err);
 is(app($s{later}{access_token}), 401,
-	'after: a session revoked directly on the new primary is refused at the next request');
+	'after: a session revoked on the new primary is refused at the next request');
 is_deeply(health()->{json}, { status => 'ok', database => 'ok',
 	revocation_cache => 'listening' }, 'after: health says ok, listening');
 
