@@ -1,7 +1,7 @@
 /*
  * db.c: the PostgreSQL connection.  It connects lazily, prepares each
  * statement once per connection, and reconnects by itself after the
- * server went away: a statement marked retry is sent once more on a
+ * server went away: a statement marked DB_RETRY is sent once more on a
  * new connection, anything else fails and the next request reconnects.
  * Every failure is logged (primary message and SQLSTATE only, never the
  * parameters, which may hold secrets) and returned: callers fail closed.
@@ -195,9 +195,10 @@ db_prepare(struct db *db, const struct db_stmt *st)
 }
 
 /*
- * After statement st succeeded: when it may have ended access tokens,
- * this host's other processes are told (metrics_revoked) once it is
- * committed, now outside a transaction, else at COMMIT or ROLLBACK.
+ * After statement st succeeded (or its answer was lost with the
+ * connection): when it may have ended access tokens, this host's other
+ * processes are told (metrics_revoked) once it is committed, now outside
+ * a transaction, else at COMMIT (ROLLBACK drops it).
  */
 static void
 db_revoked(struct db *db, const struct db_stmt *st)
@@ -214,8 +215,8 @@ db_revoked(struct db *db, const struct db_stmt *st)
  * Executes the prepared statement st with params (st->nparams text
  * values; NULL means SQL NULL).  Returns the result, which the caller
  * clears with PQclear(), or NULL on failure (logged; db_sqlstate() says
- * which).  Outside a transaction, a statement marked retry is sent once
- * more on a new connection when the old one was lost.
+ * which).  Outside a transaction, a statement marked DB_RETRY is sent
+ * once more on a new connection when the old one was lost.
  */
 struct pg_result *
 db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
@@ -244,7 +245,10 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 		if (db_usable(db))
 			return NULL;
 		/* The connection is gone (or read-only): a transaction is
-		 * lost with it. */
+		 * lost with it; a statement of its own may have committed
+		 * before the answer was lost. */
+		if (!db->in_tx)
+			db_revoked(db, st);
 		if (db->in_tx || (st->flags & DB_RETRY) == 0) {
 			db_disconnect(db);
 			return NULL;
@@ -366,7 +370,7 @@ int
 db_ping(struct db *db)
 {
 	static const struct db_stmt st = { "ping",
-	    "SELECT current_setting('transaction_read_only')", 0, 1 };
+	    "SELECT current_setting('transaction_read_only')", 0, DB_RETRY };
 	PGresult	*res;
 	int		 writable;
 

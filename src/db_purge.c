@@ -23,6 +23,11 @@ static const struct db_stmt purge_revoked = {
 	2, 0
 };
 
+/*
+ * Not DB_REVOKES although its DELETE notifies: it removes only sessions
+ * already revoked or past their end, whose tokens are refused anyway, and
+ * a purge batch must not cost every process a round trip.
+ */
 static const struct db_stmt purge_sessions = {
 	"purge_sessions",
 	"DELETE FROM sessions WHERE id = ANY(ARRAY("

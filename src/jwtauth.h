@@ -408,8 +408,9 @@ struct db_stmt {
 /* May be sent again on a new connection (outside a transaction). */
 #define DB_RETRY	1
 /*
- * May end access tokens (fires a trigger of sql/003_notify.sql): once
- * it is committed, this host's other processes are told to fetch the
+ * May end an access token that would otherwise pass (a revocation, a
+ * lock, a deletion: a trigger of sql/003_notify.sql fires): once it is
+ * committed, this host's other processes are told to fetch the
  * notification before their next check (metrics_revoked, revcache.c).
  */
 #define DB_REVOKES	2

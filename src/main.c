@@ -191,8 +191,11 @@ main(int argc, char *argv[])
 	}
 	rc = 1;
 	/* The counters every process shares (metrics.c); a new signing
-	 * key_id since the processes before is a key rotation. */
-	if (metrics_open(cfg.path, cfg.metrics_allow != NULL) == JA_OK &&
+	 * key_id since the processes before is a key rotation.  Without
+	 * them, say so where someone misses them: /metrics, or the
+	 * host's revocation count of the cached check (revcache.c). */
+	if (metrics_open(cfg.path, cfg.metrics_allow != NULL ||
+	    (!cfg.revocation_strict && !io_is_cgi())) == JA_OK &&
 	    metrics_key_changed(cfg.key_id))
 		event_log("key_rotation", NULL, NULL, NULL, "kid", cfg.key_id,
 		    "alg", cfg.key_alg);

@@ -139,14 +139,14 @@ metrics_open(const char *cfgpath, int loud)
 	fd = shm_open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		if (loud)
-			log_msg("metrics: shm_open %s: %s; counters off",
+			log_msg("metrics: shm_open %s: %s; counters and revocation count off",
 			    name, strerror(errno));
 		return JA_EIO;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
 	    (st.st_mode & 077) != 0) {
 		if (loud)
-			log_msg("metrics: %s is not ours alone; counters off",
+			log_msg("metrics: %s is not ours alone; counters and revocation count off",
 			    name);
 		close(fd);
 		return JA_EIO;
@@ -155,7 +155,7 @@ metrics_open(const char *cfgpath, int loud)
 	if ((size_t)st.st_size < sizeof(struct metrics_shm) &&
 	    ftruncate(fd, sizeof(struct metrics_shm)) != 0) {
 		if (loud)
-			log_msg("metrics: %s: %s; counters off", name,
+			log_msg("metrics: %s: %s; counters and revocation count off", name,
 			    strerror(errno));
 		close(fd);
 		return JA_EIO;
@@ -165,7 +165,7 @@ metrics_open(const char *cfgpath, int loud)
 	close(fd);
 	if (p == MAP_FAILED) {
 		if (loud)
-			log_msg("metrics: mmap: %s; counters off",
+			log_msg("metrics: mmap: %s; counters and revocation count off",
 			    strerror(errno));
 		return JA_EIO;
 	}

@@ -24,12 +24,14 @@
  * pending notifications before ReadyForQuery).  Another host's processes
  * (several web servers on one database) only have the notification:
  * they refuse as soon as it arrives, typically a millisecond or two
- * later; revocation_check = strict closes that window too.  The set is
- * trusted only while the connection
- * that LISTENs is the one it was loaded on: when it is lost or replaced,
- * every check goes to the database (db_session_check) until the process
- * has listened again and reloaded the whole set; with the database gone
- * too the answer is JA_EDB, never a pass.  A process that revokes gets
+ * later; revocation_check = strict closes that window too.  Notifications
+ * arrive only between transactions: no check runs inside one.
+ *
+ * The set is trusted only while the connection that LISTENs is the one
+ * it was loaded on: when it is lost or replaced, every check goes to the
+ * database (db_session_check) until the process has listened again and
+ * reloaded the whole set; with the database gone too the answer is
+ * JA_EDB, never a pass.  A process that revokes gets
  * its own notification with its COMMIT, before the response.
  *
  * revocation_check = strict skips all of this: one indexed query per

@@ -123,7 +123,18 @@ main(void)
 	    "metrics_attach refuses an object not ready and leaves it alone");
 	__atomic_store_n(&s->magic, MAGIC, __ATOMIC_RELEASE);
 
+	/* What root must not trust: an object others may write, or one
+	 * too short for the layout (a read past its end is SIGBUS). */
+	if ((fd = shm_open(shmname, O_RDWR, 0)) == -1)
+		return EXIT_FAILURE;
+	tap_ok(fchmod(fd, 0660) == 0 &&
+	    metrics_attach(conf, geteuid()) == JA_EIO,
+	    "metrics_attach refuses an object its group may write");
 	munmap(s, sizeof(*s));
+	tap_ok(fchmod(fd, 0600) == 0 && ftruncate(fd, 8) == 0 &&
+	    metrics_attach(conf, geteuid()) == JA_EIO,
+	    "metrics_attach refuses an object shorter than the layout");
+	close(fd);
 	shm_unlink(shmname);
 	tap_ok(metrics_attach(conf, geteuid()) == JA_EIO &&
 	    shm_open(shmname, O_RDONLY, 0) == -1,
