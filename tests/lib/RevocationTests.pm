@@ -82,18 +82,49 @@ sub refused_soon {
 	return -1;
 }
 
-# late_notification(ENV, GET, TOKEN, REVOKE): the notification of a
-# revocation is held back: every database backend of the service is
-# stopped (SIGSTOP) before REVOKE->() revokes TOKEN's session on a new
-# connection, and they go on (SIGCONT) only half a second later.  A
-# process that only read what had arrived would pass the token in the
-# meantime; one that sees the host's revocation count move asks its
-# backend first, which sends the notification before its answer.
+# authorizer_backends(ENV): the pids of the database backends of ENV's
+# authorizer processes (those started with "-c CONFIG -r authorizer"),
+# found by the local TCP ports of their sockets, which the backends see
+# as client_port.
+sub authorizer_backends {
+	my ($env) = @_;
+	my $want = "\0-c\0" . $env->config_file . "\0-r\0authorizer\0";
+	my %inode;
+	for my $cmdline (glob '/proc/[0-9]*/cmdline') {
+		my ($pid) = $cmdline =~ m{^/proc/(\d+)/};
+		open my $fh, '<', $cmdline or next;
+		my $args = do { local $/; <$fh> } // '';
+		next if index("\0$args", $want) < 0;
+		for my $fd (glob "/proc/$pid/fd/*") {
+			my $l = readlink $fd // next;
+			$inode{$1} = 1 if $l =~ /^socket:\[(\d+)\]$/;
+		}
+	}
+	my @ports;
+	open my $tcp, '<', '/proc/net/tcp' or return ();
+	while (<$tcp>) {
+		my @f = split;
+		push @ports, hex $1 if @f > 9 && $inode{ $f[9] }
+		    && $f[1] =~ /:([0-9A-F]{4})$/;
+	}
+	return () if !@ports;
+	return split /\n/, $env->psql('SELECT pid FROM pg_stat_activity WHERE '
+		. 'client_port IN (' . join(',', @ports) . ')');
+}
+
+# late_notification(ENV, GET, TOKEN, REVOKE, [PIDS]): the notification of
+# a revocation is held back: the database backends PIDS (default: every
+# backend of the service) are stopped (SIGSTOP) before REVOKE->()
+# revokes TOKEN's session, and they go on (SIGCONT) only half a second
+# later.  A process that only read what had arrived would pass the token
+# in the meantime; one that sees the host's revocation count move asks
+# its backend first, which sends the notification before its answer.
 # Returns the status of the request made while they were stopped.
 sub late_notification {
-	my ($env, $get, $at, $revoke) = @_;
-	my @pids = split /\n/, $env->psql("SELECT pid FROM pg_stat_activity "
-		. "WHERE application_name = 'jwtauth' AND pid <> pg_backend_pid()");
+	my ($env, $get, $at, $revoke, $pids) = @_;
+	my @pids = $pids ? @$pids : split /\n/, $env->psql("SELECT pid FROM "
+		. "pg_stat_activity WHERE application_name = 'jwtauth' AND "
+		. "pid <> pg_backend_pid()");
 	return 'no backend' if !@pids;
 	kill 'STOP', @pids;
 	my $kid;
@@ -122,7 +153,8 @@ sub run {
 	my $get = sub {
 		$env->http(GET => $PAGE, { headers => $env->bearer($_[0]) })->{status};
 	};
-	my $login = sub { $env->must_login('rita', 'rita password 1')->{access_token} };
+	my $password = 'rita password 1';
+	my $login = sub { $env->must_login('rita', $password)->{access_token} };
 
 	my $at = $login->();
 	is($get->($at), 200, "$server: a valid token passes the authorizer");
@@ -193,6 +225,30 @@ sub run {
 		. 'refused at the next request');
 	($rc) = $env->authctl({}, 'user', 'unlock', 'rita');
 	is($rc, 0, "$server: authctl user unlock (for what follows)");
+	# Through the login service, whose own backend keeps running: only
+	# the authorizer's is stopped.  A logout (one statement) and a
+	# password change (a transaction).
+	$at = $login->();
+	is($get->($at), 200, "$server: a session passes before a late notification of a logout");
+	my @authz = authorizer_backends($env);
+	is(scalar @authz, 1, "$server: the authorizer process's database backend is found");
+	is(late_notification($env, $get, $at, sub {
+		my $st = $env->logout($at)->{status};
+		die "logout: $st\n" if $st != 204;
+	}, \@authz), 401, "$server: a token logged out while the authorizer's "
+		. 'notification is held back is refused at the next request');
+	$at = $login->();
+	is($get->($at), 200, "$server: a session passes before a late notification of a password change");
+	is(late_notification($env, $get, $at, sub {
+		my $res = $env->json(POST => '/auth/password', {
+			headers => $env->bearer($at),
+			content => { current_password => 'rita password 1',
+				new_password => 'rita password 2' },
+		});
+		die "password change: $res->{status}\n" if $res->{status} != 204;
+	}, \@authz), 401, "$server: a token whose password changed while the "
+		. "authorizer's notification is held back is refused at the next request");
+	$password = 'rita password 2';
 
 	# The listening connection is killed: the revocation made meanwhile
 	# cannot arrive as a notification, and must be seen anyway.
