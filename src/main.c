@@ -124,7 +124,7 @@ main(int argc, char *argv[])
 	const char	*path = NULL, *listen_on = NULL, *changed;
 	long		 nproc = 4;
 	char		 err[1024];
-	int		 ch, check = 0, rc = 1;
+	int		 ch, check = 0, loud, rc = 1;
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
@@ -193,9 +193,12 @@ main(int argc, char *argv[])
 	/* The counters every process shares (metrics.c); a new signing
 	 * key_id since the processes before is a key rotation.  Without
 	 * them, say so where someone misses them: /metrics, or the
-	 * host's revocation count of the cached check (revcache.c). */
-	if (metrics_open(cfg.path, cfg.metrics_allow != NULL ||
-	    (!cfg.revocation_strict && !io_is_cgi())) == JA_OK &&
+	 * host's revocation count of the cached check (revcache.c).  Not
+	 * io_is_cgi() under -s: libfcgi would settle on CGI for good
+	 * before daemon_start() has its socket. */
+	loud = cfg.metrics_allow != NULL || (!cfg.revocation_strict &&
+	    (listen_on != NULL || !io_is_cgi()));
+	if (metrics_open(cfg.path, loud) == JA_OK &&
 	    metrics_key_changed(cfg.key_id))
 		event_log("key_rotation", NULL, NULL, NULL, "kid", cfg.key_id,
 		    "alg", cfg.key_alg);
