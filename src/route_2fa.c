@@ -26,21 +26,17 @@
 /*
  * The start of every route here: the body, CSRF when the token came
  * from a cookie, the signed-in user into c, the current password
- * checked.  Returns JA_OK, or an error with the answer given; but for a
- * form, a password wrong (*pw TWOFA_PW_WRONG) or missing (TWOFA_PW_MISSING)
- * is left for the caller to answer (c is then filled).
+ * checked.  Returns JA_OK, or an error with the answer given: for a
+ * form, a password wrong or missing goes back to the account page (the
+ * pending secret is never shown without it).
  */
-#define TWOFA_PW_WRONG		1
-#define TWOFA_PW_MISSING	2
-
 static int
-twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
+twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
 {
 	const char	*pw;
 	long		 wait;
 	int		 bad = 0, slot = -1, rc;
 
-	*pw_bad = 0;
 	if ((rc = body_read(ctx, b)) != JA_OK)
 		return rc;
 	ctx->req->html = b->is_form;
@@ -53,7 +49,7 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
 			response_error(ctx->resp, ctx->req, 400,
 			    "invalid_request", "Enter your current password.");
 		else
-			*pw_bad = TWOFA_PW_MISSING;
+			account_redirect(ctx, "missing");
 		return JA_EINVAL;
 	}
 	rc = throttle_check(ctx->db, ctx->cfg, c->username, ctx->req->client,
@@ -71,7 +67,7 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c, int *pw_bad)
 			    "invalid_credentials", "The current password is "
 			    "not right.");
 		else
-			*pw_bad = TWOFA_PW_WRONG;
+			account_redirect(ctx, "password");
 	}
 	pwgate_leave(ctx->db, slot);
 	return rc;
@@ -199,17 +195,14 @@ route_2fa_setup(struct ctx *ctx)
 	struct buf	 uri;
 	unsigned char	 sec[TOTP_SECRET_LEN], box[TOTP_BOX_LEN];
 	char		 b32[TOTP_B32_LEN + 1];
-	int		 pw_bad, rc;
+	int		 rc;
 
 	ctx->req->html = 0;
 	buf_init(&uri);
 	uri.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
-	rc = twofa_begin(ctx, &b, &c, &pw_bad);
-	if (pw_bad)
-		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
-		    "missing");
+	rc = twofa_begin(ctx, &b, &c);
 	if (rc != JA_OK)
 		goto out;
 	totp_secret_new(sec);
@@ -266,19 +259,16 @@ route_2fa_enable(struct ctx *ctx)
 	char		 norm[RECOVERY_LEN + 1];
 	const char	*code;
 	size_t		 i;
-	int		 bad = 0, pw_bad, recovery, rc;
+	int		 bad = 0, recovery, rc;
 
 	ctx->req->html = 0;
 	memset(codes, 0, sizeof(codes));
 	memset(norm, 0, sizeof(norm));
-	rc = twofa_begin(ctx, &b, &c, &pw_bad);
 	/*
 	 * The pending secret is shown again only to a request whose
 	 * password was checked: a session cookie alone must not read it.
 	 */
-	if (pw_bad)
-		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
-		    "missing");
+	rc = twofa_begin(ctx, &b, &c);
 	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
@@ -361,13 +351,10 @@ route_2fa_disable(struct ctx *ctx)
 	struct body	 b;
 	struct claims	 c;
 	const char	*code;
-	int		 bad = 0, pw_bad, recovery, was_on, rc;
+	int		 bad = 0, recovery, was_on, rc;
 
 	ctx->req->html = 0;
-	rc = twofa_begin(ctx, &b, &c, &pw_bad);
-	if (pw_bad)
-		account_redirect(ctx, pw_bad == TWOFA_PW_WRONG ? "password" :
-		    "missing");
+	rc = twofa_begin(ctx, &b, &c);
 	if (rc != JA_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
