@@ -16,6 +16,11 @@
 #                          naming both (primary first; target_session_attrs
 #                          = read-write), DIR/pgpass their passwords.
 #   pg.sh promote DIR      make the standby in DIR a primary (pg_ctl promote)
+#   pg.sh repoint DIR      when the cluster in DIR is stopped and another
+#                          program took its port since (another checkout's
+#                          cluster, say), move it to a free port: its
+#                          postgresql.conf, pgpass and conninfo follow.
+#                          Prints "pg.sh: moved ... from port A to B" then.
 # DIR holds data/ (the cluster), the unix socket, log, and for clients:
 # pgpass (libpq passfile of role jwtauth) and conninfo (a libpq conninfo
 # string for database jwtauth on 127.0.0.1).  Under root the server runs as
@@ -28,7 +33,7 @@ bin=/usr/lib/postgresql/15/bin
 
 usage() {
 	echo "usage: ${0##*/} init DIR PORT | standby PRIMARY DIR PORT [sync] |" \
-	    "start|stop|crash|restart|status|promote DIR" >&2
+	    "start|stop|crash|restart|status|promote|repoint DIR" >&2
 	exit 2
 }
 
@@ -202,6 +207,30 @@ pg_start() {
 	}
 }
 
+# pg_port: the port the cluster in $dir listens on (the last port line).
+pg_port() {
+	sed -n "s/^port = \([0-9]*\)$/\1/p" "$data/postgresql.conf" | tail -n 1
+}
+
+# pg_repoint: see the usage above.  A standby is never moved: the
+# multi-host conninfo of its pair names its port.
+pg_repoint() {
+	! pg_running || return 0
+	old=$(pg_port)
+	[ -n "$old" ] || die "no port in $data/postgresql.conf"
+	! port_free "$old" || return 0
+	[ ! -f "$data/standby.signal" ] ||
+		die "port $old of the standby in $dir is taken; free it"
+	new=$(free_port)
+	# Root may write the owner's files directly; they keep their owner.
+	printf '# Added by scripts/pg.sh repoint.\nport = %s\n' "$new" \
+		>>"$data/postgresql.conf"
+	sed -i "s/^127\.0\.0\.1:$old:/127.0.0.1:$new:/" "$dir/pgpass"
+	sed "s/ port=$old / port=$new /" "$dir/conninfo" >"$dir/conninfo.new"
+	mv "$dir/conninfo.new" "$dir/conninfo"
+	echo "pg.sh: moved the cluster in $dir from port $old (taken) to $new"
+}
+
 pg_stop() {
 	if ! pg_running; then
 		return 0
@@ -212,7 +241,7 @@ pg_stop() {
 
 case "$# ${1-}" in
 '3 init' | '2 start' | '2 stop' | '2 crash' | '2 restart' | '2 status' | \
-'2 promote') cmd=$1 ;;
+'2 promote' | '2 repoint') cmd=$1 ;;
 '4 standby' | '5 standby')
 	# standby PRIMARY DIR PORT [sync]: the checks of init DIR PORT.
 	cmd=standby primary_arg=$2 sync=${5-}
@@ -247,6 +276,7 @@ promote)
 	as_owner "$bin/pg_ctl" -D "$data" -w -t 30 promote >/dev/null ||
 		die "PostgreSQL in $dir was not promoted; see $dir/log" ;;
 start) pg_start ;;
+repoint) pg_repoint ;;
 stop) pg_stop ;;
 crash)
 	# An immediate shutdown: no checkpoint, every backend killed, as in

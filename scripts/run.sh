@@ -60,6 +60,26 @@ config() {
 	CONF
 }
 
+# follow_conninfo OLD: after pg.sh repoint moved the cluster (another
+# checkout's took its port), the config's database line follows when it
+# is still the one written here; an edited one is the user's to change.
+follow_conninfo() {
+	new=$(cat "$var/pg/conninfo")
+	[ "$1" != "$new" ] || return 0
+	conf=$var/jwtauth.conf
+	if grep -qxF "database = $1" "$conf"; then
+		awk -v old="database = $1" -v new="database = $new" \
+			'$0 == old { print new; next } { print }' "$conf" \
+			>"$conf.new"
+		cat "$conf.new" >"$conf"
+		rm -f "$conf.new"
+		echo "run.sh: $conf: database follows the cluster's new port"
+	else
+		die "the cluster moved to a new port; in $conf set:" \
+			"database = $new"
+	fi
+}
+
 # demo_user: add user demo once, with a random password kept in var/.
 demo_user() {
 	[ ! -f "$var/demo-password" ] || return 0
@@ -84,9 +104,12 @@ setup() {
 		port_free "$pg_port" || pg_port=$(free_port)
 		"$root/scripts/pg.sh" init "$var/pg" "$pg_port"
 	fi
+	old_conninfo=$(cat "$var/pg/conninfo")
+	"$root/scripts/pg.sh" repoint "$var/pg"
 	"$root/scripts/pg.sh" start "$var/pg"
 	keys
 	config
+	follow_conninfo "$old_conninfo"
 	"$authctl" -c "$var/jwtauth.conf" migrate
 	demo_user
 	rm -rf "$var/www"
