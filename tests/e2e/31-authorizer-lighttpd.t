@@ -6,6 +6,9 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use AuthorizerTests;
+use RouteWalk qw(walk_routes);
 
-AuthorizerTests::run('lighttpd');
+my $env = AuthorizerTests::run('lighttpd');
+# Every route of the program, through the server config's /auth.
+walk_routes($env, '/auth', 'lighttpd');
 done_testing;

@@ -10,6 +10,7 @@ use File::Copy qw(copy);
 use Test::More;
 use JwtAuthTest;
 use AuthorizerTests;
+use RouteWalk qw(walk_routes);
 
 my $repo = "$FindBin::Bin/../..";
 my $env = JwtAuthTest->start(server => 'apache',
@@ -107,5 +108,9 @@ is($res->{status}, 401, '.htaccess: refused after logout');
 my ($h, $p, $s) = split /\./, $t->{access_token};
 $res = $env->http(GET => '/app/index.html', { headers => $env->bearer("$h.$p." . reverse $s) });
 is($res->{status}, 401, '.htaccess: a tampered token is refused');
+
+# Every route of the program, through auth.htaccess (issue 19: the
+# rewrite once passed only some of them).
+walk_routes($env, '/auth', '.htaccess');
 
 done_testing;

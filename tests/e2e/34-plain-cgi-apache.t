@@ -8,6 +8,7 @@ use lib "$FindBin::Bin/../lib";
 use File::Copy qw(copy);
 use Test::More;
 use JwtAuthTest;
+use RouteWalk qw(walk_routes);
 
 my $repo = "$FindBin::Bin/../..";
 my $env = JwtAuthTest->start(server => 'apache',
@@ -43,4 +44,6 @@ is($res->{status}, 401, 'CGI under Apache: the session is over');
 $res = $env->http(GET => '/auth/login', { headers => { accept => 'text/html' } });
 like($res->{content}, qr{<form method="post" action="/auth/login">},
 	'CGI under Apache: the login form');
+# Every route of the program, through cgi.htaccess.
+walk_routes($env, '/auth', 'CGI under Apache');
 done_testing;
