@@ -18,6 +18,7 @@ use File::Temp qw(tempdir);
 use JSON::PP;
 use Test::More;
 use JwtAuthTest;
+use RouteWalk qw(walk_routes);
 
 my $repo = abs_path("$FindBin::Bin/../..");
 if ($> != 0) {
@@ -145,6 +146,7 @@ unlike($out, qr/^FAIL/m, 'step 9: --check has no FAIL line');
 like($out, qr/^ok: owner: runs as \Q$user\E/m, 'step 9: --check says who it runs as');
 like($out, qr/^\{"status":"ok"[,}]/m, 'step 9: /auth/health answers ok');
 like($out, qr/^401$/m, 'step 9: /app/ is protected (401)');
+walk_routes($web, '/auth', 'suexec host');
 
 # A visitor: refused, the login form, signed in through it.
 my $page = '/app/index.html';
@@ -280,6 +282,7 @@ host('start', 'no-fcgid');
 run_step('plain-cgi');
 $res = $web->json(GET => '/auth/health');
 is($res->{status}, 200, 'plain CGI: /auth/health');
+walk_routes($web, '/auth', 'suexec host, plain CGI');
 $t = $web->login('alice', 'alice password 1');
 ok($t && $t->{access_token}, 'plain CGI: JSON login');
 $res = $web->me($t->{access_token});
