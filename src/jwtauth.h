@@ -657,9 +657,11 @@ struct request {
 int		 request_parse(struct request *);
 int		 request_read_body(struct request *, long);
 void		 request_free(struct request *);
-int		 request_bearer(const struct request *, char *, size_t);
 int		 request_target(const struct request *, const char *,
 		    struct buf *);
+
+/* bearer.c */
+int		 request_bearer(const struct request *, char *, size_t);
 
 /* proxy.c */
 void		 proxy_client(const struct config *, struct request *);
