@@ -752,12 +752,16 @@ const char	*response_reason(int);
 
 /* csrf.c */
 #define CSRF_TOKEN_LEN 43
+#define CSRF_NONCE_LEN JA_JTI_LEN
 
 int		 csrf_token(const struct config *, const char *, char *,
 		    size_t);
 int		 csrf_check(const struct config *, const struct request *,
 		    const char *);
 int		 csrf_origin_ok(const struct config *, const struct request *);
+int		 csrf_nonce(const struct request *, char *, size_t);
+
+/* csrf_nonce.c */
 int		 csrf_ensure_nonce(const struct config *,
 		    const struct request *, struct response *, char *, size_t);
 
