@@ -8,6 +8,8 @@
  * Origin (or, without one, its Referer) is one of our site's origins and the
  * field matches the cookie's nonce (compared in constant time).  An
  * attacker who can plant a cookie still cannot compute the field.
+ * These checks write no answer (the unit tests link them without
+ * FastCGI); csrf_nonce.c sets the nonce cookie.
  */
 #include <string.h>
 #include <strings.h>
@@ -17,7 +19,6 @@
 #include "jwtauth.h"
 
 #define CSRF_LABEL	"jwtauth csrf v1"
-#define CSRF_NONCE_LEN	JA_JTI_LEN
 
 /* The form token for nonce under secret key (keylen bytes) into out. */
 static int
@@ -103,8 +104,11 @@ csrf_origin_ok(const struct config *cfg, const struct request *req)
 	return 0;
 }
 
-/* Reads the nonce cookie into nonce; returns 1 if it has our shape. */
-static int
+/*
+ * Reads the nonce cookie into nonce (len > CSRF_NONCE_LEN); returns 1 if
+ * it has our shape, else 0.
+ */
+int
 csrf_nonce(const struct request *req, char *nonce, size_t len)
 {
 	return cookie_get(req->cookies, cookie_name(req, COOKIE_CSRF), nonce,
@@ -152,23 +156,4 @@ csrf_check(const struct config *cfg, const struct request *req,
 		ok |= csrf_matches(cfg->old_secrets[i].key,
 		    cfg->old_secrets[i].len, nonce, given);
 	return ok ? JA_OK : JA_EAUTH;
-}
-
-/*
- * Writes the form token for this browser into token, setting a new nonce
- * cookie on resp when the request has none.  Returns JA_OK or JA_EINVAL.
- */
-int
-csrf_ensure_nonce(const struct config *cfg, const struct request *req,
-    struct response *resp, char *token, size_t tokenlen)
-{
-	char	 nonce[CSRF_NONCE_LEN + 1];
-
-	if (!csrf_nonce(req, nonce, sizeof(nonce))) {
-		if (random_b64url(nonce, sizeof(nonce), 16) != JA_OK)
-			return JA_EINVAL;
-		response_cookie(resp, req, cfg, COOKIE_CSRF, nonce,
-		    cfg->refresh_ttl);
-	}
-	return csrf_token(cfg, nonce, token, tokenlen);
 }

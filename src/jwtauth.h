@@ -657,9 +657,11 @@ struct request {
 int		 request_parse(struct request *);
 int		 request_read_body(struct request *, long);
 void		 request_free(struct request *);
-int		 request_bearer(const struct request *, char *, size_t);
 int		 request_target(const struct request *, const char *,
 		    struct buf *);
+
+/* bearer.c */
+int		 request_bearer(const struct request *, char *, size_t);
 
 /* proxy.c */
 void		 proxy_client(const struct config *, struct request *);
@@ -750,12 +752,16 @@ const char	*response_reason(int);
 
 /* csrf.c */
 #define CSRF_TOKEN_LEN 43
+#define CSRF_NONCE_LEN JA_JTI_LEN
 
 int		 csrf_token(const struct config *, const char *, char *,
 		    size_t);
 int		 csrf_check(const struct config *, const struct request *,
 		    const char *);
 int		 csrf_origin_ok(const struct config *, const struct request *);
+int		 csrf_nonce(const struct request *, char *, size_t);
+
+/* csrf_nonce.c */
 int		 csrf_ensure_nonce(const struct config *,
 		    const struct request *, struct response *, char *, size_t);
 
