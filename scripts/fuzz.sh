@@ -127,12 +127,26 @@ run() {
 		apt-get install -y --no-install-recommends clang \
 		    libclang-rt-14-dev > /dev/null
 	fi
-	mkdir -p "$OUT/libfuzzer" "$OUT/corpus/$n" "$OUT/artifacts"
+	mkdir -p "$OUT/libfuzzer/obj" "$OUT/corpus/$n" "$OUT/artifacts"
 	bin=$OUT/libfuzzer/fuzz-$n
-	# shellcheck disable=SC2046,SC2086 # file names and flags are words
-	clang $CPPFLAGS -O1 -g -fno-omit-frame-pointer \
-	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	    -o "$bin" "tests/fuzz/fuzz-$n.c" $(pure_sources) $LIBS ||
+	flags="-O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all"
+	# The pure modules are built once for every harness (again only
+	# when a source or jwtauth.h is newer), instrumented for libFuzzer.
+	objs=
+	for src in $(pure_sources); do
+		o=$OUT/libfuzzer/obj/$(basename "$src" .c).o
+		if [ ! -f "$o" ] || [ "$src" -nt "$o" ] ||
+		    [ src/jwtauth.h -nt "$o" ]; then
+			# shellcheck disable=SC2086 # flags are words
+			clang $CPPFLAGS $flags \
+			    -fsanitize=fuzzer-no-link,address,undefined \
+			    -c -o "$o" "$src" || die "cannot build $src"
+		fi
+		objs="$objs $o"
+	done
+	# shellcheck disable=SC2086 # file names and flags are words
+	clang $CPPFLAGS $flags -fsanitize=fuzzer,address,undefined \
+	    -o "$bin" "tests/fuzz/fuzz-$n.c" $objs $LIBS ||
 	    die "cannot build $bin: is libclang-rt-14-dev installed?"
 	dict=
 	[ -f "tests/fuzz/$n.dict" ] && dict=-dict=tests/fuzz/$n.dict
