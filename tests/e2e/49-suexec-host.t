@@ -1,8 +1,8 @@
-# The README's shared-hosting guide, followed as written on a simulated
-# shared host (scripts/suexec-host.sh: Apache with suexec, the account
+# The shared-hosting guide (docs/shared-hosting.md), followed as written
+# on a simulated shared host (scripts/suexec-host.sh: Apache with suexec, the account
 # jwtsite, AllowOverride AuthConfig FileInfo Indexes Options=ExecCGI,
 # mod_fcgid at its defaults, a database owned by the panel's role).  The
-# command blocks are taken from README.md (those after a
+# command blocks are taken from docs/shared-hosting.md (those after a
 # "<!-- suexec-host: NAME -->" line) and run as the account, with only the
 # values a user fills in replaced.  Then the site is used as a visitor
 # would, and the same site is tried without mod_headers, without suexec
@@ -65,9 +65,9 @@ $web = JwtAuthTest->attach(port => $host{SITE_PORT},
 	error_log => "$dir/apache/error.log");
 
 # The guide's blocks, the values a user fills in replaced.
-my $readme = do { local (@ARGV, $/) = "$repo/README.md"; <> };
-my ($guide) = $readme =~ /^(### Shared hosting, step by step.*?)^## /ms
-	or die 'no shared-hosting section in README.md';
+my $guide = do { local (@ARGV, $/) = "$repo/docs/shared-hosting.md"; <> };
+$guide =~ /\A# Shared hosting, step by step/
+	or die 'docs/shared-hosting.md is not the shared-hosting guide';
 my %block;
 while ($guide =~ /^([ \t]*)<!-- suexec-host: ([\w-]+(?: \d+)?) -->\n\1```sh\n(.*?)^\1```$/msg) {
 	my ($indent, $name, $text) = ($1, $2, $3);
@@ -79,15 +79,15 @@ while ($guide =~ /^([ \t]*)<!-- suexec-host: ([\w-]+(?: \d+)?) -->\n\1```sh\n(.*
 	$text =~ s/\bPASSWORD\b/$host{DB_PASSWORD}/g;
 	$block{$name} = $text;
 }
-my ($numbered) = $guide =~ /\A(.+?)(?=^### |\z)/ms;	# the guide's own text
+my ($numbered) = $guide =~ /\A(.+?)(?=^## |\z)/ms;	# the numbered steps
 my @steps = $numbered =~ /^(\d+)\. \*\*/mg;
 ok(@steps && @steps <= 10 && $steps[-1] == @steps,
 	'the guide has at most ten numbered steps (' . scalar(@steps) . ')');
-ok($block{$_}, "README: a command block for $_") for
+ok($block{$_}, "guide: a command block for $_") for
 	('step 1', 'build', map({ "step $_" } 3 .. 9), 'handler', 'plain-cgi',
 	'gatekeeper');
 
-# as_user(NAME, [STDIN]): run README block NAME as the account with sh -e
+# as_user(NAME, [STDIN]): run the guide's block NAME as the account with sh -e
 # from its home directory and a login-like environment; returns exit
 # status and output (standard error after standard output).
 sub as_user {
@@ -104,14 +104,14 @@ sub as_user {
 sub run_step {
 	my ($name, $stdin) = @_;
 	my ($rc, $out) = as_user($name, $stdin);
-	is($rc, 0, "README $name runs as $user") or diag($out);
+	is($rc, 0, "guide: $name runs as $user") or diag($out);
 	return $out;
 }
 
 my $out = run_step('step 1');
 like($out, qr/^scripts run as you/m, 'step 1: this host runs scripts as the account (suexec)');
 
-# Step 2: the source reaches the host as the archive the README makes
+# Step 2: the source reaches the host as the archive the guide makes
 # (here of the working tree's tracked files, as git archive would of a
 # commit), and is built there as the account.  Against another build
 # (JWTAUTH_FCGI, JWTAUTH_AUTHCTL: the sanitizer pass) those programs are
@@ -170,7 +170,7 @@ like($res->{headers}{'cache-control'} // '', qr/no-store/, 'not to be cached');
 ok(!grep(/^variable-/i, keys %{ $res->{headers} }), 'no Variable-* header reaches the client');
 
 # What a CGI handler gets under suexec, measured with a script of the
-# test's own, then the README's handler.
+# test's own, then the guide's handler.
 open my $fh, '>', "$home/public_html/app/env.cgi" or die $!;
 print $fh "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nenv\n";
 close $fh;
@@ -184,7 +184,7 @@ ok(!exists $cgienv{$_}, "suexec: a CGI handler does not get $_") for
 ok(exists $cgienv{HTTP_COOKIE}, 'suexec: a CGI handler gets HTTP_COOKIE');
 run_step('handler');
 $res = $web->http(GET => '/app/whoami.cgi', { headers => { cookie => $cookies } });
-is($res->{status}, 200, 'the README\'s handler is served');
+is($res->{status}, 200, 'the guide\'s handler is served');
 like($res->{content}, qr/^REMOTE_USER=alice$/m, 'the handler prints REMOTE_USER');
 my ($me) = $res->{content} =~ /^(\{.*\})$/m;
 $me = eval { decode_json($me // '') } // {};
@@ -275,7 +275,7 @@ my ($crc, $cout, $cerr) = JwtAuthTest->run_cmd({ timeout => 60 },
 is($crc, 1, 'no suexec: --check as the web server\'s user exits 1');
 like($cout, qr/^FAIL: owner: this program runs as www-data/m, 'no suexec: --check says FAIL: owner');
 
-# Plain CGI, no mod_fcgid: the README's variant.
+# Plain CGI, no mod_fcgid: the guide's variant.
 host('start', 'no-fcgid');
 run_step('plain-cgi');
 $res = $web->json(GET => '/auth/health');
@@ -291,7 +291,7 @@ $res = $web->logout($t->{access_token});
 is($res->{status}, 204, 'plain CGI: logout');
 is($web->me($t->{access_token})->{status}, 401, 'plain CGI: refused after logout');
 
-# Gatekeeper on the same host, mod_fcgid still not loaded: the README's
+# Gatekeeper on the same host, mod_fcgid still not loaded: the guide's
 # block after the plain CGI one.
 $out = run_step('gatekeeper');
 # An hour old, so that its ETag is a strong one.
