@@ -85,7 +85,15 @@ ok(@steps && @steps <= 10 && $steps[-1] == @steps,
 	'the guide has at most ten numbered steps (' . scalar(@steps) . ')');
 ok($block{$_}, "guide: a command block for $_") for
 	('step 1', 'build', map({ "step $_" } 3 .. 9), 'handler', 'plain-cgi',
-	'gatekeeper');
+	'plain-cgi-check', 'gatekeeper');
+# The program must never lie in the web space without the .htaccess that
+# makes it a handler: until then anyone could download it.
+for my $name ('step 7', 'plain-cgi') {
+	my $htaccess = index($block{$name} // '', '/public_html/auth/.htaccess');
+	my $program = index($block{$name} // '', 'cgi-bin/jwtauth.fcgi ');
+	ok($htaccess >= 0 && $program > $htaccess,
+		"guide: $name puts the .htaccess in place before the program");
+}
 
 # as_user(NAME, [STDIN]): run the guide's block NAME as the account with sh -e
 # from its home directory and a login-like environment; returns exit
@@ -110,6 +118,15 @@ sub run_step {
 
 my $out = run_step('step 1');
 like($out, qr/^scripts run as you/m, 'step 1: this host runs scripts as the account (suexec)');
+# A mistyped port is a failed curl, not a host without suexec.
+($block{'step 1, wrong port'} = $block{'step 1'}) =~
+	s{\Q$host{SITE_URL}\E}{http://127.0.0.1:1}g;
+my ($rc1, $out1) = as_user('step 1, wrong port');
+is($rc1, 0, 'step 1 with a wrong port still runs to its end');
+like($out1, qr/^could not ask the host: curl failed/m,
+	'step 1 with a wrong port says that curl failed');
+unlike($out1, qr/NOT run as you/, 'step 1 with a wrong port does not blame suexec');
+ok(!-e "$home/public_html/hostcheck", 'step 1 with a wrong port removes its test script');
 
 # Step 2: the source reaches the host as the archive the guide makes
 # (here of the working tree's tracked files, as git archive would of a
@@ -278,6 +295,16 @@ like($cout, qr/^FAIL: owner: this program runs as www-data/m, 'no suexec: --chec
 # Plain CGI, no mod_fcgid: the guide's variant.
 host('start', 'no-fcgid');
 run_step('plain-cgi');
+ok(!-e "$home/public_html/auth/jwtauth.fcgi", 'plain CGI: the FastCGI program is gone');
+# Step 9 for plain CGI: what the guide says it prints is what it prints.
+$out = run_step('plain-cgi-check');
+unlike($out, qr/^FAIL/m, 'plain CGI: --check of jwtauth.cgi has no FAIL line');
+like($out, qr/^ok: config \Q$home\E\/jwtauth\/jwtauth\.conf parses/m,
+	'plain CGI: --check finds the config without -c');
+my ($said) = $guide =~ /suexec-host: plain-cgi-check -->.*?`(\{"status":[^`]*\})`/s;
+ok($said && $said =~ /"revocation_cache":"strict"/,
+	'guide: plain CGI expects "revocation_cache":"strict"');
+like($out, qr/^\Q${\($said \/\/ 'none')}\E$/m, 'plain CGI: /auth/health prints what the guide says');
 $res = $web->json(GET => '/auth/health');
 is($res->{status}, 200, 'plain CGI: /auth/health');
 $t = $web->login('alice', 'alice password 1');
