@@ -5,6 +5,9 @@
 # lower case, punctuation but - and _ dropped, spaces as -, a repeated
 # heading numbered -1, -2 ...).  Links with a scheme (https:, mailto:)
 # are not followed.  Text in code blocks and code spans is not a link.
+# Test files named in the text (tests/e2e/NN-name.t, or NN-name.t alone)
+# exist, so that a renumbered test leaves no stale name behind; and each
+# guide in docs/ says at its top ("Walked by:") which test walks it.
 #   prove tests/unit/links.t           README.md, docs/*.md, tests/README.md,
 #                                      bench/README.md
 #   perl tests/unit/links.t FILE...    only those files
@@ -95,6 +98,17 @@ for my $file (@files) {
 		$anchors{$dest} //= anchors(slurp($dest) // '');
 		ok($anchors{$dest}{$frag}, "$name: $t" .
 		    ($anchors{$dest}{$frag} ? '' : ': no such heading'));
+	}
+	my %named;
+	$named{$1} = 1 while $text =~ /(?<![\w*-])(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*\.t)\b/g;
+	for my $t (sort keys %named) {
+		ok(-f "$repo/tests/e2e/$t", "$name: names tests/e2e/$t" .
+		    (-f "$repo/tests/e2e/$t" ? '' : ', which does not exist'));
+	}
+	if ($name =~ m{^docs/}) {
+		my ($top) = $text =~ /\A(.*?\n\n.*?)\n\n/s;
+		like($top // '', qr/^Walked by: .*\b\d\d-[\w-]+\.t\b/ms,
+		    "$name: says at its top which test walks it");
 	}
 }
 done_testing;
