@@ -157,7 +157,8 @@ bench: deps
 # make install [PREFIX=/usr/local] [DESTDIR=]: authctl in sbin (an
 # administrator's tool, man section 8), jwtauth.fcgi in lib/jwtauth (run
 # by the web server, not by users: the path apache/jwtauth-vhost.conf and
-# lighttpd/jwtauth.conf name), the man pages, and the examples in
+# lighttpd/jwtauth.conf name), the man pages, README.md and the guides
+# of docs/ in share/doc/jwtauth, and the examples in
 # share/doc/jwtauth/examples with that path filled in.  The SQL schema is
 # inside the programs.  make uninstall removes exactly these files.
 PREFIX	?= /usr/local
@@ -168,17 +169,20 @@ DOCDIR	 = $(PREFIX)/share/doc/jwtauth
 EXDIR	 = $(DOCDIR)/examples
 EXAMPLES = apache/jwtauth-vhost.conf apache/shared-hosting/app.htaccess \
 	   apache/shared-hosting/auth.htaccess apache/shared-hosting/cgi.htaccess \
+	   apache/shared-hosting/gate.htaccess \
 	   lighttpd/jwtauth.conf etc/jwtauth.conf.example
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(FCGIDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(EXDIR)/apache/shared-hosting $(DESTDIR)$(EXDIR)/lighttpd
+	    $(DESTDIR)$(EXDIR)/apache/shared-hosting $(DESTDIR)$(EXDIR)/lighttpd \
+	    $(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 authctl $(DESTDIR)$(SBINDIR)/authctl
 	install -m 0755 cgi-bin/jwtauth.fcgi $(DESTDIR)$(FCGIDIR)/jwtauth.fcgi
 	install -m 0644 man/jwtauth.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/authctl.8 man/jwtauth.fcgi.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
 	for f in $(EXAMPLES); do \
 		case $$f in etc/*) t=$${f#etc/} ;; *) t=$$f ;; esac; \
 		sed 's|/usr/local/lib/jwtauth|$(FCGIDIR)|g' $$f \

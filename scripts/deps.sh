@@ -15,8 +15,8 @@ for group in "$@"; do
 	case $group in
 	browser) pkgs="$pkgs chromium:chromium nodejs:node npm:npm" ;;
 	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
-	# for the README's Python example of checking tokens (59-jwks-python);
-	# oathtool: TOTP codes computed apart from our own (66-totp-*.t);
+	# for the Python example of checking tokens in docs/multi-server.md (59-jwks-python);
+	# oathtool: TOTP codes computed apart from our own (7[123]-totp-*.t);
 	# suexec for the simulated shared host (scripts/suexec-host.sh).
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
 		python3-cryptography oathtool apache2-suexec-custom" ;;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A simulated shared host on loopback, for tests/e2e/49-suexec-host.t and
-# for trying the README's "Shared hosting, step by step" by hand.  Run as
+# for trying docs/shared-hosting.md, the shared-hosting guide, by hand.  Run as
 # root.
 #   suexec-host.sh setup DIR          make the host (idempotent; see below)
 #   suexec-host.sh start DIR [OPT...] (re)start its Apache; OPT is any of

@@ -3,7 +3,8 @@
 # san):
 #  1. one prove run over the unit-test programs tests/unit/test-* and
 #     their ASan+UBSan builds tests/out/asan/unit/test-* (but
-#     test-libjwt), the replay of the fuzz seeds, the unit tests under valgrind
+#     test-libjwt), the check of the Markdown files' relative links
+#     (tests/unit/links.t), the replay of the fuzz seeds, the unit tests under valgrind
 #     (tests/unit/valgrind.t), a short libFuzzer run of every harness
 #     (tests/unit/fuzz-short.t: FUZZ_SECONDS each, default 15, the token
 #     harness FUZZ_SECONDS_token, default 60), and the
@@ -59,7 +60,7 @@ for t in tests/unit/test-* tests/out/asan/unit/test-*; do
 	fi
 done
 status=0
-prove -v "$@" tests/unit/fuzz-replay.t tests/unit/valgrind.t \
+prove -v "$@" tests/unit/links.t tests/unit/fuzz-replay.t tests/unit/valgrind.t \
     tests/unit/fuzz-short.t tests/e2e/*.t || status=1
 if [ "${SAN_E2E:-1}" != 0 ]; then
 	echo "# The end-to-end tests against the ASan+UBSan build"

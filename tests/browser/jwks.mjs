@@ -1,7 +1,7 @@
 // jwks.mjs: checks jwtauth's access tokens with jose, a JWT implementation
 // independent of ours, given only the JWK Set the service publishes
 // (RFC 7517), and makes tokens that jwtauth must refuse.  Run by
-// tests/e2e/55-keys-jwks.t:
+// tests/e2e/68-keys-jwks.t:
 //
 //   node tests/browser/jwks.mjs JWKS_URL ISSUER KEY_PEM TOKEN...
 //

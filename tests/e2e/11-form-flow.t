@@ -116,7 +116,7 @@ is($res->{headers}{location}, '/auth/me', 'and goes on to next');
 isnt($jar{jwtauth_at}, $old_at, 'the refresh set a new access cookie');
 
 # A sign-out button on a static page cannot carry the token: a POST from
-# our origin without it signs out in one click (66-totp-html.t); from
+# our origin without it signs out in one click (72-totp-html.t); from
 # another site, or from nowhere said, it ends nothing.  GET asks first.
 $res = $env->form('/auth/logout', \%jar, { scope => 'global' }, { origin => 'http://evil.example' });
 is($res->{status}, 403, 'a logout form without the token from another site is 403');

@@ -1,7 +1,7 @@
 # The shared-hosting deployment as such: the server config knows nothing of
 # jwtauth (apache/htaccess-test.conf.in grants AllowOverride as a shared
 # host does) and the .htaccess files of apache/shared-hosting/ do it all,
-# with /home/USER replaced as the README says.
+# with /home/USER replaced as docs/shared-hosting.md says.
 use strict;
 use warnings;
 use FindBin;

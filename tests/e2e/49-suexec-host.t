@@ -1,8 +1,8 @@
-# The README's shared-hosting guide, followed as written on a simulated
-# shared host (scripts/suexec-host.sh: Apache with suexec, the account
+# The shared-hosting guide (docs/shared-hosting.md), followed as written
+# on a simulated shared host (scripts/suexec-host.sh: Apache with suexec, the account
 # jwtsite, AllowOverride AuthConfig FileInfo Indexes Options=ExecCGI,
 # mod_fcgid at its defaults, a database owned by the panel's role).  The
-# command blocks are taken from README.md (those after a
+# command blocks are taken from docs/shared-hosting.md (those after a
 # "<!-- suexec-host: NAME -->" line) and run as the account, with only the
 # values a user fills in replaced.  Then the site is used as a visitor
 # would, and the same site is tried without mod_headers, without suexec
@@ -66,9 +66,9 @@ $web = JwtAuthTest->attach(port => $host{SITE_PORT},
 	error_log => "$dir/apache/error.log");
 
 # The guide's blocks, the values a user fills in replaced.
-my $readme = do { local (@ARGV, $/) = "$repo/README.md"; <> };
-my ($guide) = $readme =~ /^(### Shared hosting, step by step.*?)^## /ms
-	or die 'no shared-hosting section in README.md';
+my $guide = do { local (@ARGV, $/) = "$repo/docs/shared-hosting.md"; <> };
+$guide =~ /\A# Shared hosting, step by step/
+	or die 'docs/shared-hosting.md is not the shared-hosting guide';
 my %block;
 while ($guide =~ /^([ \t]*)<!-- suexec-host: ([\w-]+(?: \d+)?) -->\n\1```sh\n(.*?)^\1```$/msg) {
 	my ($indent, $name, $text) = ($1, $2, $3);
@@ -80,15 +80,23 @@ while ($guide =~ /^([ \t]*)<!-- suexec-host: ([\w-]+(?: \d+)?) -->\n\1```sh\n(.*
 	$text =~ s/\bPASSWORD\b/$host{DB_PASSWORD}/g;
 	$block{$name} = $text;
 }
-my ($numbered) = $guide =~ /\A(.+?)(?=^### |\z)/ms;	# the guide's own text
+my ($numbered) = $guide =~ /\A(.+?)(?=^## |\z)/ms;	# the numbered steps
 my @steps = $numbered =~ /^(\d+)\. \*\*/mg;
 ok(@steps && @steps <= 10 && $steps[-1] == @steps,
 	'the guide has at most ten numbered steps (' . scalar(@steps) . ')');
-ok($block{$_}, "README: a command block for $_") for
+ok($block{$_}, "guide: a command block for $_") for
 	('step 1', 'build', map({ "step $_" } 3 .. 9), 'handler', 'plain-cgi',
-	'gatekeeper');
+	'plain-cgi-check', 'gatekeeper');
+# The program must never lie in the web space without the .htaccess that
+# makes it a handler: until then anyone could download it.
+for my $name ('step 7', 'plain-cgi') {
+	my $htaccess = index($block{$name} // '', '/public_html/auth/.htaccess');
+	my $program = index($block{$name} // '', 'cgi-bin/jwtauth.fcgi ');
+	ok($htaccess >= 0 && $program > $htaccess,
+		"guide: $name puts the .htaccess in place before the program");
+}
 
-# as_user(NAME, [STDIN]): run README block NAME as the account with sh -e
+# as_user(NAME, [STDIN]): run the guide's block NAME as the account with sh -e
 # from its home directory and a login-like environment; returns exit
 # status and output (standard error after standard output).
 sub as_user {
@@ -105,14 +113,23 @@ sub as_user {
 sub run_step {
 	my ($name, $stdin) = @_;
 	my ($rc, $out) = as_user($name, $stdin);
-	is($rc, 0, "README $name runs as $user") or diag($out);
+	is($rc, 0, "guide: $name runs as $user") or diag($out);
 	return $out;
 }
 
 my $out = run_step('step 1');
 like($out, qr/^scripts run as you/m, 'step 1: this host runs scripts as the account (suexec)');
+# A mistyped port is a failed curl, not a host without suexec.
+($block{'step 1, wrong port'} = $block{'step 1'}) =~
+	s{\Q$host{SITE_URL}\E}{http://127.0.0.1:1}g;
+my ($rc1, $out1) = as_user('step 1, wrong port');
+is($rc1, 0, 'step 1 with a wrong port still runs to its end');
+like($out1, qr/^could not ask the host: curl failed/m,
+	'step 1 with a wrong port says that curl failed');
+unlike($out1, qr/NOT run as you/, 'step 1 with a wrong port does not blame suexec');
+ok(!-e "$home/public_html/hostcheck", 'step 1 with a wrong port removes its test script');
 
-# Step 2: the source reaches the host as the archive the README makes
+# Step 2: the source reaches the host as the archive the guide makes
 # (here of the working tree's tracked files, as git archive would of a
 # commit), and is built there as the account.  Against another build
 # (JWTAUTH_FCGI, JWTAUTH_AUTHCTL: the sanitizer pass) those programs are
@@ -172,7 +189,7 @@ like($res->{headers}{'cache-control'} // '', qr/no-store/, 'not to be cached');
 ok(!grep(/^variable-/i, keys %{ $res->{headers} }), 'no Variable-* header reaches the client');
 
 # What a CGI handler gets under suexec, measured with a script of the
-# test's own, then the README's handler.
+# test's own, then the guide's handler.
 open my $fh, '>', "$home/public_html/app/env.cgi" or die $!;
 print $fh "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\nenv\n";
 close $fh;
@@ -186,7 +203,7 @@ ok(!exists $cgienv{$_}, "suexec: a CGI handler does not get $_") for
 ok(exists $cgienv{HTTP_COOKIE}, 'suexec: a CGI handler gets HTTP_COOKIE');
 run_step('handler');
 $res = $web->http(GET => '/app/whoami.cgi', { headers => { cookie => $cookies } });
-is($res->{status}, 200, 'the README\'s handler is served');
+is($res->{status}, 200, 'the guide\'s handler is served');
 like($res->{content}, qr/^REMOTE_USER=alice$/m, 'the handler prints REMOTE_USER');
 my ($me) = $res->{content} =~ /^(\{.*\})$/m;
 $me = eval { decode_json($me // '') } // {};
@@ -277,9 +294,19 @@ my ($crc, $cout, $cerr) = JwtAuthTest->run_cmd({ timeout => 60 },
 is($crc, 1, 'no suexec: --check as the web server\'s user exits 1');
 like($cout, qr/^FAIL: owner: this program runs as www-data/m, 'no suexec: --check says FAIL: owner');
 
-# Plain CGI, no mod_fcgid: the README's variant.
+# Plain CGI, no mod_fcgid: the guide's variant.
 host('start', 'no-fcgid');
 run_step('plain-cgi');
+ok(!-e "$home/public_html/auth/jwtauth.fcgi", 'plain CGI: the FastCGI program is gone');
+# Step 9 for plain CGI: what the guide says it prints is what it prints.
+$out = run_step('plain-cgi-check');
+unlike($out, qr/^FAIL/m, 'plain CGI: --check of jwtauth.cgi has no FAIL line');
+like($out, qr/^ok: config \Q$home\E\/jwtauth\/jwtauth\.conf parses/m,
+	'plain CGI: --check finds the config without -c');
+my ($said) = $guide =~ /suexec-host: plain-cgi-check -->.*?`(\{"status":[^`]*\})`/s;
+ok($said && $said =~ /"revocation_cache":"strict"/,
+	'guide: plain CGI expects "revocation_cache":"strict"');
+like($out, qr/^\Q${\($said \/\/ 'none')}\E$/m, 'plain CGI: /auth/health prints what the guide says');
 $res = $web->json(GET => '/auth/health');
 is($res->{status}, 200, 'plain CGI: /auth/health');
 walk_routes($web, '/auth', 'suexec host, plain CGI');
@@ -294,7 +321,7 @@ $res = $web->logout($t->{access_token});
 is($res->{status}, 204, 'plain CGI: logout');
 is($web->me($t->{access_token})->{status}, 401, 'plain CGI: refused after logout');
 
-# Gatekeeper on the same host, mod_fcgid still not loaded: the README's
+# Gatekeeper on the same host, mod_fcgid still not loaded: the guide's
 # block after the plain CGI one.
 $out = run_step('gatekeeper');
 # An hour old, so that its ETag is a strong one.

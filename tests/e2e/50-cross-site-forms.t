@@ -32,7 +32,7 @@ is(scalar(JwtAuthTest->set_cookies($res)), 0,
 is($env->refresh_answer($t->{refresh_token}), 'ok',
 	'the refused forms did not use up the refresh token: JSON refresh still works');
 
-# 2. Logout CSRF without cookies: 403 and no Set-Cookie, as the README says.
+# 2. Logout CSRF without cookies: 403 and no Set-Cookie, as docs/how-it-works.md says.
 for my $case ([ 'no field', {} ], [ 'scope global', { scope => 'global' } ],
     [ 'a refresh token', { refresh_token => $t->{refresh_token} } ]) {
 	my ($name, $fields) = @$case;

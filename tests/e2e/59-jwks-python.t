@@ -1,7 +1,7 @@
 # Another service verifies our tokens with the JWK Set alone: the Python
-# example of the README ("Several servers and a standby"), taken from the
-# README itself so that what is shown is what is tested, run with
-# Debian's python3 and python3-jwt (PyJWKClient) against the service's
+# example of the guide docs/multi-server.md ("Other services verify our
+# tokens"), taken from the guide itself so that what is shown is what is
+# tested, run with Debian's python3 and python3-jwt (PyJWKClient) against the service's
 # /.well-known/jwks.json, for an ES256 key behind Apache and an RS256
 # key behind lighttpd.  Controls: a token whose payload was changed, a
 # token signed HS256 with our public key as the HMAC key (algorithm
@@ -21,10 +21,10 @@ my $PYTHON = '/usr/bin/python3';
 -x $PYTHON && system($PYTHON, '-c', 'import jwt, cryptography') == 0
 	or plan skip_all => 'no python3-jwt: scripts/deps.sh test installs it';
 
-# The one python block of the README.
-my $readme = JwtAuthTest::_slurp("$REPO/README.md");
-my @blocks = $readme =~ /^```python\n(.*?)^```$/msg;
-is(scalar @blocks, 1, 'the README has one Python example');
+# The one python block of the guide.
+my $guide = JwtAuthTest::_slurp("$REPO/docs/multi-server.md");
+my @blocks = $guide =~ /^```python\n(.*?)^```$/msg;
+is(scalar @blocks, 1, 'docs/multi-server.md has one Python example');
 like($blocks[0] // '', qr/PyJWKClient/, 'and it uses PyJWKClient');
 
 for my $case (['ES256', 'apache'], ['RS256', 'lighttpd']) {

@@ -3,8 +3,8 @@
 # --check against this test's database), make uninstall removes it all;
 # make deb builds the Debian package, lintian-clean, with the Debian
 # library packages as Depends.  The package is not installed system-wide
-# here (that would touch the machine under every other test); the README
-# says how, and it was done by hand once (see the commit).
+# here (that would touch the machine under every other test);
+# docs/install.md says how, and it was done by hand once (see the commit).
 use strict;
 use warnings;
 use FindBin;
@@ -33,6 +33,10 @@ my %mode = (
 	'share/doc/jwtauth/examples/apache/shared-hosting/app.htaccess' => 0644,
 	'share/doc/jwtauth/examples/lighttpd/jwtauth.conf' => 0644,
 	'share/doc/jwtauth/examples/jwtauth.conf.example' => 0644,
+	'share/doc/jwtauth/examples/apache/shared-hosting/gate.htaccess' => 0644,
+	'share/doc/jwtauth/README.md' => 0644,
+	'share/doc/jwtauth/docs/install.md' => 0644,
+	'share/doc/jwtauth/docs/shared-hosting.md' => 0644,
 );
 for my $f (sort keys %mode) {
 	ok(-f "$root/$f", "install: $f") and
@@ -101,7 +105,8 @@ SKIP: {
 	for my $f (qw(./usr/sbin/authctl ./usr/lib/jwtauth/jwtauth.fcgi
 	    ./usr/share/man/man8/authctl.8.gz ./usr/share/man/man5/jwtauth.conf.5.gz
 	    ./usr/share/doc/jwtauth/examples/apache/jwtauth-vhost.conf
-	    ./usr/share/doc/jwtauth/copyright)) {
+	    ./usr/share/doc/jwtauth/copyright
+	    ./usr/share/doc/jwtauth/docs/install.md)) {
 		ok($has{$f}, "make deb: holds $f");
 	}
 	# The package's programs run (unpacked, not installed).
