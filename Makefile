@@ -34,8 +34,8 @@ COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o
-SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
-	  src/pwgate.o src/daemon.o \
+SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
+	  src/tokcache.o src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/bounce.o src/authz.o src/gate.o src/gatepath.o \
@@ -50,7 +50,8 @@ PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
-	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o
+	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
+	  src/revmap.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -75,9 +76,10 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(PURE)
 units: $(UNITS)
 
 # The in-process cost of one check, for make bench (callgrind).
-bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/tokcache.o
+bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/revmap.o \
+    src/tokcache.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
-	    $(COMMON) src/revcache.o src/tokcache.o $(LIBS)
+	    $(COMMON) src/revcache.o src/revmap.o src/tokcache.o $(LIBS)
 
 # The ASan+UBSan build, apart from the real one: objects and programs in
 # tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and

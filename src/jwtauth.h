@@ -479,6 +479,40 @@ int		 db_session_list(struct db *, const struct config *,
 		    const char *, void (*)(const char *const *, void *),
 		    void *);
 
+/* revmap.c */
+#define REVMAP_KEY_MAX	40	/* a UUID or a jti, with room */
+
+enum revmap_state {
+	REVMAP_LIVE,
+	REVMAP_DEAD
+};
+
+struct revmap_entry {
+	struct revmap_entry	*next;
+	char			 key[REVMAP_KEY_MAX];	/* sid or jti */
+	char			 user_id[JA_UUID_LEN + 1];	/* sessions */
+	int64_t			 expires;	/* epoch seconds */
+	enum revmap_state	 state;
+};
+
+struct revmap {
+	struct revmap_entry	**bucket;
+	size_t			  nbucket;	/* a power of two, or 0 */
+	size_t			  count;
+	size_t			  max;		/* entries at the most */
+	unsigned char		  hashkey[16];	/* crypto_shorthash */
+};
+
+void		 revmap_init(struct revmap *, size_t);
+struct revmap_entry *revmap_find(const struct revmap *, const char *);
+struct revmap_entry *revmap_put(struct revmap *, const char *);
+void		 revmap_remove_if(struct revmap *,
+		    int (*)(const struct revmap_entry *, const void *),
+		    const void *);
+void		 revmap_expire(struct revmap *, int64_t);
+size_t		 revmap_slot(const struct revmap *, const char *);
+void		 revmap_clear(struct revmap *);
+
 /* revcache.c */
 struct revcache_stats {
 	unsigned long	 hits;		/* sessions answered from memory */
