@@ -52,6 +52,9 @@ PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o
+# authctl's own files (the command line, each group of commands).
+AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
+	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -60,8 +63,8 @@ cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
 	@mkdir -p cgi-bin
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi -lqrencode $(LIBS)
 
-authctl: $(COMMON) src/keygen.o src/authctl.o
-	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o src/authctl.o $(LIBS)
+authctl: $(COMMON) src/keygen.o $(AUTHCTL)
+	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o $(AUTHCTL) $(LIBS)
 
 src/%.o: src/%.c src/jwtauth.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(HARDEN) -c -o $@ $<
@@ -101,7 +104,8 @@ $(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi -lqrencode $(LIBS)
 
-$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
+$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o \
+    $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(AUTHCTL)) \
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -936,4 +936,32 @@ int		 body_read(struct ctx *, struct body *);
 const char	*body_get(const struct body *, const char *, int *);
 void		 body_free(struct body *);
 
+/* authctl.c (authctl only, as are the authctl_*.c blocks below) */
+void		 authctl_usage(void) __attribute__((__noreturn__));
+void		 authctl_print_row(const char *const *, void *);
+
+/* authctl_user.c */
+int		 authctl_user(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_user_known(struct db *, const char *);
+
+/* authctl_session.c */
+int		 authctl_sessions(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_revoke(struct db *, int, char **);
+
+/* authctl_upkeep.c */
+int		 authctl_migrate(struct db *);
+int		 authctl_status(const struct config *, struct db *, int);
+int		 authctl_purge(const struct config *, struct db *);
+
+/* authctl_audit.c */
+int		 authctl_throttle(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_audit(struct db *, int, char **);
+
+/* authctl_keys.c */
+int		 authctl_keygen(int, char **);
+int		 authctl_pubkey(int, char **);
+
 #endif /* JWTAUTH_H */
