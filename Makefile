@@ -26,7 +26,8 @@ CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
-COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+COMMON	= src/config.o src/config_check.o src/config_secrets.o \
+	  src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/db.o src/db_user.o src/db_session.o src/db_session_end.o \
@@ -46,7 +47,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o
 # Pure modules the unit tests link against (no FastCGI, no database).
-PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+PURE	= src/config.o src/config_check.o src/config_secrets.o \
+	  src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \

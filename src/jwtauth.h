@@ -145,6 +145,15 @@ void		 config_not_found(const char *, char *, size_t);
 int		 config_load(struct config *, const char *, int, char *,
 		    size_t);
 void		 config_free(struct config *);
+void		 config_where(char *, size_t, const char *, const size_t *,
+		    const char *);
+
+/* config_check.c */
+int		 config_check(struct config *, const size_t *, char *, size_t);
+
+/* config_secrets.c */
+int		 config_secrets(struct config *, const size_t *, char *,
+		    size_t);
 int		 config_key_is_secret(const struct config *);
 
 /* keyfile.c */
