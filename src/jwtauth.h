@@ -403,9 +403,24 @@ int		 password_verify(const struct config *, const char *,
 		    const char *);
 
 /* db.c */
-struct db;
+struct pg_conn;
 struct pg_result;
 struct request;
+struct db_stmt;
+
+#define DB_PREPARED_MAX	64
+
+/* A connection handle; its fields are db.c's and db_tx.c's only. */
+struct db {
+	struct pg_conn		*conn;
+	char			*conninfo;
+	const struct db_stmt	*prepared[DB_PREPARED_MAX];
+	size_t			 nprepared;
+	int			 in_tx;
+	int			 revoked;	/* DB_REVOKES ran in the open tx */
+	unsigned long		 generation;	/* connections made so far */
+	char			 sqlstate[6];
+};
 
 struct db_stmt {
 	const char	*name;		/* prepared statement name, unique */
@@ -430,17 +445,23 @@ struct pg_result *db_exec(struct db *, const struct db_stmt *,
 		    const char *const *);
 int		 db_run(struct db *, const char *);
 int		 db_ping(struct db *);
-int		 db_begin(struct db *);
-int		 db_commit(struct db *);
-void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
 void		 db_names(const struct db *, const char **, const char **);
 unsigned long	 db_generation(const struct db *);
-int		 db_in_tx(const struct db *);
 int		 db_rows(struct pg_result *, int, void (*)(const char *const *,
 		    void *), void *);
 int		 db_notifies(struct db *, void (*)(const char *, const char *,
 		    void *), void *);
+/* For db_tx.c: */
+void		 db_disconnect(struct db *);
+int		 db_usable(const struct db *);
+void		 db_fail(struct db *, const char *, const struct pg_result *);
+
+/* db_tx.c */
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+int		 db_in_tx(const struct db *);
 
 /* db_user.c */
 struct user {
