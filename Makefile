@@ -30,8 +30,8 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/db.o src/db_tx.o src/db_user.o src/db_session.o src/db_session_end.o \
-	  src/db_audit.o \
+	  src/db.o src/db_tx.o src/db_user.o src/db_session.o src/db_session_rotate.o \
+	  src/db_session_end.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o

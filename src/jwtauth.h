@@ -491,12 +491,15 @@ struct session {
 int		 db_session_create(struct db *, const struct config *,
 		    const struct user *, const struct request *, int,
 		    struct session *, char *, size_t);
-int		 db_session_rotate(struct db *, const struct config *,
-		    const char *, const struct request *, struct session *,
-		    char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
 int		 db_session_from_refresh(struct db *, const char *, char *,
 		    char *);
+const char	*db_session_secret_id(const struct config *);
+
+/* db_session_rotate.c */
+int		 db_session_rotate(struct db *, const struct config *,
+		    const char *, const struct request *, struct session *,
+		    char *, size_t);
 
 /* db_session_end.c */
 int		 db_session_logout(struct db *, const char *, const char *,
