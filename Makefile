@@ -34,7 +34,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/db_session_end.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
-	  src/db_mfa.o
+	  src/db_mfa.o src/db_mfa_challenge.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \

@@ -607,6 +607,11 @@ int		 db_mfa_enable(struct db *, const struct config *,
 int		 db_mfa_disable(struct db *, const char *, int *);
 int		 db_mfa_recovery_use(struct db *, const struct config *,
 		    const char *, const char *);
+int		 db_mfa_session_end(struct db *, const char *, const char *);
+int		 db_mfa_one_row(struct db *, const struct db_stmt *,
+		    const char *const *);
+
+/* db_mfa_challenge.c */
 int		 db_mfa_challenge_new(struct db *, const char *, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
@@ -614,7 +619,6 @@ int		 db_mfa_challenge_try(struct db *, const char *, char *,
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
-int		 db_mfa_session_end(struct db *, const char *, const char *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
