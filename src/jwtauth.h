@@ -325,14 +325,18 @@ struct claims {
 	int	 otp;	/* amr holds "otp" (RFC 8176): a second factor */
 };
 
+#define TOKEN_USE	"access"	/* RFC 8725 §3.11: explicit typing */
+
+int		 token_shape_ok(const char *);
+int		 token_verify(const struct config *, const char *, time_t,
+		    struct claims *);
+
+/* token_issue.c */
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
 int		 token_issue_amr(const struct config *, const char *,
 		    const char *, const char *, int, time_t, struct claims *,
 		    char **);
-int		 token_shape_ok(const char *);
-int		 token_verify(const struct config *, const char *, time_t,
-		    struct claims *);
 
 /* refresh.c */
 #define REFRESH_SEED_LEN 32
