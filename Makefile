@@ -27,7 +27,7 @@ LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
 COMMON	= src/config.o src/config_check.o src/config_secrets.o \
-	  src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o src/refresh.o \
 	  src/password.o \
@@ -49,7 +49,7 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/html_account.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
-	  src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o src/refresh.o \
 	  src/password.o \

@@ -168,16 +168,18 @@ int		 keyfile_read_pem(const char *, char **, size_t *, char *,
 /* keys.c */
 const char	*keys_alg_name(enum key_alg);
 int		 keys_alg_parse(const char *, enum key_alg *);
-int		 keys_pem_parse(const char *, size_t, enum key_alg,
-		    struct evp_pkey_st **, int *, char *, size_t);
-int		 keys_load_sign(struct config *, char *, size_t);
-int		 keys_load_verify(struct config *, char *, size_t);
 int		 keys_select(const struct config *, const char *,
 		    struct keyref *);
 int		 keys_verify_sig(const struct keyref *, const unsigned char *,
 		    size_t, const unsigned char *, size_t);
 size_t		 keys_sig_len(const struct keyref *);
 void		 keys_free(struct config *);
+
+/* keys_load.c */
+int		 keys_pem_parse(const char *, size_t, enum key_alg,
+		    struct evp_pkey_st **, int *, char *, size_t);
+int		 keys_load_sign(struct config *, char *, size_t);
+int		 keys_load_verify(struct config *, char *, size_t);
 
 /* keygen.c */
 int		 keygen_pem(const char *, enum key_alg, char *, size_t);
