@@ -29,10 +29,10 @@ LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
-	  src/text.o src/random.o src/token.o src/token_issue.o src/refresh.o \
-	  src/password.o \
-	  src/db.o src/db_tx.o src/db_user.o src/db_session.o src/db_session_rotate.o \
-	  src/db_session_end.o src/db_audit.o \
+	  src/text.o src/random.o src/token.o src/token_issue.o \
+	  src/refresh.o src/password.o \
+	  src/db.o src/db_tx.o src/db_user.o src/db_session.o \
+	  src/db_session_rotate.o src/db_session_end.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o
@@ -51,8 +51,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
-	  src/text.o src/random.o src/token.o src/token_issue.o src/refresh.o \
-	  src/password.o \
+	  src/text.o src/random.o src/token.o src/token_issue.o \
+	  src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o

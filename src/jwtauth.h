@@ -1,6 +1,19 @@
 /*
  * jwtauth.h: private interfaces shared by jwtauth.fcgi and authctl.
  *
+ * Map: src/ in three layers and authctl, as the Makefile lists them.
+ *   pure      PURE, no database, no FastCGI; the unit tests and fuzzers
+ *             link them: config*, keyfile, keys*, keygen, secret, jwks,
+ *             token*, refresh, password, totp, recovery, random, text,
+ *             b64, buf, log, event, metrics, revmap, tokcache, form,
+ *             jbody, cookie, proxy, gatepath, precond, ua.
+ *   database  COMMON less PURE, in both programs: db, db_*, migrate,
+ *             migrations, throttle, check, owner.
+ *   service   SERVICE less PURE, jwtauth.fcgi only: main, daemon, io,
+ *             watch, request, response, auth, authz, bounce, csrf, mfa,
+ *             gate, pwgate, revcache, html*, qr, route*.
+ *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
+ *
  * One block per source file, in the order a request meets them:
  * configuration and secrets, the byte-level helpers, the token and
  * password primitives, the database, then the FastCGI side (I/O,
@@ -92,7 +105,7 @@ struct config {
 	char		*audience;	/* NULL: no aud claim */
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
-	char		*log_file;	/* NULL: none ("none"); see config.c */
+	char		*log_file;	/* NULL: none ("none"); config_check.c */
 	int		 log_file_default; /* log_file was not set */
 	char		*gate_path;	/* gatekeeper URL prefix; NULL: off */
 	char		*gate_root;	/* the directory it serves */
