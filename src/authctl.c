@@ -155,6 +155,26 @@ authctl_print_row(const char *const *row, void *arg)
 }
 
 /*
+ * authctl_print_row() for rows that hold what a visitor typed, stored
+ * as typed (the throttle's user names): each field escaped as the audit
+ * trail stores it (log_escape: a byte outside printable ASCII, or the
+ * backslash, as \xHH), so that a TAB cannot forge a column nor a C0 or
+ * C1 control, such as the CSI of U+009B, reach the terminal.
+ */
+void
+authctl_print_escaped(const char *const *row, void *arg)
+{
+	char	 buf[JA_NAME_MAX * 4 + 1];
+	int	 i, n = *(int *)arg;
+
+	for (i = 0; i < n; i++) {
+		log_escape_max(buf, sizeof(buf), row[i], JA_NAME_MAX);
+		printf("%s%s", i ? "\t" : "", buf);
+	}
+	putchar('\n');
+}
+
+/*
  * Maps the shared memory of the service that cfg configures, run as the
  * owner of its key file, so that a revocation made here is counted for
  * its processes on this host (metrics_attach, revcache.c): they then

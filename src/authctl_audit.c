@@ -10,7 +10,8 @@
 
 /*
  * throttle: the live failure counts (kind, key, failures, last failure,
- * seconds blocked); throttle clear ...: forget some or all, audited.
+ * seconds blocked), the key escaped (a user name as a visitor typed
+ * it); throttle clear ...: forget some or all, audited.
  */
 int
 authctl_throttle(const struct config *cfg, struct db *db, int argc,
@@ -21,7 +22,7 @@ authctl_throttle(const struct config *cfg, struct db *db, int argc,
 	int		 n = 5;
 
 	if (argc == 0)
-		return throttle_list(db, cfg, authctl_print_row, &n) ==
+		return throttle_list(db, cfg, authctl_print_escaped, &n) ==
 		    JA_OK ? 0 : 1;
 	if (strcmp(argv[0], "clear") != 0 || argc < 2)
 		authctl_usage();

@@ -995,6 +995,7 @@ void		 body_free(struct body *);
 /* authctl.c (authctl only, as are the authctl_*.c blocks below) */
 void		 authctl_usage(void) __attribute__((__noreturn__));
 void		 authctl_print_row(const char *const *, void *);
+void		 authctl_print_escaped(const char *const *, void *);
 
 /* authctl_user.c */
 int		 authctl_user(const struct config *, struct db *, int,
