@@ -26,16 +26,18 @@ CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
-COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+COMMON	= src/config.o src/config_check.o src/config_secrets.o \
+	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
-	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
-	  src/db.o src/db_user.o src/db_session.o src/db_session_end.o \
-	  src/db_audit.o \
+	  src/text.o src/random.o src/token.o src/token_issue.o \
+	  src/refresh.o src/password.o \
+	  src/db.o src/db_tx.o src/db_user.o src/db_session.o \
+	  src/db_session_rotate.o src/db_session_end.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
-	  src/db_mfa.o
-SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
-	  src/pwgate.o src/daemon.o \
+	  src/db_mfa.o src/db_mfa_challenge.o
+SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
+	  src/tokcache.o src/pwgate.o src/daemon.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
 	  src/cookie.o src/form.o src/jbody.o src/csrf.o src/csrf_nonce.o \
 	  src/html.o src/auth.o \
@@ -47,12 +49,17 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o
 # Pure modules the unit tests link against (no FastCGI, no database).
-PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
+PURE	= src/config.o src/config_check.o src/config_secrets.o \
+	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
-	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
+	  src/text.o src/random.o src/token.o src/token_issue.o \
+	  src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
-	  src/bearer.o src/csrf.o
+	  src/revmap.o src/bearer.o src/csrf.o
+# authctl's own files (the command line, each group of commands).
+AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
+	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -61,8 +68,8 @@ cgi-bin/jwtauth.fcgi: $(COMMON) $(SERVICE)
 	@mkdir -p cgi-bin
 	$(CC) $(LDFLAGS) -o $@ $(COMMON) $(SERVICE) -lfcgi -lqrencode $(LIBS)
 
-authctl: $(COMMON) src/keygen.o src/authctl.o
-	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o src/authctl.o $(LIBS)
+authctl: $(COMMON) src/keygen.o $(AUTHCTL)
+	$(CC) $(LDFLAGS) -o $@ $(COMMON) src/keygen.o $(AUTHCTL) $(LIBS)
 
 src/%.o: src/%.c src/jwtauth.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(HARDEN) -c -o $@ $<
@@ -77,9 +84,10 @@ tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(PURE)
 units: $(UNITS)
 
 # The in-process cost of one check, for make bench (callgrind).
-bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/tokcache.o
+bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/revmap.o \
+    src/tokcache.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
-	    $(COMMON) src/revcache.o src/tokcache.o $(LIBS)
+	    $(COMMON) src/revcache.o src/revmap.o src/tokcache.o $(LIBS)
 
 # The ASan+UBSan build, apart from the real one: objects and programs in
 # tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and
@@ -101,7 +109,8 @@ $(SANDIR)/jwtauth.fcgi: $(SANOBJ) $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(SERVICE
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ -lfcgi -lqrencode $(LIBS)
 
-$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o $(SANDIR)/obj/authctl.o \
+$(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o \
+    $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(AUTHCTL)) \
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 

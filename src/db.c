@@ -14,6 +14,8 @@
  * with target_session_attrs=any, or a primary fenced with
  * default_transaction_read_only) is dropped like a lost one, so that the
  * next attempt looks for the writable server again.
+ *
+ * Transactions are db_tx.c's.
  */
 #include <errno.h>
 #include <poll.h>
@@ -25,21 +27,9 @@
 
 #include "jwtauth.h"
 
-#define DB_PREPARED_MAX	64
 #define DB_DRAIN_MAX	64	/* reads of one db_notifies() call */
 #define DB_COLS_MAX	16	/* columns db_rows() hands on */
 #define DB_READ_ONLY	"25006"	/* read_only_sql_transaction */
-
-struct db {
-	PGconn			*conn;
-	char			*conninfo;
-	const struct db_stmt	*prepared[DB_PREPARED_MAX];
-	size_t			 nprepared;
-	int			 in_tx;
-	int			 revoked;	/* DB_REVOKES ran in the open tx */
-	unsigned long		 generation;	/* connections made so far */
-	char			 sqlstate[6];
-};
 
 static void
 db_quiet(void *arg, const char *msg)
@@ -68,7 +58,11 @@ db_open(struct db **out, const char *conninfo)
 	return JA_OK;
 }
 
-static void
+/*
+ * Closes the connection, if any; what was prepared and an open
+ * transaction are lost with it.  The handle stays, to reconnect.
+ */
+void
 db_disconnect(struct db *db)
 {
 	if (db->conn != NULL)
@@ -137,7 +131,7 @@ db_connect(struct db *db)
  * failure was not a write refused by a read-only server (which the next
  * connection may not meet: see above).
  */
-static int
+int
 db_usable(const struct db *db)
 {
 	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
@@ -145,8 +139,8 @@ db_usable(const struct db *db)
 }
 
 /* Records and logs the failure of res (which may be NULL). */
-static void
-db_fail(struct db *db, const char *what, const PGresult *res)
+void
+db_fail(struct db *db, const char *what, const struct pg_result *res)
 {
 	const char	*state, *msg;
 
@@ -286,81 +280,6 @@ db_run(struct db *db, const char *sql)
 }
 
 /*
- * Starts a transaction.  A connection that went stale while idle (the
- * server restarted) is replaced once, as db_exec() does for single
- * statements: nothing was sent in it yet.  Returns JA_OK or JA_EDB.
- */
-int
-db_begin(struct db *db)
-{
-	int	 attempt;
-
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (db_run(db, "BEGIN") == JA_OK) {
-			db->in_tx = 1;
-			db->revoked = 0;
-			return JA_OK;
-		}
-		if (db->conn != NULL)	/* still connected: a real error */
-			break;
-	}
-	return JA_EDB;
-}
-
-/*
- * Commits the open transaction.  The server answers COMMIT of a
- * transaction that had failed with the tag "ROLLBACK" and a success
- * status: that is a failure here.  Returns JA_OK only when the tag is
- * COMMIT; JA_EDB otherwise (logged).
- */
-int
-db_commit(struct db *db)
-{
-	PGresult	*res;
-	int		 rc = JA_EDB;
-
-	db->in_tx = 0;
-	db->sqlstate[0] = '\0';
-	if (db->conn == NULL)
-		return JA_EDB;
-	res = PQexec(db->conn, "COMMIT");
-	/* Even when the answer is lost: the COMMIT may have happened. */
-	if (db->revoked)
-		metrics_revoked();
-	db->revoked = 0;
-	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
-	    strcmp(PQcmdStatus(res), "COMMIT") == 0)
-		rc = JA_OK;
-	else if (PQresultStatus(res) == PGRES_COMMAND_OK)
-		log_msg("database: COMMIT rolled back (%s)", PQcmdStatus(res));
-	else
-		db_fail(db, "COMMIT", res);
-	PQclear(res);
-	if (!db_usable(db))
-		db_disconnect(db);
-	return rc;
-}
-
-/*
- * Rolls back the open transaction, if any; errors are only logged.  The
- * SQLSTATE of the failure that led here is kept for db_sqlstate(): the
- * ROLLBACK's own success must not wipe it (migrate's 42501 advice).
- */
-void
-db_rollback(struct db *db)
-{
-	char	 state[sizeof(db->sqlstate)];
-
-	memcpy(state, db->sqlstate, sizeof(state));
-	if (db->in_tx && db->conn != NULL)
-		(void)db_run(db, "ROLLBACK");
-	db->in_tx = 0;
-	db->revoked = 0;
-	if (db->sqlstate[0] == '\0')
-		memcpy(db->sqlstate, state, sizeof(state));
-}
-
-/*
  * Returns 1 if the database answers and takes writes, else 0.  A server
  * that answers but is read-only (see above) counts as down: the
  * connection is dropped, so that the next statement looks for the
@@ -409,12 +328,6 @@ db_sqlstate(const struct db *db)
 	return db->sqlstate;
 }
 
-/* Returns 1 while a transaction (db_begin) is open, else 0. */
-int
-db_in_tx(const struct db *db)
-{
-	return db->in_tx;
-}
 
 /*
  * The number of connections made so far: it changes whenever the

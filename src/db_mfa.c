@@ -1,10 +1,10 @@
 /*
  * db_mfa.c: the second factor in the database: each user's sealed TOTP
  * secret and last step used (totp.c), the hashed recovery codes
- * (recovery.c), the mfa_token of a sign-in's second step, and ending one
- * of one's own sessions.  Every check-and-use is one statement, so two
- * concurrent requests cannot both use one code, one step or one
- * mfa_token.
+ * (recovery.c), and ending one of one's own sessions.  Every
+ * check-and-use is one statement, so two concurrent requests cannot
+ * both use one code or one step.  The mfa_token of a sign-in's second
+ * step is db_mfa_challenge.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +14,6 @@
 #include <sodium.h>
 
 #include "jwtauth.h"
-
-#define MFA_CHALLENGE_TTL	300	/* seconds an mfa_token lives */
-#define MFA_CHALLENGE_TRIES	5	/* codes one mfa_token may try */
 
 static const struct db_stmt mfa_get = {
 	"mfa_get",
@@ -75,42 +72,6 @@ static const struct db_stmt mfa_recovery_use = {
 	3, 0
 };
 
-/* Forgets expired challenges, then adds one. */
-static const struct db_stmt mfa_challenge_new = {
-	"mfa_challenge_new",
-	"WITH old AS (DELETE FROM mfa_challenges WHERE expires_at <= now()) "
-	"INSERT INTO mfa_challenges (token_hash, user_id, expires_at) "
-	"VALUES (decode($1, 'hex'), $2, now() + make_interval(secs => "
-	"$3::integer))",
-	3, 0
-};
-
-/* One try of a live challenge: counted before the code is checked. */
-static const struct db_stmt mfa_challenge_try = {
-	"mfa_challenge_try",
-	"UPDATE mfa_challenges c SET attempts = attempts + 1 FROM users u "
-	"WHERE c.token_hash = decode($1, 'hex') AND c.expires_at > now() "
-	"AND c.attempts < $2::integer AND u.id = c.user_id "
-	"RETURNING c.user_id, u.username",
-	2, 0
-};
-
-/* The same challenge looked at, no try counted (before the throttle). */
-static const struct db_stmt mfa_challenge_peek = {
-	"mfa_challenge_peek",
-	"SELECT c.user_id, u.username FROM mfa_challenges c JOIN users u "
-	"ON u.id = c.user_id WHERE c.token_hash = decode($1, 'hex') "
-	"AND c.expires_at > now() AND c.attempts < $2::integer",
-	2, 0
-};
-
-static const struct db_stmt mfa_challenge_end = {
-	"mfa_challenge_end",
-	"DELETE FROM mfa_challenges WHERE token_hash = decode($1, 'hex') "
-	"RETURNING 1",
-	1, 0
-};
-
 /* Ends one session of a user, never another user's. */
 static const struct db_stmt mfa_session_end = {
 	"mfa_session_end",
@@ -120,9 +81,13 @@ static const struct db_stmt mfa_session_end = {
 	2, DB_REVOKES
 };
 
-/* Runs st; JA_OK if it returned a row, JA_EAUTH if none, or JA_EDB. */
-static int
-mfa_one_row(struct db *db, const struct db_stmt *st, const char *const *p)
+/*
+ * Runs st with parameters p; JA_OK if it returned a row, JA_EAUTH if
+ * none, or JA_EDB.
+ */
+int
+db_mfa_one_row(struct db *db, const struct db_stmt *st,
+    const char *const *p)
 {
 	PGresult	*res;
 	int		 rc;
@@ -185,7 +150,7 @@ db_mfa_setup(struct db *db, const struct config *cfg, const char *user_id,
 	params[0] = user_id;
 	params[1] = hex;
 	params[2] = cfg->secret_id[0] != '\0' ? cfg->secret_id : NULL;
-	rc = mfa_one_row(db, &mfa_setup, params);
+	rc = db_mfa_one_row(db, &mfa_setup, params);
 	return rc == JA_EAUTH ? JA_EEXIST : rc;
 }
 
@@ -201,7 +166,7 @@ db_mfa_use_step(struct db *db, const char *user_id, int64_t step)
 	const char	*params[2] = { user_id, s };
 
 	snprintf(s, sizeof(s), "%lld", (long long)step);
-	return mfa_one_row(db, &mfa_use_step, params);
+	return db_mfa_one_row(db, &mfa_use_step, params);
 }
 
 /*
@@ -234,7 +199,7 @@ db_mfa_enable(struct db *db, const struct config *cfg, const char *user_id,
 	params[0] = user_id;
 	params[1] = arr.data;
 	params[2] = cfg->secret_id[0] != '\0' ? cfg->secret_id : NULL;
-	rc = mfa_one_row(db, &mfa_enable, params);
+	rc = db_mfa_one_row(db, &mfa_enable, params);
 	buf_free(&arr);
 	return rc;
 }
@@ -293,103 +258,10 @@ db_mfa_recovery_use(struct db *db, const struct config *cfg,
 			params[2] = cfg->old_secrets[i - 1].id;
 		}
 		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-		rc = mfa_one_row(db, &mfa_recovery_use, params);
+		rc = db_mfa_one_row(db, &mfa_recovery_use, params);
 	}
 	sodium_memzero(h, sizeof(h));
 	return rc;
-}
-
-/*
- * Starts the second step of a sign-in of user_id: a new mfa_token of 256
- * random bits into token (tokenlen > JA_RT_LEN), stored as SHA-256 for
- * MFA_CHALLENGE_TTL seconds.  Returns JA_OK or JA_EDB.
- */
-int
-db_mfa_challenge_new(struct db *db, const char *user_id, char *token,
-    size_t tokenlen)
-{
-	char		 hash[65], ttl[16];
-	const char	*params[3] = { hash, user_id, ttl };
-	int		 rc;
-
-	if (random_b64url(token, tokenlen, 32) != JA_OK ||
-	    refresh_hash(token, hash, sizeof(hash)) != JA_OK)
-		return JA_EINVAL;
-	snprintf(ttl, sizeof(ttl), "%d", MFA_CHALLENGE_TTL);
-	rc = mfa_one_row(db, &mfa_challenge_new, params);
-	if (rc == JA_EAUTH)	/* an INSERT without RETURNING: no rows */
-		rc = JA_OK;
-	if (rc != JA_OK)
-		sodium_memzero(token, tokenlen);
-	return rc;
-}
-
-/*
- * One attempt at the second step with mfa_token token: counted first,
- * at most MFA_CHALLENGE_TRIES per token.  On JA_OK the user's id and
- * name are in user_id (JA_UUID_LEN + 1 bytes) and username (JA_NAME_MAX
- * + 1).  Returns JA_EAUTH for a token unknown, expired, used or tried
- * too often, or JA_EDB.
- */
-static int
-mfa_challenge_row(struct db *db, const struct db_stmt *st, const char *token,
-    char *user_id, char *username)
-{
-	char		 hash[65], tries[16];
-	const char	*params[2] = { hash, tries };
-	PGresult	*res;
-	int		 rc = JA_EAUTH;
-
-	if (!refresh_shape_ok(token) ||
-	    refresh_hash(token, hash, sizeof(hash)) != JA_OK)
-		return JA_EAUTH;
-	snprintf(tries, sizeof(tries), "%d", MFA_CHALLENGE_TRIES);
-	if ((res = db_exec(db, st, params)) == NULL)
-		return JA_EDB;
-	if (PQntuples(res) == 1) {
-		snprintf(user_id, JA_UUID_LEN + 1, "%s",
-		    PQgetvalue(res, 0, 0));
-		snprintf(username, JA_NAME_MAX + 1, "%s",
-		    PQgetvalue(res, 0, 1));
-		rc = JA_OK;
-	}
-	PQclear(res);
-	return rc;
-}
-
-int
-db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
-    char *username)
-{
-	return mfa_challenge_row(db, &mfa_challenge_try, token, user_id,
-	    username);
-}
-
-/*
- * As db_mfa_challenge_try, but counts no try: whose challenge it is, for
- * the throttle, which must refuse before a try is used up.
- */
-int
-db_mfa_challenge_peek(struct db *db, const char *token, char *user_id,
-    char *username)
-{
-	return mfa_challenge_row(db, &mfa_challenge_peek, token, user_id,
-	    username);
-}
-
-/*
- * Ends mfa_token token after its successful use.  Returns JA_OK,
- * JA_EAUTH (a concurrent request used it first) or JA_EDB.
- */
-int
-db_mfa_challenge_end(struct db *db, const char *token)
-{
-	char		 hash[65];
-	const char	*params[1] = { hash };
-
-	if (refresh_hash(token, hash, sizeof(hash)) != JA_OK)
-		return JA_EAUTH;
-	return mfa_one_row(db, &mfa_challenge_end, params);
 }
 
 /*
@@ -405,6 +277,6 @@ db_mfa_session_end(struct db *db, const char *sid, const char *user_id)
 
 	if (!text_is_uuid(sid) || !text_is_uuid(user_id))
 		return JA_ENOTFOUND;
-	rc = mfa_one_row(db, &mfa_session_end, params);
+	rc = db_mfa_one_row(db, &mfa_session_end, params);
 	return rc == JA_EAUTH ? JA_ENOTFOUND : rc;
 }

@@ -1,6 +1,19 @@
 /*
  * jwtauth.h: private interfaces shared by jwtauth.fcgi and authctl.
  *
+ * Map: src/ in three layers and authctl, as the Makefile lists them.
+ *   pure      PURE, no database, no FastCGI; the unit tests and fuzzers
+ *             link them: config*, keyfile, keys*, keygen, secret, jwks,
+ *             token*, refresh, password, totp, recovery, random, text,
+ *             b64, buf, log, event, metrics, revmap, tokcache, form,
+ *             jbody, cookie, proxy, gatepath, precond, ua.
+ *   database  COMMON less PURE, in both programs: db, db_*, migrate,
+ *             migrations, throttle, check, owner.
+ *   service   SERVICE less PURE, jwtauth.fcgi only: main, daemon, io,
+ *             watch, request, response, auth, authz, bounce, csrf, mfa,
+ *             gate, pwgate, revcache, html*, qr, route*.
+ *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
+ *
  * One block per source file, in the order a request meets them:
  * configuration and secrets, the byte-level helpers, the token and
  * password primitives, the database, then the FastCGI side (I/O,
@@ -92,7 +105,7 @@ struct config {
 	char		*audience;	/* NULL: no aud claim */
 	char		*base_path;
 	char		*origin;	/* NULL: scheme://Host */
-	char		*log_file;	/* NULL: none ("none"); see config.c */
+	char		*log_file;	/* NULL: none ("none"); config_check.c */
 	int		 log_file_default; /* log_file was not set */
 	char		*gate_path;	/* gatekeeper URL prefix; NULL: off */
 	char		*gate_root;	/* the directory it serves */
@@ -145,6 +158,15 @@ void		 config_not_found(const char *, char *, size_t);
 int		 config_load(struct config *, const char *, int, char *,
 		    size_t);
 void		 config_free(struct config *);
+void		 config_where(char *, size_t, const char *, const size_t *,
+		    const char *);
+
+/* config_check.c */
+int		 config_check(struct config *, const size_t *, char *, size_t);
+
+/* config_secrets.c */
+int		 config_secrets(struct config *, const size_t *, char *,
+		    size_t);
 int		 config_key_is_secret(const struct config *);
 
 /* keyfile.c */
@@ -159,16 +181,18 @@ int		 keyfile_read_pem(const char *, char **, size_t *, char *,
 /* keys.c */
 const char	*keys_alg_name(enum key_alg);
 int		 keys_alg_parse(const char *, enum key_alg *);
-int		 keys_pem_parse(const char *, size_t, enum key_alg,
-		    struct evp_pkey_st **, int *, char *, size_t);
-int		 keys_load_sign(struct config *, char *, size_t);
-int		 keys_load_verify(struct config *, char *, size_t);
 int		 keys_select(const struct config *, const char *,
 		    struct keyref *);
 int		 keys_verify_sig(const struct keyref *, const unsigned char *,
 		    size_t, const unsigned char *, size_t);
 size_t		 keys_sig_len(const struct keyref *);
 void		 keys_free(struct config *);
+
+/* keys_load.c */
+int		 keys_pem_parse(const char *, size_t, enum key_alg,
+		    struct evp_pkey_st **, int *, char *, size_t);
+int		 keys_load_sign(struct config *, char *, size_t);
+int		 keys_load_verify(struct config *, char *, size_t);
 
 /* keygen.c */
 int		 keygen_pem(const char *, enum key_alg, char *, size_t);
@@ -316,14 +340,18 @@ struct claims {
 	int	 otp;	/* amr holds "otp" (RFC 8176): a second factor */
 };
 
+#define TOKEN_USE	"access"	/* RFC 8725 §3.11: explicit typing */
+
+int		 token_shape_ok(const char *);
+int		 token_verify(const struct config *, const char *, time_t,
+		    struct claims *);
+
+/* token_issue.c */
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
 int		 token_issue_amr(const struct config *, const char *,
 		    const char *, const char *, int, time_t, struct claims *,
 		    char **);
-int		 token_shape_ok(const char *);
-int		 token_verify(const struct config *, const char *, time_t,
-		    struct claims *);
 
 /* refresh.c */
 #define REFRESH_SEED_LEN 32
@@ -394,9 +422,24 @@ int		 password_verify(const struct config *, const char *,
 		    const char *);
 
 /* db.c */
-struct db;
+struct pg_conn;
 struct pg_result;
 struct request;
+struct db_stmt;
+
+#define DB_PREPARED_MAX	64
+
+/* A connection handle; its fields are db.c's and db_tx.c's only. */
+struct db {
+	struct pg_conn		*conn;
+	char			*conninfo;
+	const struct db_stmt	*prepared[DB_PREPARED_MAX];
+	size_t			 nprepared;
+	int			 in_tx;
+	int			 revoked;	/* DB_REVOKES ran in the open tx */
+	unsigned long		 generation;	/* connections made so far */
+	char			 sqlstate[6];
+};
 
 struct db_stmt {
 	const char	*name;		/* prepared statement name, unique */
@@ -421,17 +464,23 @@ struct pg_result *db_exec(struct db *, const struct db_stmt *,
 		    const char *const *);
 int		 db_run(struct db *, const char *);
 int		 db_ping(struct db *);
-int		 db_begin(struct db *);
-int		 db_commit(struct db *);
-void		 db_rollback(struct db *);
 const char	*db_sqlstate(const struct db *);
 void		 db_names(const struct db *, const char **, const char **);
 unsigned long	 db_generation(const struct db *);
-int		 db_in_tx(const struct db *);
 int		 db_rows(struct pg_result *, int, void (*)(const char *const *,
 		    void *), void *);
 int		 db_notifies(struct db *, void (*)(const char *, const char *,
 		    void *), void *);
+/* For db_tx.c: */
+void		 db_disconnect(struct db *);
+int		 db_usable(const struct db *);
+void		 db_fail(struct db *, const char *, const struct pg_result *);
+
+/* db_tx.c */
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+int		 db_in_tx(const struct db *);
 
 /* db_user.c */
 struct user {
@@ -461,12 +510,15 @@ struct session {
 int		 db_session_create(struct db *, const struct config *,
 		    const struct user *, const struct request *, int,
 		    struct session *, char *, size_t);
-int		 db_session_rotate(struct db *, const struct config *,
-		    const char *, const struct request *, struct session *,
-		    char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
 int		 db_session_from_refresh(struct db *, const char *, char *,
 		    char *);
+const char	*db_session_secret_id(const struct config *);
+
+/* db_session_rotate.c */
+int		 db_session_rotate(struct db *, const struct config *,
+		    const char *, const struct request *, struct session *,
+		    char *, size_t);
 
 /* db_session_end.c */
 int		 db_session_logout(struct db *, const char *, const char *,
@@ -478,6 +530,40 @@ int		 db_session_revoke_sid(struct db *, const char *, long *);
 int		 db_session_list(struct db *, const struct config *,
 		    const char *, void (*)(const char *const *, void *),
 		    void *);
+
+/* revmap.c */
+#define REVMAP_KEY_MAX	40	/* a UUID or a jti, with room */
+
+enum revmap_state {
+	REVMAP_LIVE,
+	REVMAP_DEAD
+};
+
+struct revmap_entry {
+	struct revmap_entry	*next;
+	char			 key[REVMAP_KEY_MAX];	/* sid or jti */
+	char			 user_id[JA_UUID_LEN + 1];	/* sessions */
+	int64_t			 expires;	/* epoch seconds */
+	enum revmap_state	 state;
+};
+
+struct revmap {
+	struct revmap_entry	**bucket;
+	size_t			  nbucket;	/* a power of two, or 0 */
+	size_t			  count;
+	size_t			  max;		/* entries at the most */
+	unsigned char		  hashkey[16];	/* crypto_shorthash */
+};
+
+void		 revmap_init(struct revmap *, size_t);
+struct revmap_entry *revmap_find(const struct revmap *, const char *);
+struct revmap_entry *revmap_put(struct revmap *, const char *);
+void		 revmap_remove_if(struct revmap *,
+		    int (*)(const struct revmap_entry *, const void *),
+		    const void *);
+void		 revmap_expire(struct revmap *, int64_t);
+size_t		 revmap_slot(const struct revmap *, const char *);
+void		 revmap_clear(struct revmap *);
 
 /* revcache.c */
 struct revcache_stats {
@@ -540,6 +626,11 @@ int		 db_mfa_enable(struct db *, const struct config *,
 int		 db_mfa_disable(struct db *, const char *, int *);
 int		 db_mfa_recovery_use(struct db *, const struct config *,
 		    const char *, const char *);
+int		 db_mfa_session_end(struct db *, const char *, const char *);
+int		 db_mfa_one_row(struct db *, const struct db_stmt *,
+		    const char *const *);
+
+/* db_mfa_challenge.c */
 int		 db_mfa_challenge_new(struct db *, const char *, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
@@ -547,7 +638,6 @@ int		 db_mfa_challenge_try(struct db *, const char *, char *,
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
-int		 db_mfa_session_end(struct db *, const char *, const char *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
@@ -907,5 +997,34 @@ struct body {
 int		 body_read(struct ctx *, struct body *);
 const char	*body_get(const struct body *, const char *, int *);
 void		 body_free(struct body *);
+
+/* authctl.c (authctl only, as are the authctl_*.c blocks below) */
+void		 authctl_usage(void) __attribute__((__noreturn__));
+void		 authctl_print_row(const char *const *, void *);
+void		 authctl_print_escaped(const char *const *, void *);
+
+/* authctl_user.c */
+int		 authctl_user(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_user_known(struct db *, const char *);
+
+/* authctl_session.c */
+int		 authctl_sessions(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_revoke(struct db *, int, char **);
+
+/* authctl_upkeep.c */
+int		 authctl_migrate(struct db *);
+int		 authctl_status(const struct config *, struct db *, int);
+int		 authctl_purge(const struct config *, struct db *);
+
+/* authctl_audit.c */
+int		 authctl_throttle(const struct config *, struct db *, int,
+		    char **);
+int		 authctl_audit(struct db *, int, char **);
+
+/* authctl_keys.c */
+int		 authctl_keygen(int, char **);
+int		 authctl_pubkey(int, char **);
 
 #endif /* JWTAUTH_H */

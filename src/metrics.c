@@ -12,9 +12,9 @@
  *
  * The object also holds the host's revocation count: a process that has
  * committed a statement that may end access tokens adds one
- * (metrics_revoked, from db.c), and a process that checks from its
- * revocation cache first asks the database for what has been notified
- * when the count moved (revcache.c).  authctl, run as another user
+ * (metrics_revoked, from db.c and db_tx.c), and a process that checks
+ * from its revocation cache first asks the database for what has been
+ * notified when the count moved (revcache.c).  authctl, run as another user
  * (root), adds to the service's object (metrics_attach) and never makes
  * one.
  */

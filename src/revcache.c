@@ -42,48 +42,28 @@
  * the jti's exp or the session's absolute end plus the leeway has passed
  * (swept once a minute); past REVCACHE_MAX entries of a kind the cache
  * stops trusting itself and the process checks strictly until reload.
+ * The two maps are revmap.c's; this file is the policy that fills,
+ * empties and reads them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
-#include <sodium.h>
 
 #include "jwtauth.h"
 
 #define REVCACHE_CHANNEL	"jwtauth_revoke"
 #define REVCACHE_MAX		262144	/* entries of one kind */
 #define REVCACHE_SWEEP		60	/* seconds between sweeps */
-#define REVCACHE_KEY_MAX	40	/* a UUID or a jti, with room */
-
-enum revcache_state {
-	REVCACHE_LIVE,
-	REVCACHE_DEAD
-};
-
-struct revcache_entry {
-	struct revcache_entry	*next;
-	char			 key[REVCACHE_KEY_MAX];	/* sid or jti */
-	char			 user_id[JA_UUID_LEN + 1];	/* sessions */
-	int64_t			 expires;	/* epoch seconds */
-	enum revcache_state	 state;
-};
-
-struct revcache_map {
-	struct revcache_entry	**bucket;
-	size_t			  nbucket;	/* a power of two */
-	size_t			  count;
-};
 
 static struct {
-	struct revcache_map	 jtis;
-	struct revcache_map	 sessions;
-	unsigned char		 hashkey[crypto_shorthash_KEYBYTES];
+	struct revmap		 jtis;
+	struct revmap		 sessions;
 	unsigned long		 generation;	/* connection loaded on */
 	uint64_t		 revoked_seen;	/* metrics_revocations() */
 	int			 trusted;
-	int			 ready;		/* hashkey made */
+	int			 ready;		/* maps made */
 	time_t			 swept;
 	struct revcache_stats	 stats;
 } rc_state;
@@ -105,130 +85,25 @@ static const struct db_stmt revcache_jtis = {
 	1, DB_RETRY
 };
 
-static size_t
-revcache_slot(const struct revcache_map *m, const char *key)
-{
-	unsigned char	 h[crypto_shorthash_BYTES];
-	uint64_t	 v;
-
-	crypto_shorthash(h, (const unsigned char *)key, strlen(key),
-	    rc_state.hashkey);
-	memcpy(&v, h, sizeof(v));
-	return (size_t)(v & (m->nbucket - 1));
-}
-
-static struct revcache_entry *
-revcache_find(const struct revcache_map *m, const char *key)
-{
-	struct revcache_entry	*e;
-
-	if (m->nbucket == 0)
-		return NULL;
-	for (e = m->bucket[revcache_slot(m, key)]; e != NULL; e = e->next)
-		if (strcmp(e->key, key) == 0)
-			return e;
-	return NULL;
-}
-
-/* Frees every entry of m and its buckets; m is empty after. */
-static void
-revcache_map_clear(struct revcache_map *m)
-{
-	struct revcache_entry	*e, *next;
-	size_t			 i;
-
-	for (i = 0; i < m->nbucket; i++)
-		for (e = m->bucket[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e);
-		}
-	free(m->bucket);
-	memset(m, 0, sizeof(*m));
-}
-
-/* Doubles the buckets of m (or makes the first 1024).  JA_ENOMEM. */
-static int
-revcache_grow(struct revcache_map *m)
-{
-	struct revcache_map	 bigger;
-	struct revcache_entry	*e, *next;
-	size_t			 i, slot;
-
-	bigger.nbucket = m->nbucket ? m->nbucket * 2 : 1024;
-	bigger.count = m->count;
-	if ((bigger.bucket = calloc(bigger.nbucket, sizeof(*bigger.bucket))) ==
-	    NULL)
-		return JA_ENOMEM;
-	for (i = 0; i < m->nbucket; i++)
-		for (e = m->bucket[i]; e != NULL; e = next) {
-			next = e->next;
-			slot = revcache_slot(&bigger, e->key);
-			e->next = bigger.bucket[slot];
-			bigger.bucket[slot] = e;
-		}
-	free(m->bucket);
-	*m = bigger;
-	return JA_OK;
-}
-
 /*
- * Returns the entry of key in m, made (zeroed but for the key) if there
- * was none, or NULL when out of memory or past REVCACHE_MAX: then the
- * cache is no longer trusted (the caller checks strictly).
+ * Returns the entry of key in m, made if there was none (revmap_put),
+ * or NULL: then, unless the key was too long, the cache is no longer
+ * trusted (the caller checks strictly).
  */
-static struct revcache_entry *
-revcache_put(struct revcache_map *m, const char *key)
+static struct revmap_entry *
+revcache_put(struct revmap *m, const char *key)
 {
-	struct revcache_entry	*e;
-	size_t			 slot;
+	struct revmap_entry	*e;
 
-	if (strlen(key) >= REVCACHE_KEY_MAX)
+	if (strlen(key) >= REVMAP_KEY_MAX)
 		return NULL;
-	if ((e = revcache_find(m, key)) != NULL)
-		return e;
-	if (m->count >= REVCACHE_MAX ||
-	    (m->count >= m->nbucket && revcache_grow(m) != JA_OK) ||
-	    (e = calloc(1, sizeof(*e))) == NULL) {
+	if ((e = revmap_put(m, key)) == NULL)
 		rc_state.trusted = 0;
-		return NULL;
-	}
-	memcpy(e->key, key, strlen(key) + 1);
-	slot = revcache_slot(m, key);
-	e->next = m->bucket[slot];
-	m->bucket[slot] = e;
-	m->count++;
 	return e;
 }
 
-/* Removes every entry of m for which drop(e, arg) is true. */
-static void
-revcache_remove_if(struct revcache_map *m,
-    int (*drop)(const struct revcache_entry *, const void *), const void *arg)
-{
-	struct revcache_entry	**pp, *e;
-	size_t			  i;
-
-	for (i = 0; i < m->nbucket; i++) {
-		pp = &m->bucket[i];
-		while ((e = *pp) != NULL) {
-			if (drop(e, arg)) {
-				*pp = e->next;
-				free(e);
-				m->count--;
-			} else
-				pp = &e->next;
-		}
-	}
-}
-
 static int
-revcache_expired(const struct revcache_entry *e, const void *arg)
-{
-	return e->expires < *(const int64_t *)arg;
-}
-
-static int
-revcache_of_user(const struct revcache_entry *e, const void *arg)
+revcache_of_user(const struct revmap_entry *e, const void *arg)
 {
 	return strcmp(e->user_id, arg) == 0;
 }
@@ -237,8 +112,8 @@ revcache_of_user(const struct revcache_entry *e, const void *arg)
 static void
 revcache_apply(const char *channel, const char *payload, void *arg)
 {
-	struct revcache_entry	*e;
-	char			 key[REVCACHE_KEY_MAX];
+	struct revmap_entry	*e;
+	char			 key[REVMAP_KEY_MAX];
 	long long		 exp;
 
 	(void)arg;
@@ -252,17 +127,17 @@ revcache_apply(const char *channel, const char *payload, void *arg)
 			break;
 		if ((e = revcache_put(&rc_state.jtis, key)) != NULL) {
 			e->expires = exp;
-			e->state = REVCACHE_DEAD;
+			e->state = REVMAP_DEAD;
 		}
 		break;
 	case 's':
 		/* Dead from now on; the entry leaves with the sweep. */
-		if ((e = revcache_find(&rc_state.sessions, payload + 2)) !=
+		if ((e = revmap_find(&rc_state.sessions, payload + 2)) !=
 		    NULL)
-			e->state = REVCACHE_DEAD;
+			e->state = REVMAP_DEAD;
 		break;
 	case 'u':
-		revcache_remove_if(&rc_state.sessions, revcache_of_user,
+		revmap_remove_if(&rc_state.sessions, revcache_of_user,
 		    payload + 2);
 		break;
 	default:
@@ -280,14 +155,14 @@ revcache_reload(struct db *db, const struct config *cfg)
 {
 	char		 leeway[32];
 	const char	*params[1] = { leeway };
-	struct revcache_entry	*e;
+	struct revmap_entry	*e;
 	PGresult	*res;
 	int		 i;
 
 	rc_state.trusted = 0;
 	rc_state.revoked_seen = metrics_revocations();
-	revcache_map_clear(&rc_state.jtis);
-	revcache_map_clear(&rc_state.sessions);
+	revmap_clear(&rc_state.jtis);
+	revmap_clear(&rc_state.sessions);
 	if (db_run(db, "LISTEN " REVCACHE_CHANNEL) != JA_OK)
 		return JA_EDB;
 	rc_state.generation = db_generation(db);
@@ -304,7 +179,7 @@ revcache_reload(struct db *db, const struct config *cfg)
 		    NULL)
 			break;
 		e->expires = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-		e->state = REVCACHE_DEAD;
+		e->state = REVMAP_DEAD;
 	}
 	PQclear(res);
 	if (!rc_state.trusted)
@@ -339,9 +214,8 @@ revcache_sync(struct db *db, const struct config *cfg, time_t now)
 	if (now - rc_state.swept >= REVCACHE_SWEEP) {
 		rc_state.swept = now;
 		before = (int64_t)now - cfg->leeway;
-		revcache_remove_if(&rc_state.jtis, revcache_expired, &before);
-		revcache_remove_if(&rc_state.sessions, revcache_expired,
-		    &before);
+		revmap_expire(&rc_state.jtis, before);
+		revmap_expire(&rc_state.sessions, before);
 	}
 	return rc_state.trusted;
 }
@@ -356,19 +230,19 @@ int
 revcache_note_session(const char *sid, const char *user_id, int64_t expires,
     int live)
 {
-	struct revcache_entry	*e;
+	struct revmap_entry	*e;
 
 	if ((e = revcache_put(&rc_state.sessions, sid)) == NULL)
 		return -1;
 	if (user_id == NULL) {
 		/* No such session: dead for as long as its tokens. */
 		e->expires = INT64_MAX;
-		e->state = REVCACHE_DEAD;
+		e->state = REVMAP_DEAD;
 		return 0;
 	}
 	snprintf(e->user_id, sizeof(e->user_id), "%s", user_id);
 	e->expires = expires;
-	e->state = live ? REVCACHE_LIVE : REVCACHE_DEAD;
+	e->state = live ? REVMAP_LIVE : REVMAP_DEAD;
 	return 0;
 }
 
@@ -412,13 +286,13 @@ revcache_learn(struct db *db, const char *sid)
 int
 revcache_decide(const struct claims *c, time_t now)
 {
-	struct revcache_entry	*e;
+	struct revmap_entry	*e;
 
-	if (revcache_find(&rc_state.jtis, c->jti) != NULL)
+	if (revmap_find(&rc_state.jtis, c->jti) != NULL)
 		return JA_EAUTH;
-	if ((e = revcache_find(&rc_state.sessions, c->sid)) == NULL)
+	if ((e = revmap_find(&rc_state.sessions, c->sid)) == NULL)
 		return JA_ENOTFOUND;
-	if (e->state != REVCACHE_LIVE || strcmp(e->user_id, c->sub) != 0 ||
+	if (e->state != REVMAP_LIVE || strcmp(e->user_id, c->sub) != 0 ||
 	    e->expires <= (int64_t)now)
 		return JA_EAUTH;
 	return JA_OK;
@@ -475,14 +349,15 @@ revcache_health(struct db *db, const struct config *cfg, time_t now)
 }
 
 /*
- * Makes the hash key of the maps; call once at start, after
+ * Makes the maps, each with its hash key; call once at start, after
  * sodium_init().
  */
 void
 revcache_init(void)
 {
 	if (!rc_state.ready) {
-		crypto_shorthash_keygen(rc_state.hashkey);
+		revmap_init(&rc_state.jtis, REVCACHE_MAX);
+		revmap_init(&rc_state.sessions, REVCACHE_MAX);
 		rc_state.ready = 1;
 	}
 }
@@ -501,7 +376,7 @@ revcache_stats(struct revcache_stats *st)
 void
 revcache_free(void)
 {
-	revcache_map_clear(&rc_state.jtis);
-	revcache_map_clear(&rc_state.sessions);
+	revmap_clear(&rc_state.jtis);
+	revmap_clear(&rc_state.sessions);
 	rc_state.trusted = 0;
 }

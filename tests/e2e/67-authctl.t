@@ -1,7 +1,8 @@
 # authctl for an operator: options before or after the command, help for
 # all and for one command, the config search and what it says when it
 # finds none, the same answer for an unknown user from every command
-# that takes one, and authctl status.
+# that takes one, authctl status, and a user name a visitor typed
+# listed escaped by authctl throttle.
 use strict;
 use warnings;
 use FindBin;
@@ -101,5 +102,18 @@ is($st{'revocation check'}, 'cached', 'status: the cache mode');
 like($st{'token cache'}, qr/^\d+ per process$/, 'status: the token cache size');
 ($rc, $out) = $env->authctl({}, 'status', 'extra');
 is($rc, 2, 'status: takes no argument');
+
+# What a visitor typed is printed escaped, as the audit trail stores it:
+# a user name with a TAB (a forged column) and U+009B (bytes c2 9b, the
+# C1 CSI: a terminal escape), counted by failed sign-ins.
+$env->login_response("eve\tx\x{9b}y", 'wrong password') for 1 .. 2;
+($rc, $out) = $env->authctl({}, 'throttle');
+is($rc, 0, 'throttle: lists the counts');
+like($out, qr/^user\teve\\x09x\\xc2\\x9by\t\d+\t/m,
+	'throttle: a user name with a TAB and U+009B is listed escaped (\\x09, \\xc2\\x9b)');
+unlike($out, qr/[\x00-\x08\x0b-\x1f\x7f-\xff]/,
+	'throttle: no control byte and no byte outside ASCII reaches the terminal');
+is(scalar(grep { (() = /\t/g) != 4 } split /\n/, $out), 0,
+	'throttle: every line has its five columns, no more');
 
 done_testing;
