@@ -35,10 +35,10 @@ COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
-	  src/pwgate.o src/daemon.o \
+	  src/pwslot.o src/daemon.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
-	  src/bounce.o src/authz.o src/gate.o src/gatepath.o \
+	  src/answer.o src/outcome.o src/authz.o src/gate.o src/gatepath.o \
 	  src/precond.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
@@ -50,7 +50,8 @@ PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
-	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o
+	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
+	  src/outcome.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
