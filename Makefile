@@ -36,7 +36,8 @@ COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/db_mfa.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
 	  src/pwslot.o src/daemon.o \
-	  src/proxy.o src/request.o src/response.o src/cookie.o \
+	  src/proxy.o src/request.o src/response.o src/response_send.o \
+	  src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/answer.o src/outcome.o src/authz.o src/gate.o src/gatepath.o \
 	  src/precond.o src/route.o src/route_body.o src/route_login.o \
@@ -51,7 +52,7 @@ PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
-	  src/outcome.o
+	  src/outcome.o src/answer.o src/response.o src/html.o src/csrf.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl

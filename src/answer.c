@@ -165,7 +165,7 @@ answer_page_again(struct ctx *ctx, const struct outcome *o, int status,
 
 	if (o->kind == OUT_CONFLICT || (a->kind == AGAIN_ACCOUNT &&
 	    note != NULL)) {
-		account_redirect(ctx, note);
+		answer_account(ctx, note);
 		return;
 	}
 	if (o->kind == OUT_MFA_EXPIRED) {
@@ -282,19 +282,12 @@ answer_refuse_kind(struct ctx *ctx, enum outcome_kind kind, const char *next)
 	answer_refuse_at(ctx, &o, next);
 }
 
-/*
- * Done: a browser goes on to our route (with ?m=note when note is not
- * NULL), an API client gets 204 No Content.
- */
-void
-answer_done(struct ctx *ctx, const char *route, const char *note)
+/* A 303 to our route, with ?m=note when note is not NULL. */
+static void
+answer_done_page(struct ctx *ctx, const char *route, const char *note)
 {
 	struct buf	 url;
 
-	if (!answer_is_page(ctx)) {
-		ctx->resp->status = 204;
-		return;
-	}
 	buf_init(&url);
 	response_route_url(&url, ctx->cfg, route, NULL);
 	if (note != NULL) {
@@ -303,6 +296,29 @@ answer_done(struct ctx *ctx, const char *route, const char *note)
 	}
 	response_redirect(ctx->resp, url.failed ? "/" : url.data);
 	buf_free(&url);
+}
+
+/*
+ * A 303 back to the account page with note m (NULL: none; one of the
+ * notes of route_account.c), for the forms of the page.
+ */
+void
+answer_account(struct ctx *ctx, const char *m)
+{
+	answer_done_page(ctx, "/account", m);
+}
+
+/*
+ * Done: a browser goes on to our route (with ?m=note when note is not
+ * NULL), an API client gets 204 No Content.
+ */
+void
+answer_done(struct ctx *ctx, const char *route, const char *note)
+{
+	if (!answer_is_page(ctx))
+		ctx->resp->status = 204;
+	else
+		answer_done_page(ctx, route, note);
 }
 
 /*

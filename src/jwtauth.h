@@ -956,6 +956,7 @@ int		 answer_form_token(struct ctx *, char *, size_t);
 void		 answer_login_form(struct ctx *, int, const char *,
 		    const char *, const char *);
 void		 answer_password_form(struct ctx *, int, const char *);
+void		 answer_account(struct ctx *, const char *);
 void		 answer_done(struct ctx *, const char *, const char *);
 void		 answer_mfa_required(struct ctx *, const char *,
 		    const char *);
@@ -993,7 +994,6 @@ void		 route_session_end(struct ctx *);
 
 /* route_account.c */
 void		 route_account(struct ctx *);
-void		 account_redirect(struct ctx *, const char *);
 
 /* route_2fa.c */
 void		 route_2fa_setup(struct ctx *);

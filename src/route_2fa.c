@@ -116,7 +116,7 @@ twofa_setup_page(struct ctx *ctx, const struct claims *c,
 		    totp_open(ctx->cfg, m.secret_id, m.box, m.boxlen,
 		    opened) != JA_OK) {
 			sodium_memzero(&m, sizeof(m));
-			account_redirect(ctx, "state");
+			answer_account(ctx, "state");
 			goto out;
 		}
 		sodium_memzero(&m, sizeof(m));

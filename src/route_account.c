@@ -43,26 +43,6 @@ account_row(const char *const *row, void *arg)
 	    strcmp(row[0], l->current) == 0, l->csrf);
 }
 
-/*
- * A 303 back to the account page with note m (one of account_notes), for
- * the forms of the page.
- */
-void
-account_redirect(struct ctx *ctx, const char *m)
-{
-	struct buf	 url;
-
-	buf_init(&url);
-	buf_puts(&url, ctx->cfg->base_path);
-	buf_puts(&url, "/account");
-	if (m != NULL) {
-		buf_puts(&url, "?m=");
-		buf_url(&url, m);
-	}
-	response_redirect(ctx->resp, url.failed ? "/" : url.data);
-	buf_free(&url);
-}
-
 void
 route_account(struct ctx *ctx)
 {

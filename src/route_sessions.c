@@ -35,7 +35,7 @@ route_sessions(struct ctx *ctx)
 
 	/* A person in a browser wants the account page, not JSON. */
 	if (answer_is_page(ctx)) {
-		account_redirect(ctx, NULL);
+		answer_account(ctx, NULL);
 		return;
 	}
 	rc = auth_request(ctx, &c);
