@@ -23,7 +23,7 @@ my $env = JwtAuthTest->start(throttle_user_max => 3, throttle_ip_max => 1000,
 	gate_path => '/gated', gate_root => '@DIR@/gated',
 	otp_paths => '/app/otp,/gated/otp');
 make_path($env->dir . '/gated/otp');
-for my $user (qw(tess bo cy)) {
+for my $user (qw(tess bo cy di)) {
 	$env->add_user($user, "$user password 1");
 }
 
@@ -234,6 +234,7 @@ is_json_refusal($r, 429, 'too_many_attempts', '', 'throttled, API client');
 like(header($r, 'retry-after'), qr/^[1-5]$/, 'throttled, API client: Retry-After');
 
 # Busy: the only hashing slot is someone else's.
+my $cy = $env->must_login('cy', 'cy password 1');
 my $h = 2166136261;
 $h = (($h ^ $_) * 16777619) % 4294967296 for unpack 'C*', hostname();
 my $key = 0x6a770000 ^ ($h & 0xffff);
@@ -248,6 +249,11 @@ is(JwtAuthTest->hidden($r->{body}, 'next'), '/app/', 'busy, browser: next kept')
 $r = post_json('/login', { username => 'cy', password => 'cy password 1' });
 is_json_refusal($r, 503, 'temporarily_unavailable', '', 'busy, API client');
 is(header($r, 'retry-after'), '1', 'busy, API client: Retry-After: 1');
+# The same refusal at a password change: that form again, not the login form.
+$r = post_form('/password', { current_password => 'cy password 1', new_password => 'n' x 12 },
+	cookie => "jwtauth_at=$cy->{access_token}");
+is_form_again($r, 503, '/password', 'busy at a password change, browser');
+is(header($r, 'retry-after'), '1', 'busy at a password change, browser: Retry-After: 1');
 RevocationTests::release($hold);
 
 # CSRF refused.
@@ -258,7 +264,6 @@ is_json_refusal(post_json('/password', { current_password => 'x', new_password =
 	'a cookie without the form token, API client');
 
 # Wrong current password: the password form again.
-my $cy = $env->must_login('cy', 'cy password 1');
 is_form_again(post_form('/password', { current_password => 'wrong', new_password => 'n' x 12 },
 	cookie => "jwtauth_at=$cy->{access_token}"), 401, '/password',
 	'a wrong current password, browser');
@@ -266,6 +271,22 @@ $r = post_json('/password', { current_password => 'wrong', new_password => 'n' x
 	HTTP_AUTHORIZATION => "Bearer $cy->{access_token}");
 is($r->{body}, '{"error":"invalid_credentials"}', 'a wrong current password, API client: invalid_credentials');
 is($r->{status}, 401, 'a wrong current password, API client: 401');
+
+# The same refusal has the same spelling on every route: a wrong current
+# password at the second factor's routes is the password change's.
+my $di = $env->must_login('di', 'di password 1');
+$r = post_json('/2fa/setup', { password => 'wrong' }, HTTP_AUTHORIZATION => "Bearer $di->{access_token}");
+is($r->{status}, 401, 'a wrong current password at 2fa/setup, API client: 401');
+is($r->{body}, '{"error":"invalid_credentials"}',
+	'a wrong current password at 2fa/setup, API client: invalid_credentials alone, as at a password change');
+# Throttled at an account page form: the 429 and its wait, on a page of
+# its own (the account page's forms are not the login form).
+post_json('/password', { current_password => 'wrong', new_password => 'n' x 12 },
+	HTTP_AUTHORIZATION => "Bearer $di->{access_token}") for 1 .. 2;
+$r = post_form('/2fa/setup', { password => 'di password 1' }, cookie => "jwtauth_at=$di->{access_token}");
+is_page($r, 429, 'throttled at an account form, browser');
+like(header($r, 'retry-after'), qr/^[1-5]$/, 'throttled at an account form, browser: Retry-After');
+unlike($r->{body}, qr{action="/auth/login"}, 'throttled at an account form, browser: not the login form');
 
 # An mfa_token unknown or used: the login form again.
 is_form_again(post_form('/login', { mfa_token => 'x' x 43, code => '123456', next => '/app/' }),
