@@ -37,11 +37,11 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
-	  src/tokcache.o src/pwgate.o src/daemon.o \
+	  src/tokcache.o src/pwslot.o src/daemon.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
-	  src/cookie.o src/form.o src/jbody.o src/csrf.o src/csrf_nonce.o \
-	  src/html.o src/auth.o \
-	  src/bounce.o src/authz.o src/gate.o src/gatepath.o \
+	  src/response_send.o src/cookie.o src/form.o src/jbody.o \
+	  src/csrf.o src/csrf_nonce.o src/html.o src/auth.o \
+	  src/answer.o src/outcome.o src/authz.o src/gate.o src/gatepath.o \
 	  src/precond.o src/route.o src/route_body.o src/route_login.o \
 	  src/route_refresh.o src/route_logout.o src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
@@ -56,7 +56,8 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
-	  src/revmap.o src/bearer.o src/csrf.o
+	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
+	  src/outcome.o src/answer.o src/response.o src/html.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
 	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o

@@ -54,12 +54,15 @@ auth_log_refusal(const struct ctx *ctx, const char *what, const char *reason)
 }
 
 /*
- * Authenticates the request.  Returns JA_OK with the verified claims in
- * c, JA_ENOTFOUND when no token was presented, JA_EAUTH when one was but
- * is invalid, expired or revoked, or JA_EDB when revocation could not be
- * checked (the caller answers 503: fail closed).  A token this process
- * verified before is taken from tokcache.c; revocation is decided on
- * every request (revcache.c).
+ * Authenticates the request.  Returns OUT_OK with the verified claims
+ * in c, or why not: OUT_MISSING (no token), OUT_INVALID (malformed, or
+ * a Bearer token that does not verify), OUT_EXPIRED (the access
+ * cookie's token does not verify: expired, most likely, and worth a
+ * refresh), OUT_REVOKED (valid, but its session ended), or
+ * OUT_UNAVAILABLE when revocation could not be checked (fail closed).
+ * A token this process verified before is taken from tokcache.c;
+ * revocation is decided on every request (revcache.c).  Nothing is
+ * answered here (answer.c does), and the token is wiped.
  */
 int
 auth_request(struct ctx *ctx, struct claims *c)
@@ -73,10 +76,12 @@ auth_request(struct ctx *ctx, struct claims *c)
 		metrics_count(METRIC_REFUSE_MALFORMED);
 		auth_log_refusal(ctx, "access token", cookie ?
 		    "malformed cookie" : "malformed or too long");
-	} else if (rc == JA_ENOTFOUND)
+		return OUT_INVALID;
+	}
+	if (rc != JA_OK) {
 		metrics_count(METRIC_REFUSE_NO_TOKEN);
-	if (rc != JA_OK)
-		return rc;
+		return OUT_MISSING;
+	}
 	rc = tokcache_verify(ctx->cfg, token, ctx->now, c);
 	if (rc != JA_OK) {
 		metrics_count(token_shape_ok(token) ? METRIC_REFUSE_INVALID :
@@ -87,26 +92,27 @@ auth_request(struct ctx *ctx, struct claims *c)
 	}
 	sodium_memzero(token, sizeof(token));
 	if (rc != JA_OK)
-		return JA_EAUTH;
+		return cookie ? OUT_EXPIRED : OUT_INVALID;
 	rc = revcache_check(ctx->db, ctx->cfg, c, ctx->now);
-	if (rc == JA_EAUTH) {
-		metrics_count(METRIC_REFUSE_REVOKED);
-		auth_log_refusal(ctx, "access token",
-		    "revoked, or its session ended");
-	} else if (rc == JA_EDB)
+	if (rc == JA_OK)
+		return OUT_OK;
+	memset(c, 0, sizeof(*c));
+	if (rc == JA_EDB) {
 		metrics_count(METRIC_REFUSE_UNAVAILABLE);
-	if (rc != JA_OK)
-		memset(c, 0, sizeof(*c));
-	return rc;
+		return OUT_UNAVAILABLE;
+	}
+	metrics_count(METRIC_REFUSE_REVOKED);
+	auth_log_refusal(ctx, "access token", "revoked, or its session ended");
+	return OUT_REVOKED;
 }
 
 /*
  * The start of every POST that acts for the signed-in user: a request
  * whose token came from the access cookie must carry the form's CSRF
- * token too (csrf.c; 403 otherwise), then the token is checked
- * (auth_request; a refusal answered by bounce()).  Returns JA_OK with
- * the claims in c, and in *cookie (may be NULL) whether the token was
- * the cookie's; or an error with the answer given.
+ * token too (csrf.c; OUT_CSRF otherwise), then the token is checked
+ * (auth_request).  Returns OUT_OK with the claims in c, and in *cookie
+ * (may be NULL) whether the token was the cookie's; or the refusal,
+ * for the caller to answer.
  */
 int
 auth_form_request(struct ctx *ctx, const struct body *b, struct claims *c,
@@ -115,57 +121,66 @@ auth_form_request(struct ctx *ctx, const struct body *b, struct claims *c,
 	char	 tok[JA_TOKEN_MAX + 1];
 	int	 bad = 0, from_cookie = 0, rc;
 
+	memset(c, 0, sizeof(*c));
 	rc = auth_find_token(ctx, tok, sizeof(tok), &from_cookie);
 	sodium_memzero(tok, sizeof(tok));
 	if (cookie != NULL)
 		*cookie = rc == JA_OK && from_cookie;
 	if (rc == JA_OK && from_cookie && csrf_check(ctx->cfg, ctx->req,
-	    body_get(b, "csrf", &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site or its form has "
-		    "expired.");
-		return JA_EAUTH;
+	    body_get(b, "csrf", &bad)) != JA_OK)
+		return OUT_CSRF;
+	return auth_request(ctx, c);
+}
+
+/*
+ * Consults the login throttle for name (NULL: the address alone) and
+ * the client's address.  Returns OUT_OK, OUT_THROTTLED with the seconds
+ * to wait in o->retry, or OUT_UNAVAILABLE; o is set to it.
+ */
+int
+auth_throttle(struct ctx *ctx, const char *name, struct outcome *o)
+{
+	long	 wait = 0;
+	int	 rc;
+
+	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client, &wait);
+	if (rc == JA_EBUSY) {
+		outcome_set(o, OUT_THROTTLED);
+		o->retry = wait;
+		return OUT_THROTTLED;
 	}
-	if ((rc = auth_request(ctx, c)) != JA_OK)
-		bounce(ctx, rc, ctx->req->path);
-	return rc;
+	return outcome_set(o, rc == JA_OK ? OUT_OK : OUT_UNAVAILABLE);
 }
 
 /*
  * Checks pw against the current password of c's account, as changing
  * an authentication factor requires (ASVS 5.0 7.5.1), once the caller
- * has consulted the throttle: in a password-hashing slot (pwgate.c),
- * held in *slot for the caller's pwgate_leave().  A wrong password, or
- * an account no longer c's, is counted by the throttle and returned as
- * JA_EAUTH for the caller to answer; any other error is answered here
- * (503: every slot busy, or the database).  Returns JA_OK otherwise.
+ * has consulted the throttle: in a password-hashing slot (pwslot.c),
+ * held in *slot for the caller's pwslot_leave().  Returns OUT_OK,
+ * OUT_WRONG_PASSWORD (also for an account no longer c's; counted by the
+ * throttle), OUT_BUSY (every slot taken) or OUT_UNAVAILABLE.
  */
 int
 auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
     int *slot)
 {
 	struct user	 u;
-	int		 rc;
+	int		 rc, out = OUT_OK;
 
 	memset(&u, 0, sizeof(u));
-	if ((rc = pwgate_enter(ctx->db, ctx->cfg, slot)) != JA_OK) {
-		if (rc == JA_EBUSY)
-			bounce_busy(ctx, NULL);
-		else
-			bounce_unavailable(ctx);
-		return rc;
-	}
+	if ((rc = pwslot_enter(ctx->db, ctx->cfg, slot)) != JA_OK)
+		return rc == JA_EBUSY ? OUT_BUSY : OUT_UNAVAILABLE;
 	rc = db_user_find(ctx->db, c->username, &u);
 	if (rc == JA_EDB)
-		bounce_unavailable(ctx);
+		out = OUT_UNAVAILABLE;
 	else if (rc != JA_OK || strcmp(u.id, c->sub) != 0 ||
 	    password_verify(ctx->cfg, u.hash, pw) != JA_OK) {
 		throttle_fail(ctx->db, ctx->cfg, c->username,
 		    ctx->req->client, ctx->req);
-		rc = JA_EAUTH;
+		out = OUT_WRONG_PASSWORD;
 	}
 	sodium_memzero(&u, sizeof(u));
-	return rc;
+	return out;
 }
 
 /*
@@ -188,13 +203,13 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 		    "The token could not be issued.");
 		return JA_ENOMEM;
 	}
-	if (ctx->req->html || set_cookies) {
+	if (answer_is_page(ctx) || set_cookies) {
 		response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_ACCESS,
 		    at, s->refresh_expires_in);
 		response_cookie(ctx->resp, ctx->req, ctx->cfg,
 		    COOKIE_REFRESH, rt, s->refresh_expires_in);
 	}
-	if (ctx->req->html)
+	if (answer_is_page(ctx))
 		response_redirect(ctx->resp, next);
 	else {
 		j = json_pack("{s:s, s:s, s:I, s:s, s:I}", "access_token", at,
@@ -206,6 +221,33 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 	sodium_memzero(at, strlen(at));
 	free(at);
 	return JA_OK;
+}
+
+/*
+ * The end of every sign-in, with the password alone or with the second
+ * factor too (otp non-zero; how says which, for the audit): a new
+ * session for u, u's throttle count cleared, the sign-in audited and
+ * logged, and the tokens answered with next (auth_respond).  Returns
+ * OUT_OK, or OUT_UNAVAILABLE with nothing answered.
+ */
+int
+auth_sign_in(struct ctx *ctx, const struct user *u, int otp,
+    const char *how, const char *next)
+{
+	struct session	 s;
+	char		 rt[JA_RT_LEN + 1];
+
+	memset(rt, 0, sizeof(rt));
+	if (db_session_create(ctx->db, ctx->cfg, u, ctx->req, otp, &s, rt,
+	    sizeof(rt)) != JA_OK)
+		return OUT_UNAVAILABLE;
+	throttle_success(ctx->db, u->username);
+	db_audit(ctx->db, "login", u->id, u->username, s.id, ctx->req, how);
+	event_log("login_ok", ctx->req, u->username, s.id, otp ? "amr" : NULL,
+	    otp ? "pwd,otp" : NULL, NULL, NULL);
+	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
+	sodium_memzero(rt, sizeof(rt));
+	return OUT_OK;
 }
 
 /* Deletes the session cookies (logout, a refused refresh). */

@@ -2,11 +2,11 @@
  * authz.c: the FastCGI authorizer role (FastCGI 1.0 §6.3).  The web
  * server asks about every request to a protected area; we answer 200
  * with Variable-AUTH_USER, -AUTH_SUB, -AUTH_SID and -REMOTE_USER (the
- * server turns
- * them into environment variables of the handler that serves the page),
- * or what bounce.c answers: 401 JSON for API clients, for browsers the
- * way back into the session or the login form (lighttpd shows that body;
- * Apache drops it and shows its ErrorDocument 401, our login route).
+ * server turns them into environment variables of the handler that
+ * serves the page), or the refusal answer.c spells: 401 JSON for API
+ * clients, for browsers the way back into the session or the login form
+ * (lighttpd shows that body; Apache drops it and shows its ErrorDocument
+ * 401, our login route).
  * Nothing secret goes into a Variable-* header: the web server may copy
  * them into the client's response.
  *
@@ -90,61 +90,44 @@ authz_otp_needed(const struct config *cfg, const char *path)
 }
 
 /*
- * The refusal of a token without a second factor where one is needed:
- * 401 with error insufficient_user_authentication in the Bearer
- * challenge (RFC 9470 §3).  As Apache's access checker, a bare 401: its
- * ErrorDocument, our login route, finds out why and answers the same.
- */
-void
-authz_refuse_otp(struct ctx *ctx)
-{
-	if (ctx->req->apache_checker) {
-		ctx->resp->status = 401;
-		ctx->resp->bare = 1;
-		return;
-	}
-	response_error(ctx->resp, ctx->req, 401,
-	    "insufficient_user_authentication", "This page needs a sign-in "
-	    "with two-factor authentication. Turn it on from your account "
-	    "page, then sign out and sign in again with a code.");
-	response_header(ctx->resp, "WWW-Authenticate", "Bearer realm="
-	    "\"jwtauth\", error=\"insufficient_user_authentication\"");
-}
-
-/*
- * The authorizer's decision on this request, shared with the gatekeeper
- * (gate.c): returns JA_OK with the verified, unrevoked claims in c, or
- * the error of auth_request() with the refusal already answered by
- * bounce() for the page asked for (REQUEST_URI); or JA_EAUTH, answered,
- * for a token without a second factor where one is needed.
+ * The authorizer's decision on this request, shared with the
+ * gatekeeper (gate.c) and the login route standing in for a refused
+ * page (route_login.c): returns OUT_OK with the verified, unrevoked
+ * claims in c, or the refusal of auth_request(), or OUT_NO_OTP for a
+ * token without a second factor where one is needed (refused with 401
+ * insufficient_user_authentication, RFC 9470 §3).  Nothing is answered.
  */
 int
 authz_decide(struct ctx *ctx, struct claims *c)
 {
 	int	 rc;
 
-	rc = auth_request(ctx, c);
-	if (rc != JA_OK) {
-		bounce(ctx, rc, ctx->req->uri);
+	if ((rc = auth_request(ctx, c)) != OUT_OK)
 		return rc;
-	}
 	if (!c->otp && authz_otp_needed(ctx->cfg, ctx->req->uri_path)) {
 		auth_log_refusal(ctx, "access token", "no second factor (amr) "
 		    "for a path that needs one");
-		authz_refuse_otp(ctx);
 		memset(c, 0, sizeof(*c));
-		return JA_EAUTH;
+		return OUT_NO_OTP;
 	}
-	return JA_OK;
+	return OUT_OK;
 }
 
+/*
+ * Answers the web server's question about this request: 200 with the
+ * Variable-* headers, or the refusal of authz_decide() for the page
+ * asked for (REQUEST_URI), spelled by answer.c for the front that asked.
+ */
 void
 authz_check(struct ctx *ctx)
 {
 	struct claims	 c;
+	int		 rc;
 
-	if (authz_decide(ctx, &c) != JA_OK)
+	if ((rc = authz_decide(ctx, &c)) != OUT_OK) {
+		answer_refuse_kind(ctx, rc, ctx->req->uri);
 		return;
+	}
 	ctx->resp->status = 200;
 	if (authz_apache_answers(ctx->req))
 		return;

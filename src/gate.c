@@ -243,10 +243,12 @@ gate_serve(struct ctx *ctx)
 	char		 rel[TEXT_PATH_MAX + 1];
 	const char	*q, *name = rel;
 	size_t		 plen;
-	int		 fd = -1, ifd, slash, status = 404;
+	int		 fd = -1, ifd, slash, status = 404, rc;
 
-	if (authz_decide(ctx, &c) != JA_OK)
+	if ((rc = authz_decide(ctx, &c)) != OUT_OK) {
+		answer_refuse_kind(ctx, rc, ctx->req->uri);
 		return;
+	}
 	if (ctx->req->method != METHOD_GET &&
 	    ctx->req->method != METHOD_HEAD) {
 		response_error(ctx->resp, ctx->req, 405, "invalid_request",

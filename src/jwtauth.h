@@ -596,9 +596,9 @@ void		 tokcache_store(const char *, size_t, const struct claims *);
 int		 tokcache_verify(const struct config *, const char *, time_t,
 		    struct claims *);
 
-/* pwgate.c */
-int		 pwgate_enter(struct db *, const struct config *, int *);
-void		 pwgate_leave(struct db *, int);
+/* pwslot.c */
+int		 pwslot_enter(struct db *, const struct config *, int *);
+void		 pwslot_leave(struct db *, int);
 
 /* db_audit.c */
 void		 db_audit(struct db *, const char *, const char *,
@@ -715,6 +715,31 @@ enum role {
 	ROLE_AUTHORIZER
 };
 
+/*
+ * The client kind, settled once by request_parse() and read only by the
+ * answering module (answer.c): the front that asked, times whether the
+ * answer is a page (html) or JSON.
+ *   FRONT_RESPONDER  we answer the client ourselves: our routes, and the
+ *                    plain CGI gatekeeper (gate.c), a responder too.
+ *   FRONT_APACHE     an authorizer call from Apache: mod_fcgid's access
+ *                    checker, or mod_authnz_fcgi (-s daemon); both set
+ *                    FCGI_APACHE_ROLE.  Apache keeps our headers but
+ *                    shows its own ErrorDocument: every refusal is a bare
+ *                    status (401 or 503), and html does not matter.
+ *   FRONT_AUTHORIZER an authorizer call without FCGI_APACHE_ROLE
+ *                    (lighttpd's mod_fastcgi "mode" => "authorizer"): the
+ *                    client sees our whole answer, headers and body.
+ * html is 1 for a browser page (a form post, or Accept: text/html
+ * without a Bearer header or a JSON body), 0 for an API client; a route
+ * whose answer has one kind whatever was asked says so with
+ * answer_kind_set() (answer.c), never by writing the field.
+ */
+enum front {
+	FRONT_RESPONDER,
+	FRONT_APACHE,
+	FRONT_AUTHORIZER
+};
+
 struct request {
 	enum role	 role;
 	enum method	 method;
@@ -737,8 +762,8 @@ struct request {
 	char		*forwarded_for;	/* X-Forwarded-For */
 	char		 client[64];	/* the client's address (proxy.c) */
 	int		 https;
-	int		 apache_checker;	/* mod_fcgid's authorizer call */
-	int		 html;		/* answer with HTML, not JSON */
+	enum front	 front;		/* who asked: see enum front */
+	int		 html;		/* a page, not JSON: see enum front */
 	long		 content_length;	/* -1: none given */
 	char		*body;
 	size_t		 bodylen;
@@ -910,16 +935,19 @@ int		 auth_form_request(struct ctx *, const struct body *,
 		    struct claims *, int *);
 int		 auth_password(struct ctx *, const struct claims *,
 		    const char *, int *);
+struct outcome;
+int		 auth_throttle(struct ctx *, const char *, struct outcome *);
 void		 auth_log_refusal(const struct ctx *, const char *,
 		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,
 		    const char *, const char *, int);
+int		 auth_sign_in(struct ctx *, const struct user *, int,
+		    const char *, const char *);
 void		 auth_clear_cookies(struct ctx *);
 
 /* authz.c */
 void		 authz_require_otp(void);
 int		 authz_otp_needed(const struct config *, const char *);
-void		 authz_refuse_otp(struct ctx *);
 int		 authz_decide(struct ctx *, struct claims *);
 void		 authz_check(struct ctx *);
 
@@ -927,25 +955,116 @@ void		 authz_check(struct ctx *);
 int		 gate_wants(const struct ctx *);
 void		 gate_serve(struct ctx *);
 
-/* bounce.c */
-int		 bounce_form_token(struct ctx *, char *, size_t);
-void		 bounce_login_page(struct ctx *, int, const char *,
+/* answer.c */
+/*
+ * What a check found (auth.c, csrf, throttle, hashing slot, password,
+ * second factor, body): a check returns one and never writes the
+ * answer; answer_refuse() spells it for the client kind (the table in
+ * jwtauth.fcgi(8), REFUSALS).
+ */
+enum outcome_kind {
+	OUT_OK = 0,
+	OUT_MISSING,		/* no access token */
+	OUT_INVALID,		/* a token malformed, or invalid (Bearer) */
+	OUT_EXPIRED,		/* the access cookie's token invalid in itself:
+				 * expired, or bad; worth a refresh */
+	OUT_REVOKED,		/* a valid token whose session ended */
+	OUT_NO_OTP,		/* valid, but the path needs a second factor */
+	OUT_UNAVAILABLE,	/* the database could not decide: fail closed */
+	OUT_BUSY,		/* every password-hashing slot taken */
+	OUT_THROTTLED,		/* too many failures: wait retry seconds */
+	OUT_CSRF,		/* the form token or the origin refused */
+	OUT_BAD_REQUEST,	/* a field missing, malformed or out of bounds */
+	OUT_BAD_CREDENTIALS,	/* sign-in: user name and password */
+	OUT_WRONG_PASSWORD,	/* the current password, at a change */
+	OUT_WRONG_CODE,		/* a second-factor code */
+	OUT_MFA_EXPIRED,	/* an mfa_token unknown, expired or used */
+	OUT_INVALID_GRANT,	/* a refresh token unknown, expired, reused */
+	OUT_CONFLICT,		/* the account is not in the state asked */
+	OUT_NOT_FOUND,		/* nothing here, or no such session */
+	OUT_TOO_LARGE,		/* a body over max_body */
+	OUT_MEDIA_TYPE,		/* a body neither JSON nor a form */
+	OUT_BAD_BODY,		/* a body incomplete or malformed */
+	OUT_SERVER_ERROR,	/* our fault: 500 */
+	OUT_COUNT
+};
+
+struct outcome {
+	enum outcome_kind kind;
+	long		 retry;		/* OUT_THROTTLED: seconds to wait */
+	const char	*message;	/* NULL: the kind's own words */
+	const char	*code;		/* OUT_CONFLICT: its error code */
+};
+
+/*
+ * The page a browser is shown again after a refusal, so that the form
+ * it came from comes back: the login form (next and the user name
+ * kept), the code form of the second step, the password form, a 303 to
+ * the account page (?m= says what), or a page of the caller's (page).
+ * next is also the page a token refusal leads back to.
+ */
+enum again_kind {
+	AGAIN_MESSAGE = 0,	/* a short page with the message */
+	AGAIN_LOGIN,
+	AGAIN_CODE,
+	AGAIN_PASSWORD,
+	AGAIN_ACCOUNT,
+	AGAIN_PAGE
+};
+
+struct again {
+	enum again_kind	 kind;
+	const char	*next;		/* LOGIN, CODE; token refusals */
+	const char	*username;	/* LOGIN: as typed */
+	const char	*mfa_token;	/* CODE */
+	void		(*page)(struct ctx *, int, const char *, void *);
+	void		*arg;		/* PAGE: page(ctx, status, msg, arg) */
+};
+
+/* What an outcome kind is on the wire, whatever the client (outcome.c). */
+struct spelling {
+	int		 status;
+	const char	*error;		/* the JSON error code */
+	const char	*message;	/* its words to a person */
+	int		 challenge;	/* WWW-Authenticate: Bearer (RFC 6750) */
+	int		 described;	/* JSON carries error_description */
+};
+
+const struct spelling *outcome_spelling(enum outcome_kind);
+const char	*outcome_account_note(enum outcome_kind);
+int		 outcome_set(struct outcome *, enum outcome_kind);
+
+enum answer_kind {
+	ANSWER_JSON,
+	ANSWER_HTML,
+	ANSWER_FORM		/* a page for a form post, else JSON */
+};
+
+void		 answer_kind_set(struct ctx *, enum answer_kind);
+int		 answer_is_page(const struct ctx *);
+void		 answer_refuse(struct ctx *, const struct outcome *,
+		    const struct again *);
+void		 answer_refuse_at(struct ctx *, const struct outcome *,
 		    const char *);
-void		 bounce_login_again(struct ctx *, int, const char *,
+void		 answer_refuse_kind(struct ctx *, enum outcome_kind,
+		    const char *);
+int		 answer_form_token(struct ctx *, char *, size_t);
+void		 answer_login_form(struct ctx *, int, const char *,
 		    const char *, const char *);
-void		 bounce_unavailable(struct ctx *);
-void		 bounce_busy(struct ctx *, const char *);
-void		 bounce_throttled(struct ctx *, const char *, long);
-void		 bounce(struct ctx *, int, const char *);
+void		 answer_password_form(struct ctx *, int, const char *);
+void		 answer_account(struct ctx *, const char *);
+void		 answer_done(struct ctx *, const char *, const char *);
+void		 answer_mfa_required(struct ctx *, const char *,
+		    const char *);
 
 /* mfa.c */
 int		 mfa_check_code(struct ctx *, const char *, const char *,
 		    const char *, int, int, int *);
-int		 mfa_login_begin(struct ctx *, const struct user *,
-		    const char *);
+int		 mfa_login_begin(struct ctx *, const struct user *, char *,
+		    size_t);
 struct body;
-void		 mfa_login_finish(struct ctx *, struct body *, const char *,
-		    const char *);
+int		 mfa_login_finish(struct ctx *, struct body *, const char *,
+		    const char *, struct outcome *);
 
 /* route.c */
 void		 route_dispatch(struct ctx *);
@@ -971,7 +1090,6 @@ void		 route_session_end(struct ctx *);
 
 /* route_account.c */
 void		 route_account(struct ctx *);
-void		 account_redirect(struct ctx *, const char *);
 
 /* route_2fa.c */
 void		 route_2fa_setup(struct ctx *);
@@ -994,7 +1112,7 @@ struct body {
 	int		 is_form;
 };
 
-int		 body_read(struct ctx *, struct body *);
+int		 body_read(struct ctx *, struct body *, struct outcome *);
 const char	*body_get(const struct body *, const char *, int *);
 void		 body_free(struct body *);
 

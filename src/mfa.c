@@ -17,7 +17,6 @@
 
 #include "jwtauth.h"
 
-#define MFA_EXPIRED	"That sign-in has expired. Sign in again."
 #define MFA_WRONG	"That code is not right, or was used already. " \
 			"Enter the current code from your app, or a " \
 			"recovery code."
@@ -79,114 +78,110 @@ out:
 	return rc;
 }
 
-/* The code form of the second step, with message (may be NULL). */
-static void
-mfa_code_page(struct ctx *ctx, int status, const char *token,
-    const char *next, const char *message)
-{
-	struct buf	 page;
-	char		 csrf[CSRF_TOKEN_LEN + 1];
-
-	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
-		return;
-	buf_init(&page);
-	html_login_code(&page, ctx->cfg, token, text_local_or_root(next),
-	    message, csrf);
-	response_html(ctx->resp, status, &page);
-}
-
 /*
- * After the right password of user u: if u's second factor is on,
- * answers with a new mfa_token (JSON 401 mfa_required, or the code form
- * with next) and returns JA_EEXIST; returns JA_OK when u has none (the
- * caller signs in), or JA_EDB with a 503 answered.
+ * After the right password of user u: when u's second factor is on, a
+ * new mfa_token for the second step into token (toklen > JA_RT_LEN),
+ * for the caller to answer (answer_mfa_required); token stays "" when
+ * u has none (the caller signs in).  Returns OUT_OK or OUT_UNAVAILABLE.
  */
 int
-mfa_login_begin(struct ctx *ctx, const struct user *u, const char *next)
+mfa_login_begin(struct ctx *ctx, const struct user *u, char *token,
+    size_t toklen)
 {
 	struct mfa_state m;
-	char		 token[JA_RT_LEN + 1];
 	int		 rc;
 
+	token[0] = '\0';
 	rc = db_mfa_get(ctx->db, u->id, &m);
 	if (rc == JA_ENOTFOUND || (rc == JA_OK && !m.enabled))
 		rc = JA_OK;
-	else if (rc == JA_OK) {
-		rc = db_mfa_challenge_new(ctx->db, u->id, token,
-		    sizeof(token));
-		if (rc == JA_OK) {
-			if (ctx->req->html)
-				mfa_code_page(ctx, 200, token, next, NULL);
-			else
-				response_json(ctx->resp, 401,
-				    json_pack("{s:s, s:s}", "error",
-				    "mfa_required", "mfa_token", token));
-			rc = JA_EEXIST;
-		}
-	}
-	if (rc != JA_OK && rc != JA_EEXIST) {
-		bounce_unavailable(ctx);
-		rc = JA_EDB;
-	}
-	sodium_memzero(token, sizeof(token));
+	else if (rc == JA_OK)
+		rc = db_mfa_challenge_new(ctx->db, u->id, token, toklen);
 	sodium_memzero(&m, sizeof(m));
-	return rc;
+	if (rc != JA_OK) {
+		sodium_memzero(token, toklen);
+		return OUT_UNAVAILABLE;
+	}
+	return OUT_OK;
 }
 
 /* The refusal of an mfa_token unknown, expired, used or worn out. */
-static void
-mfa_token_refused(struct ctx *ctx, const char *next)
+static int
+mfa_token_refused(struct ctx *ctx, struct outcome *o)
 {
 	auth_log_refusal(ctx, "mfa_token", "unknown, expired, used or tried "
 	    "too often");
-	if (ctx->req->html)
-		bounce_login_page(ctx, 401, next, MFA_EXPIRED);
-	else
-		response_json(ctx->resp, 401, json_pack("{s:s}", "error",
-		    "invalid_mfa_token"));
+	return outcome_set(o, OUT_MFA_EXPIRED);
+}
+
+/*
+ * One success per mfa_token, and a code used up only with it: the
+ * challenge token is claimed (its row deleted, and locked until the
+ * end, so a second request with the token waits) and code checked for
+ * uid in one transaction; a wrong code, or a token another request
+ * claimed first, rolls both back, a recovery code included.  Returns
+ * OUT_OK (*recovery: which kind of code), OUT_WRONG_CODE,
+ * OUT_MFA_EXPIRED (used meanwhile, or 2FA off) or OUT_UNAVAILABLE.
+ */
+static int
+mfa_claim(struct ctx *ctx, const char *token, const char *uid,
+    const char *name, const char *code, int *recovery)
+{
+	int	 rc;
+
+	if (db_begin(ctx->db) != JA_OK)
+		return OUT_UNAVAILABLE;
+	rc = db_mfa_challenge_end(ctx->db, token);
+	if (rc == JA_OK)
+		rc = mfa_check_code(ctx, uid, name, code, 1, 1, recovery);
+	else if (rc == JA_EAUTH)
+		rc = JA_ENOTFOUND;	/* claimed by another request */
+	if (rc == JA_OK && db_commit(ctx->db) != JA_OK)
+		rc = JA_EDB;
+	else if (rc != JA_OK)
+		db_rollback(ctx->db);
+	if (rc == JA_OK)
+		return OUT_OK;
+	if (rc == JA_EDB)
+		return OUT_UNAVAILABLE;
+	return rc == JA_ENOTFOUND ? OUT_MFA_EXPIRED : OUT_WRONG_CODE;
 }
 
 /*
  * The second step: mfa_token token and the code in body b (next: the
  * form's target, may be NULL).  Starts the session and answers as a
- * password sign-in does (auth_respond), or refuses.
+ * password sign-in does (auth_sign_in), returning OUT_OK; or returns
+ * the refusal, set in o, for the caller to answer with the code form.
  */
-void
+int
 mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
-    const char *next)
+    const char *next, struct outcome *o)
 {
 	struct user	 u;
-	struct session	 s;
 	char		 uid[JA_UUID_LEN + 1], name[JA_NAME_MAX + 1];
-	char		 rt[JA_RT_LEN + 1];
 	const char	*code;
-	long		 wait;
+	long		 wait = 0;
 	int		 bad = 0, recovery = 0, taken = 0, rc;
 
 	memset(&u, 0, sizeof(u));
-	memset(rt, 0, sizeof(rt));
 	memset(name, 0, sizeof(name));
+	outcome_set(o, OUT_OK);
 	code = body_get(b, "code", &bad);
 	if (bad || code == NULL || *code == '\0' ||
 	    strlen(code) > RECOVERY_TYPED_MAX) {
-		if (ctx->req->html)
-			mfa_code_page(ctx, 400, token, next, "Enter the "
-			    "code from your app, or a recovery code.");
-		else
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "mfa_token and code are "
-			    "required.");
+		outcome_set(o, OUT_BAD_REQUEST);
+		o->message = "Enter the code from your app, or a recovery "
+		    "code.";
 		goto out;
 	}
 	/* Whose challenge, without using a try: a throttled attempt must
 	 * not cost one of the token's tries. */
 	rc = db_mfa_challenge_peek(ctx->db, token, uid, name);
-	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
 	if (rc != JA_OK) {
-		mfa_token_refused(ctx, next);
+		if (rc == JA_EDB)
+			outcome_set(o, OUT_UNAVAILABLE);
+		else
+			mfa_token_refused(ctx, o);
 		goto out;
 	}
 	/* Counted before the check, so codes guessed at once cannot all
@@ -194,89 +189,49 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
 	    ctx->req, &wait);
 	if (rc != JA_OK) {
-		if (rc == JA_EBUSY)
-			bounce_throttled(ctx, next, wait);
-		else
-			bounce_unavailable(ctx);
+		outcome_set(o, rc == JA_EBUSY ? OUT_THROTTLED :
+		    OUT_UNAVAILABLE);
+		o->retry = wait;
 		goto out;
 	}
 	taken = 1;
 	rc = db_mfa_challenge_try(ctx->db, token, uid, name);
-	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
 	if (rc != JA_OK) {
-		mfa_token_refused(ctx, next);
+		if (rc == JA_EDB)
+			outcome_set(o, OUT_UNAVAILABLE);
+		else
+			mfa_token_refused(ctx, o);
 		goto out;
 	}
-	/*
-	 * One success per mfa_token, and a code used up only with it: the
-	 * challenge is claimed (its row deleted, and locked until the end,
-	 * so a second request with the token waits) and the code checked
-	 * in one transaction; a wrong code, or a token another request
-	 * claimed first, rolls both back, a recovery code included.
-	 */
-	if (db_begin(ctx->db) != JA_OK) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
-	rc = db_mfa_challenge_end(ctx->db, token);
-	if (rc == JA_OK)
-		rc = mfa_check_code(ctx, uid, name, code, 1, 1, &recovery);
-	else if (rc == JA_EAUTH)
-		rc = JA_ENOTFOUND;	/* claimed by another request */
-	if (rc == JA_OK && db_commit(ctx->db) != JA_OK)
-		rc = JA_EDB;
-	else if (rc != JA_OK)
-		db_rollback(ctx->db);
-	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
-	if (rc == JA_ENOTFOUND) {	/* used meanwhile, or 2FA off */
-		mfa_token_refused(ctx, next);
-		goto out;
-	}
-	if (rc != JA_OK) {
+	rc = mfa_claim(ctx, token, uid, name, code, &recovery);
+	if (rc == OUT_MFA_EXPIRED)
+		rc = mfa_token_refused(ctx, o);
+	if (outcome_set(o, rc) == OUT_WRONG_CODE) {
 		db_audit(ctx->db, "login_failed", uid, name, NULL, ctx->req,
 		    "second factor");
 		event_log("login_failed", ctx->req, name, NULL, "reason",
 		    "bad_code", NULL, NULL);
 		taken = 0;	/* the failure it counted stands */
-		if (ctx->req->html)
-			mfa_code_page(ctx, 401, token, next, MFA_WRONG);
-		else
-			response_json(ctx->resp, 401, json_pack("{s:s}",
-			    "error", "invalid_code"));
-		goto out;
+		o->message = MFA_WRONG;
 	}
+	if (rc != OUT_OK)
+		goto out;
 	rc = db_user_find(ctx->db, name, &u);
 	if (rc == JA_OK && (strcmp(u.id, uid) != 0 || u.locked))
 		rc = JA_EAUTH;
-	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
 	if (rc != JA_OK) {
-		mfa_token_refused(ctx, next);
+		if (rc == JA_EDB)
+			outcome_set(o, OUT_UNAVAILABLE);
+		else
+			mfa_token_refused(ctx, o);
 		goto out;
 	}
-	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, 1, &s, rt,
-	    sizeof(rt)) != JA_OK) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
-	throttle_success(ctx->db, u.username);
-	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req,
-	    recovery ? "second factor: recovery code" : "second factor: totp");
-	event_log("login_ok", ctx->req, u.username, s.id, "amr", "pwd,otp",
-	    NULL, NULL);
-	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
+	outcome_set(o, auth_sign_in(ctx, &u, 1, recovery ? "second factor: "
+	    "recovery code" : "second factor: totp", next));
 out:
 	/* Taken ahead and no wrong code: the count is given back. */
 	if (taken)
 		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
-	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(&u, sizeof(u));
+	return o->kind;
 }

@@ -59,6 +59,23 @@ request_wants_html(const struct request *r)
 }
 
 /*
+ * Settles the client kind (enum front in jwtauth.h), once: who asked,
+ * and whether the answer is a page.  mod_fcgid (FcgidAccessChecker and
+ * friends) and mod_authnz_fcgi name their authorizer roles in
+ * FCGI_APACHE_ROLE; lighttpd sets nothing.  A route whose answer has
+ * one kind says so later with answer_kind_set().
+ */
+static void
+request_client_kind(struct request *r)
+{
+	r->front = FRONT_RESPONDER;
+	if (r->role == ROLE_AUTHORIZER)
+		r->front = io_getenv("FCGI_APACHE_ROLE") != NULL ?
+		    FRONT_APACHE : FRONT_AUTHORIZER;
+	r->html = request_wants_html(r);
+}
+
+/*
  * Sets r->uri_path to the path of REQUEST_URI as the web server mapped
  * it (text_path_normalize: escapes of unreserved characters decoded,
  * "//", "." and ".." resolved), so that "/auth/../app/x" is seen as the
@@ -137,10 +154,6 @@ request_parse(struct request *r)
 		return rc;
 	if (r->uri != NULL && (rc = request_uri_path(r)) != JA_OK)
 		return rc;
-	/* mod_fcgid tells its authorizer roles (FcgidAccessChecker and
-	 * friends) apart in FCGI_APACHE_ROLE; lighttpd sets nothing. */
-	r->apache_checker = r->role == ROLE_AUTHORIZER &&
-	    io_getenv("FCGI_APACHE_ROLE") != NULL;
 	v = io_getenv("HTTPS");
 	r->https = v != NULL && strcasecmp(v, "on") == 0;
 	v = io_getenv("REQUEST_SCHEME");
@@ -155,7 +168,7 @@ request_parse(struct request *r)
 		else if (rc != JA_OK || *v == '-' || *v == '+')
 			return JA_EINVAL;
 	}
-	r->html = request_wants_html(r);
+	request_client_kind(r);
 	return JA_OK;
 }
 

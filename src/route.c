@@ -2,7 +2,9 @@
  * route.c: which handler answers a request.  The routes live under the
  * configured base_path.  Each route declares its methods here; any
  * other gets 405 before a handler runs, so handlers only tell apart the
- * methods they take.
+ * methods they take.  A route whose answer is always a page, or always
+ * JSON, whatever the client asked for, declares that here too (the
+ * client kind, answer.c): its refusals are spelled for that kind.
  */
 #include <string.h>
 
@@ -13,10 +15,16 @@
 #define ROUTE_POST	0x4
 #define ROUTE_READ	(ROUTE_GET | ROUTE_HEAD)
 
+#define ASKED	(-1)		/* the kind the client asked for */
+#define PAGE	ANSWER_HTML
+#define JSON	ANSWER_JSON
+#define FORM	ANSWER_FORM	/* a page for a form post, else JSON */
+
 struct route {
 	const char	*path;
 	void		(*fn)(struct ctx *);
 	unsigned int	 allow;		/* ROUTE_* methods */
+	int		 answer;	/* ASKED, PAGE, JSON or FORM */
 };
 
 static void
@@ -35,22 +43,22 @@ route_favicon(struct ctx *ctx)
 }
 
 static const struct route routes[] = {
-	{ "/login", route_login, ROUTE_READ | ROUTE_POST },
-	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST },
-	{ "/logout", route_logout, ROUTE_READ | ROUTE_POST },
-	{ "/me", route_me, ROUTE_READ },
-	{ "/password", route_password, ROUTE_READ | ROUTE_POST },
-	{ "/sessions", route_sessions, ROUTE_READ },
-	{ "/account", route_account, ROUTE_READ },
-	{ "/2fa/setup", route_2fa_setup, ROUTE_POST },
-	{ "/2fa/enable", route_2fa_enable, ROUTE_POST },
-	{ "/2fa/disable", route_2fa_disable, ROUTE_POST },
-	{ "/sessions/", route_session_end, ROUTE_POST },	/* ID/end */
-	{ "/health", route_health, ROUTE_READ },
-	{ "/jwks.json", route_jwks, ROUTE_READ },
-	{ "/metrics", route_metrics, ROUTE_READ },
-	{ "/style.css", route_style, ROUTE_READ },
-	{ "/favicon.svg", route_favicon, ROUTE_READ },
+	{ "/login", route_login, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST, ASKED },
+	{ "/logout", route_logout, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/me", route_me, ROUTE_READ, ASKED },
+	{ "/password", route_password, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/sessions", route_sessions, ROUTE_READ, ASKED },
+	{ "/account", route_account, ROUTE_READ, PAGE },
+	{ "/2fa/setup", route_2fa_setup, ROUTE_POST, FORM },
+	{ "/2fa/enable", route_2fa_enable, ROUTE_POST, FORM },
+	{ "/2fa/disable", route_2fa_disable, ROUTE_POST, FORM },
+	{ "/sessions/", route_session_end, ROUTE_POST, FORM },	/* ID/end */
+	{ "/health", route_health, ROUTE_READ, JSON },
+	{ "/jwks.json", route_jwks, ROUTE_READ, JSON },
+	{ "/metrics", route_metrics, ROUTE_READ, ASKED },
+	{ "/style.css", route_style, ROUTE_READ, ASKED },
+	{ "/favicon.svg", route_favicon, ROUTE_READ, ASKED },
 };
 
 /* Returns 1 if route r takes method m. */
@@ -144,8 +152,11 @@ route_dispatch(struct ctx *ctx)
 		    &ctx->route_rest);
 	if (r != NULL && !route_allows(r, ctx->req->method))
 		route_method_not_allowed(ctx, r);
-	else if (r != NULL)
+	else if (r != NULL) {
+		if (r->answer != ASKED)
+			answer_kind_set(ctx, (enum answer_kind)r->answer);
 		r->fn(ctx);
+	}
 	else if (gate_wants(ctx))
 		gate_serve(ctx);
 	else

@@ -26,67 +26,70 @@
 /*
  * The start of every route here: the body, CSRF when the token came
  * from a cookie, the signed-in user into c, the current password
- * checked.  Returns JA_OK, or an error with the answer given: for a
- * form, a password wrong or missing goes back to the account page (the
- * pending secret is never shown without it).
+ * checked (throttled, in a hashing slot).  Returns OUT_OK or the
+ * refusal, set in o.  A form goes back to the account page with it
+ * (twofa_again): the pending secret is never shown without the
+ * password.
  */
 static int
-twofa_begin(struct ctx *ctx, struct body *b, struct claims *c)
+twofa_begin(struct ctx *ctx, struct body *b, struct claims *c,
+    struct outcome *o)
 {
 	const char	*pw;
-	long		 wait;
-	int		 bad = 0, slot = -1, rc;
+	int		 bad = 0, slot = -1;
 
-	if ((rc = body_read(ctx, b)) != JA_OK)
-		return rc;
-	ctx->req->html = b->is_form;
-	if ((rc = auth_form_request(ctx, b, c, NULL)) != JA_OK)
-		return rc;
+	if (body_read(ctx, b, o) != OUT_OK ||
+	    outcome_set(o, auth_form_request(ctx, b, c, NULL)) != OUT_OK)
+		return o->kind;
 	pw = body_get(b, "password", &bad);
 	if (bad || pw == NULL || *pw == '\0' ||
 	    strlen(pw) > (size_t)ctx->cfg->password_max) {
-		if (!ctx->req->html)
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "Enter your current password.");
-		else
-			account_redirect(ctx, "missing");
-		return JA_EINVAL;
+		outcome_set(o, OUT_BAD_REQUEST);
+		o->message = "Enter your current password.";
+		return OUT_BAD_REQUEST;
 	}
-	rc = throttle_check(ctx->db, ctx->cfg, c->username, ctx->req->client,
-	    &wait);
-	if (rc == JA_EBUSY)
-		bounce_throttled(ctx, NULL, wait);
-	else if (rc != JA_OK) {
-		bounce_unavailable(ctx);
-		rc = JA_EDB;
-	} else if ((rc = auth_password(ctx, c, pw, &slot)) == JA_EAUTH) {
+	if (auth_throttle(ctx, c->username, o) != OUT_OK)
+		return o->kind;
+	if (outcome_set(o, auth_password(ctx, c, pw, &slot)) ==
+	    OUT_WRONG_PASSWORD)
 		db_audit(ctx->db, "2fa_change_failed", c->sub, c->username,
 		    c->sid, ctx->req, "wrong password");
-		if (!ctx->req->html)
-			response_error(ctx->resp, ctx->req, 401,
-			    "invalid_credentials", "The current password is "
-			    "not right.");
-		else
-			account_redirect(ctx, "password");
-	}
-	pwgate_leave(ctx->db, slot);
-	return rc;
+	pwslot_leave(ctx->db, slot);
+	return o->kind;
+}
+
+/* The page a refused form goes back to: the account page. */
+static void
+twofa_again(struct ctx *ctx, struct again *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = AGAIN_ACCOUNT;
+	a->next = ctx->req->path;
 }
 
 /*
  * A wrong code at enable or disable: audited, counted by the throttle,
- * 401 invalid_code.
+ * OUT_WRONG_CODE.
  */
-static void
-twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what)
+static int
+twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what,
+    struct outcome *o)
 {
 	db_audit(ctx->db, "2fa_change_failed", c->sub, c->username, c->sid,
 	    ctx->req, what);
 	throttle_fail(ctx->db, ctx->cfg, c->username, ctx->req->client,
 	    ctx->req);
-	if (!ctx->req->html)
-		response_error(ctx->resp, ctx->req, 401, "invalid_code",
-		    "That code is not right, or was used already.");
+	return outcome_set(o, OUT_WRONG_CODE);
+}
+
+/* An OUT_CONFLICT with its code and words. */
+static int
+twofa_conflict(struct outcome *o, const char *code, const char *message)
+{
+	outcome_set(o, OUT_CONFLICT);
+	o->code = code;
+	o->message = message;
+	return OUT_CONFLICT;
 }
 
 /*
@@ -113,7 +116,7 @@ twofa_setup_page(struct ctx *ctx, const struct claims *c,
 		    totp_open(ctx->cfg, m.secret_id, m.box, m.boxlen,
 		    opened) != JA_OK) {
 			sodium_memzero(&m, sizeof(m));
-			account_redirect(ctx, "state");
+			answer_account(ctx, "state");
 			goto out;
 		}
 		sodium_memzero(&m, sizeof(m));
@@ -125,7 +128,7 @@ twofa_setup_page(struct ctx *ctx, const struct claims *c,
 	if (uri.failed || qr_svg(&svg, uri.data, "QR code of the key for "
 	    "your authenticator app") != JA_OK)
 		goto fail;
-	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		goto out;
 	html_2fa_setup(&page, ctx->cfg, svg.data, b32, message, csrf);
 	response_html(ctx->resp, status, &page);
@@ -186,66 +189,99 @@ twofa_end_others(struct ctx *ctx, const struct body *b,
 	    ctx->req);
 }
 
+/* The setup step again, as struct again's page (arg: the claims). */
+static void
+twofa_setup_again(struct ctx *ctx, int status, const char *message,
+    void *arg)
+{
+	twofa_setup_page(ctx, arg, NULL, status, message);
+}
+
 /* BASE/2fa/setup: a new secret, not yet in force. */
 void
 route_2fa_setup(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
+	struct outcome	 o;
+	struct again	 a;
 	struct buf	 uri;
 	unsigned char	 sec[TOTP_SECRET_LEN], box[TOTP_BOX_LEN];
 	char		 b32[TOTP_B32_LEN + 1];
 	int		 rc;
 
-	ctx->req->html = 0;
+	twofa_again(ctx, &a);
 	buf_init(&uri);
 	uri.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
-	rc = twofa_begin(ctx, &b, &c);
-	if (rc != JA_OK)
+	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
 		goto out;
 	totp_secret_new(sec);
 	totp_seal(ctx->cfg, sec, box);
 	if (totp_base32(sec, b32) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+		outcome_set(&o, OUT_SERVER_ERROR);
 		goto out;
 	}
 	rc = db_mfa_setup(ctx->db, ctx->cfg, c.sub, box);
-	if (rc == JA_EEXIST && ctx->req->html) {
-		account_redirect(ctx, "state");
+	if (rc == JA_EEXIST)
+		twofa_conflict(&o, "already_enabled", "Two-factor sign-in is "
+		    "on already. Turn it off first.");
+	else if (rc != JA_OK)
+		outcome_set(&o, OUT_UNAVAILABLE);
+	if (rc != JA_OK)
 		goto out;
-	}
-	if (rc == JA_EEXIST) {
-		response_error(ctx->resp, ctx->req, 409, "already_enabled",
-		    "Two-factor sign-in is on already. Turn it off first.");
-		goto out;
-	}
-	if (rc != JA_OK) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
 	db_audit(ctx->db, "2fa_setup", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
-	if (ctx->req->html) {
+	if (answer_is_page(ctx)) {
 		twofa_setup_page(ctx, &c, sec, 200, NULL);
 		goto out;
 	}
 	totp_uri(&uri, ctx->cfg->issuer, c.username, b32);
 	if (uri.failed) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+		outcome_set(&o, OUT_SERVER_ERROR);
 		goto out;
 	}
 	ctx->resp->body.secret = 1;
 	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
 	    "otpauth_uri", uri.data));
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, &a);
 	buf_free(&uri);
 	sodium_memzero(sec, sizeof(sec));
 	sodium_memzero(b32, sizeof(b32));
 	body_free(&b);
+}
+
+/*
+ * Turns c's second factor on with new recovery codes, written into
+ * codes.  Returns OUT_OK, OUT_CONFLICT (not set up, or on already) or
+ * OUT_UNAVAILABLE, set in o.
+ */
+static int
+twofa_turn_on(struct ctx *ctx, const struct claims *c,
+    char codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1], struct outcome *o)
+{
+	unsigned char	 hashes[RECOVERY_COUNT][RECOVERY_HASH_LEN];
+	char		 norm[RECOVERY_LEN + 1];
+	size_t		 i;
+	int		 rc;
+
+	memset(norm, 0, sizeof(norm));
+	for (i = 0; i < RECOVERY_COUNT; i++) {
+		recovery_new(codes[i]);
+		(void)recovery_normalize(codes[i], norm);
+		recovery_hash(ctx->cfg->secret, ctx->cfg->secretlen, norm,
+		    hashes[i]);
+	}
+	sodium_memzero(norm, sizeof(norm));
+	rc = db_mfa_enable(ctx->db, ctx->cfg, c->sub,
+	    (const unsigned char (*)[RECOVERY_HASH_LEN])hashes);
+	if (rc == JA_EAUTH)
+		return twofa_conflict(o, "not_set_up", "Set up two-factor "
+		    "sign-in first, or it is on already.");
+	return outcome_set(o, rc == JA_OK ? OUT_OK : OUT_UNAVAILABLE);
 }
 
 /* BASE/2fa/enable: the first code confirms; the recovery codes, once. */
@@ -254,68 +290,42 @@ route_2fa_enable(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
-	unsigned char	 hashes[RECOVERY_COUNT][RECOVERY_HASH_LEN];
+	struct outcome	 o;
+	struct again	 a;
+	struct buf	 page;
 	char		 codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1];
-	char		 norm[RECOVERY_LEN + 1];
 	const char	*code;
-	size_t		 i;
 	int		 bad = 0, recovery, rc;
 
-	ctx->req->html = 0;
+	twofa_again(ctx, &a);
 	memset(codes, 0, sizeof(codes));
-	memset(norm, 0, sizeof(norm));
 	/*
 	 * The pending secret is shown again only to a request whose
 	 * password was checked: a session cookie alone must not read it.
 	 */
-	rc = twofa_begin(ctx, &b, &c);
-	if (rc != JA_OK)
+	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
 		goto out;
+	a.kind = AGAIN_PAGE;	/* from here, the setup step again */
+	a.page = twofa_setup_again;
+	a.arg = &c;
 	code = body_get(&b, "code", &bad);
 	if (bad || !totp_code_shape(code)) {
-		if (ctx->req->html)
-			twofa_setup_page(ctx, &c, NULL, 400, "Enter the "
-			    "6-digit code from your app.");
-		else
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "Enter the 6-digit code from "
-			    "your app.");
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "Enter the 6-digit code from your app.";
 		goto out;
 	}
 	rc = mfa_check_code(ctx, c.sub, c.username, code, 0, 0, &recovery);
-	if (rc == JA_ENOTFOUND && ctx->req->html) {
-		account_redirect(ctx, "state");
+	if (rc == JA_ENOTFOUND)
+		twofa_conflict(&o, "not_set_up", "Set up two-factor sign-in "
+		    "first, or it is on already.");
+	else if (rc == JA_EAUTH) {
+		twofa_wrong_code(ctx, &c, "wrong code at enable", &o);
+		o.message = "That code is not right. Enter the code the app "
+		    "shows now.";
+	} else if (rc != JA_OK)
+		outcome_set(&o, OUT_UNAVAILABLE);
+	if (rc != JA_OK || twofa_turn_on(ctx, &c, codes, &o) != OUT_OK)
 		goto out;
-	}
-	if (rc == JA_ENOTFOUND) {
-		response_error(ctx->resp, ctx->req, 409, "not_set_up",
-		    "Set up two-factor sign-in first, or it is on already.");
-		goto out;
-	}
-	if (rc == JA_EAUTH) {
-		twofa_wrong_code(ctx, &c, "wrong code at enable");
-		if (ctx->req->html)
-			twofa_setup_page(ctx, &c, NULL, 401, "That code is "
-			    "not right. Enter the code the app shows now.");
-		goto out;
-	}
-	if (rc != JA_OK)
-		goto unavailable;
-	for (i = 0; i < RECOVERY_COUNT; i++) {
-		recovery_new(codes[i]);
-		(void)recovery_normalize(codes[i], norm);
-		recovery_hash(ctx->cfg->secret, ctx->cfg->secretlen, norm,
-		    hashes[i]);
-	}
-	rc = db_mfa_enable(ctx->db, ctx->cfg, c.sub,
-	    (const unsigned char (*)[RECOVERY_HASH_LEN])hashes);
-	if (rc == JA_EAUTH) {
-		response_error(ctx->resp, ctx->req, 409, "not_set_up",
-		    "Set up two-factor sign-in first, or it is on already.");
-		goto out;
-	}
-	if (rc != JA_OK)
-		goto unavailable;
 	/*
 	 * On from here: the codes are shown whatever fails next, or they
 	 * would be lost.
@@ -325,22 +335,18 @@ route_2fa_enable(struct ctx *ctx)
 		    "(database)");
 	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
-	if (ctx->req->html) {
-		struct buf	 page;
-
-		buf_init(&page);
-		page.secret = 1;
-		html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
-		response_html(ctx->resp, 200, &page);
+	if (!answer_is_page(ctx)) {
+		twofa_codes_json(ctx, codes);
 		goto out;
 	}
-	twofa_codes_json(ctx, codes);
-	goto out;
-unavailable:
-	bounce_unavailable(ctx);
+	buf_init(&page);
+	page.secret = 1;
+	html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
+	response_html(ctx->resp, 200, &page);
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, &a);
 	sodium_memzero(codes, sizeof(codes));
-	sodium_memzero(norm, sizeof(norm));
 	body_free(&b);
 }
 
@@ -350,54 +356,41 @@ route_2fa_disable(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
+	struct outcome	 o;
+	struct again	 a;
 	const char	*code;
 	int		 bad = 0, recovery, was_on, rc;
 
-	ctx->req->html = 0;
-	rc = twofa_begin(ctx, &b, &c);
-	if (rc != JA_OK)
+	twofa_again(ctx, &a);
+	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
 	if (bad || code == NULL || *code == '\0' ||
 	    strlen(code) > RECOVERY_TYPED_MAX) {
-		if (ctx->req->html)
-			account_redirect(ctx, "missing");
-		else
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "Enter a code from your app "
-			    "or a recovery code.");
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "Enter a code from your app or a recovery code.";
 		goto out;
 	}
 	rc = mfa_check_code(ctx, c.sub, c.username, code, 1, 1, &recovery);
-	if (rc == JA_ENOTFOUND && ctx->req->html) {
-		account_redirect(ctx, "state");
+	if (rc == JA_ENOTFOUND)
+		twofa_conflict(&o, "not_enabled", "Two-factor sign-in is not "
+		    "on.");
+	else if (rc == JA_EAUTH)
+		twofa_wrong_code(ctx, &c, "wrong code at disable", &o);
+	else if (rc != JA_OK ||
+	    db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK)
+		outcome_set(&o, OUT_UNAVAILABLE);
+	if (o.kind != OUT_OK)
 		goto out;
-	}
-	if (rc == JA_ENOTFOUND) {
-		response_error(ctx->resp, ctx->req, 409, "not_enabled",
-		    "Two-factor sign-in is not on.");
-		goto out;
-	}
-	if (rc == JA_EAUTH) {
-		twofa_wrong_code(ctx, &c, "wrong code at disable");
-		if (ctx->req->html)
-			account_redirect(ctx, "code");
-		goto out;
-	}
-	if (rc != JA_OK || db_mfa_disable(ctx->db, c.sub, &was_on) != JA_OK) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
 	/* Off from here: success is reported whatever fails next. */
 	if (twofa_end_others(ctx, &b, &c) != JA_OK)
 		log_msg("2fa disabled but other sessions not ended "
 		    "(database)");
 	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
 	    "by the user");
-	if (ctx->req->html)
-		account_redirect(ctx, "2fa_off");
-	else
-		ctx->resp->status = 204;
+	answer_done(ctx, "/account", "2fa_off");
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, &a);
 	body_free(&b);
 }

@@ -43,26 +43,6 @@ account_row(const char *const *row, void *arg)
 	    strcmp(row[0], l->current) == 0, l->csrf);
 }
 
-/*
- * A 303 back to the account page with note m (one of account_notes), for
- * the forms of the page.
- */
-void
-account_redirect(struct ctx *ctx, const char *m)
-{
-	struct buf	 url;
-
-	buf_init(&url);
-	buf_puts(&url, ctx->cfg->base_path);
-	buf_puts(&url, "/account");
-	if (m != NULL) {
-		buf_puts(&url, "?m=");
-		buf_url(&url, m);
-	}
-	response_redirect(ctx->resp, url.failed ? "/" : url.data);
-	buf_free(&url);
-}
-
 void
 route_account(struct ctx *ctx)
 {
@@ -76,19 +56,18 @@ route_account(struct ctx *ctx)
 	size_t			 i;
 	int			 rc;
 
-	ctx->req->html = 1;
 	memset(&q, 0, sizeof(q));
 	buf_init(&page);
-	if ((rc = auth_request(ctx, &c)) != JA_OK) {
-		bounce(ctx, rc, ctx->req->path);
+	if ((rc = auth_request(ctx, &c)) != OUT_OK) {
+		answer_refuse_kind(ctx, rc, ctx->req->path);
 		goto out;
 	}
 	rc = db_mfa_get(ctx->db, c.sub, &m);
 	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
+		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
-	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		goto out;
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK &&
@@ -110,7 +89,7 @@ route_account(struct ctx *ctx)
 	l.csrf = csrf;
 	if (db_session_list(ctx->db, ctx->cfg, c.sub, account_row, &l) !=
 	    JA_OK) {
-		bounce_unavailable(ctx);
+		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
 	html_account_end(&page, ctx->cfg, rc == JA_OK && m.enabled,

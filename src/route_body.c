@@ -1,8 +1,9 @@
 /*
  * route_body.c: the body of a POST, JSON or form, read once and bounded
- * by max_body.  On failure the error response is already set: 413 over
- * the limit (without reading it), 415 for another media type, 400
- * {"error":"invalid_request"} for malformed content.
+ * by max_body.  A failure is an outcome for the caller to answer
+ * (answer.c): OUT_TOO_LARGE over the limit (without reading it),
+ * OUT_MEDIA_TYPE for another media type, OUT_BAD_BODY for an
+ * incomplete or malformed one.
  */
 #include <string.h>
 
@@ -10,45 +11,37 @@
 
 /*
  * Reads and parses the body into b.  An empty body without a media type
- * is an empty set of fields (an API logout needs none).  Returns JA_OK
- * or the error already answered on ctx->resp.  Free b with body_free().
+ * is an empty set of fields (an API logout needs none).  Returns OUT_OK
+ * or the refusal, also set in o.  Free b with body_free() in any case.
  */
 int
-body_read(struct ctx *ctx, struct body *b)
+body_read(struct ctx *ctx, struct body *b, struct outcome *o)
 {
 	struct request	*req = ctx->req;
 	int		 rc;
 
 	memset(b, 0, sizeof(*b));
+	outcome_set(o, OUT_OK);
 	if (req->ctype == CTYPE_NONE && req->content_length <= 0)
-		return JA_OK;
-	if (req->ctype != CTYPE_JSON && req->ctype != CTYPE_FORM) {
-		response_error(ctx->resp, req, 415, "invalid_request",
-		    "Send application/json or a form.");
-		return JA_EINVAL;
-	}
+		return OUT_OK;
+	if (req->ctype != CTYPE_JSON && req->ctype != CTYPE_FORM)
+		return outcome_set(o, OUT_MEDIA_TYPE);
 	rc = request_read_body(req, ctx->cfg->max_body);
-	if (rc == JA_ETOOBIG) {
-		response_error(ctx->resp, req, 413, "invalid_request",
-		    "The request body is too large.");
-		return rc;
-	}
+	if (rc == JA_ETOOBIG)
+		return outcome_set(o, OUT_TOO_LARGE);
 	if (rc != JA_OK) {
-		response_error(ctx->resp, req, 400, "invalid_request",
-		    "The request body is incomplete.");
-		return rc;
+		outcome_set(o, OUT_BAD_BODY);
+		o->message = "The request body is incomplete.";
+		return OUT_BAD_BODY;
 	}
 	if (req->ctype == CTYPE_FORM) {
 		b->is_form = 1;
 		rc = form_parse(&b->form, req->body, req->bodylen);
 	} else
 		rc = jbody_parse(&b->json, req->body, req->bodylen);
-	if (rc != JA_OK) {
-		response_error(ctx->resp, req, 400, "invalid_request",
-		    "The request body is malformed.");
-		return JA_EINVAL;
-	}
-	return JA_OK;
+	if (rc != JA_OK)
+		return outcome_set(o, OUT_BAD_BODY);
+	return OUT_OK;
 }
 
 /*

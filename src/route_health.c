@@ -20,7 +20,6 @@ route_health(struct ctx *ctx)
 	const char	*state, *database;
 	int		 up;
 
-	ctx->req->html = 0;
 	up = db_ping(ctx->db);
 	if (up)
 		database = "ok";

@@ -13,7 +13,6 @@ route_jwks(struct ctx *ctx)
 {
 	json_t	*set;
 
-	ctx->req->html = 0;
 	if ((set = jwks_json(ctx->cfg)) == NULL) {
 		response_error(ctx->resp, ctx->req, 500, "server_error",
 		    "The key set could not be made.");

@@ -14,21 +14,17 @@
 
 #include "jwtauth.h"
 
-#define LOGIN_FAILED	"That user name and password do not match. " \
-			"Check both and try again."
-
 /*
  * GET: the form, with next from the query.  Shown by the web server as
- * its 401 ErrorDocument for a protected page, it answers as bounce()
- * does for that page: JSON 401 for API clients, the way back into the
- * session or the form for browsers.
+ * its 401 ErrorDocument for a protected page, it answers as the
+ * authorizer does for that page (authz_decide, answer.c): JSON 401 for
+ * API clients, the way back into the session or the form for browsers.
  */
 static void
 login_get(struct ctx *ctx)
 {
 	struct form	 q;
 	struct buf	 target;
-
 	struct claims	 c;
 	int		 rc;
 
@@ -36,156 +32,142 @@ login_get(struct ctx *ctx)
 	if (request_target(ctx->req, ctx->cfg->base_path, &target)) {
 		/* Apache turns every refusal, 503 included, into a 401:
 		 * find out again why this request was refused. */
-		rc = auth_request(ctx, &c);
-		if (rc == JA_OK && !c.otp &&
-		    authz_otp_needed(ctx->cfg, ctx->req->uri_path))
-			authz_refuse_otp(ctx);
-		else if (rc == JA_OK)
-			bounce_login_page(ctx, 401, target.data, NULL);
+		rc = authz_decide(ctx, &c);
+		if (rc == OUT_OK)
+			answer_login_form(ctx, 401, target.data, NULL, NULL);
 		else
-			bounce(ctx, rc, target.failed ? "/" : target.data);
+			answer_refuse_kind(ctx, rc, target.failed ? "/" :
+			    target.data);
 		buf_free(&target);
 		return;
 	}
 	memset(&q, 0, sizeof(q));
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK)
-		bounce_login_page(ctx, 200, form_get(&q, "next"), NULL);
+		answer_login_form(ctx, 200, form_get(&q, "next"), NULL, NULL);
 	else
-		bounce_login_page(ctx, 200, NULL, NULL);
+		answer_login_form(ctx, 200, NULL, NULL, NULL);
 	form_free(&q);
 }
 
-/* Checks name and password against the limits: 400 when outside. */
+/* Checks name and password against the limits: OUT_BAD_REQUEST if not. */
 static int
-login_valid(struct ctx *ctx, const char *name, const char *pw, int bad)
+login_valid(struct ctx *ctx, const char *name, const char *pw, int bad,
+    struct outcome *o)
 {
-	size_t	 nlen, plen;
+	size_t	 nlen = name != NULL ? strlen(name) : 0;
+	size_t	 plen = pw != NULL ? strlen(pw) : 0;
 
-	if (bad || name == NULL || pw == NULL) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "Enter a user name and a password.");
-		return 0;
-	}
-	nlen = strlen(name);
-	plen = strlen(pw);
-	if (nlen == 0 || plen == 0 || nlen > (size_t)ctx->cfg->username_max ||
+	if (bad || nlen == 0 || plen == 0 ||
+	    nlen > (size_t)ctx->cfg->username_max ||
 	    plen > (size_t)ctx->cfg->password_max) {
-		if (ctx->req->html)
-			bounce_login_page(ctx, 400, NULL, "Enter a user "
-			    "name and a password of a sensible length.");
-		else
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "The user name or password is "
-			    "empty or too long.");
-		return 0;
+		outcome_set(o, OUT_BAD_REQUEST);
+		o->message = "Enter a user name and a password of a sensible "
+		    "length.";
+		return OUT_BAD_REQUEST;
 	}
-	return 1;
+	return outcome_set(o, OUT_OK);
 }
 
+/*
+ * The password step: the throttle, then a hashing slot, before any
+ * hashing (a refused guess costs a query or two), then one argon2id
+ * verification whether the user exists or not.  Returns OUT_OK with
+ * the user in u, or the refusal (set in o): OUT_THROTTLED, OUT_BUSY,
+ * OUT_UNAVAILABLE, OUT_BAD_CREDENTIALS (a wrong password, an unknown or
+ * a locked user alike: audited, logged and counted).
+ */
+static int
+login_password(struct ctx *ctx, const char *name, const char *pw,
+    struct user *u, struct outcome *o)
+{
+	int	 slot = -1, rc;
+
+	if (auth_throttle(ctx, name, o) != OUT_OK) {
+		if (o->kind == OUT_THROTTLED)
+			event_log("login_throttled", ctx->req, name, NULL,
+			    NULL, NULL, NULL, NULL);
+		return o->kind;
+	}
+	rc = pwslot_enter(ctx->db, ctx->cfg, &slot);
+	if (rc == JA_EBUSY)
+		metrics_count(METRIC_LOGIN_BUSY);
+	if (rc != JA_OK)
+		return outcome_set(o, rc == JA_EBUSY ? OUT_BUSY :
+		    OUT_UNAVAILABLE);
+	password_prepare(ctx->cfg);
+	rc = db_user_find(ctx->db, name, u);
+	if (rc != JA_EDB)
+		rc = password_verify(ctx->cfg, rc == JA_OK ? u->hash : NULL,
+		    pw);
+	pwslot_leave(ctx->db, slot);
+	if (rc == JA_EDB)
+		return outcome_set(o, OUT_UNAVAILABLE);
+	if (rc == JA_OK && !u->locked)
+		return outcome_set(o, OUT_OK);
+	db_audit(ctx->db, "login_failed", u->id[0] ? u->id : NULL, name, NULL,
+	    ctx->req, u->locked ? "locked" : NULL);
+	/* A name that is no user's may be a password typed into the wrong
+	 * field: it stays out of the log. */
+	event_log("login_failed", ctx->req, u->id[0] ? u->username :
+	    "?unknown", NULL, "reason", u->locked ? "locked" :
+	    "bad_credentials", NULL, NULL);
+	throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client, ctx->req);
+	return outcome_set(o, OUT_BAD_CREDENTIALS);
+}
+
+/*
+ * POST: the password step, or with an mfa_token the second step
+ * (mfa.c); each refusal answered with the form it came from.
+ */
 static void
 login_post(struct ctx *ctx)
 {
 	struct body	 b;
 	struct user	 u;
-	struct session	 s;
-	char		 rt[JA_RT_LEN + 1];
-	const char	*name, *pw, *next, *mfa;
-	long		 wait;
-	int		 bad = 0, slot = -1, rc;
+	struct outcome	 o;
+	struct again	 a;
+	char		 mfa_token[JA_RT_LEN + 1];
+	const char	*pw;
+	int		 bad = 0;
 
 	memset(&u, 0, sizeof(u));
-	memset(rt, 0, sizeof(rt));
-	if (body_read(ctx, &b) != JA_OK)
-		return;
+	memset(&a, 0, sizeof(a));
+	memset(mfa_token, 0, sizeof(mfa_token));
+	a.kind = AGAIN_LOGIN;
+	if (body_read(ctx, &b, &o) != OUT_OK)
+		goto out;
 	if (b.is_form && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
 	    &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This form has expired or came from another site. "
-		    "Reload the sign-in page and try again.");
+		outcome_set(&o, OUT_CSRF);
 		goto out;
 	}
 	if (!b.is_form && ctx->req->ctype != CTYPE_JSON) {
-		response_error(ctx->resp, ctx->req, 415, "invalid_request",
-		    "Send application/json or a form.");
+		outcome_set(&o, OUT_MEDIA_TYPE);
 		goto out;
 	}
-	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
+	a.next = b.is_form ? body_get(&b, "next", &bad) : NULL;
 	/* The second step of a sign-in with a second factor (mfa.c). */
-	if ((mfa = body_get(&b, "mfa_token", &bad)) != NULL && !bad) {
-		mfa_login_finish(ctx, &b, mfa, next);
+	if ((a.mfa_token = body_get(&b, "mfa_token", &bad)) != NULL && !bad) {
+		a.kind = AGAIN_CODE;
+		mfa_login_finish(ctx, &b, a.mfa_token, a.next, &o);
 		goto out;
 	}
-	name = body_get(&b, "username", &bad);
+	a.username = body_get(&b, "username", &bad);
 	pw = body_get(&b, "password", &bad);
-	if (!login_valid(ctx, name, pw, bad))
+	if (login_valid(ctx, a.username, pw, bad, &o) != OUT_OK ||
+	    login_password(ctx, a.username, pw, &u, &o) != OUT_OK ||
+	    outcome_set(&o, mfa_login_begin(ctx, &u, mfa_token,
+	    sizeof(mfa_token))) != OUT_OK)
 		goto out;
-
-	/* The throttle, then a hashing slot, before any hashing: a refused
-	 * guess costs a query or two. */
-	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client, &wait);
-	if (rc != JA_OK) {
-		if (rc == JA_EBUSY)
-			event_log("login_throttled", ctx->req, name, NULL,
-			    NULL, NULL, NULL, NULL);
-		if (rc == JA_EBUSY)
-			bounce_throttled(ctx, next, wait);
-		else
-			bounce_unavailable(ctx);
-		goto out;
-	}
-	rc = pwgate_enter(ctx->db, ctx->cfg, &slot);
-	if (rc != JA_OK) {
-		if (rc == JA_EBUSY)
-			metrics_count(METRIC_LOGIN_BUSY);
-		if (rc == JA_EBUSY)
-			bounce_busy(ctx, next);
-		else
-			bounce_unavailable(ctx);
-		goto out;
-	}
-	password_prepare(ctx->cfg);
-	rc = db_user_find(ctx->db, name, &u);
-	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
-	rc = password_verify(ctx->cfg, rc == JA_OK ? u.hash : NULL, pw);
-	pwgate_leave(ctx->db, slot);
-	slot = -1;
-	if (rc != JA_OK || u.locked) {
-		db_audit(ctx->db, "login_failed", u.id[0] ? u.id : NULL, name,
-		    NULL, ctx->req, u.locked ? "locked" : NULL);
-		/* A name that is no user's may be a password typed into
-		 * the wrong field: it stays out of the log. */
-		event_log("login_failed", ctx->req, u.id[0] ? u.username :
-		    "?unknown", NULL, "reason", u.locked ? "locked" :
-		    "bad_credentials", NULL, NULL);
-		throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client,
-		    ctx->req);
-		if (ctx->req->html)
-			bounce_login_again(ctx, 401, next, LOGIN_FAILED,
-			    name);
-		else
-			response_json(ctx->resp, 401, json_pack("{s:s}",
-			    "error", "invalid_credentials"));
-		goto out;
-	}
-	if (mfa_login_begin(ctx, &u, next) != JA_OK)
-		goto out;
-	if (db_session_create(ctx->db, ctx->cfg, &u, ctx->req, 0, &s, rt,
-	    sizeof(rt)) != JA_OK) {
-		bounce_unavailable(ctx);
-		goto out;
-	}
-	throttle_success(ctx->db, u.username);
-	db_audit(ctx->db, "login", u.id, u.username, s.id, ctx->req, NULL);
-	event_log("login_ok", ctx->req, u.username, s.id, NULL, NULL, NULL,
-	    NULL);
-	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
+	if (mfa_token[0] != '\0')
+		answer_mfa_required(ctx, mfa_token, a.next);
+	else
+		outcome_set(&o, auth_sign_in(ctx, &u, 0, NULL, a.next));
 out:
-	pwgate_leave(ctx->db, slot);
-	sodium_memzero(rt, sizeof(rt));
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, &a);
+	sodium_memzero(mfa_token, sizeof(mfa_token));
 	sodium_memzero(&u, sizeof(u));
 	body_free(&b);
 }

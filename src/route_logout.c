@@ -71,7 +71,7 @@ logout_end(struct ctx *ctx, const char *at, const char *rt, const char *scope)
 
 /*
  * The confirmation form of a logout (GET, or a POST without token), which
- * carries on scope (NULL: local).
+ * carries on scope (NULL: local).  Always a page.
  */
 static void
 logout_confirm(struct ctx *ctx, const char *scope)
@@ -79,55 +79,73 @@ logout_confirm(struct ctx *ctx, const char *scope)
 	struct buf	 page;
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 
-	ctx->req->html = 1;
-	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+	answer_kind_set(ctx, ANSWER_HTML);
+	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
 	buf_init(&page);
 	html_logout(&page, ctx->cfg, scope != NULL ? scope : "local", csrf);
 	response_html(ctx->resp, 200, &page);
 }
 
+/*
+ * The tokens of a logout: the access token into at (Bearer or cookie;
+ * "" when none), the refresh token into rt (body_rt, else the cookie;
+ * "" when none); *cookies says whether either came from a cookie.
+ */
+static void
+logout_tokens(struct ctx *ctx, const char *body_rt, char *at, size_t atlen,
+    char *rt, size_t rtlen, int *cookies)
+{
+	int	 at_cookie = 0;
+
+	*cookies = 0;
+	if (auth_find_token(ctx, at, atlen, &at_cookie) != JA_OK)
+		at[0] = '\0';
+	else
+		*cookies = at_cookie;
+	if (body_rt == NULL && cookie_get(ctx->req->cookies,
+	    cookie_name(ctx->req, COOKIE_REFRESH), rt, rtlen) == JA_OK &&
+	    rt[0] != '\0')
+		*cookies = 1;
+	else if (body_rt != NULL && strlen(body_rt) < rtlen)
+		strcpy(rt, body_rt);
+	else
+		rt[0] = '\0';
+}
+
 static void
 logout_post(struct ctx *ctx)
 {
 	struct body	 b;
+	struct outcome	 o;
 	char		 at[JA_TOKEN_MAX + 1], rt[JA_RT_LEN + 2];
-	const char	*body_rt, *scope;
-	int		 bad = 0, at_cookie = 0, rt_cookie = 0, have_at;
+	const char	*scope, *csrf;
+	int		 bad = 0, csrf_bad = 0, cookies = 0;
+	int		 page = answer_is_page(ctx);
 
 	memset(rt, 0, sizeof(rt));
 	memset(at, 0, sizeof(at));
-	if (body_read(ctx, &b) != JA_OK)
-		return;
-	body_rt = body_get(&b, "refresh_token", &bad);
+	if (body_read(ctx, &b, &o) != OUT_OK)
+		goto out;
 	scope = logout_scope(body_get(&b, "scope", &bad));
+	csrf = body_get(&b, "csrf", &csrf_bad);
+	logout_tokens(ctx, body_get(&b, "refresh_token", &bad), at,
+	    sizeof(at), rt, sizeof(rt), &cookies);
 	if (bad || scope == NULL) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "refresh_token must be a string and scope one of local, "
-		    "others, global.");
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "refresh_token must be a string and scope one of "
+		    "local, others, global.";
 		goto out;
 	}
 	/* Even without cookies (SameSite kept them back) a cross-site form
 	 * must not clear them: the origin check comes first. */
-	if (ctx->req->html && !csrf_origin_ok(ctx->cfg, ctx->req)) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site.");
+	if (page && !csrf_origin_ok(ctx->cfg, ctx->req)) {
+		outcome_set(&o, OUT_CSRF);
 		goto out;
 	}
-	have_at = auth_find_token(ctx, at, sizeof(at), &at_cookie) == JA_OK;
-	if (!have_at)
-		at[0] = '\0';
-	if (body_rt == NULL && cookie_get(ctx->req->cookies,
-	    cookie_name(ctx->req, COOKIE_REFRESH), rt, sizeof(rt)) == JA_OK &&
-	    rt[0] != '\0')
-		rt_cookie = 1;
-	else if (body_rt != NULL && strlen(body_rt) < sizeof(rt))
-		strcpy(rt, body_rt);
-	else
-		rt[0] = '\0';
-	if (!have_at && rt[0] == '\0' && !ctx->req->html) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "Send the access token or the refresh token to end.");
+	if (at[0] == '\0' && rt[0] == '\0' && !page) {
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "Send the access token or the refresh token to end.";
 		goto out;
 	}
 	/*
@@ -143,32 +161,27 @@ logout_post(struct ctx *ctx)
 	 * without the form token asks first (any page of our origin could
 	 * post it).  A form token that is sent must be right.
 	 */
-	if ((at_cookie || rt_cookie) && ctx->req->html &&
-	    body_get(&b, "csrf", &bad) == NULL && strcmp(scope, "local") != 0) {
+	if (cookies && page && csrf == NULL && strcmp(scope, "local") != 0) {
 		logout_confirm(ctx, scope);
 		goto out;
 	}
-	if ((at_cookie || rt_cookie) && !(ctx->req->html &&
-	    body_get(&b, "csrf", &bad) == NULL) && csrf_check(ctx->cfg,
-	    ctx->req, body_get(&b, "csrf", &bad)) != JA_OK) {
-		response_error(ctx->resp, ctx->req, 403, "invalid_request",
-		    "This request came from another site or its form has "
-		    "expired.");
+	if (cookies && !(page && csrf == NULL) &&
+	    csrf_check(ctx->cfg, ctx->req, csrf) != JA_OK) {
+		outcome_set(&o, OUT_CSRF);
 		goto out;
 	}
 	if (logout_end(ctx, at, rt, scope) != JA_OK) {
-		bounce_unavailable(ctx);
+		outcome_set(&o, OUT_UNAVAILABLE);
 		goto out;
 	}
 	/* Scope "others": this session goes on. */
 	if (strcmp(scope, "others") != 0)
 		auth_clear_cookies(ctx);
-	if (ctx->req->html)
-		response_redirect_route(ctx->resp, ctx->cfg,
-		    strcmp(scope, "others") == 0 ? "/account" : "/login", NULL);
-	else
-		ctx->resp->status = 204;
+	answer_done(ctx, strcmp(scope, "others") == 0 ? "/account" : "/login",
+	    NULL);
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, NULL);
 	sodium_memzero(at, sizeof(at));
 	sodium_memzero(rt, sizeof(rt));
 	body_free(&b);

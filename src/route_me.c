@@ -3,7 +3,7 @@
  * belongs to: JSON {"sub","username","sid","exp"}, or for a browser a
  * page with a logout button.  Without a valid token: 401 with a Bearer
  * challenge (RFC 6750 §3; error="invalid_token" when a token was
- * presented, §3.1), or for a browser the way back in (bounce.c).
+ * presented, §3.1), or for a browser the way back in (answer.c).
  */
 #include "jwtauth.h"
 
@@ -15,13 +15,12 @@ route_me(struct ctx *ctx)
 	char		 csrf[CSRF_TOKEN_LEN + 1];
 	int		 rc;
 
-	rc = auth_request(ctx, &c);
-	if (rc != JA_OK) {
-		bounce(ctx, rc, ctx->req->path);
+	if ((rc = auth_request(ctx, &c)) != OUT_OK) {
+		answer_refuse_kind(ctx, rc, ctx->req->path);
 		return;
 	}
-	if (ctx->req->html) {
-		if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+	if (answer_is_page(ctx)) {
+		if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 			return;
 		buf_init(&page);
 		html_me(&page, ctx->cfg, &c, csrf);

@@ -24,7 +24,7 @@ route_metrics(struct ctx *ctx)
 		    "There is nothing here.");
 		return;
 	}
-	ctx->req->html = 0;
+	answer_kind_set(ctx, ANSWER_JSON);
 	if (!metrics_on()) {
 		response_error(ctx->resp, ctx->req, 503, "unavailable",
 		    "The counters are off: see the error log.");

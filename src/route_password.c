@@ -11,17 +11,35 @@
 
 #include "jwtauth.h"
 
-static void
-password_form(struct ctx *ctx, int status, const char *message)
+/*
+ * Checks the fields and the current password cur of c's account: the
+ * throttle, then a hashing slot (held in *slot), then the password.
+ * Returns OUT_OK or the refusal, set in o.
+ */
+static int
+password_check(struct ctx *ctx, const struct claims *c, const char *cur,
+    const char *pw, int *slot, struct outcome *o)
 {
-	struct buf	 page;
-	char		 csrf[CSRF_TOKEN_LEN + 1];
+	size_t	 len = pw != NULL ? strlen(pw) : 0;
 
-	if (bounce_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
-		return;
-	buf_init(&page);
-	html_password(&page, ctx->cfg, message, csrf);
-	response_html(ctx->resp, status, &page);
+	if (cur == NULL || pw == NULL || len < (size_t)ctx->cfg->password_min ||
+	    len > (size_t)ctx->cfg->password_max ||
+	    strlen(cur) > (size_t)ctx->cfg->password_max) {
+		outcome_set(o, OUT_BAD_REQUEST);
+		o->message = "Enter your current password and a new one of "
+		    "the required length.";
+		return OUT_BAD_REQUEST;
+	}
+	if (auth_throttle(ctx, c->username, o) != OUT_OK)
+		return o->kind;
+	if (outcome_set(o, auth_password(ctx, c, cur, slot)) ==
+	    OUT_WRONG_PASSWORD) {
+		db_audit(ctx->db, "password_change_failed", c->sub,
+		    c->username, c->sid, ctx->req, NULL);
+		event_log("password_change_failed", ctx->req, c->username,
+		    c->sid, NULL, NULL, NULL, NULL);
+	}
+	return o->kind;
 }
 
 static void
@@ -29,91 +47,50 @@ password_post(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
+	struct outcome	 o;
+	struct again	 a;
 	char		 hash[PASSWORD_HASH_MAX];
 	const char	*cur, *pw;
-	size_t		 len;
-	long		 wait;
 	int		 bad = 0, slot = -1, rc;
 
 	memset(hash, 0, sizeof(hash));
-	if (body_read(ctx, &b) != JA_OK)
-		return;
-	if (auth_form_request(ctx, &b, &c, NULL) != JA_OK)
+	memset(&a, 0, sizeof(a));
+	a.kind = AGAIN_PASSWORD;
+	a.next = ctx->req->path;
+	if (body_read(ctx, &b, &o) != OUT_OK ||
+	    outcome_set(&o, auth_form_request(ctx, &b, &c, NULL)) != OUT_OK)
 		goto out;
 	cur = body_get(&b, "current_password", &bad);
 	pw = body_get(&b, "new_password", &bad);
-	len = pw != NULL ? strlen(pw) : 0;
-	if (bad || cur == NULL || pw == NULL ||
-	    len < (size_t)ctx->cfg->password_min ||
-	    len > (size_t)ctx->cfg->password_max ||
-	    strlen(cur) > (size_t)ctx->cfg->password_max) {
-		if (ctx->req->html)
-			password_form(ctx, 400, "Enter your current password "
-			    "and a new one of the required length.");
-		else
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "current_password and "
-			    "new_password are required; the new one needs "
-			    "the configured length.");
-		goto out;
-	}
-	rc = throttle_check(ctx->db, ctx->cfg, c.username, ctx->req->client,
-	    &wait);
-	if (rc == JA_EBUSY) {
-		if (ctx->req->html) {
-			password_form(ctx, 429, "Too many wrong passwords. "
-			    "Wait a moment and try again.");
-			response_header(ctx->resp, "Retry-After", "%ld", wait);
-		} else
-			bounce_throttled(ctx, NULL, wait);
-		goto out;
-	}
-	if (rc != JA_OK)
-		goto unavailable;
-	rc = auth_password(ctx, &c, cur, &slot);
-	if (rc == JA_EAUTH) {
-		db_audit(ctx->db, "password_change_failed", c.sub, c.username,
-		    c.sid, ctx->req, NULL);
-		event_log("password_change_failed", ctx->req, c.username,
-		    c.sid, NULL, NULL, NULL, NULL);
-		if (ctx->req->html)
-			password_form(ctx, 401, "The current password is not "
-			    "right. Try again.");
-		else
-			response_json(ctx->resp, 401, json_pack("{s:s}",
-			    "error", "invalid_credentials"));
-		goto out;
-	}
-	if (rc != JA_OK)	/* answered: 503 */
+	if (password_check(ctx, &c, bad ? NULL : cur, pw, &slot, &o) !=
+	    OUT_OK)
 		goto out;
 	rc = password_hash(ctx->cfg, pw, hash, sizeof(hash));
-	pwgate_leave(ctx->db, slot);
+	pwslot_leave(ctx->db, slot);
 	slot = -1;
 	if (rc != JA_OK) {
-		response_error(ctx->resp, ctx->req, 500, "server_error",
-		    "Something went wrong.");
+		outcome_set(&o, OUT_SERVER_ERROR);
 		goto out;
 	}
-	if (db_user_set_password(ctx->db, c.username, hash) != JA_OK)
-		goto unavailable;
+	if (db_user_set_password(ctx->db, c.username, hash) != JA_OK) {
+		outcome_set(&o, OUT_UNAVAILABLE);
+		goto out;
+	}
 	db_audit(ctx->db, "password_change", c.sub, c.username, c.sid,
 	    ctx->req, "all sessions ended");
 	event_log("password_change", ctx->req, c.username, c.sid, "action",
 	    "all_sessions_ended", NULL, NULL);
 	auth_clear_cookies(ctx);
-	if (ctx->req->html)
-		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);
-	else
-		ctx->resp->status = 204;
-	goto out;
-unavailable:
-	bounce_unavailable(ctx);
+	answer_done(ctx, "/login", NULL);
 out:
-	pwgate_leave(ctx->db, slot);
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, &a);
+	pwslot_leave(ctx->db, slot);
 	sodium_memzero(hash, sizeof(hash));
 	body_free(&b);
 }
 
+/* GET shows the form, always a page; POST changes the password. */
 void
 route_password(struct ctx *ctx)
 {
@@ -124,9 +101,9 @@ route_password(struct ctx *ctx)
 		password_post(ctx);
 		return;
 	}
-	ctx->req->html = 1;
-	if ((rc = auth_request(ctx, &c)) != JA_OK)
-		bounce(ctx, rc, ctx->req->path);
+	answer_kind_set(ctx, ANSWER_HTML);
+	if ((rc = auth_request(ctx, &c)) != OUT_OK)
+		answer_refuse_kind(ctx, rc, ctx->req->path);
 	else
-		password_form(ctx, 200, NULL);
+		answer_password_form(ctx, 200, NULL);
 }

@@ -29,39 +29,34 @@ refresh_post(struct ctx *ctx)
 {
 	struct body	 b;
 	struct session	 s;
+	struct outcome	 o;
 	char		 rt[JA_RT_LEN + 1], cookie[JA_RT_LEN + 2];
 	const char	*token, *next;
 	int		 bad = 0, from_cookie = 0, rc;
 
 	memset(rt, 0, sizeof(rt));
 	memset(cookie, 0, sizeof(cookie));
-	if (body_read(ctx, &b) != JA_OK)
-		return;
+	if (body_read(ctx, &b, &o) != OUT_OK)
+		goto out;
 	token = body_get(&b, "refresh_token", &bad);
 	next = b.is_form ? body_get(&b, "next", &bad) : NULL;
-	if (bad) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "refresh_token must be a string.");
-		goto out;
-	}
-	if (token != NULL && b.is_form) {
-		response_error(ctx->resp, ctx->req, 400, "invalid_request",
-		    "A form may not carry a refresh token.");
+	if (bad || (token != NULL && b.is_form)) {
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = bad ? "refresh_token must be a string." :
+		    "A form may not carry a refresh token.";
 		goto out;
 	}
 	if (token == NULL) {
 		rc = cookie_get(ctx->req->cookies, cookie_name(ctx->req,
 		    COOKIE_REFRESH), cookie, sizeof(cookie));
 		if (rc == JA_ENOTFOUND) {
-			response_error(ctx->resp, ctx->req, 400,
-			    "invalid_request", "No refresh token was sent.");
+			outcome_set(&o, OUT_BAD_REQUEST);
+			o.message = "No refresh token was sent.";
 			goto out;
 		}
 		if (csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
 		    &bad)) != JA_OK) {
-			response_error(ctx->resp, ctx->req, 403,
-			    "invalid_request", "This request came from "
-			    "another site or its form has expired.");
+			outcome_set(&o, OUT_CSRF);
 			goto out;
 		}
 		token = cookie;
@@ -70,15 +65,14 @@ refresh_post(struct ctx *ctx)
 	rc = db_session_rotate(ctx->db, ctx->cfg, token, ctx->req, &s, rt,
 	    sizeof(rt));
 	if (rc == JA_EDB) {
-		bounce_unavailable(ctx);
+		outcome_set(&o, OUT_UNAVAILABLE);
 		goto out;
 	}
 	if (rc != JA_OK) {
 		metrics_count(METRIC_REFRESH_REFUSED);
 		auth_log_refusal(ctx, "refresh token",
 		    "unknown, expired, reused or revoked");
-		response_error(ctx->resp, ctx->req, 401, "invalid_grant",
-		    "The session has ended. Sign in again.");
+		outcome_set(&o, OUT_INVALID_GRANT);
 		auth_clear_cookies(ctx);
 		goto out;
 	}
@@ -86,6 +80,8 @@ refresh_post(struct ctx *ctx)
 	    NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), from_cookie);
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, NULL);
 	sodium_memzero(rt, sizeof(rt));
 	sodium_memzero(cookie, sizeof(cookie));
 	body_free(&b);
@@ -93,7 +89,7 @@ out:
 
 /*
  * GET BASE/refresh?next=PATH: the browser's way back into its session
- * (see bounce.c), with the refresh cookie.  A cross-site request (Fetch
+ * (see answer.c), with the refresh cookie.  A cross-site request (Fetch
  * Metadata; without it the SameSite=Strict cookie is simply not sent)
  * touches nothing: a 303 to next, whose own check starts over from our
  * site.  Success: new cookies and a 303 to next; failure: the cookies
@@ -111,7 +107,7 @@ refresh_get(struct ctx *ctx)
 	memset(&q, 0, sizeof(q));
 	memset(rt, 0, sizeof(rt));
 	memset(cookie, 0, sizeof(cookie));
-	ctx->req->html = 1;
+	answer_kind_set(ctx, ANSWER_HTML);
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK)
 		next = form_get(&q, "next");
@@ -131,7 +127,7 @@ refresh_get(struct ctx *ctx)
 		    NULL, NULL);
 		auth_respond(ctx, &s, rt, next, 1);
 	} else if (rc == JA_EDB)
-		bounce_unavailable(ctx);
+		answer_refuse_kind(ctx, OUT_UNAVAILABLE, next);
 	else {
 		if (found != JA_ENOTFOUND)
 			metrics_count(METRIC_REFRESH_REFUSED);

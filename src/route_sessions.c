@@ -34,12 +34,12 @@ route_sessions(struct ctx *ctx)
 	int			 rc;
 
 	/* A person in a browser wants the account page, not JSON. */
-	if (ctx->req->html) {
-		account_redirect(ctx, NULL);
+	if (answer_is_page(ctx)) {
+		answer_account(ctx, NULL);
 		return;
 	}
 	rc = auth_request(ctx, &c);
-	if (rc == JA_OK) {
+	if (rc == OUT_OK) {
 		if ((l.arr = json_array()) == NULL) {
 			response_error(ctx->resp, ctx->req, 500,
 			    "server_error", "Something went wrong.");
@@ -51,11 +51,13 @@ route_sessions(struct ctx *ctx)
 		if (rc == JA_OK)
 			response_json(ctx->resp, 200, json_pack("{s:o}",
 			    "sessions", l.arr));
-		else
+		else {
 			json_decref(l.arr);
+			rc = OUT_UNAVAILABLE;
+		}
 	}
-	if (rc != JA_OK)
-		bounce(ctx, rc, ctx->req->path);
+	if (rc != OUT_OK)
+		answer_refuse_kind(ctx, rc, ctx->req->path);
 }
 
 /*
@@ -68,44 +70,42 @@ route_session_end(struct ctx *ctx)
 {
 	struct body	 b;
 	struct claims	 c;
+	struct outcome	 o;
 	char		 sid[JA_UUID_LEN + 1];
 	const char	*rest = ctx->route_rest;
 	int		 cookie = 0, rc;
 
-	ctx->req->html = 0;
-	if (body_read(ctx, &b) != JA_OK)
-		return;
-	ctx->req->html = b.is_form;	/* the account page's buttons */
-	if (auth_form_request(ctx, &b, &c, &cookie) != JA_OK)
+	if (body_read(ctx, &b, &o) != OUT_OK)
+		goto out;
+	if (outcome_set(&o, auth_form_request(ctx, &b, &c, &cookie)) != OUT_OK)
 		goto out;
 	if (strlen(rest) != JA_UUID_LEN + 4 ||
 	    strcmp(rest + JA_UUID_LEN, "/end") != 0) {
-		response_error(ctx->resp, ctx->req, 404, "not_found",
-		    "There is nothing here.");
+		outcome_set(&o, OUT_NOT_FOUND);
 		goto out;
 	}
 	memcpy(sid, rest, JA_UUID_LEN);
 	sid[JA_UUID_LEN] = '\0';
 	rc = db_mfa_session_end(ctx->db, sid, c.sub);
 	if (rc == JA_ENOTFOUND) {
-		response_error(ctx->resp, ctx->req, 404, "not_found",
-		    "You have no such session.");
+		outcome_set(&o, OUT_NOT_FOUND);
+		o.message = "You have no such session.";
 		goto out;
 	}
 	if (rc != JA_OK) {
-		bounce_unavailable(ctx);
+		outcome_set(&o, OUT_UNAVAILABLE);
 		goto out;
 	}
 	db_audit(ctx->db, "logout", c.sub, c.username, sid, ctx->req,
 	    "device: ended by its user");
 	if (strcmp(sid, c.sid) == 0 && cookie)
 		auth_clear_cookies(ctx);
-	if (ctx->req->html && strcmp(sid, c.sid) == 0)
-		response_redirect_route(ctx->resp, ctx->cfg, "/login", NULL);
-	else if (ctx->req->html)
-		account_redirect(ctx, "ended");
+	if (strcmp(sid, c.sid) == 0)
+		answer_done(ctx, "/login", NULL);
 	else
-		ctx->resp->status = 204;
+		answer_done(ctx, "/account", "ended");
 out:
+	if (o.kind != OUT_OK)
+		answer_refuse_at(ctx, &o, ctx->req->path);
 	body_free(&b);
 }

@@ -1,7 +1,7 @@
 # The check never waits behind a login.  The authorizer and the login
 # service run in separate process pools (-r authorizer, -r responder),
 # and at most pwhash_concurrency password hashes run at once per host
-# (src/pwgate.c, PostgreSQL advisory locks): past it a login answers 503
+# (src/pwslot.c, PostgreSQL advisory locks): past it a login answers 503
 # with Retry-After at once.  Shown by the processes and by holding the
 # only hashing slot, not by timing.
 use strict;
@@ -16,7 +16,7 @@ use RevocationTests;
 
 my $PAGE = '/app/index.html';
 
-# The advisory lock key of hashing slot 0 on this host (pwgate.c).
+# The advisory lock key of hashing slot 0 on this host (pwslot.c).
 sub slot_key {
 	my $h = 2166136261;
 	for my $c (unpack 'C*', hostname()) {

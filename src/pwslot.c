@@ -1,14 +1,14 @@
 /*
- * pwgate.c: at most pwhash_concurrency argon2id computations at once on
+ * pwslot.c: at most pwhash_concurrency argon2id computations at once on
  * this host, across every process (they share no memory): each holds one
  * of that many PostgreSQL advisory locks (pg_try_advisory_lock) while it
  * hashes.  A lock is tied to the database connection, so a process that
  * dies frees its slot.  When every slot is taken the caller answers 503
- * with Retry-After at once (bounce_busy): a flood of logins queues
+ * with Retry-After at once (answer.c, OUT_BUSY): a flood of logins queues
  * nowhere and cannot take every CPU from the checks of protected pages,
  * which run in processes of their own (main.c, -r).
  *
- * The lock key is (PWGATE_CLASS ^ a hash of the host name, slot), so
+ * The lock key is (PWSLOT_CLASS ^ a hash of the host name, slot), so
  * several web servers on one database each get their own slots.
  */
 #include <stdio.h>
@@ -20,24 +20,24 @@
 
 #include "jwtauth.h"
 
-#define PWGATE_CLASS	0x6a770000	/* "jw" in the high half */
+#define PWSLOT_CLASS	0x6a770000	/* "jw" in the high half */
 
-static const struct db_stmt pwgate_take = {
-	"pwgate_take",
+static const struct db_stmt pwslot_take = {
+	"pwslot_take",
 	"SELECT s FROM generate_series(0, $2::integer - 1) s "
 	"WHERE pg_try_advisory_lock($1::integer, s) LIMIT 1",
 	2, DB_RETRY
 };
 
-static const struct db_stmt pwgate_give = {
-	"pwgate_give",
+static const struct db_stmt pwslot_give = {
+	"pwslot_give",
 	"SELECT pg_advisory_unlock($1::integer, $2::integer)",
 	2, 0
 };
 
 /* The first half of the lock key: this host's, the same every call. */
 static const char *
-pwgate_class(void)
+pwslot_class(void)
 {
 	static char	 key[16];
 	char		 host[256];
@@ -51,17 +51,17 @@ pwgate_class(void)
 	host[sizeof(host) - 1] = '\0';
 	for (i = 0; host[i] != '\0'; i++)
 		h = (h ^ (unsigned char)host[i]) * 16777619u;
-	snprintf(key, sizeof(key), "%d", (int)(PWGATE_CLASS ^ (h & 0xffff)));
+	snprintf(key, sizeof(key), "%d", (int)(PWSLOT_CLASS ^ (h & 0xffff)));
 	return key;
 }
 
 /*
  * Takes a hashing slot.  Returns JA_OK with it in *slot (give it back
- * with pwgate_leave), JA_EBUSY when all pwhash_concurrency slots are
+ * with pwslot_leave), JA_EBUSY when all pwhash_concurrency slots are
  * taken, or JA_EDB.
  */
 int
-pwgate_enter(struct db *db, const struct config *cfg, int *slot)
+pwslot_enter(struct db *db, const struct config *cfg, int *slot)
 {
 	char		 n[16];
 	const char	*params[2];
@@ -70,9 +70,9 @@ pwgate_enter(struct db *db, const struct config *cfg, int *slot)
 
 	*slot = -1;
 	snprintf(n, sizeof(n), "%ld", cfg->pwhash_concurrency);
-	params[0] = pwgate_class();
+	params[0] = pwslot_class();
 	params[1] = n;
-	if ((res = db_exec(db, &pwgate_take, params)) == NULL)
+	if ((res = db_exec(db, &pwslot_take, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) == 1) {
 		*slot = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
@@ -89,7 +89,7 @@ pwgate_enter(struct db *db, const struct config *cfg, int *slot)
  * the lock goes with the connection in any case.
  */
 void
-pwgate_leave(struct db *db, int slot)
+pwslot_leave(struct db *db, int slot)
 {
 	char		 n[16];
 	const char	*params[2];
@@ -98,9 +98,9 @@ pwgate_leave(struct db *db, int slot)
 	if (slot < 0)
 		return;
 	snprintf(n, sizeof(n), "%d", slot);
-	params[0] = pwgate_class();
+	params[0] = pwslot_class();
 	params[1] = n;
-	if ((res = db_exec(db, &pwgate_give, params)) == NULL)
+	if ((res = db_exec(db, &pwslot_give, params)) == NULL)
 		log_msg("password hashing slot %d not released", slot);
 	PQclear(res);
 }
