@@ -35,7 +35,7 @@ COMMON	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/tokcache.o \
-	  src/pwgate.o src/daemon.o \
+	  src/pwgate.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/response.o src/cookie.o \
 	  src/form.o src/jbody.o src/csrf.o src/html.o src/auth.o \
 	  src/bounce.o src/authz.o src/gate.o src/gatepath.o \
@@ -50,7 +50,8 @@ PURE	= src/config.o src/keyfile.o src/keys.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
-	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o
+	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
+	  src/watch.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl
@@ -78,6 +79,13 @@ units: $(UNITS)
 bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/tokcache.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
 	    $(COMMON) src/revcache.o src/tokcache.o $(LIBS)
+
+# The cost of the per-request look at the config's files (callgrind).
+RELOADCOST = $(COMMON) src/reload.o src/watch.o src/daemon.o src/io.o \
+	  src/revcache.o src/tokcache.o
+bench/reload-cost: bench/reload-cost.c $(RELOADCOST)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
+	    $(RELOADCOST) -lfcgi $(LIBS)
 
 # The ASan+UBSan build, apart from the real one: objects and programs in
 # tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and
@@ -201,7 +209,7 @@ deb:
 
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
-	    bench/noop-authz bench/check-cost
+	    bench/noop-authz bench/check-cost bench/reload-cost
 	rm -rf $(SANDIR)
 
 .PHONY: all units san valgrind fuzz deps run start stop test bench clean \
