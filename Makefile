@@ -37,7 +37,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
-	  src/tokcache.o src/pwslot.o src/daemon.o \
+	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
 	  src/response_send.o src/cookie.o src/form.o src/jbody.o \
 	  src/csrf.o src/csrf_nonce.o src/html.o src/auth.o \
@@ -57,7 +57,7 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
-	  src/outcome.o src/answer.o src/response.o src/html.o
+	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
 	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o
@@ -89,6 +89,13 @@ bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/revmap.o \
     src/tokcache.o
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
 	    $(COMMON) src/revcache.o src/revmap.o src/tokcache.o $(LIBS)
+
+# The cost of the per-request look at the config's files (callgrind).
+RELOADCOST = $(COMMON) src/reload.o src/watch.o src/daemon.o src/io.o \
+	  src/revcache.o src/tokcache.o
+bench/reload-cost: bench/reload-cost.c $(RELOADCOST)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
+	    $(RELOADCOST) -lfcgi $(LIBS)
 
 # The ASan+UBSan build, apart from the real one: objects and programs in
 # tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and
@@ -217,7 +224,7 @@ deb:
 
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
-	    bench/noop-authz bench/check-cost
+	    bench/noop-authz bench/check-cost bench/reload-cost
 	rm -rf $(SANDIR)
 
 .PHONY: all units san valgrind fuzz deps run start stop test bench clean \

@@ -661,21 +661,44 @@ int		 migrate_run(struct db *, void (*)(const char *, void *),
 /* watch.c */
 #include <sys/stat.h>
 
-#define WATCH_FILES	3	/* the config file and both key files */
+/* The config file, key_file, secret_file, verify_keys, old secrets. */
+#define WATCH_MAX	(3 + JA_VERIFY_MAX + JA_OLD_SECRETS_MAX)
 
 struct watch_file {
-	const char	*path;	/* not owned */
+	char		*path;	/* owned */
 	struct stat	 st;
 	int		 ok;	/* stat(2) succeeded */
 };
 
 struct watch {
-	struct watch_file	 files[WATCH_FILES];
-	time_t			 last;	/* second of the last check */
+	struct watch_file	 files[WATCH_MAX];
+	size_t			 n;
 };
 
-void		 watch_init(struct watch *, const struct config *);
-const char	*watch_changed(struct watch *, time_t);
+int		 watch_init(struct watch *, const char *);
+int		 watch_set(struct watch *, const struct config *);
+void		 watch_record(struct watch *);
+int		 watch_same_paths(const struct watch *, const struct watch *);
+const char	*watch_changed(const struct watch *);
+void		 watch_free(struct watch *);
+
+/* reload.c */
+struct reload {
+	const char	*path;		/* the config file; not owned */
+	struct config	 cfg;		/* valid when loaded */
+	int		 loaded;
+	struct watch	 watch;		/* cfg's files, as before it was read */
+	struct db	*db;
+	char		*conninfo;	/* what db was opened with */
+	unsigned long	 hups;		/* daemon_hups() at the last load */
+	int		 loud;		/* metrics_open: say why not */
+	char		 err[1024];	/* why the last load failed */
+};
+
+int		 reload_load(struct reload *, const char *);
+int		 reload_open(struct reload *);
+int		 reload_check(struct reload *);
+void		 reload_free(struct reload *);
 
 /* check.c */
 int		 check_run(const char *);
@@ -685,6 +708,7 @@ int		 owner_check(const char *, char *, size_t);
 
 /* daemon.c */
 int		 daemon_start(const char *, long);
+unsigned long	 daemon_hups(void);
 
 /* io.c */
 int		 io_accept(void);

@@ -1,9 +1,10 @@
 /*
  * main.c: jwtauth.fcgi, the FastCGI (or CGI) program.  It loads the
- * configuration and keys once, refusing to start when they are wrong,
- * then serves one request after another on a straight line:
- * parse -> (authorize | route: verify -> decide) -> respond,
- * then, now and then, a batch of cleanup (db_purge.c).
+ * configuration and keys, refusing to start when they are wrong, then
+ * serves one request after another on a straight line:
+ * (config current? reload.c) -> parse -> (authorize | route: verify ->
+ * decide) -> respond, then, now and then, a batch of cleanup
+ * (db_purge.c).
  */
 #include <sys/resource.h>
 
@@ -61,7 +62,20 @@ static int	main_role = -1;
 
 #define MAIN_RESPONDER_NICE	10	/* nice(1) value of -r responder */
 
-/* Serves the request that io_accept() made current. */
+/*
+ * Answers the request of a process without a config (the files do not
+ * load: reload.c): 503, fail closed; as Apache's authorizer a bare one.
+ */
+static void
+serve_unavailable(struct ctx *ctx)
+{
+	answer_refuse_kind(ctx, OUT_UNAVAILABLE, ctx->req->uri);
+}
+
+/*
+ * Serves the request that io_accept() made current with cfg, or with a
+ * 503 when cfg is NULL.
+ */
 static void
 serve(const struct config *cfg, struct db *db)
 {
@@ -77,7 +91,7 @@ serve(const struct config *cfg, struct db *db)
 	ctx.req = &req;
 	ctx.resp = &resp;
 	ctx.now = time(NULL);
-	if (rc == JA_OK)
+	if (rc == JA_OK && cfg != NULL)
 		proxy_client(cfg, &req);
 	if (rc == JA_ETOOBIG)
 		response_error(&resp, &req, 431, "invalid_request",
@@ -92,7 +106,9 @@ serve(const struct config *cfg, struct db *db)
 		    main_role == ROLE_AUTHORIZER ? "authorizer" : "responder");
 		response_error(&resp, &req, 500, "server_error",
 		    "The service is misconfigured.");
-	} else if (req.role == ROLE_AUTHORIZER)
+	} else if (cfg == NULL)
+		serve_unavailable(&ctx);
+	else if (req.role == ROLE_AUTHORIZER)
 		authz_check(&ctx);
 	else
 		route_dispatch(&ctx);
@@ -115,29 +131,34 @@ json_wipe_free(void *p)
 	free(p);
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line asks for. */
+struct main_opts {
+	const char	*path;		/* -c; NULL: config_locate's default */
+	const char	*listen_on;	/* -s; NULL: started by a web server */
+	long		 nproc;		/* -n */
+	int		 check;		/* --check */
+};
+
+/* Reads the command line into o; exits through usage() when wrong. */
+static void
+main_options(int argc, char *argv[], struct main_opts *o)
 {
-	struct config	 cfg;
-	struct db	*db = NULL;
-	struct watch	 watch;
-	const char	*path = NULL, *listen_on = NULL, *changed;
-	long		 nproc = 4;
-	char		 err[1024];
-	int		 ch, check = 0, loud, rc = 1;
+	int		 ch;
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 
+	memset(o, 0, sizeof(*o));
+	o->nproc = 4;
 	while ((ch = getopt_long(argc, argv, "c:m:n:r:s:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'C':
-			check = 1;
+			o->check = 1;
 			break;
 		case 'c':
-			path = optarg;
+			o->path = optarg;
 			break;
 		case 'm':
 			/* Every request this checker passes needs a
@@ -147,11 +168,11 @@ main(int argc, char *argv[])
 			authz_require_otp();
 			break;
 		case 'n':
-			if (text_parse_long(optarg, 1, 256, &nproc) != JA_OK)
+			if (text_parse_long(optarg, 1, 256, &o->nproc) != JA_OK)
 				usage();
 			break;
 		case 's':
-			listen_on = optarg;
+			o->listen_on = optarg;
 			break;
 		case 'r':
 			if (strcmp(optarg, "authorizer") == 0)
@@ -165,6 +186,92 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
+}
+
+/*
+ * Loads the config into r, refusing to start (returns JA_ECONFIG, the
+ * reason logged) when it does not load or is not ours alone; opens
+ * log_file and the shared counters.
+ */
+static int
+main_load(struct reload *r, const struct main_opts *o)
+{
+	int	 rc;
+
+	rc = reload_load(r, config_locate(o->path));
+	/* log_file is known once the file parsed, before the key files. */
+	if (r->cfg.log_file != NULL && r->cfg.log_file[0] == '/')
+		(void)log_open(r->cfg.log_file, r->cfg.log_file_default);
+	if (rc != JA_OK) {
+		log_msg("refusing to start: %s", r->err);
+		return JA_ECONFIG;
+	}
+	/* The counters every process shares (metrics.c); a new signing
+	 * key_id since the processes before is a key rotation.  Without
+	 * them, say so where someone misses them: /metrics, or the
+	 * host's revocation count of the cached check (revcache.c).  Not
+	 * io_is_cgi() under -s: libfcgi would settle on CGI for good
+	 * before daemon_start() has its socket. */
+	r->loud = r->cfg.metrics_allow != NULL || (!r->cfg.revocation_strict &&
+	    (o->listen_on != NULL || !io_is_cgi()));
+	if (metrics_open(r->cfg.path, r->loud) == JA_OK &&
+	    metrics_key_changed(r->cfg.key_id))
+		event_log("key_rotation", NULL, NULL, NULL, "kid",
+		    r->cfg.key_id, "alg", r->cfg.key_alg);
+	return JA_OK;
+}
+
+/*
+ * Starts the service: the config (main_load), the daemon's processes
+ * under -s (from here on, each worker runs on alone), the database
+ * handle and the caches.  Returns JA_OK, or an error code, logged.
+ */
+static int
+main_start(struct reload *r, const struct main_opts *o)
+{
+	if (main_load(r, o) != JA_OK)
+		return JA_ECONFIG;
+	if (o->listen_on != NULL)
+		(void)daemon_start(o->listen_on, o->nproc);
+	if (reload_open(r) != JA_OK) {
+		log_msg("out of memory");
+		return JA_ENOMEM;
+	}
+	/* The login service yields the CPU to the checks of protected
+	 * pages when both want it: a login flood must not slow them. */
+	if (main_role == ROLE_RESPONDER && setpriority(PRIO_PROCESS, 0,
+	    MAIN_RESPONDER_NICE) != 0)
+		log_msg("setpriority: %s", strerror(errno));
+	return JA_OK;
+}
+
+/*
+ * Serves requests until the web server ends the process.  Before each
+ * one the config is made current (reload.c): a changed file is read
+ * before the answer, and without a config that loads the answer is 503.
+ * A plain CGI process serves one request with what it just loaded.
+ */
+static void
+main_loop(struct reload *r)
+{
+	int	 ok;
+
+	while (io_accept()) {
+		ok = io_is_cgi() ? r->loaded : reload_check(r) == JA_OK;
+		serve(ok ? &r->cfg : NULL, r->db);
+		if (ok)
+			housekeeping(&r->cfg, r->db);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct main_opts o;
+	struct reload	 r;
+	int		 rc = 1;
+
+	main_options(argc, argv, &o);
 	signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0) {
 		log_msg("libsodium failed to initialise");
@@ -172,80 +279,17 @@ main(int argc, char *argv[])
 	}
 	json_set_alloc_funcs(malloc, json_wipe_free);
 	/* The deployment's self-check, run by hand from a shell. */
-	if (check)
-		return check_run(config_locate(path)) == 0 ? 0 : 1;
-	/* Without suexec the keys could not be ours alone: refuse. */
-	if (owner_check(config_locate(path), err, sizeof(err)) == JA_ECONFIG) {
-		memset(&cfg, 0, sizeof(cfg));
-		log_msg("refusing to start: %s", err);
+	if (o.check)
+		return check_run(config_locate(o.path)) == 0 ? 0 : 1;
+	/* Refused too without suexec (reload.c, owner_check). */
+	if (main_start(&r, &o) != JA_OK)
 		goto out;
-	}
-	/* log_file is known once the file parsed, before the key files. */
-	rc = config_load(&cfg, config_locate(path), 1, err, sizeof(err));
-	if (cfg.log_file != NULL && cfg.log_file[0] == '/')
-		(void)log_open(cfg.log_file, cfg.log_file_default);
-	if (rc != JA_OK) {
-		rc = 1;
-		log_msg("refusing to start: %s", err);
-		goto out;
-	}
-	rc = 1;
-	/* The counters every process shares (metrics.c); a new signing
-	 * key_id since the processes before is a key rotation.  Without
-	 * them, say so where someone misses them: /metrics, or the
-	 * host's revocation count of the cached check (revcache.c).  Not
-	 * io_is_cgi() under -s: libfcgi would settle on CGI for good
-	 * before daemon_start() has its socket. */
-	loud = cfg.metrics_allow != NULL || (!cfg.revocation_strict &&
-	    (listen_on != NULL || !io_is_cgi()));
-	if (metrics_open(cfg.path, loud) == JA_OK &&
-	    metrics_key_changed(cfg.key_id))
-		event_log("key_rotation", NULL, NULL, NULL, "kid", cfg.key_id,
-		    "alg", cfg.key_alg);
-	/* A server of its own: from here on, in each worker process. */
-	if (listen_on != NULL)
-		(void)daemon_start(listen_on, nproc);
-	if (db_open(&db, cfg.database) != JA_OK ||
-	    tokcache_init((size_t)cfg.token_cache_size) != JA_OK) {
-		log_msg("out of memory");
-		goto out;
-	}
-	revcache_init();
-	/* The login service yields the CPU to the checks of protected
-	 * pages when both want it: a login flood must not slow them. */
-	if (main_role == ROLE_RESPONDER && setpriority(PRIO_PROCESS, 0,
-	    MAIN_RESPONDER_NICE) != 0)
-		log_msg("setpriority: %s", strerror(errno));
-	/* A plain CGI process serves one request: nothing to cache. */
-	if (io_is_cgi())
-		cfg.revocation_strict = 1;
-	/*
-	 * A changed config or key file ends this process after the
-	 * response in hand; the web server starts a fresh one, which
-	 * reads the new files (or refuses to start, failing closed).  Not
-	 * under -s: its workers are forked from an already loaded config.
-	 */
-	watch_init(&watch, &cfg);
-	while (io_accept()) {
-		changed = io_is_cgi() || listen_on != NULL ? NULL :
-		    watch_changed(&watch, time(NULL));
-		if (changed != NULL)
-			io_retire();	/* before the answer frees us */
-		serve(&cfg, db);
-		if (changed != NULL) {
-			log_msg("%s changed: this process ends after this "
-			    "response; the next one reads it", changed);
-			io_finish();
-			break;
-		}
-		housekeeping(&cfg, db);
-	}
+	main_loop(&r);
 	rc = 0;
 out:
 	revcache_free();
 	tokcache_free();
 	metrics_close();
-	db_close(db);
-	config_free(&cfg);
+	reload_free(&r);
 	return rc;
 }

@@ -1,29 +1,19 @@
 /*
- * watch.c: noticing that the configuration or a key file changed, so
- * that a FastCGI process can end after its current response and the web
- * server start a fresh one with the new settings: a shared-host user
- * has no way to restart the web server.  A file counts as changed when
- * stat(2) now disagrees with what it said at start in device, inode
- * (an editor that saves by rename), size, mtime or ctime (a chmod), or
- * fails.  At most one round of stat(2) calls a second.
+ * watch.c: noticing that a file the configuration names changed, so
+ * that a process reloads it before it answers (reload.c).  The files
+ * are the config file itself, key_file, secret_file, the path of each
+ * verify_keys entry and each of old_secret_files; not log_file, which
+ * the service writes itself.  A file counts as changed when stat(2) now
+ * disagrees with the state recorded in device, inode (an editor that
+ * saves by rename), size, mtime or ctime to the nanosecond (a rewrite
+ * of the same size within the same second, a chmod), or when it
+ * appeared or went away.  Every check stats every file: one stat(2) a
+ * file a request, no rate limit (jwtauth.conf(5), RELOADING).
  */
-#include <sys/stat.h>
-
+#include <stdlib.h>
 #include <string.h>
 
 #include "jwtauth.h"
-
-/* What stat(2) said of one file, or ok 0 when it failed. */
-static void
-watch_stat(struct watch_file *f)
-{
-	struct stat	 st;
-
-	memset(&f->st, 0, sizeof(f->st));
-	f->ok = stat(f->path, &st) == 0;
-	if (f->ok)
-		f->st = st;
-}
 
 static int
 watch_same(const struct stat *a, const struct stat *b)
@@ -36,43 +26,140 @@ watch_same(const struct stat *a, const struct stat *b)
 	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/*
- * Records the state of cfg's config file and both key files.  w keeps
- * pointers to cfg's strings: cfg must outlive it.  Nothing to free.
- */
-void
-watch_init(struct watch *w, const struct config *cfg)
+/* Adds a copy of path (with len bytes) to w's files, if there is room. */
+static int
+watch_add(struct watch *w, const char *path, size_t len)
 {
-	size_t	 i;
+	struct watch_file	*f;
 
-	memset(w, 0, sizeof(*w));
-	w->files[0].path = cfg->path;
-	w->files[1].path = cfg->key_file;
-	w->files[2].path = cfg->secret_file;
-	for (i = 0; i < WATCH_FILES; i++)
-		watch_stat(&w->files[i]);
+	if (path == NULL || len == 0)
+		return JA_OK;
+	if (w->n == WATCH_MAX)
+		return JA_ENOMEM;
+	f = &w->files[w->n];
+	memset(f, 0, sizeof(*f));
+	if ((f->path = strndup(path, len)) == NULL)
+		return JA_ENOMEM;
+	w->n++;
+	return JA_OK;
 }
 
 /*
- * Returns the path of the first watched file that changed since
- * watch_init(), or NULL when none did or when a check was already made
- * during second now.
+ * Adds the paths of list, entries separated by commas or blanks as
+ * config.c and keys.c split them; with skip 2, each entry is
+ * "kid:alg:path" (the path may hold ':') and only its path is added.
  */
-const char *
-watch_changed(struct watch *w, time_t now)
+static int
+watch_add_list(struct watch *w, const char *list, int skip)
 {
-	struct watch_file	 f;
+	const char	*p, *e;
+	int		 i;
+
+	if (list == NULL)
+		return JA_OK;
+	for (p = list; *p != '\0'; p = e) {
+		p += strspn(p, ", \t");
+		e = p + strcspn(p, ", \t");
+		for (i = 0; i < skip && p < e; i++) {
+			while (p < e && *p != ':')
+				p++;
+			if (p < e)
+				p++;
+		}
+		if (watch_add(w, p, (size_t)(e - p)) != JA_OK)
+			return JA_ENOMEM;
+	}
+	return JA_OK;
+}
+
+/*
+ * Sets w to watch the config file path alone (before a first load, when
+ * nothing else is known).  Returns JA_OK or JA_ENOMEM; the state is not
+ * recorded yet (watch_record).  Free with watch_free().
+ */
+int
+watch_init(struct watch *w, const char *path)
+{
+	memset(w, 0, sizeof(*w));
+	return watch_add(w, path, strlen(path));
+}
+
+/*
+ * Sets w to watch every file cfg names (see above), state not recorded.
+ * Returns JA_OK, or JA_ENOMEM (then w watches what it could add).
+ * Free with watch_free().
+ */
+int
+watch_set(struct watch *w, const struct config *cfg)
+{
+	memset(w, 0, sizeof(*w));
+	if (watch_add(w, cfg->path, strlen(cfg->path)) != JA_OK ||
+	    watch_add_list(w, cfg->key_file, 0) != JA_OK ||
+	    watch_add_list(w, cfg->secret_file, 0) != JA_OK ||
+	    watch_add_list(w, cfg->verify_keys, 2) != JA_OK ||
+	    watch_add_list(w, cfg->old_secret_files, 0) != JA_OK)
+		return JA_ENOMEM;
+	return JA_OK;
+}
+
+/* Records what stat(2) says of each file of w now. */
+void
+watch_record(struct watch *w)
+{
+	struct watch_file	*f;
 	size_t			 i;
 
-	if (now == w->last)
-		return NULL;
-	w->last = now;
-	for (i = 0; i < WATCH_FILES; i++) {
-		f.path = w->files[i].path;
-		watch_stat(&f);
-		if (f.ok != w->files[i].ok ||
-		    (f.ok && !watch_same(&f.st, &w->files[i].st)))
-			return f.path;
+	for (i = 0; i < w->n; i++) {
+		f = &w->files[i];
+		memset(&f->st, 0, sizeof(f->st));
+		f->ok = stat(f->path, &f->st) == 0;
+	}
+}
+
+/* Returns 1 when a and b watch the same paths in the same order. */
+int
+watch_same_paths(const struct watch *a, const struct watch *b)
+{
+	size_t	 i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->files[i].path, b->files[i].path) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Returns the path of the first file of w whose state differs from the
+ * one recorded, or NULL when none does.  One stat(2) a file.
+ */
+const char *
+watch_changed(const struct watch *w)
+{
+	const struct watch_file	*f;
+	struct stat		 st;
+	size_t			 i;
+	int			 ok;
+
+	for (i = 0; i < w->n; i++) {
+		f = &w->files[i];
+		ok = stat(f->path, &st) == 0;
+		if (ok != f->ok || (ok && !watch_same(&st, &f->st)))
+			return f->path;
 	}
 	return NULL;
+}
+
+/* Frees the paths of w; w watches nothing after.  Accepts NULL. */
+void
+watch_free(struct watch *w)
+{
+	size_t	 i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++)
+		free(w->files[i].path);
+	memset(w, 0, sizeof(*w));
 }

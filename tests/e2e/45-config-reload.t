@@ -1,6 +1,7 @@
 # Config changes take effect without root: a FastCGI process that
-# notices its config file (or a key file) changed ends after the response
-# in hand, and mod_fcgid starts a fresh one that reads the new file.
+# notices its config file (or a key file) changed reads it again before
+# it answers (src/reload.c; tests/e2e/81-never-stale.t asserts the very
+# next request of every process).
 use strict;
 use warnings;
 use FindBin;
@@ -30,11 +31,11 @@ my ($first) = grep { $seen[$_] == 120 } 0 .. $#seen;
 ok(defined $first, 'reload: the new access_ttl takes effect') or diag "@seen";
 ok(defined $first && !grep({ $_ != 120 } @seen[$first .. $#seen]),
 	'reload: and stays in effect') or diag "@seen";
-like($env->error_log, qr/jwtauth: \Q$file\E changed: this process ends/,
-	'reload: the log says why the process ended');
+like($env->error_log, qr/jwtauth: \Q$file\E changed: configuration reloaded/,
+	'reload: the log says why the process read it again');
 is($env->json(GET => '/auth/health')->{status}, 200, 'reload: the service answers');
-# A process that exits races mod_fcgid, which may hand it the next
-# request: it closes its listening socket first, so none is lost.
+# No process exits for a reload: none races mod_fcgid, which may hand
+# it the next request.
 unlike($env->error_log, qr/End of script output|error reading data/,
 	'reload: no request reached a process on its way out');
 done_testing;

@@ -4,8 +4,8 @@ package DaemonTests;
 # Apache's mod_authnz_fcgi instead of mod_fcgid's FcgidAccessChecker:
 # the template is apache/dev.conf.in with the protected directory's
 # checker swapped (authnz_template), and the daemon is started as the
-# web server's user (start_daemon).  Used by tests/e2e/39-*.t and by
-# scripts/bench.pl.
+# web server's user (start_daemon); fcgi_get asks it directly, as a
+# responder.  Used by tests/e2e/39-*.t, 81-*.t and by scripts/bench.pl.
 
 use strict;
 use warnings;
@@ -54,13 +54,16 @@ sub authnz_template {
 	return JwtAuthTest->temp_template($text);
 }
 
-# start_daemon(ENV, PORT, PROCESSES): starts ENV's program as the daemon
-# on 127.0.0.1:PORT with its config; returns its pid once it listens.
-# stop_daemon(PID) ends it and its workers.
+# start_daemon(ENV, PORT, PROCESSES, [ROLE]): starts ENV's program as the
+# daemon on 127.0.0.1:PORT with its config, started with -r ROLE
+# (default 'authorizer'; 'both': without -r); returns its pid once it
+# listens.  stop_daemon(PID) ends it and its workers.
 sub start_daemon {
-	my ($env, $port, $n) = @_;
+	my ($env, $port, $n, $role) = @_;
+	$role //= 'authorizer';
 	my @cmd = ($env->dir . '/jwtauth.fcgi', '-c', $env->config_file,
-		'-r', 'authorizer', '-s', "127.0.0.1:$port", '-n', $n);
+		($role eq 'both' ? () : ('-r', $role)),
+		'-s', "127.0.0.1:$port", '-n', $n);
 	my $pid = fork // die "fork: $!\n";
 	if (!$pid) {
 		open STDIN, '<', '/dev/null';
@@ -91,6 +94,47 @@ sub stop_daemon {
 	my ($pid) = @_;
 	kill 'TERM', $pid;
 	waitpid $pid, 0;
+}
+
+# fcgi_get(PORT, PATH, [PARAMS]): a GET of PATH sent straight to the
+# daemon on 127.0.0.1:PORT as a FastCGI responder request (FastCGI 1.0
+# §5, one request per connection), as a web server would for a client
+# at 127.0.0.1; PARAMS (a hash reference) adds or replaces variables.
+# Returns the status (from the Status header, 200 without one) and the
+# body; (599, reason) when the daemon could not be asked.
+sub fcgi_get {
+	my ($port, $path, $params) = @_;
+	my %p = (REQUEST_METHOD => 'GET', SCRIPT_NAME => $path,
+		REQUEST_URI => $path, QUERY_STRING => '', HTTP_HOST => '127.0.0.1',
+		REMOTE_ADDR => '127.0.0.1', SERVER_PROTOCOL => 'HTTP/1.1',
+		%{ $params // {} });
+	my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 10)
+		or return (599, "connect: $!");
+	my $rec = sub { pack('CCnnCx', 1, $_[0], 1, length $_[1], 0) . $_[1] };
+	my $len = sub { length $_[0] < 128 ? pack('C', length $_[0])
+		: pack('N', length($_[0]) | 0x80000000) };
+	my $pairs = join '', map { $len->($_) . $len->($p{$_}) . $_ . $p{$_} } sort keys %p;
+	print $s $rec->(1, pack('nCx5', 1, 0)), $rec->(4, $pairs), $rec->(4, ''),
+		$rec->(5, '');
+	my ($out, $buf) = ('', '');
+	while (1) {
+		while (length $buf < 8) {
+			my $n = sysread $s, $buf, 65536, length $buf;
+			return (599, 'connection closed') if !$n;
+		}
+		my ($type, $clen, $pad) = (unpack 'CCnnC', $buf)[1, 3, 4];
+		while (length $buf < 8 + $clen + $pad) {
+			my $n = sysread $s, $buf, 65536, length $buf;
+			return (599, 'connection closed') if !$n;
+		}
+		my $content = substr $buf, 8, $clen;
+		substr($buf, 0, 8 + $clen + $pad) = '';
+		$out .= $content if $type == 6;
+		last if $type == 3;
+	}
+	my ($head, $body) = split /\r?\n\r?\n/, $out, 2;
+	my ($status) = ($head // '') =~ /^Status:\s*(\d+)/mi;
+	return ($status // 200, $body // '');
 }
 
 1;
