@@ -6,12 +6,14 @@
  *             link them: config*, keyfile, keys*, keygen, secret, jwks,
  *             token*, refresh, password, totp, recovery, random, text,
  *             b64, buf, log, event, metrics, revmap, tokcache, form,
- *             jbody, cookie, proxy, gatepath, precond, ua.
+ *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
+ *             outcome, answer, response, html, watch (the checks'
+ *             outcomes and their spelling are pure).
  *   database  COMMON less PURE, in both programs: db, db_*, migrate,
  *             migrations, throttle, check, owner.
- *   service   SERVICE less PURE, jwtauth.fcgi only: main, daemon, io,
- *             watch, request, response, auth, authz, bounce, csrf, mfa,
- *             gate, pwgate, revcache, html*, qr, route*.
+ *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
+ *             io, request, response_send, auth, authz, mfa,
+ *             gate, pwslot, revcache, html_account, qr, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:

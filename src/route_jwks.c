@@ -4,7 +4,7 @@
  * jwks.c), so that other services verify our RS256 and ES256 tokens on
  * their own.  Public, so it may be cached (RFC 9111 §5.2.2.9): five
  * minutes, which is as long as a new key should be published before it
- * signs (see "Rotating keys" in README.md).
+ * signs (see "Rotating keys" in docs/operations.md).
  */
 #include "jwtauth.h"
 
