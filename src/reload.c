@@ -81,6 +81,11 @@ reload_load(struct reload *r, const char *path)
 		return JA_ECONFIG;
 	}
 	if (reload_read(r, &r->cfg) != JA_OK) {
+		/* log_file is known once the file parsed, before the key
+		 * files: the reason for not starting goes there too. */
+		if (r->cfg.log_file != NULL && r->cfg.log_file[0] == '/')
+			(void)log_open(r->cfg.log_file,
+			    r->cfg.log_file_default);
 		config_free(&r->cfg);
 		return JA_ECONFIG;
 	}
