@@ -199,9 +199,6 @@ main_load(struct reload *r, const struct main_opts *o)
 	int	 rc;
 
 	rc = reload_load(r, config_locate(o->path));
-	/* log_file is known once the file parsed, before the key files. */
-	if (r->cfg.log_file != NULL && r->cfg.log_file[0] == '/')
-		(void)log_open(r->cfg.log_file, r->cfg.log_file_default);
 	if (rc != JA_OK) {
 		log_msg("refusing to start: %s", r->err);
 		return JA_ECONFIG;

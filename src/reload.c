@@ -73,6 +73,8 @@ reload_read(struct reload *r, struct config *cfg)
 int
 reload_load(struct reload *r, const char *path)
 {
+	int	 rc;
+
 	memset(r, 0, sizeof(*r));
 	r->path = path;
 	r->hups = daemon_hups();
@@ -80,12 +82,12 @@ reload_load(struct reload *r, const char *path)
 		snprintf(r->err, sizeof(r->err), "out of memory");
 		return JA_ECONFIG;
 	}
-	if (reload_read(r, &r->cfg) != JA_OK) {
-		/* log_file is known once the file parsed, before the key
-		 * files: the reason for not starting goes there too. */
-		if (r->cfg.log_file != NULL && r->cfg.log_file[0] == '/')
-			(void)log_open(r->cfg.log_file,
-			    r->cfg.log_file_default);
+	rc = reload_read(r, &r->cfg);
+	/* log_file is known once the file parsed, before the key files:
+	 * a reason for not starting goes there too. */
+	if (r->cfg.log_file != NULL && r->cfg.log_file[0] == '/')
+		(void)log_open(r->cfg.log_file, r->cfg.log_file_default);
+	if (rc != JA_OK) {
 		config_free(&r->cfg);
 		return JA_ECONFIG;
 	}
