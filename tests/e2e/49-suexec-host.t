@@ -162,7 +162,7 @@ $out = run_step('step 9');
 unlike($out, qr/^FAIL/m, 'step 9: --check has no FAIL line');
 like($out, qr/^ok: owner: runs as \Q$user\E/m, 'step 9: --check says who it runs as');
 like($out, qr/^\{"status":"ok"[,}]/m, 'step 9: /auth/health answers ok');
-like($out, qr/^401$/m, 'step 9: /app/ is protected (401)');
+like($out, qr/^ok: \/app\/ is protected \(401\)$/m, 'step 9: /app/ is protected (401)');
 walk_routes($web, '/auth', 'suexec host');
 
 # A visitor: refused, the login form, signed in through it.
@@ -307,6 +307,8 @@ my ($said) = $guide =~ /suexec-host: plain-cgi-check -->.*?`(\{"status":[^`]*\})
 ok($said && $said =~ /"revocation_cache":"strict"/,
 	'guide: plain CGI expects "revocation_cache":"strict"');
 like($out, qr/^\Q${\($said \/\/ 'none')}\E$/m, 'plain CGI: /auth/health prints what the guide says');
+like($out, qr/^FAIL: \/app\/ answers 500: .*no mod_fcgid.*gatekeeper/m,
+	'plain CGI on a host without mod_fcgid: the check tells the bare 500 by its answer and names the gatekeeper');
 $res = $web->json(GET => '/auth/health');
 is($res->{status}, 200, 'plain CGI: /auth/health');
 walk_routes($web, '/auth', 'suexec host, plain CGI');
