@@ -54,15 +54,19 @@ answer_is_page(const struct ctx *ctx)
 
 /*
  * Writes the CSRF token of a form this response will carry into csrf
- * (csrflen > CSRF_TOKEN_LEN), setting the nonce cookie if the browser
- * has none.  Returns JA_OK, or an error with a 500 already answered.
+ * (csrflen > CSRF_TOKEN_LEN), bound to the browser's session if it has
+ * one (auth_form_sid), setting the nonce cookie if the browser has
+ * none.  Returns JA_OK, or an error with a 500 already answered.
  */
 int
 answer_form_token(struct ctx *ctx, char *csrf, size_t csrflen)
 {
+	char	 sid[JA_UUID_LEN + 1];
 	int	 rc;
 
-	rc = csrf_ensure_nonce(ctx->cfg, ctx->req, ctx->resp, csrf, csrflen);
+	csrf_form_sid(ctx->cfg, ctx->req, sid);
+	rc = csrf_ensure_nonce(ctx->cfg, ctx->req, sid, ctx->resp, csrf,
+	    csrflen);
 	if (rc != JA_OK)
 		response_error(ctx->resp, ctx->req, 500, "server_error",
 		    "Something went wrong.");

@@ -126,16 +126,20 @@ auth_form_request(struct ctx *ctx, const struct body *b, struct claims *c,
 	sodium_memzero(tok, sizeof(tok));
 	if (cookie != NULL)
 		*cookie = rc == JA_OK && from_cookie;
-	if (rc == JA_OK && from_cookie && csrf_check(ctx->cfg, ctx->req,
-	    body_get(b, "csrf", &bad)) != JA_OK)
+	if (rc == JA_OK && from_cookie && csrf_check_request(ctx->cfg,
+	    ctx->req, body_get(b, "csrf", &bad)) != JA_OK)
 		return OUT_CSRF;
 	return auth_request(ctx, c);
 }
 
 /*
- * Consults the login throttle for name (NULL: the address alone) and
- * the client's address.  Returns OUT_OK, OUT_THROTTLED with the seconds
- * to wait in o->retry, or OUT_UNAVAILABLE; o is set to it.
+ * Takes one guess of name (NULL: the address alone) from the client's
+ * address off the login throttle: counted as a failure before it is
+ * checked (throttle_take), so guesses sent at once are counted one by
+ * one and no more than throttle_user_max of them pass before the first
+ * block.  Returns OUT_OK (the guess is taken: the caller gives it back
+ * with auth_throttle_end() unless it failed), OUT_THROTTLED with the
+ * seconds to wait in o->retry, or OUT_UNAVAILABLE; o is set to it.
  */
 int
 auth_throttle(struct ctx *ctx, const char *name, struct outcome *o)
@@ -143,7 +147,8 @@ auth_throttle(struct ctx *ctx, const char *name, struct outcome *o)
 	long	 wait = 0;
 	int	 rc;
 
-	rc = throttle_check(ctx->db, ctx->cfg, name, ctx->req->client, &wait);
+	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
+	    ctx->req, &wait);
 	if (rc == JA_EBUSY) {
 		outcome_set(o, OUT_THROTTLED);
 		o->retry = wait;
@@ -153,12 +158,29 @@ auth_throttle(struct ctx *ctx, const char *name, struct outcome *o)
 }
 
 /*
+ * The end of a guess taken by auth_throttle() for name, with o its
+ * outcome: a wrong password or code leaves its count standing; any
+ * other outcome (success, a busy slot, the database gone) was no failed
+ * guess, and its count is given back.
+ */
+void
+auth_throttle_end(struct ctx *ctx, const char *name,
+    const struct outcome *o)
+{
+	if (o->kind == OUT_BAD_CREDENTIALS || o->kind == OUT_WRONG_PASSWORD ||
+	    o->kind == OUT_WRONG_CODE)
+		return;
+	throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
+}
+
+/*
  * Checks pw against the current password of c's account, as changing
  * an authentication factor requires (ASVS 5.0 7.5.1), once the caller
- * has consulted the throttle: in a password-hashing slot (pwslot.c),
- * held in *slot for the caller's pwslot_leave().  Returns OUT_OK,
- * OUT_WRONG_PASSWORD (also for an account no longer c's; counted by the
- * throttle), OUT_BUSY (every slot taken) or OUT_UNAVAILABLE.
+ * has taken the guess off the throttle (auth_throttle), which counts it:
+ * in a password-hashing slot (pwslot.c), held in *slot for the caller's
+ * pwslot_leave().  Returns OUT_OK, OUT_WRONG_PASSWORD (also for an
+ * account no longer c's), OUT_BUSY (every slot taken) or
+ * OUT_UNAVAILABLE.
  */
 int
 auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
@@ -174,11 +196,8 @@ auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
 	if (rc == JA_EDB)
 		out = OUT_UNAVAILABLE;
 	else if (rc != JA_OK || strcmp(u.id, c->sub) != 0 ||
-	    password_verify(ctx->cfg, u.hash, pw) != JA_OK) {
-		throttle_fail(ctx->db, ctx->cfg, c->username,
-		    ctx->req->client, ctx->req);
+	    password_verify(ctx->cfg, u.hash, pw) != JA_OK)
 		out = OUT_WRONG_PASSWORD;
-	}
 	sodium_memzero(&u, sizeof(u));
 	return out;
 }

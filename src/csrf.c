@@ -4,10 +4,16 @@
  * double-submit cookie" plus origin verification).
  *
  * A random nonce lives in an HttpOnly cookie; each form carries
- * HMAC(secret, nonce) in a hidden field.  A request passes when its
- * Origin (or, without one, its Referer) is one of our site's origins and the
- * field matches the cookie's nonce (compared in constant time).  An
- * attacker who can plant a cookie still cannot compute the field.
+ * HMAC(secret, nonce) in a hidden field, or, once the browser has a
+ * session, HMAC(secret, nonce, sid): bound to the session its access
+ * cookie names (token_sid(), whose signature is ours, expired or not,
+ * so a page outlives a refresh).  A request passes when its Origin (or,
+ * without one, its Referer) is one of our site's origins and the field
+ * matches the cookie's nonce and the session of the request (compared in
+ * constant time).  An attacker who can plant a cookie still cannot
+ * compute the field; one who planted a nonce before the victim signed in,
+ * and read the form token of it, holds a token the signed-in session no
+ * longer accepts (OWASP CSRF cheat sheet: tie the token to the session).
  * These checks write no answer (the unit tests link them without
  * FastCGI); csrf_nonce.c sets the nonce cookie.
  */
@@ -20,10 +26,13 @@
 
 #define CSRF_LABEL	"jwtauth csrf v1"
 
-/* The form token for nonce under secret key (keylen bytes) into out. */
+/*
+ * The form token for nonce and session sid (NULL or "": none) under
+ * secret key (keylen bytes) into out.
+ */
 static int
 csrf_token_with(const unsigned char *key, size_t keylen, const char *nonce,
-    char *out, size_t outlen)
+    const char *sid, char *out, size_t outlen)
 {
 	crypto_auth_hmacsha256_state	 st;
 	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
@@ -34,6 +43,13 @@ csrf_token_with(const unsigned char *key, size_t keylen, const char *nonce,
 	    sizeof(CSRF_LABEL));
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)nonce,
 	    strlen(nonce));
+	if (sid != NULL && *sid != '\0') {
+		/* A NUL between them: no (nonce, sid) reads as another. */
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)"",
+		    1);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)sid,
+		    strlen(sid));
+	}
 	crypto_auth_hmacsha256_final(&st, mac);
 	rc = b64url_encode(out, outlen, mac, sizeof(mac));
 	sodium_memzero(&st, sizeof(st));
@@ -42,14 +58,14 @@ csrf_token_with(const unsigned char *key, size_t keylen, const char *nonce,
 }
 
 /*
- * Writes the form token for nonce under the current secret into out
- * (outlen > CSRF_TOKEN_LEN).
+ * Writes the form token for nonce and session sid (NULL or "": no
+ * session) under the current secret into out (outlen > CSRF_TOKEN_LEN).
  */
 int
-csrf_token(const struct config *cfg, const char *nonce, char *out,
-    size_t outlen)
+csrf_token(const struct config *cfg, const char *nonce, const char *sid,
+    char *out, size_t outlen)
 {
-	return csrf_token_with(cfg->secret, cfg->secretlen, nonce, out,
+	return csrf_token_with(cfg->secret, cfg->secretlen, nonce, sid, out,
 	    outlen);
 }
 
@@ -116,15 +132,16 @@ csrf_nonce(const struct request *req, char *nonce, size_t len)
 	    b64url_is_alphabet(nonce, CSRF_NONCE_LEN);
 }
 
-/* Returns 1 if given is the form token of nonce under key. */
+/* Returns 1 if given is the form token of nonce and sid under key. */
 static int
 csrf_matches(const unsigned char *key, size_t keylen, const char *nonce,
-    const char *given)
+    const char *sid, const char *given)
 {
 	char	 want[CSRF_TOKEN_LEN + 1];
 	int	 ok;
 
-	if (csrf_token_with(key, keylen, nonce, want, sizeof(want)) != JA_OK)
+	if (csrf_token_with(key, keylen, nonce, sid, want, sizeof(want)) !=
+	    JA_OK)
 		return 0;
 	ok = sodium_memcmp(want, given, CSRF_TOKEN_LEN) == 0;
 	sodium_memzero(want, sizeof(want));
@@ -133,14 +150,15 @@ csrf_matches(const unsigned char *key, size_t keylen, const char *nonce,
 
 /*
  * Returns JA_OK if the request passes both checks above with form token
- * given (may be NULL), else JA_EAUTH.  The token may be one of the
- * current secret or of an old one (old_secret_files), so that forms
- * served before a rotation of the secret still work; each is compared
- * in constant time, and all of them are tried.
+ * given (may be NULL), bound to session sid (NULL or "": the request
+ * names none), else JA_EAUTH.  The token may be one of the current
+ * secret or of an old one (old_secret_files), so that forms served
+ * before a rotation of the secret still work; each is compared in
+ * constant time, and all of them are tried.
  */
 int
 csrf_check(const struct config *cfg, const struct request *req,
-    const char *given)
+    const char *given, const char *sid)
 {
 	char	 nonce[CSRF_NONCE_LEN + 1];
 	size_t	 i;
@@ -151,9 +169,9 @@ csrf_check(const struct config *cfg, const struct request *req,
 	if (given == NULL || strlen(given) != CSRF_TOKEN_LEN ||
 	    !csrf_nonce(req, nonce, sizeof(nonce)))
 		return JA_EAUTH;
-	ok = csrf_matches(cfg->secret, cfg->secretlen, nonce, given);
+	ok = csrf_matches(cfg->secret, cfg->secretlen, nonce, sid, given);
 	for (i = 0; i < cfg->nold_secrets; i++)
 		ok |= csrf_matches(cfg->old_secrets[i].key,
-		    cfg->old_secrets[i].len, nonce, given);
+		    cfg->old_secrets[i].len, nonce, sid, given);
 	return ok ? JA_OK : JA_EAUTH;
 }

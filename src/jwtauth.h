@@ -345,6 +345,7 @@ struct claims {
 #define TOKEN_USE	"access"	/* RFC 8725 §3.11: explicit typing */
 
 int		 token_shape_ok(const char *);
+int		 token_sid(const struct config *, const char *, char *);
 int		 token_verify(const struct config *, const char *, time_t,
 		    struct claims *);
 
@@ -808,10 +809,6 @@ int		 request_bearer(const struct request *, char *, size_t);
 void		 proxy_client(const struct config *, struct request *);
 
 /* throttle.c */
-int		 throttle_check(struct db *, const struct config *,
-		    const char *, const char *, long *);
-void		 throttle_fail(struct db *, const struct config *,
-		    const char *, const char *, const struct request *);
 void		 throttle_success(struct db *, const char *);
 int		 throttle_take(struct db *, const struct config *,
 		    const char *, const char *, const struct request *, long *);
@@ -895,16 +892,21 @@ const char	*response_reason(int);
 #define CSRF_TOKEN_LEN 43
 #define CSRF_NONCE_LEN JA_JTI_LEN
 
-int		 csrf_token(const struct config *, const char *, char *,
-		    size_t);
+int		 csrf_token(const struct config *, const char *, const char *,
+		    char *, size_t);
 int		 csrf_check(const struct config *, const struct request *,
-		    const char *);
+		    const char *, const char *);
 int		 csrf_origin_ok(const struct config *, const struct request *);
 int		 csrf_nonce(const struct request *, char *, size_t);
 
 /* csrf_nonce.c */
 int		 csrf_ensure_nonce(const struct config *,
-		    const struct request *, struct response *, char *, size_t);
+		    const struct request *, const char *, struct response *,
+		    char *, size_t);
+void		 csrf_form_sid(const struct config *, const struct request *,
+		    char *);
+int		 csrf_check_request(const struct config *,
+		    const struct request *, const char *);
 
 /* html.c */
 void		 html_begin(struct buf *, const struct config *,
@@ -963,6 +965,8 @@ int		 auth_password(struct ctx *, const struct claims *,
 		    const char *, int *);
 struct outcome;
 int		 auth_throttle(struct ctx *, const char *, struct outcome *);
+void		 auth_throttle_end(struct ctx *, const char *,
+		    const struct outcome *);
 void		 auth_log_refusal(const struct ctx *, const char *,
 		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,

@@ -26,14 +26,16 @@
 /*
  * The start of every route here: the body, CSRF when the token came
  * from a cookie, the signed-in user into c, the current password
- * checked (throttled, in a hashing slot).  Returns OUT_OK or the
- * refusal, set in o.  A form goes back to the account page with it
- * (twofa_again): the pending secret is never shown without the
- * password.
+ * checked (taken off the throttle first, in a hashing slot).  Returns
+ * OUT_OK or the refusal, set in o; *taken is 1 once the guess was taken,
+ * and the route ends it with auth_throttle_end() when its outcome is
+ * known (a wrong code after the right password counts that one guess).
+ * A form goes back to the account page with the refusal (twofa_again):
+ * the pending secret is never shown without the password.
  */
 static int
 twofa_begin(struct ctx *ctx, struct body *b, struct claims *c,
-    struct outcome *o)
+    struct outcome *o, int *taken)
 {
 	const char	*pw;
 	int		 bad = 0, slot = -1;
@@ -50,6 +52,7 @@ twofa_begin(struct ctx *ctx, struct body *b, struct claims *c,
 	}
 	if (auth_throttle(ctx, c->username, o) != OUT_OK)
 		return o->kind;
+	*taken = 1;
 	if (outcome_set(o, auth_password(ctx, c, pw, &slot)) ==
 	    OUT_WRONG_PASSWORD)
 		db_audit(ctx->db, "2fa_change_failed", c->sub, c->username,
@@ -68,8 +71,8 @@ twofa_again(struct ctx *ctx, struct again *a)
 }
 
 /*
- * A wrong code at enable or disable: audited, counted by the throttle,
- * OUT_WRONG_CODE.
+ * A wrong code at enable or disable: audited, OUT_WRONG_CODE (the guess
+ * twofa_begin took off the throttle stays counted).
  */
 static int
 twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what,
@@ -77,8 +80,6 @@ twofa_wrong_code(struct ctx *ctx, const struct claims *c, const char *what,
 {
 	db_audit(ctx->db, "2fa_change_failed", c->sub, c->username, c->sid,
 	    ctx->req, what);
-	throttle_fail(ctx->db, ctx->cfg, c->username, ctx->req->client,
-	    ctx->req);
 	return outcome_set(o, OUT_WRONG_CODE);
 }
 
@@ -208,14 +209,14 @@ route_2fa_setup(struct ctx *ctx)
 	struct buf	 uri;
 	unsigned char	 sec[TOTP_SECRET_LEN], box[TOTP_BOX_LEN];
 	char		 b32[TOTP_B32_LEN + 1];
-	int		 rc;
+	int		 taken = 0, rc;
 
 	twofa_again(ctx, &a);
 	buf_init(&uri);
 	uri.secret = 1;
 	memset(b32, 0, sizeof(b32));
 	memset(sec, 0, sizeof(sec));
-	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
+	if (twofa_begin(ctx, &b, &c, &o, &taken) != OUT_OK)
 		goto out;
 	totp_secret_new(sec);
 	totp_seal(ctx->cfg, sec, box);
@@ -246,6 +247,8 @@ route_2fa_setup(struct ctx *ctx)
 	response_json(ctx->resp, 200, json_pack("{s:s, s:s}", "secret", b32,
 	    "otpauth_uri", uri.data));
 out:
+	if (taken)
+		auth_throttle_end(ctx, c.username, &o);
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, &a);
 	buf_free(&uri);
@@ -295,7 +298,7 @@ route_2fa_enable(struct ctx *ctx)
 	struct buf	 page;
 	char		 codes[RECOVERY_COUNT][RECOVERY_TEXT_LEN + 1];
 	const char	*code;
-	int		 bad = 0, recovery, rc;
+	int		 bad = 0, taken = 0, recovery, rc;
 
 	twofa_again(ctx, &a);
 	memset(codes, 0, sizeof(codes));
@@ -303,7 +306,7 @@ route_2fa_enable(struct ctx *ctx)
 	 * The pending secret is shown again only to a request whose
 	 * password was checked: a session cookie alone must not read it.
 	 */
-	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
+	if (twofa_begin(ctx, &b, &c, &o, &taken) != OUT_OK)
 		goto out;
 	a.kind = AGAIN_PAGE;	/* from here, the setup step again */
 	a.page = twofa_setup_again;
@@ -344,6 +347,8 @@ route_2fa_enable(struct ctx *ctx)
 	html_2fa_codes(&page, ctx->cfg, codes, RECOVERY_COUNT);
 	response_html(ctx->resp, 200, &page);
 out:
+	if (taken)
+		auth_throttle_end(ctx, c.username, &o);
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, &a);
 	sodium_memzero(codes, sizeof(codes));
@@ -359,10 +364,10 @@ route_2fa_disable(struct ctx *ctx)
 	struct outcome	 o;
 	struct again	 a;
 	const char	*code;
-	int		 bad = 0, recovery, was_on, rc;
+	int		 bad = 0, taken = 0, recovery, was_on, rc;
 
 	twofa_again(ctx, &a);
-	if (twofa_begin(ctx, &b, &c, &o) != OUT_OK)
+	if (twofa_begin(ctx, &b, &c, &o, &taken) != OUT_OK)
 		goto out;
 	code = body_get(&b, "code", &bad);
 	if (bad || code == NULL || *code == '\0' ||
@@ -390,6 +395,8 @@ route_2fa_disable(struct ctx *ctx)
 	    "by the user");
 	answer_done(ctx, "/account", "2fa_off");
 out:
+	if (taken)
+		auth_throttle_end(ctx, c.username, &o);
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, &a);
 	body_free(&b);

@@ -6,7 +6,10 @@
  * and the second factor.  Its forms post to the routes that do the work
  * (BASE/sessions/ID/end, BASE/logout, BASE/password, BASE/2fa/...),
  * which come back here with ?m=WHAT: a fixed word that picks a fixed
- * message, so nothing a link carries is shown as it was sent.
+ * message, so nothing a link carries is shown as it was sent, and a
+ * message about the account's state only while the state is so (a
+ * link cannot make the page say two-factor sign-in is off when it is
+ * on).
  */
 #include <string.h>
 
@@ -16,15 +19,16 @@ static const struct {
 	const char	*m;
 	const char	*text;
 	int		 error;
+	int		 if_2fa_off;	/* shown only while it is off */
 } account_notes[] = {
-	{ "ended", "That device is signed out.", 0 },
-	{ "others", "Every other session is signed out.", 0 },
-	{ "2fa_off", "Two-factor sign-in is off.", 0 },
-	{ "password", "The current password is not right.", 1 },
-	{ "code", "That code is not right, or was used already.", 1 },
-	{ "missing", "Fill in every field of the form.", 1 },
+	{ "ended", "That device is signed out.", 0, 0 },
+	{ "others", "Every other session is signed out.", 0, 0 },
+	{ "2fa_off", "Two-factor sign-in is off.", 0, 1 },
+	{ "password", "The current password is not right.", 1, 0 },
+	{ "code", "That code is not right, or was used already.", 1, 0 },
+	{ "missing", "Fill in every field of the form.", 1, 0 },
 	{ "state", "That did not match the state of your account. "
-	    "Try again from here.", 1 },
+	    "Try again from here.", 1, 0 },
 };
 
 struct account_list {
@@ -74,7 +78,9 @@ route_account(struct ctx *ctx)
 	    (which = form_get(&q, "m")) != NULL) {
 		for (i = 0; i < sizeof(account_notes) /
 		    sizeof(account_notes[0]); i++) {
-			if (strcmp(which, account_notes[i].m) != 0)
+			if (strcmp(which, account_notes[i].m) != 0 ||
+			    (account_notes[i].if_2fa_off && rc == JA_OK &&
+			    m.enabled))
 				continue;
 			if (account_notes[i].error)
 				error = account_notes[i].text;

@@ -70,12 +70,13 @@ login_valid(struct ctx *ctx, const char *name, const char *pw, int bad,
 }
 
 /*
- * The password step: the throttle, then a hashing slot, before any
- * hashing (a refused guess costs a query or two), then one argon2id
- * verification whether the user exists or not.  Returns OUT_OK with
- * the user in u, or the refusal (set in o): OUT_THROTTLED, OUT_BUSY,
- * OUT_UNAVAILABLE, OUT_BAD_CREDENTIALS (a wrong password, an unknown or
- * a locked user alike: audited, logged and counted).
+ * The password step: the guess taken off the throttle (counted before
+ * it is checked), then a hashing slot, before any hashing (a refused
+ * guess costs a query or two), then one argon2id verification whether
+ * the user exists or not.  Returns OUT_OK with the user in u, or the
+ * refusal (set in o): OUT_THROTTLED, OUT_BUSY, OUT_UNAVAILABLE,
+ * OUT_BAD_CREDENTIALS (a wrong password, an unknown or a locked user
+ * alike: audited, logged, and its count left standing).
  */
 static int
 login_password(struct ctx *ctx, const char *name, const char *pw,
@@ -92,19 +93,24 @@ login_password(struct ctx *ctx, const char *name, const char *pw,
 	rc = pwslot_enter(ctx->db, ctx->cfg, &slot);
 	if (rc == JA_EBUSY)
 		metrics_count(METRIC_LOGIN_BUSY);
-	if (rc != JA_OK)
-		return outcome_set(o, rc == JA_EBUSY ? OUT_BUSY :
-		    OUT_UNAVAILABLE);
+	if (rc != JA_OK) {
+		outcome_set(o, rc == JA_EBUSY ? OUT_BUSY : OUT_UNAVAILABLE);
+		goto out;
+	}
 	password_prepare(ctx->cfg);
 	rc = db_user_find(ctx->db, name, u);
 	if (rc != JA_EDB)
 		rc = password_verify(ctx->cfg, rc == JA_OK ? u->hash : NULL,
 		    pw);
 	pwslot_leave(ctx->db, slot);
-	if (rc == JA_EDB)
-		return outcome_set(o, OUT_UNAVAILABLE);
-	if (rc == JA_OK && !u->locked)
-		return outcome_set(o, OUT_OK);
+	if (rc == JA_EDB) {
+		outcome_set(o, OUT_UNAVAILABLE);
+		goto out;
+	}
+	if (rc == JA_OK && !u->locked) {
+		outcome_set(o, OUT_OK);
+		goto out;
+	}
 	db_audit(ctx->db, "login_failed", u->id[0] ? u->id : NULL, name, NULL,
 	    ctx->req, u->locked ? "locked" : NULL);
 	/* A name that is no user's may be a password typed into the wrong
@@ -112,8 +118,10 @@ login_password(struct ctx *ctx, const char *name, const char *pw,
 	event_log("login_failed", ctx->req, u->id[0] ? u->username :
 	    "?unknown", NULL, "reason", u->locked ? "locked" :
 	    "bad_credentials", NULL, NULL);
-	throttle_fail(ctx->db, ctx->cfg, name, ctx->req->client, ctx->req);
-	return outcome_set(o, OUT_BAD_CREDENTIALS);
+	outcome_set(o, OUT_BAD_CREDENTIALS);
+out:
+	auth_throttle_end(ctx, name, o);
+	return o->kind;
 }
 
 /*
@@ -137,8 +145,8 @@ login_post(struct ctx *ctx)
 	a.kind = AGAIN_LOGIN;
 	if (body_read(ctx, &b, &o) != OUT_OK)
 		goto out;
-	if (b.is_form && csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
-	    &bad)) != JA_OK) {
+	if (b.is_form && csrf_check_request(ctx->cfg, ctx->req,
+	    body_get(&b, "csrf", &bad)) != JA_OK) {
 		outcome_set(&o, OUT_CSRF);
 		goto out;
 	}

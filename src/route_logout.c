@@ -166,7 +166,7 @@ logout_post(struct ctx *ctx)
 		goto out;
 	}
 	if (cookies && !(page && csrf == NULL) &&
-	    csrf_check(ctx->cfg, ctx->req, csrf) != JA_OK) {
+	    csrf_check_request(ctx->cfg, ctx->req, csrf) != JA_OK) {
 		outcome_set(&o, OUT_CSRF);
 		goto out;
 	}

@@ -13,8 +13,9 @@
 
 /*
  * Checks the fields and the current password cur of c's account: the
- * throttle, then a hashing slot (held in *slot), then the password.
- * Returns OUT_OK or the refusal, set in o.
+ * guess taken off the throttle, then a hashing slot (held in *slot),
+ * then the password; a wrong one leaves its count standing.  Returns
+ * OUT_OK or the refusal, set in o.
  */
 static int
 password_check(struct ctx *ctx, const struct claims *c, const char *cur,
@@ -39,6 +40,7 @@ password_check(struct ctx *ctx, const struct claims *c, const char *cur,
 		event_log("password_change_failed", ctx->req, c->username,
 		    c->sid, NULL, NULL, NULL, NULL);
 	}
+	auth_throttle_end(ctx, c->username, o);
 	return o->kind;
 }
 

@@ -54,8 +54,8 @@ refresh_post(struct ctx *ctx)
 			o.message = "No refresh token was sent.";
 			goto out;
 		}
-		if (csrf_check(ctx->cfg, ctx->req, body_get(&b, "csrf",
-		    &bad)) != JA_OK) {
+		if (csrf_check_request(ctx->cfg, ctx->req,
+		    body_get(&b, "csrf", &bad)) != JA_OK) {
 			outcome_set(&o, OUT_CSRF);
 			goto out;
 		}

@@ -14,9 +14,14 @@
  * clears its account's count (not its address's: one good account must
  * not buy an address more guesses).
  *
- * throttle_check() runs before any password hashing, so a throttled
- * guess costs one indexed query.  The answer is 429 with Retry-After
- * (RFC 6585 §4), the same for every account, known or not.
+ * Every guess is counted before it is checked (throttle_take), in one
+ * statement per key that the row lock orders, and given back
+ * (throttle_refund) when it turns out right: guesses sent at once are
+ * counted one by one, so of any number sent together no more than
+ * throttle_user_max are checked before the first block, and one per
+ * block after it.  This runs before any password hashing, so a
+ * throttled guess costs one indexed query.  The answer is 429 with
+ * Retry-After (RFC 6585 §4), the same for every account, known or not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,36 +43,12 @@ static const struct db_stmt throttle_blocked = {
 };
 
 /*
- * One failure of (kind, key): the count restarts when the last failure
- * is older than the window; from max on, a block of 2^(count - max)
- * seconds, at most max_delay.  Returns the count and whether this
- * failure started a block (for the audit).
- */
-static const struct db_stmt throttle_fail_one = {
-	"throttle_fail_one",
-	"INSERT INTO throttle AS t (kind, key, failures) VALUES ($1, $2, 1) "
-	"ON CONFLICT (kind, key) DO UPDATE SET failures = CASE WHEN "
-	"t.last_failure > now() - make_interval(secs => $3::integer) "
-	"THEN least(t.failures + 1, 1000000) ELSE 1 END, "
-	"last_failure = now() "
-	"RETURNING failures",
-	3, 0
-};
-
-static const struct db_stmt throttle_block = {
-	"throttle_block",
-	"UPDATE throttle SET blocked_until = now() + make_interval(secs => "
-	"least(power(2, least($3::integer - $4::integer, 30)), "
-	"$5::integer)::integer) WHERE kind = $1 AND key = $2",
-	5, 0
-};
-
-/*
  * A failure counted before the attempt it stands for (throttle_take):
  * one statement, so attempts at once are counted one by one (the row
  * lock orders them); none is counted, and no row comes back, while
- * (kind, key) is blocked.  From max on, the count starts a block as
- * throttle_fail_one and throttle_block do.
+ * (kind, key) is blocked.  The count restarts when the last failure is
+ * older than the window; from max on, each count starts a block of
+ * 2^(count - max) seconds, at most max_delay.
  */
 static const struct db_stmt throttle_take_one = {
 	"throttle_take_one",
@@ -90,12 +71,18 @@ static const struct db_stmt throttle_take_one = {
 	5, 0
 };
 
-/* A failure counted ahead that was none: one less, unblocked below max. */
+/*
+ * A failure counted ahead that was none: one less, unblocked below max;
+ * a count that comes to nothing is no row (the table holds failures,
+ * not every sign-in).  The two parts take disjoint rows.
+ */
 static const struct db_stmt throttle_refund_one = {
 	"throttle_refund_one",
-	"UPDATE throttle SET failures = greatest(failures - 1, 0), "
+	"WITH gone AS (DELETE FROM throttle WHERE kind = $1 AND key = $2 "
+	"AND failures <= 1) "
+	"UPDATE throttle SET failures = failures - 1, "
 	"blocked_until = CASE WHEN failures - 1 < $3::integer THEN NULL "
-	"ELSE blocked_until END WHERE kind = $1 AND key = $2",
+	"ELSE blocked_until END WHERE kind = $1 AND key = $2 AND failures > 1",
 	3, 0
 };
 
@@ -110,7 +97,7 @@ static const struct db_stmt throttle_clear_user = {
  * JA_EBUSY with the seconds to wait in *retry (at least 1), or JA_EDB.
  * user may be NULL (only the address is checked).
  */
-int
+static int
 throttle_check(struct db *db, const struct config *cfg, const char *user,
     const char *ip, long *retry)
 {
@@ -134,62 +121,6 @@ throttle_check(struct db *db, const struct config *cfg, const char *user,
 	}
 	PQclear(res);
 	return rc;
-}
-
-/* Counts one failure of (kind, key) against max; 1 if a block began. */
-static int
-throttle_fail_key(struct db *db, const struct config *cfg, const char *kind,
-    const char *key, long max)
-{
-	char		 window[32], count[32], lim[32], delay[32];
-	const char	*params[5];
-	PGresult	*res;
-	long		 n;
-
-	snprintf(window, sizeof(window), "%ld", cfg->throttle_window);
-	params[0] = kind;
-	params[1] = key;
-	params[2] = window;
-	if ((res = db_exec(db, &throttle_fail_one, params)) == NULL)
-		return -1;
-	n = PQntuples(res) == 1 ? strtol(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	if (n < max)
-		return 0;
-	snprintf(count, sizeof(count), "%ld", n);
-	snprintf(lim, sizeof(lim), "%ld", max);
-	snprintf(delay, sizeof(delay), "%ld", cfg->throttle_max_delay);
-	params[2] = count;
-	params[3] = lim;
-	params[4] = delay;
-	if ((res = db_exec(db, &throttle_block, params)) == NULL)
-		return -1;
-	PQclear(res);
-	return n == max;
-}
-
-/*
- * Counts a failed sign-in of user (as typed; may be NULL) from ip, and
- * audits the start of a block.  Errors are logged only: the answer to
- * the client is the same either way.
- */
-void
-throttle_fail(struct db *db, const struct config *cfg, const char *user,
-    const char *ip, const struct request *req)
-{
-	int	 began = 0;
-
-	if (user != NULL && *user != '\0')
-		began |= throttle_fail_key(db, cfg, "user", user,
-		    cfg->throttle_user_max) == 1;
-	if (ip != NULL && *ip != '\0')
-		began |= throttle_fail_key(db, cfg, "ip", ip,
-		    cfg->throttle_ip_max) == 1;
-	if (began) {
-		event_log("throttle_block", req, user, NULL, "reason",
-		    "too_many_failures", NULL, NULL);
-		db_audit(db, "login_throttled", NULL, user, NULL, req, NULL);
-	}
 }
 
 /*
@@ -226,11 +157,11 @@ throttle_take_key(struct db *db, const struct config *cfg, const char *kind,
 }
 
 /*
- * For an attempt whose failure cannot wait for its result (the second
- * factor, which parallel requests could otherwise guess past
- * throttle_check all at once): counts the attempt of user (may be
- * NULL) from ip as a failure before it is made, in one statement per
- * key, or refuses it while blocked.  The caller undoes the count with
+ * For every guess (a password, a second-factor code), whose failure
+ * cannot wait for its result or parallel requests would all pass before
+ * any failure landed: counts the attempt of user (may be NULL) from ip
+ * as a failure before it is made, in one statement per key, or refuses
+ * it while blocked.  The caller undoes the count with
  * throttle_refund() when the attempt succeeds, and counts nothing more
  * when it fails.  Returns JA_OK (go on), JA_EBUSY with the seconds to
  * wait in *retry, or JA_EDB.

@@ -315,6 +315,39 @@ token_sig_ok(const struct keyref *ref, const char *token, size_t len,
 }
 
 /*
+ * The session id (sid) of token when its header and signature are ours
+ * (RFC 7515 §5.2), whether or not its exp has passed: what a browser's
+ * access cookie names for binding a form's CSRF token to its session
+ * (csrf.c), an expired cookie included, since a refresh keeps the sid.
+ * Nothing else of the claims is checked: it grants nothing.  Returns
+ * JA_OK with the id in sid (JA_UUID_LEN + 1 bytes), or JA_EAUTH.
+ */
+int
+token_sid(const struct config *cfg, const char *token, char *sid)
+{
+	struct keyref	 ref;
+	const char	*d1, *d2;
+	json_t		*pay = NULL;
+	int		 rc = JA_EAUTH;
+
+	sid[0] = '\0';
+	if (!token_shape_ok(token))
+		return JA_EAUTH;
+	d1 = strchr(token, '.');
+	d2 = strchr(d1 + 1, '.');
+	if (token_header_ok(cfg, token, (size_t)(d1 - token), &ref) &&
+	    token_sig_ok(&ref, token, (size_t)(d2 - token), d2 + 1) &&
+	    (pay = token_segment_json(d1 + 1, (size_t)(d2 - d1 - 1),
+	    TOKEN_PAY_MAX)) != NULL &&
+	    token_claim_str(pay, "sid", sid, JA_UUID_LEN) && text_is_uuid(sid))
+		rc = JA_OK;
+	if (rc != JA_OK)
+		sid[0] = '\0';
+	json_decref(pay);
+	return rc;
+}
+
+/*
  * Verifies token as one of our access tokens at time now: shape, header
  * (the key its kid names and that key's algorithm only, RFC 8725 §3.1),
  * the signature under that key (RFC 7515 §5.2; an HMAC compared in

@@ -33,10 +33,12 @@ $env->add_user('dana', $PW);
 my $FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 my $html = { accept => 'text/html', 'user-agent' => $FIREFOX };
 
-# A browser: GET the sign-in form, then post it; returns the response.
+# A browser: GET the sign-in form (with the cookies it has, so a form is
+# bound to the session they name), then post it; returns the response.
 sub sign_in {
 	my ($jar, $name, $pw, $next) = @_;
-	my $res = $env->http(GET => '/auth/login', { headers => $html });
+	my $res = $env->http(GET => '/auth/login', { headers => { %$html,
+		cookie => JwtAuthTest->cookie_header($jar) } });
 	JwtAuthTest->cookie_jar($jar, $res);
 	return $env->form('/auth/login', $jar, { username => $name,
 		password => $pw, next => $next,
@@ -140,6 +142,9 @@ my @codes = $res->{content} =~ m{<li><code>([0-9a-z-]{19})</code></li>}g;
 is(scalar @codes, 10, 'the ten recovery codes are shown');
 $res = page(\%jar, '/auth/account');
 like($res->{content}, qr/<p>On\. 10 recovery codes left\.<\/p>/, 'the account page says it is on');
+$res = page(\%jar, '/auth/account?m=2fa_off');
+like($res->{content}, qr/<p>On\. 10 recovery codes left\.<\/p>/, 'a link saying ?m=2fa_off while it is on');
+unlike($res->{content}, qr/Two-factor sign-in is off/, 'does not make the page say it is off');
 
 # Sign in again: the code step keeps next and CSRF.
 my %jar2;
@@ -169,6 +174,8 @@ $res = $env->form('/auth/2fa/disable', \%jar, { csrf => $csrf, password => $PW, 
 is($res->{headers}{location}, '/auth/account?m=code', 'a used recovery code does not turn it off');
 $res = $env->form('/auth/2fa/disable', \%jar, { csrf => $csrf, password => $PW, code => $codes[1] });
 is($res->{headers}{location}, '/auth/account?m=2fa_off', 'a fresh recovery code turns it off');
+$res = page(\%jar, '/auth/account?m=2fa_off');
+like($res->{content}, qr/Two-factor sign-in is off\./, 'where the page says it is off, now that it is');
 $res = sign_in(\%jar2, 'dana', $PW, '/');
 is($res->{status}, 303, 'then the password alone signs in');
 

@@ -186,10 +186,20 @@ sub form_ctx {
 my ($nonce, $csrf) = form_ctx();
 ok(defined $nonce && defined $csrf, 'a login page gives a form token');
 my $ua = HTTP::Tiny->new;
+# form_token(COOKIE): the form token a page shows a browser with the nonce
+# cookie and COOKIE (may be undef): bound to the session of its access
+# cookie, if it has one, as every form of a signed-in browser is.
+sub form_token {
+	my ($cookie) = @_;
+	return $csrf if !defined $cookie || $cookie !~ /jwtauth_at=/;
+	my $r = cgi(GET => '/login', undef, %$page, HTTP_COOKIE => "$nonce; $cookie");
+	return JwtAuthTest->hidden($r->{body}, 'csrf');
+}
 sub post_form {
 	my ($path, $fields, %v) = @_;
+	my $token = form_token($v{cookie});
 	my $cookie = join '; ', grep { defined } $nonce, delete $v{cookie};
-	return cgi(POST => $path, $ua->www_form_urlencode({ csrf => $csrf, %$fields }),
+	return cgi(POST => $path, $ua->www_form_urlencode({ csrf => $token, %$fields }),
 		CONTENT_TYPE => 'application/x-www-form-urlencoded', %$page,
 		HTTP_ORIGIN => $origin, HTTP_COOKIE => $cookie, %v);
 }

@@ -1,7 +1,8 @@
 /*
  * test-csrf.c: unit tests for csrf.c: the form token (HMAC of the nonce
  * cookie under the secret), csrf_check() with the current and the old
- * secrets, and csrf_origin_ok(), the Origin / Referer check (RFC 6454
+ * secrets, the token bound to a session (a nonce planted before sign-in
+ * does not carry over), and csrf_origin_ok(), the Origin / Referer check (RFC 6454
  * §7; OWASP CSRF cheat sheet, "verifying origin with standard headers").
  */
 #include <stdint.h>
@@ -56,7 +57,7 @@ token_under(int v, const char *nonce, char *out, size_t outlen)
 
 	memset(&c, 0, sizeof(c));
 	key_fill(c.secret, &c.secretlen, v);
-	if (csrf_token(&c, nonce, out, outlen) != JA_OK)
+	if (csrf_token(&c, nonce, NULL, out, outlen) != JA_OK)
 		out[0] = '\0';
 }
 
@@ -66,7 +67,7 @@ test_token(void)
 	char	 a[CSRF_TOKEN_LEN + 1], b[CSRF_TOKEN_LEN + 1];
 
 	reset();
-	tap_ok(csrf_token(&cfg, NONCE, a, sizeof(a)) == JA_OK &&
+	tap_ok(csrf_token(&cfg, NONCE, NULL, a, sizeof(a)) == JA_OK &&
 	    strlen(a) == CSRF_TOKEN_LEN && b64url_is_alphabet(a,
 	    CSRF_TOKEN_LEN), "the form token is CSRF_TOKEN_LEN characters "
 	    "of base64url");
@@ -77,7 +78,7 @@ test_token(void)
 	tap_ok(strcmp(a, b) != 0, "another nonce gives another token");
 	token_under(0x22, NONCE, b, sizeof(b));
 	tap_ok(strcmp(a, b) != 0, "another secret gives another token");
-	tap_ok(csrf_token(&cfg, NONCE, a, CSRF_TOKEN_LEN) != JA_OK,
+	tap_ok(csrf_token(&cfg, NONCE, NULL, a, CSRF_TOKEN_LEN) != JA_OK,
 	    "a buffer without room for the NUL is refused");
 }
 
@@ -88,30 +89,30 @@ test_check(void)
 
 	reset();
 	token_under(0x11, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_OK,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_OK,
 	    "the token of the cookie's nonce from our origin passes");
-	tap_ok(csrf_check(&cfg, &req, NULL) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, NULL, NULL) == JA_EAUTH,
 	    "a form without the token is refused");
-	tap_ok(csrf_check(&cfg, &req, "") == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, "", NULL) == JA_EAUTH,
 	    "an empty token is refused");
 	token_under(0x11, NONCE2, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "the token of another nonce is refused");
 	token_under(0x22, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "the token under another secret is refused");
 
 	token_under(0x11, NONCE, t, sizeof(t));
 	t[5] = t[5] == 'A' ? 'B' : 'A';
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a token with one character changed is refused");
 	token_under(0x11, NONCE, t, sizeof(t));
 	t[CSRF_TOKEN_LEN - 1] = '\0';
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a token one character short is refused");
 	token_under(0x11, NONCE, t, sizeof(t));
 	snprintf(longer, sizeof(longer), "%sA", t);
-	tap_ok(csrf_check(&cfg, &req, longer) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, longer, NULL) == JA_EAUTH,
 	    "the right token with a character appended is refused");
 }
 
@@ -125,17 +126,17 @@ test_old_secrets(void)
 	key_fill(cfg.old_secrets[1].key, &cfg.old_secrets[1].len, 0x33);
 	cfg.nold_secrets = 2;
 	token_under(0x22, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_OK,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_OK,
 	    "a form served before a rotation (an old secret) still passes");
 	token_under(0x33, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_OK,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_OK,
 	    "every old secret is tried, not only the first");
 	token_under(0x44, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a secret neither current nor old is refused");
 	cfg.nold_secrets = 0;
 	token_under(0x22, NONCE, t, sizeof(t));
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a form of a secret dropped from old_secrets no longer passes");
 }
 
@@ -147,32 +148,60 @@ test_nonce(void)
 	reset();
 	token_under(0x11, NONCE, t, sizeof(t));
 	req.cookies = NULL;
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "without the nonce cookie the token is refused");
 	snprintf(cookies, sizeof(cookies), "jwtauth_csrf=%s", NONCE);
 	req.cookies = cookies;
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "over HTTPS a nonce cookie without __Host- is not read");
 	req.https = 0;
 	req.origin = (char *)(uintptr_t)"http://" HOST;
-	tap_ok(csrf_check(&cfg, &req, t) == JA_OK,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_OK,
 	    "over plain HTTP the nonce cookie is jwtauth_csrf");
 
 	reset();
 	token_under(0x11, "short", t, sizeof(t));
 	snprintf(cookies, sizeof(cookies), "__Host-jwtauth_csrf=short");
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a nonce cookie of the wrong length is refused with its token");
 	token_under(0x11, "AAAAAAAAAAAAAAAAAAAAA.", t, sizeof(t));
 	snprintf(cookies, sizeof(cookies),
 	    "__Host-jwtauth_csrf=AAAAAAAAAAAAAAAAAAAAA.");
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "a nonce cookie outside base64url is refused with its token");
 	reset();
 	token_under(0x11, NONCE, t, sizeof(t));
 	req.origin = (char *)(uintptr_t)"https://evil.example";
-	tap_ok(csrf_check(&cfg, &req, t) == JA_EAUTH,
+	tap_ok(csrf_check(&cfg, &req, t, NULL) == JA_EAUTH,
 	    "the right token from another origin is refused");
+}
+
+#define SID	"0b9c7a52-3f4e-4d8a-9a51-6c2f1e0d7b43"
+#define SID2	"5d0e2c1a-7b6f-4e3d-8c9b-0a1f2e3d4c5b"
+
+static void
+test_session_bound(void)
+{
+	char	 unbound[CSRF_TOKEN_LEN + 1], bound[CSRF_TOKEN_LEN + 1];
+
+	reset();
+	if (csrf_token(&cfg, NONCE, NULL, unbound, sizeof(unbound)) != JA_OK ||
+	    csrf_token(&cfg, NONCE, SID, bound, sizeof(bound)) != JA_OK)
+		unbound[0] = bound[0] = '\0';
+	tap_ok(strcmp(unbound, bound) != 0,
+	    "a token bound to a session differs from the nonce's alone");
+	tap_ok(csrf_check(&cfg, &req, bound, SID) == JA_OK,
+	    "the token bound to the request's session passes");
+	tap_ok(csrf_check(&cfg, &req, unbound, SID) == JA_EAUTH,
+	    "the nonce's token of before sign-in is refused once there is a "
+	    "session");
+	tap_ok(csrf_check(&cfg, &req, bound, SID2) == JA_EAUTH,
+	    "a token bound to another session is refused");
+	tap_ok(csrf_check(&cfg, &req, bound, NULL) == JA_EAUTH &&
+	    csrf_check(&cfg, &req, bound, "") == JA_EAUTH,
+	    "a bound token is refused where the request names no session");
+	tap_ok(csrf_check(&cfg, &req, unbound, "") == JA_OK,
+	    "without a session the nonce's token passes");
 }
 
 /* csrf_origin_ok() on req with origin and referer (either NULL). */
@@ -292,6 +321,7 @@ main(void)
 	test_check();
 	test_old_secrets();
 	test_nonce();
+	test_session_bound();
 	test_origin();
 	test_referer();
 	test_configured();
