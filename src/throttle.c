@@ -48,7 +48,10 @@ static const struct db_stmt throttle_blocked = {
  * lock orders them); none is counted, and no row comes back, while
  * (kind, key) is blocked.  The count restarts when the last failure is
  * older than the window; from max on, each count starts a block of
- * 2^(count - max) seconds, at most max_delay.
+ * 2^(count - max) seconds, at most max_delay.  The first statement of a
+ * sign-in, so sent again on a new connection when the old one was lost
+ * (a database restart): if the lost one had counted, the attempt counts
+ * twice, erring on the throttle's side.
  */
 static const struct db_stmt throttle_take_one = {
 	"throttle_take_one",
@@ -68,7 +71,7 @@ static const struct db_stmt throttle_take_one = {
 	"WHERE t.blocked_until IS NULL OR t.blocked_until <= now() OR "
 	"t.last_failure <= now() - make_interval(secs => $3::integer) "
 	"RETURNING failures",
-	5, 0
+	5, DB_RETRY
 };
 
 /*
