@@ -1,7 +1,8 @@
 # jwtauth: build, run and test.  See README.md.
 #   make          build cgi-bin/jwtauth.fcgi and ./authctl
 #   make run      install what is missing, start PostgreSQL and Apache on
-#                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd)
+#                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd
+#                 or SERVER=nginx)
 #   make start / make stop   the same in the background
 #   make test     the whole suite (unit, fuzz seeds, end-to-end), then the
 #                 unit tests under valgrind, a short libFuzzer run of every
@@ -42,8 +43,9 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/response_send.o src/cookie.o src/form.o src/jbody.o \
 	  src/csrf.o src/csrf_nonce.o src/html.o src/auth.o \
 	  src/answer.o src/outcome.o src/authz.o src/gate.o src/gatepath.o \
-	  src/precond.o src/route.o src/route_body.o src/route_login.o \
-	  src/route_refresh.o src/route_logout.o src/route_me.o \
+	  src/precond.o src/route.o src/route_body.o src/route_check.o \
+	  src/route_login.o src/route_refresh.o src/route_logout.o \
+	  src/route_me.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
 	  src/route_jwks.o src/route_metrics.o src/mfa.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \

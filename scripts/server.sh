@@ -4,10 +4,13 @@
 #   server.sh run VARDIR PORT     run it in the foreground until Ctrl-C
 #   server.sh stop VARDIR [PORT]  stop the server (either kind) run from VARDIR
 # The program reads VARDIR/jwtauth.conf.  The server's config is written to
-# VARDIR/apache.conf or VARDIR/lighttpd.conf; its pid, logs and sockets go
-# to VARDIR/apache/ or VARDIR/lighttpd/.  lighttpd's error.log has its own
-# messages; the program's standard error goes to lighttpd/stderr.log.
-# Environment: SERVER (apache, the default, or lighttpd),
+# VARDIR/SERVER.conf; its pid, logs and sockets go to VARDIR/SERVER/.
+# lighttpd's error.log has its own messages; the program's standard error
+# goes to lighttpd/stderr.log.  nginx starts no FastCGI program: this
+# script starts jwtauth.fcgi -s (nginx/daemon.log) and fcgiwrap for the
+# demo's CGI script, as the web server's user, before nginx, and stops
+# them after it.
+# Environment: SERVER (apache, the default, lighttpd or nginx),
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
 # (default: VARDIR/www), JWTAUTH_TEMPLATE (default: SERVER/dev.conf.in,
 # e.g. apache/htaccess-test.conf.in).
@@ -32,6 +35,9 @@ use() {
 	lighttpd)
 		name=lighttpd rundir=$var/lighttpd conf=$var/lighttpd.conf
 		pidfile=$rundir/lighttpd.pid comm=lighttpd ;;
+	nginx)
+		name=nginx rundir=$var/nginx conf=$var/nginx.conf
+		pidfile=$rundir/nginx.pid comm=nginx ;;
 	esac
 }
 
@@ -79,6 +85,7 @@ stop_server() {
 		kids=$(children "$1")
 	fi
 	stop_pid "$1"
+	[ "$server" != nginx ] || backends_stop
 	left=
 	for k in $kids; do
 		if alive "$k"; then
@@ -93,6 +100,59 @@ stop_server() {
 			kill -KILL "$k" 2>/dev/null || true
 		fi
 	done
+}
+
+# as_web_user CMD...: exec CMD as the web server's user (root switches
+# to it; anyone else is it already), in a session of its own so that
+# its whole process group can be stopped.
+as_web_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		exec setsid setpriv --reuid="$(web_user)" --regid="$(web_group)" \
+			--init-groups "$@"
+	fi
+	exec setsid "$@"
+}
+
+# backends_start: for nginx, jwtauth.fcgi -s on $rundir/jwtauth.sock and
+# fcgiwrap on $rundir/cgi.sock, their pids in $rundir/*.pid; waits up to
+# 10 s for both sockets.
+backends_start() {
+	(as_web_user "$fcgi" -c "$var/jwtauth.conf" -s "$rundir/jwtauth.sock" \
+		-n "${JWTAUTH_WORKERS:-4}") </dev/null >>"$rundir/daemon.log" 2>&1 &
+	echo $! >"$rundir/daemon.pid"
+	(as_web_user fcgiwrap -c 2 -s "unix:$rundir/cgi.sock") \
+		</dev/null >>"$rundir/fcgiwrap.log" 2>&1 &
+	echo $! >"$rundir/fcgiwrap.pid"
+	n=0
+	while [ $n -lt 100 ]; do
+		[ -S "$rundir/jwtauth.sock" ] && [ -S "$rundir/cgi.sock" ] &&
+			return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	tail -n 10 "$rundir/daemon.log" "$rundir/fcgiwrap.log" >&2 || true
+	backends_stop
+	die "jwtauth.fcgi -s or fcgiwrap did not listen in $rundir"
+}
+
+# backends_stop: stop what backends_start started (each process group).
+backends_stop() {
+	for f in "$rundir/daemon.pid" "$rundir/fcgiwrap.pid"; do
+		[ -f "$f" ] || continue
+		p=$(cat "$f")
+		case $p in '' | *[!0-9]*) rm -f "$f"; continue ;; esac
+		# The group: fcgiwrap's preforked children outlive their
+		# parent otherwise (procps kill: dash's cannot name a group).
+		/bin/kill -s TERM -- "-$p" 2>/dev/null || true
+		n=0
+		while pgrep -g "$p" >/dev/null 2>&1 && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		/bin/kill -s KILL -- "-$p" 2>/dev/null || true
+		rm -f "$f"
+	done
+	rm -f "$rundir/jwtauth.sock" "$rundir/cgi.sock"
 }
 
 # configure: check the inputs and write $conf from the template.
@@ -126,6 +186,17 @@ configure() {
 		# A FastCGI socket path must fit in sun_path (108 bytes).
 		[ ${#rundir} -le 80 ] ||
 			die "path too long for a unix socket: $rundir/sockets/"
+		;;
+	nginx)
+		# The daemon, as the web user, makes its socket here; the
+		# workers, as that user too, write the temporary files.
+		rm -rf "$rundir/tmp" "$rundir/nginx.pid" "$rundir"/*.sock
+		mkdir -p "$rundir/tmp"
+		cp "$root/nginx/jwtauth_params" "$rundir/jwtauth_params"
+		chown -R "$(web_user):$(web_group)" "$rundir"
+		chmod 0755 "$rundir"
+		[ ${#rundir} -le 90 ] ||
+			die "path too long for a unix socket: $rundir/"
 		;;
 	esac
 	sed -e "s|@PORT@|$port|g" -e "s|@RUNDIR@|$rundir|g" \
@@ -163,17 +234,17 @@ wait_ready() {
 		"in $rundir/error.log"
 }
 
-# other_running: true when the other kind of server runs from VARDIR.
+# other_running: true when another kind of server runs from VARDIR.
 other_running() {
-	case $server in
-	apache) use lighttpd ;;
-	lighttpd) use apache ;;
-	esac
-	if running; then
-		other=$name
-		use "$1"
-		return 0
-	fi
+	for s in apache lighttpd nginx; do
+		[ "$s" != "$1" ] || continue
+		use "$s"
+		if running; then
+			other=$name
+			use "$1"
+			return 0
+		fi
+	done
 	use "$1"
 	return 1
 }
@@ -183,8 +254,8 @@ case "$# ${1-}" in
 *) usage ;;
 esac
 case ${SERVER:-apache} in
-apache | lighttpd) ;;
-*) die "unknown SERVER=$SERVER; use apache or lighttpd" ;;
+apache | lighttpd | nginx) ;;
+*) die "unknown SERVER=$SERVER; use apache, lighttpd or nginx" ;;
 esac
 [ -d "$2" ] || die "no directory $2"
 var=$(cd "$2" && pwd)
@@ -201,6 +272,7 @@ start)
 		case $server in
 		apache) grep -qx "Listen 127.0.0.1:$port" "$conf" ;;
 		lighttpd) grep -qx "server.port = $port" "$conf" ;;
+		nginx) grep -q "listen 127.0.0.1:$port;" "$conf" ;;
 		esac || die "$name already runs from $var on another port; stop it"
 		echo "server.sh: $name already running (pid $pid)"
 		exit 0
@@ -213,6 +285,10 @@ start)
 	apache) apache2 -f "$conf" -k start ;;
 	# lighttpd returns once its daemon is ready, or failed.
 	lighttpd) lighttpd -f "$conf" || { logs; die "lighttpd did not start"; } ;;
+	nginx)
+		backends_start
+		nginx -e "$rundir/error.log" -c "$conf" ||
+			{ backends_stop; logs; die "nginx did not start"; } ;;
 	esac
 	# -k start may return before the daemon writes its pid file.
 	n=0
@@ -234,6 +310,9 @@ run)
 	case $server in
 	apache) apache2 -f "$conf" -DFOREGROUND & ;;
 	lighttpd) lighttpd -D -f "$conf" & ;;
+	nginx)
+		backends_start
+		nginx -e "$rundir/error.log" -c "$conf" -g 'daemon off;' & ;;
 	esac
 	pid=$!
 	wait_ready "$pid"
@@ -247,10 +326,12 @@ run)
 	;;
 stop)
 	# Whichever kind runs from VARDIR: `make stop` needs no SERVER.
-	for s in apache lighttpd; do
+	for s in apache lighttpd nginx; do
 		use "$s"
 		if running; then
 			stop_server "$pid"
+		elif [ "$s" = nginx ] && [ -d "$rundir" ]; then
+			backends_stop
 		fi
 	done
 	;;

@@ -36,11 +36,14 @@
 /*
  * A route whose answer has one kind whatever the client asked for: a
  * page, JSON, or a page exactly when the body is a form (the account
- * page's forms posting to routes that otherwise answer JSON).
+ * page's forms posting to routes that otherwise answer JSON); or a web
+ * server's subrequest (BASE/check), whose refusals are an empty 401.
  */
 void
 answer_kind_set(struct ctx *ctx, enum answer_kind kind)
 {
+	if (kind == ANSWER_SUBREQUEST)
+		ctx->req->front = FRONT_SUBREQUEST;
 	ctx->req->html = kind == ANSWER_HTML || (kind == ANSWER_FORM &&
 	    ctx->req->ctype == CTYPE_FORM);
 }
@@ -55,7 +58,7 @@ answer_is_page(const struct ctx *ctx)
 /*
  * Writes the CSRF token of a form this response will carry into csrf
  * (csrflen > CSRF_TOKEN_LEN), bound to the browser's session if it has
- * one (auth_form_sid), setting the nonce cookie if the browser has
+ * one (csrf_form_sid), setting the nonce cookie if the browser has
  * none.  Returns JA_OK, or an error with a 500 already answered.
  */
 int
@@ -233,6 +236,13 @@ answer_refuse(struct ctx *ctx, const struct outcome *o,
 	if (ctx->req->front == FRONT_APACHE) {
 		ctx->resp->status = sp->status == 503 ? 503 : 401;
 		ctx->resp->bare = 1;
+		return;
+	}
+	/* nginx makes any status but 401 and 403 a 500 of its own: its
+	 * error_page 401 asks BASE/login, which spells this refusal.  No
+	 * body: the server drops it. */
+	if (ctx->req->front == FRONT_SUBREQUEST) {
+		ctx->resp->status = 401;
 		return;
 	}
 	if (msg == NULL && o->kind == OUT_THROTTLED) {

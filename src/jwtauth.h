@@ -756,6 +756,10 @@ enum role {
  *   FRONT_AUTHORIZER an authorizer call without FCGI_APACHE_ROLE
  *                    (lighttpd's mod_fastcgi "mode" => "authorizer"): the
  *                    client sees our whole answer, headers and body.
+ *   FRONT_SUBREQUEST a responder asked about another request by the web
+ *                    server's subrequest (BASE/check: nginx auth_request,
+ *                    Caddy forward_auth): 204, or an empty 401 that
+ *                    the server's error page (BASE/login) spells again.
  * html is 1 for a browser page (a form post, or Accept: text/html
  * without a Bearer header or a JSON body), 0 for an API client; a route
  * whose answer has one kind whatever was asked says so with
@@ -764,7 +768,8 @@ enum role {
 enum front {
 	FRONT_RESPONDER,
 	FRONT_APACHE,
-	FRONT_AUTHORIZER
+	FRONT_AUTHORIZER,
+	FRONT_SUBREQUEST
 };
 
 struct request {
@@ -1067,7 +1072,8 @@ int		 outcome_set(struct outcome *, enum outcome_kind);
 enum answer_kind {
 	ANSWER_JSON,
 	ANSWER_HTML,
-	ANSWER_FORM		/* a page for a form post, else JSON */
+	ANSWER_FORM,		/* a page for a form post, else JSON */
+	ANSWER_SUBREQUEST	/* a web server's check: 204 or empty 401 */
 };
 
 void		 answer_kind_set(struct ctx *, enum answer_kind);
@@ -1100,6 +1106,7 @@ int		 mfa_login_finish(struct ctx *, struct body *, const char *,
 void		 route_dispatch(struct ctx *);
 
 /* route_login.c */
+void		 route_check(struct ctx *);
 void		 route_login(struct ctx *);
 
 /* route_refresh.c */

@@ -44,7 +44,7 @@ response_send_file(const struct response *resp)
  * its Status and the headers set, without the defaults and the body.
  * The body is resp's file when it has one (file_fd), else its buffer.
  * A 304 has no Content-Length (RFC 9110 §8.6: it would have to be that
- * of the 200).  Returns JA_OK, or JA_EIO when the client is gone or
+ * of the 200), nor a 204 (§8.6: a server must not send one).  Returns JA_OK, or JA_EIO when the client is gone or
  * memory ran out building it.
  */
 int
@@ -81,14 +81,15 @@ response_send(struct response *resp, enum method method)
 	}
 	if (resp->headers.len > 0)
 		buf_append(&head, resp->headers.data, resp->headers.len);
-	if (resp->bare || resp->status == 304)
+	if (resp->bare || resp->status == 304 || resp->status == 204)
 		buf_puts(&head, "\r\n");
 	else
 		buf_printf(&head, "Content-Length: %lld\r\n\r\n",
 		    (long long)len);
 	if (head.failed || io_write(head.data, head.len) != 0)
 		rc = JA_EIO;
-	else if (resp->bare || method == METHOD_HEAD || resp->status == 304)
+	else if (resp->bare || method == METHOD_HEAD || resp->status == 304 ||
+	    resp->status == 204)
 		;
 	else if (resp->file_fd >= 0)
 		rc = response_send_file(resp);

@@ -19,12 +19,13 @@
 #define PAGE	ANSWER_HTML
 #define JSON	ANSWER_JSON
 #define FORM	ANSWER_FORM	/* a page for a form post, else JSON */
+#define CHECK	ANSWER_SUBREQUEST	/* a web server's subrequest */
 
 struct route {
 	const char	*path;
 	void		(*fn)(struct ctx *);
 	unsigned int	 allow;		/* ROUTE_* methods */
-	int		 answer;	/* ASKED, PAGE, JSON or FORM */
+	int		 answer;	/* ASKED, PAGE, JSON, FORM or CHECK */
 };
 
 static void
@@ -54,6 +55,7 @@ static const struct route routes[] = {
 	{ "/2fa/enable", route_2fa_enable, ROUTE_POST, FORM },
 	{ "/2fa/disable", route_2fa_disable, ROUTE_POST, FORM },
 	{ "/sessions/", route_session_end, ROUTE_POST, FORM },	/* ID/end */
+	{ "/check", route_check, ROUTE_READ, CHECK },
 	{ "/health", route_health, ROUTE_READ, JSON },
 	{ "/jwks.json", route_jwks, ROUTE_READ, JSON },
 	{ "/metrics", route_metrics, ROUTE_READ, ASKED },
