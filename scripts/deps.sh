@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages that jwtauth needs to build, run and test.
-# Usage: scripts/deps.sh [browser] [test] [bench] [deb] [nginx]
+# Usage: scripts/deps.sh [browser] [test] [bench] [deb] [nginx] [caddy]
 # Fast and quiet when everything is there; apt-get runs only when not.
 set -eu
 
@@ -23,12 +23,13 @@ for group in "$@"; do
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
-	# SERVER=nginx and its tests: nginx (on a machine with systemd its
-	# package also starts the system's nginx on port 80) and fcgiwrap
-	# for the demo's CGI script.
+	# SERVER=nginx, SERVER=caddy and their tests: the server (on a
+	# machine with systemd its package also starts the system's own on
+	# port 80) and fcgiwrap for the demo's CGI script.
 	nginx) pkgs="$pkgs nginx-light fcgiwrap" ;;
+	caddy) pkgs="$pkgs caddy fcgiwrap" ;;
 	*)
-		echo "usage: ${0##*/} [browser] [test] [bench] [deb] [nginx]" >&2
+		echo "usage: ${0##*/} [browser] [test] [bench] [deb] [nginx] [caddy]" >&2
 		exit 2 ;;
 	esac
 done

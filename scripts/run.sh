@@ -7,7 +7,7 @@
 # State is kept in var/ between runs: the cluster (var/pg), the keys,
 # var/jwtauth.conf (written once: edit it freely) and the demo user's
 # password (var/demo-password).  Environment: SERVER (apache, the default,
-# lighttpd or nginx: `make run SERVER=nginx`), HTTP_PORT (default 8080),
+# lighttpd, nginx or caddy: `make run SERVER=nginx`), HTTP_PORT (default 8080),
 # JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE.
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -23,8 +23,8 @@ export JWTAUTH_FCGI
 SERVER=${SERVER:-apache}
 export SERVER
 case $SERVER in
-apache | lighttpd | nginx) ;;
-*) die "unknown SERVER=$SERVER; use apache, lighttpd or nginx" ;;
+apache | lighttpd | nginx | caddy) ;;
+*) die "unknown SERVER=$SERVER; use apache, lighttpd, nginx or caddy" ;;
 esac
 umask 022
 
@@ -93,11 +93,10 @@ demo_user() {
 
 setup() {
 	check_path "repository path" "$root"
-	if [ "$SERVER" = nginx ]; then
-		"$root/scripts/deps.sh" nginx
-	else
-		"$root/scripts/deps.sh"
-	fi
+	case $SERVER in
+	nginx | caddy) "$root/scripts/deps.sh" "$SERVER" ;;
+	*) "$root/scripts/deps.sh" ;;
+	esac
 	${MAKE:-make} --no-print-directory -C "$root"
 	[ -x "$authctl" ] || die "no $authctl: the build did not make it"
 	check_reach "$(web_user)" "$JWTAUTH_FCGI"
@@ -125,7 +124,7 @@ logs() {
 	case $SERVER in
 	apache) echo var/apache/error.log ;;
 	lighttpd) echo var/lighttpd/error.log, var/lighttpd/stderr.log ;;
-	nginx) echo var/nginx/error.log, var/nginx/daemon.log ;;
+	nginx | caddy) echo "var/$SERVER/error.log, var/$SERVER/daemon.log" ;;
 	esac
 }
 

@@ -6,11 +6,11 @@
 # The program reads VARDIR/jwtauth.conf.  The server's config is written to
 # VARDIR/SERVER.conf; its pid, logs and sockets go to VARDIR/SERVER/.
 # lighttpd's error.log has its own messages; the program's standard error
-# goes to lighttpd/stderr.log.  nginx starts no FastCGI program: this
-# script starts jwtauth.fcgi -s (nginx/daemon.log) and fcgiwrap for the
-# demo's CGI script, as the web server's user, before nginx, and stops
-# them after it.
-# Environment: SERVER (apache, the default, lighttpd or nginx),
+# goes to lighttpd/stderr.log.  nginx and Caddy start no FastCGI program:
+# this script starts jwtauth.fcgi -s (SERVER/daemon.log) and fcgiwrap for
+# the demo's CGI script, as the web server's user, before the server, and
+# stops them after it.
+# Environment: SERVER (apache, the default, lighttpd, nginx or caddy),
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
 # (default: VARDIR/www), JWTAUTH_TEMPLATE (default: SERVER/dev.conf.in,
 # e.g. apache/htaccess-test.conf.in).
@@ -38,6 +38,9 @@ use() {
 	nginx)
 		name=nginx rundir=$var/nginx conf=$var/nginx.conf
 		pidfile=$rundir/nginx.pid comm=nginx ;;
+	caddy)
+		name=Caddy rundir=$var/caddy conf=$var/caddy.conf
+		pidfile=$rundir/caddy.pid comm=caddy ;;
 	esac
 }
 
@@ -85,7 +88,7 @@ stop_server() {
 		kids=$(children "$1")
 	fi
 	stop_pid "$1"
-	[ "$server" != nginx ] || backends_stop
+	case $server in nginx | caddy) backends_stop ;; esac
 	left=
 	for k in $kids; do
 		if alive "$k"; then
@@ -113,7 +116,8 @@ as_web_user() {
 	exec setsid "$@"
 }
 
-# backends_start: for nginx, jwtauth.fcgi -s on $rundir/jwtauth.sock and
+# backends_start: for nginx and Caddy, jwtauth.fcgi -s on
+# $rundir/jwtauth.sock and
 # fcgiwrap on $rundir/cgi.sock, their pids in $rundir/*.pid; waits up to
 # 10 s for both sockets.
 backends_start() {
@@ -187,12 +191,13 @@ configure() {
 		[ ${#rundir} -le 80 ] ||
 			die "path too long for a unix socket: $rundir/sockets/"
 		;;
-	nginx)
+	nginx | caddy)
 		# The daemon, as the web user, makes its socket here; the
-		# workers, as that user too, write the temporary files.
-		rm -rf "$rundir/tmp" "$rundir/nginx.pid" "$rundir"/*.sock
-		mkdir -p "$rundir/tmp"
-		cp "$root/nginx/jwtauth_params" "$rundir/jwtauth_params"
+		# workers (Caddy itself), as that user too, write their files.
+		rm -rf "$rundir/tmp" "$rundir/data" "$pidfile" "$rundir"/*.sock
+		mkdir -p "$rundir/tmp" "$rundir/data"
+		[ "$server" = caddy ] ||
+			cp "$root/nginx/jwtauth_params" "$rundir/jwtauth_params"
 		chown -R "$(web_user):$(web_group)" "$rundir"
 		chmod 0755 "$rundir"
 		[ ${#rundir} -le 90 ] ||
@@ -236,7 +241,7 @@ wait_ready() {
 
 # other_running: true when another kind of server runs from VARDIR.
 other_running() {
-	for s in apache lighttpd nginx; do
+	for s in apache lighttpd nginx caddy; do
 		[ "$s" != "$1" ] || continue
 		use "$s"
 		if running; then
@@ -254,8 +259,8 @@ case "$# ${1-}" in
 *) usage ;;
 esac
 case ${SERVER:-apache} in
-apache | lighttpd | nginx) ;;
-*) die "unknown SERVER=$SERVER; use apache, lighttpd or nginx" ;;
+apache | lighttpd | nginx | caddy) ;;
+*) die "unknown SERVER=$SERVER; use apache, lighttpd, nginx or caddy" ;;
 esac
 [ -d "$2" ] || die "no directory $2"
 var=$(cd "$2" && pwd)
@@ -273,6 +278,7 @@ start)
 		apache) grep -qx "Listen 127.0.0.1:$port" "$conf" ;;
 		lighttpd) grep -qx "server.port = $port" "$conf" ;;
 		nginx) grep -q "listen 127.0.0.1:$port;" "$conf" ;;
+		caddy) grep -q "^http://127.0.0.1:$port " "$conf" ;;
 		esac || die "$name already runs from $var on another port; stop it"
 		echo "server.sh: $name already running (pid $pid)"
 		exit 0
@@ -289,6 +295,12 @@ start)
 		backends_start
 		nginx -e "$rundir/error.log" -c "$conf" ||
 			{ backends_stop; logs; die "nginx did not start"; } ;;
+	caddy)
+		backends_start
+		(as_web_user env HOME="$rundir/data" XDG_CONFIG_HOME="$rundir/data" \
+			XDG_DATA_HOME="$rundir/data" caddy run --config "$conf" \
+			--adapter caddyfile --pidfile "$pidfile") \
+			</dev/null >>"$rundir/caddy.log" 2>&1 & ;;
 	esac
 	# -k start may return before the daemon writes its pid file.
 	n=0
@@ -313,6 +325,11 @@ run)
 	nginx)
 		backends_start
 		nginx -e "$rundir/error.log" -c "$conf" -g 'daemon off;' & ;;
+	caddy)
+		backends_start
+		(as_web_user env HOME="$rundir/data" XDG_CONFIG_HOME="$rundir/data" \
+			XDG_DATA_HOME="$rundir/data" caddy run --config "$conf" \
+			--adapter caddyfile --pidfile "$pidfile") & ;;
 	esac
 	pid=$!
 	wait_ready "$pid"
@@ -326,12 +343,12 @@ run)
 	;;
 stop)
 	# Whichever kind runs from VARDIR: `make stop` needs no SERVER.
-	for s in apache lighttpd nginx; do
+	for s in apache lighttpd nginx caddy; do
 		use "$s"
 		if running; then
 			stop_server "$pid"
-		elif [ "$s" = nginx ] && [ -d "$rundir" ]; then
-			backends_stop
+		elif [ "$s" = nginx ] || [ "$s" = caddy ]; then
+			[ ! -d "$rundir" ] || backends_stop
 		fi
 	done
 	;;

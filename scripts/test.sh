@@ -43,7 +43,7 @@ san)
 	exit
 	;;
 esac
-scripts/deps.sh browser test deb nginx
+scripts/deps.sh browser test deb nginx caddy
 # playwright-core drives Debian's chromium; it downloads no browser.
 # jose checks our tokens against the JWK Set alone.
 if [ ! -d tests/browser/node_modules/playwright-core ] ||

@@ -758,7 +758,7 @@ enum role {
  *                    client sees our whole answer, headers and body.
  *   FRONT_SUBREQUEST a responder asked about another request by the web
  *                    server's subrequest (BASE/check: nginx auth_request,
- *                    Caddy forward_auth): 204, or an empty 401 that
+ *                    Caddy reverse_proxy): 204, or an empty 401 that
  *                    the server's error page (BASE/login) spells again.
  * html is 1 for a browser page (a form post, or Accept: text/html
  * without a Bearer header or a JSON body), 0 for an API client; a route

@@ -68,6 +68,12 @@ request_wants_html(const struct request *r)
 static void
 request_client_kind(struct request *r)
 {
+	/* An empty form is no body: Caddy's FastCGI client calls every
+	 * POST without a Content-Type a form, which would take an API
+	 * client's bodiless logout for a browser's (a browser's form
+	 * carries at least its CSRF field). */
+	if (r->content_length == 0 && r->ctype == CTYPE_FORM)
+		r->ctype = CTYPE_NONE;
 	r->front = FRONT_RESPONDER;
 	if (r->role == ROLE_AUTHORIZER)
 		r->front = io_getenv("FCGI_APACHE_ROLE") != NULL ?

@@ -60,7 +60,7 @@ my @SAN_REPORTS;
 # program's config file after the defaults (database, key_file,
 # secret_file, base_path), an undef value removing a key (@DIR@ in a
 # value stands for the test's directory, $env->dir).  The key server
-# is not: it picks the web server, 'apache', 'lighttpd' or 'nginx' (default
+# is not: it picks the web server, 'apache', 'lighttpd', 'nginx' or 'caddy' (default
 # $ENV{JWTAUTH_SERVER} if not empty, else 'apache'), nor template (the web
 # server's config template, default SERVER/dev.conf.in), nor before_server:
 # code called as CODE->($env) once the program's config is written and
@@ -70,8 +70,8 @@ my @SAN_REPORTS;
 sub start {
 	my ($class, %config) = @_;
 	my $server = delete $config{server} // ($ENV{JWTAUTH_SERVER} || 'apache');
-	$server =~ /^(?:apache|lighttpd|nginx)\z/
-		or die "unknown server '$server': use apache, lighttpd or nginx\n";
+	$server =~ /^(?:apache|lighttpd|nginx|caddy)\z/
+		or die "unknown server '$server': use apache, lighttpd, nginx or caddy\n";
 	my $template = delete $config{template};
 	my $before = delete $config{before_server};
 	my $self = bless { owner => $$, server => $server,
@@ -253,7 +253,7 @@ sub _write_config {
 
 # Accessors.
 sub dir         { $_[0]{dir} }
-sub server      { $_[0]{server} }    # 'apache', 'lighttpd' or 'nginx'
+sub server      { $_[0]{server} }    # apache, lighttpd, nginx, caddy
 sub port        { $_[0]{port} }
 # conninfo([NEW]): the test's libpq conninfo (psql uses it); NEW sets it.
 sub conninfo    { $_[0]{conninfo} = $_[1] if @_ > 1; $_[0]{conninfo} }
@@ -568,7 +568,7 @@ sub pg_promote {
 # standard error: Apache's error.log holds both; lighttpd keeps its own
 # in error.log (with what the program sends as FastCGI stderr) and the
 # program's standard error in stderr.log, which follows it here; under
-# nginx the program (jwtauth.fcgi -s) writes to daemon.log.
+# nginx and Caddy the program (jwtauth.fcgi -s) writes to daemon.log.
 sub error_log {
 	my ($self) = @_;
 	return join '', map { -f $_ ? _slurp($_) : '' } $self->_log_files;
@@ -580,7 +580,7 @@ sub _log_files {
 	my $run = "$self->{dir}/$self->{server}";
 	return $self->{server} eq 'lighttpd'
 	    ? ("$run/error.log", "$run/stderr.log")
-	    : $self->{server} eq 'nginx'
+	    : $self->{server} =~ /^(?:nginx|caddy)\z/
 	    ? ("$run/error.log", "$run/daemon.log") : ("$run/error.log");
 }
 
@@ -605,7 +605,7 @@ sub stop {
 		my @lines = split /\n/, $self->error_log;
 		splice @lines, 0, -20 if @lines > 20;
 		my $name = { apache => 'Apache', lighttpd => 'lighttpd',
-			nginx => 'nginx' }->{ $self->{server} };
+			nginx => 'nginx', caddy => 'Caddy' }->{ $self->{server} };
 		Test::More::diag("$name error log (" .
 			join(', ', $self->_log_files) . '):',
 			map { "\n  $_" } @lines) if @lines;
