@@ -45,21 +45,25 @@ mail_left(const struct timespec *deadline)
 
 /*
  * Writes msg as a new file of dir: a temporary name first, renamed to
- * <seconds>-<random>.eml once complete, so a reader never sees half a
- * message.  Returns JA_OK or JA_EIO (logged).
+ * <seconds>.<nanoseconds>-<random>.eml once complete (names sort in the
+ * order written), so a reader never sees half a message.  Returns JA_OK
+ * or JA_EIO (logged).
  */
 static int
 mail_to_dir(const char *dir, const struct buf *msg)
 {
+	struct timespec	 now;
 	unsigned char	 raw[8];
 	char		 id[2 * sizeof(raw) + 1], tmp[4096], path[4096];
 	int		 fd, rc = JA_EIO;
 
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(id, sizeof(id), raw, sizeof(raw));
+	clock_gettime(CLOCK_REALTIME, &now);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp-%s", dir, id) >=
 	    sizeof(tmp) || (size_t)snprintf(path, sizeof(path),
-	    "%s/%lld-%s.eml", dir, (long long)time(NULL), id) >= sizeof(path))
+	    "%s/%lld.%09ld-%s.eml", dir, (long long)now.tv_sec, now.tv_nsec,
+	    id) >= sizeof(path))
 		return JA_EIO;
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0640)) < 0) {

@@ -40,7 +40,8 @@ my $NEW = 'a brand new passphrase';
 # Every mail written so far, oldest first: {to, subject, text, link}.
 sub mails {
 	my @m;
-	for my $f (sort { -M $b <=> -M $a || $a cmp $b } glob "$MAIL/*.eml") {
+	# Named <seconds>.<nanoseconds>-<random>.eml: sorted, in order written.
+	for my $f (sort glob "$MAIL/*.eml") {
 		open my $fh, '<', $f or die "$f: $!\n";
 		local $/;
 		my $text = <$fh>;
@@ -140,6 +141,9 @@ is($env->psql("select count(*) from account_tokens where token_hash = decode('" 
 	'the token is stored only as its SHA-256');
 is($env->psql("select count(*) from account_tokens where position(convert_to('$tok', 'UTF8') in token_hash) > 0"),
 	0, 'the token itself is not stored');
+
+like($env->http(GET => '/auth/login', { headers => { accept => 'text/html' } })->{content},
+	qr{<a href="/auth/reset">Forgot your password\?</a>}, 'the login form links to the reset');
 
 # The page answer of a form is the same for both too.
 my $jar = {};
@@ -278,5 +282,7 @@ $env->reconfigure(site_url => undef);
 is($env->json(POST => '/auth/reset', { content => { login => 'alice' } })->{status}, 404,
 	'without site_url, POST /auth/reset is 404');
 is($env->http(GET => '/auth/reset')->{status}, 404, 'and GET too');
+unlike($env->http(GET => '/auth/login', { headers => { accept => 'text/html' } })->{content},
+	qr{/auth/reset}, 'and the login form has no reset link');
 
 done_testing();
