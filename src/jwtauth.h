@@ -8,12 +8,15 @@
  *             b64, buf, log, event, metrics, revmap, tokcache, form,
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
  *             outcome, answer, response, html, watch (the checks'
- *             outcomes and their spelling are pure).
- *   database  COMMON less PURE, in both programs: db, db_*, migrate,
+ *             outcomes and their spelling are pure), mail, mail_text
+ *             (a message built, never sent).
+ *   database  COMMON less PURE, in both programs: db, db_* (db_email,
+ *             db_reset: addresses and mailed links), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
- *             gate, pwslot, revcache, html_account, qr, route*.
+ *             gate, pwslot, revcache, html_account, html_reset, qr,
+ *             mail_send (sends after the answer), notice, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
