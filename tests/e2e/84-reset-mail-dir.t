@@ -99,6 +99,9 @@ is($st, 0, 'authctl user email sets an address');
 $env->authctl({}, 'user', 'email', 'dave', 'dave@example.org');
 is($env->psql("select count(*) from users where email_verified_at is not null"), 3,
 	'an address set by the administrator counts as verified');
+($st) = $env->authctl({ stdin => "$PW\n" }, 'user', 'add', '--email', 'BOB@example.org', 'zed');
+isnt($st, 0, 'user add --email with a taken address fails');
+is($env->psql("select count(*) from users where username = 'zed'"), 0, 'and adds no user');
 ($st, $out, $err) = $env->authctl({}, 'user', 'email', 'carol', 'ALICE@example.org');
 isnt($st, 0, 'an address taken in another case is refused');
 like($err, qr/another account/, 'authctl says the address is taken');

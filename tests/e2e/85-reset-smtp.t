@@ -34,7 +34,8 @@ my $env = JwtAuthTest->start(
 	mail_command => "$MSMTP --host=127.0.0.1 --port=$SMTP --auth=off " .
 	    "--tls=off --from=auth\@example.com -t",
 	mail_from => 'auth@example.com',
-	throttle_ip_max => 12);
+	throttle_ip_max => 12,
+	metrics_allow => '127.0.0.1');
 my $BOX = $env->dir . '/maildir';
 
 my $sink = fork // die "fork: $!\n";
@@ -134,6 +135,13 @@ for (1 .. 50) {
 	sleep 0.1;
 }
 ok($killed, 'the hung command is killed at mail_timeout, logged');
+
+# Counted: sent and failed.
+my $metrics = $env->http(GET => '/auth/metrics')->{content} // '';
+my ($sent) = $metrics =~ /^jwtauth_mails_total\{result="sent"\} (\d+)/m;
+my ($failed) = $metrics =~ /^jwtauth_mails_total\{result="failed"\} (\d+)/m;
+cmp_ok($sent // 0, '>=', 2, 'the mails sent are counted');
+cmp_ok($failed // 0, '>=', 2, 'the mails refused or killed are counted as failed');
 
 # Distinct logins from one client meet the per-client throttle.
 my @st = map { $env->json(POST => '/auth/reset', { content => { login => "user$_" } })->{status} } 1 .. 15;
