@@ -341,6 +341,7 @@ reset_confirm(struct ctx *ctx)
 
 	memset(&a, 0, sizeof(a));
 	memset(&r, 0, sizeof(r));
+	name[0] = '\0';
 	a.kind = AGAIN_PAGE;
 	a.page = reset_form_page;
 	a.arg = &r;
@@ -348,24 +349,22 @@ reset_confirm(struct ctx *ctx)
 		goto out;
 	r.token = body_get(&b, "token", &bad);
 	pw = body_get(&b, "password", &bad);
-	len = pw != NULL ? strlen(pw) : 0;
-	if (bad || r.token == NULL || pw == NULL ||
-	    len < (size_t)ctx->cfg->password_min ||
-	    len > (size_t)ctx->cfg->password_max ||
-	    !text_utf8_valid(pw, len)) {
-		outcome_set(&o, r.token != NULL && refresh_shape_ok(r.token) ?
-		    OUT_BAD_REQUEST : OUT_BAD_LINK);
-		o.message = o.kind == OUT_BAD_LINK ? NULL : "Enter a new "
-		    "password of the required length.";
-		goto out;
-	}
-	rc = db_reset_peek(ctx->db, r.token, uid, name);
+	rc = bad || r.token == NULL ? JA_ENOTFOUND :
+	    db_reset_peek(ctx->db, r.token, uid, name);
 	if (rc != JA_OK) {
 		outcome_set(&o, rc == JA_EDB ? OUT_UNAVAILABLE : OUT_BAD_LINK);
 		goto out;
 	}
 	if (reset_mfa_on(ctx, uid, &r.code) != OUT_OK) {
 		outcome_set(&o, OUT_UNAVAILABLE);
+		goto out;
+	}
+	len = pw != NULL ? strlen(pw) : 0;
+	if (pw == NULL || len < (size_t)ctx->cfg->password_min ||
+	    len > (size_t)ctx->cfg->password_max ||
+	    !text_utf8_valid(pw, len)) {
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "Enter a new password of the required length.";
 		goto out;
 	}
 	if ((r.code && reset_code(ctx, &b, uid, name, &o) != OUT_OK) ||
