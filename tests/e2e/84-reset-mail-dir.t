@@ -271,6 +271,21 @@ is($r->{status}, 204, 'with the next code from the app the reset is done');
 is($env->login_response('dave', $NEW)->{json}{error}, 'mfa_required',
 	'the new password works, and sign-in still asks for the code');
 
+# A browser: the page of the link, then its form.
+$n = mails();
+reset_req('alice');
+@m = new_mails($n, 1);
+my $ftok = token_of($m[0]{link});
+my $fjar = {};
+$open = $env->http(GET => "/auth/reset?token=$ftok", { headers => { accept => 'text/html' } });
+JwtAuthTest->cookie_jar($fjar, $open);
+$r = $env->form('/auth/reset/confirm', $fjar, { csrf => JwtAuthTest->hidden($open->{content}, 'csrf'),
+	token => $ftok, password => 'the form passphrase' });
+is($r->{status}, 200, 'the form of the link sets the password: a 200 page');
+like($r->{content}, qr/Password set/, 'which says so');
+is($r->{headers}{'referrer-policy'}, 'no-referrer', 'with Referrer-Policy: no-referrer');
+is($env->login_response('alice', 'the form passphrase')->{status}, 200, 'the password of the form works');
+
 # The throttle on reset requests, per login (as at sign-in).
 my @st = map { reset_req('Erin@example.org')->{status} } 1 .. 8;
 is($st[0], 202, 'the first reset request of a login is 202');
