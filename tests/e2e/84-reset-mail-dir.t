@@ -17,7 +17,7 @@ use JwtAuthTest;
 use JSON::PP qw(encode_json);
 use Digest::SHA qw(sha256_hex);
 use IO::Socket::INET;
-use Time::HiRes qw(sleep);
+use Time::HiRes qw(sleep time);
 
 my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
 die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
@@ -82,7 +82,7 @@ sub confirm {
 
 sub code_at {
 	my ($secret, $offset) = @_;
-	my $t = time + ($offset // 0);
+	my $t = int(time) + ($offset // 0);
 	my $c = `$oathtool --totp -b -N \@$t $secret`;
 	die "oathtool failed" if $?;
 	chomp $c;
@@ -294,6 +294,24 @@ $r = reset_req('erin@example.org');
 is($r->{status}, 429, 'the count is per login whatever its case');
 ok($r->{headers}{'retry-after'}, 'with Retry-After');
 is($r->{json}{error}, 'too_many_attempts', 'as too_many_attempts');
+
+# The same time, within noise: 20 requests each, alternating, for a
+# known user and an unknown login (the throttle raised for them).
+$env->reconfigure(throttle_user_max => 1000);
+my (@tk, @tu);
+for (1 .. 20) {
+	for ([\@tk, 'bob'], [\@tu, 'nobody-at-all']) {
+		my $t0 = time;
+		my $res = reset_req($_->[1]);
+		push @{ $_->[0] }, time - $t0;
+		$res->{status} == 202 or die "timing: $res->{status}\n";
+	}
+}
+sub median { my @s = sort { $a <=> $b } @_; return ($s[9] + $s[10]) / 2 }
+my ($mk, $mu) = (median(@tk), median(@tu));
+cmp_ok(abs($mk - $mu), '<', 0.02,
+	sprintf('known and unknown logins take the same time (medians %.1f ms, %.1f ms)',
+	1000 * $mk, 1000 * $mu));
 
 # Without site_url there is no reset.
 $env->reconfigure(site_url => undef);
