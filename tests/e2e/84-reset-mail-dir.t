@@ -242,6 +242,16 @@ is($env->login_response('bob', 'bobs new passphrase')->{status}, 200, "it is bob
 is($env->login_response('alice', $NEW)->{status}, 200, "alice's password is untouched");
 is($env->login_response('dave', 'bobs new passphrase')->{status}, 401, 'and no one else has it');
 
+# A password change by the user mails a notice too.
+$t = $env->must_login('bob', 'bobs new passphrase');
+$n = mails();
+$r = $env->json(POST => '/auth/password', { headers => $env->bearer($t->{access_token}),
+	content => { current_password => 'bobs new passphrase', new_password => 'bobs third passphrase' } });
+is($r->{status}, 204, 'bob changes the password');
+@m = new_mails($n, 1);
+is($m[0]{to} // '', 'bob@example.org', 'a notice goes to his address');
+is($m[0]{subject} // '', 'Your password was changed', 'saying the password changed');
+
 # Two-factor sign-in on: the reset needs a code.
 $t = $env->must_login('dave', $PW);
 $auth = $env->bearer($t->{access_token});
