@@ -261,6 +261,7 @@ $n = mails();
 $r = $env->json(POST => '/auth/2fa/enable',
 	{ headers => $auth, content => { password => $PW, code => code_at($secret) } });
 is($r->{status}, 200, 'dave turns two-factor sign-in on');
+my @rec = @{ $r->{json}{recovery_codes} // [] };
 @m = new_mails($n, 1);
 is($m[0]{subject} // '', 'Two-factor sign-in is on', 'a notice is mailed when it is turned on');
 $n = mails();
@@ -280,6 +281,16 @@ $r = confirm(token => $tok_d, password => $NEW, code => code_at($secret, 30));
 is($r->{status}, 204, 'with the next code from the app the reset is done');
 is($env->login_response('dave', $NEW)->{json}{error}, 'mfa_required',
 	'the new password works, and sign-in still asks for the code');
+my $step = $env->login_response('dave', $NEW)->{json}{mfa_token} // '';
+$r = $env->json(POST => '/auth/login', { content => { mfa_token => $step, code => $rec[0] // '' } });
+is($r->{status}, 200, 'dave signs in with a recovery code');
+$n = mails();
+$r = $env->json(POST => '/auth/2fa/disable', { headers => $env->bearer($r->{json}{access_token} // ''),
+	content => { password => $NEW, code => $rec[1] // '' } });
+is($r->{status}, 204, 'dave turns two-factor sign-in off');
+@m = new_mails($n, 1);
+is($m[0]{subject} // '', 'Two-factor sign-in is off', 'a notice is mailed when it is turned off');
+like($m[0]{link} // '', qr{^\Q$SITE\E/auth/account$}, 'with the link to the account page');
 
 # A browser: the page of the link, then its form.
 $n = mails();
