@@ -17,9 +17,11 @@ for group in "$@"; do
 	# make test: valgrind for the unit tests, clang's libFuzzer; PyJWT
 	# for the Python example of checking tokens in docs/multi-server.md (59-jwks-python);
 	# oathtool: TOTP codes computed apart from our own (7[123]-totp-*.t);
-	# suexec for the simulated shared host (scripts/suexec-host.sh).
+	# suexec for the simulated shared host (scripts/suexec-host.sh);
+	# msmtp as mail_command and an aiosmtpd SMTP sink (85-reset-smtp).
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
-		python3-cryptography oathtool apache2-suexec-custom" ;;
+		python3-cryptography oathtool apache2-suexec-custom
+		msmtp python3-aiosmtpd" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;

@@ -57,7 +57,18 @@ config() {
 		secret_file = $var/secret.key
 		issuer = jwtauth-dev
 		base_path = /auth
+		# Mail (password reset, notices) is written to files, not sent.
+		site_url = http://127.0.0.1:$http_port
+		mail_dir = $var/mail
 	CONF
+}
+
+# maildir: the directory mail_dir names, writable by the web server.
+maildir() {
+	mkdir -p "$var/mail"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown "$(web_user):$(web_group)" "$var/mail"
+	fi
 }
 
 # follow_conninfo OLD: after pg.sh repoint moved the cluster (another
@@ -89,6 +100,8 @@ demo_user() {
 			"with: ./authctl -c var/jwtauth.conf user passwd demo," \
 			"and write it to var/demo-password"
 	(umask 077 && printf '%s\n' "$pw" >"$var/demo-password")
+	"$authctl" -c "$var/jwtauth.conf" user email demo demo@example.com \
+	    >/dev/null || :
 }
 
 setup() {
@@ -112,6 +125,7 @@ setup() {
 	"$root/scripts/pg.sh" start "$var/pg"
 	keys
 	config
+	maildir
 	follow_conninfo "$old_conninfo"
 	"$authctl" -c "$var/jwtauth.conf" migrate
 	demo_user
@@ -135,6 +149,10 @@ banner() {
 		  logs: $(logs), var/pg/log
 		  admin: $authctl -c $var/jwtauth.conf status   (or help)
 	EOF
+	if grep -q '^mail_dir = ' "$var/jwtauth.conf"; then
+		echo "  mail: not sent, written to var/mail/ (mail_dir):" \
+		    "demo's address is demo@example.com"
+	fi
 }
 
 stop_all() {

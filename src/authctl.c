@@ -49,13 +49,17 @@ static const struct command {
 	    "Prints the public half of an RS256 or ES256 key file as "
 	    "PEM." },
 	{ "user", "user add|passwd|del|lock|unlock name\n"
+	    "       authctl [-c config] user add --email address name\n"
+	    "       authctl [-c config] user email name address\n"
 	    "       authctl [-c config] user list\n"
 	    "       authctl [-c config] user 2fa name off",
 	    "add and passwd read the password from the terminal (twice) "
 	    "or one line\nof standard input.  lock refuses every sign-in "
 	    "and every token of the user\nfrom the next request on; del "
 	    "removes the user and its sessions.\n2fa name off turns off "
-	    "two-factor sign-in (a lost device); sessions stay." },
+	    "two-factor sign-in (a lost device); sessions stay.\n"
+	    "email sets the address reset links and notices go to; an "
+	    "address the\nadministrator sets counts as verified." },
 	{ "sessions", "sessions name",
 	    "Lists the live sessions of user name: id, created, last used,"
 	    " user agent, IP." },

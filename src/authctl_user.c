@@ -1,7 +1,8 @@
 /*
  * authctl_user.c: authctl user ...: add a user or set a password (read
  * from the terminal without echo, twice, or one line of standard
- * input), lock, unlock, delete, list, and turn off a lost second
+ * input), lock, unlock, delete, list, set the address of an account
+ * (verified: the administrator gives it), and turn off a lost second
  * factor; each change audited and logged as a security event.
  */
 #include <stdio.h>
@@ -184,23 +185,87 @@ user_lock_del(struct db *db, const char *verb, const char *name)
 	return rc == JA_OK ? 0 : 1;
 }
 
+/* Returns 1 when address may be an account's, else says so, 0. */
+static int
+valid_email(const char *address)
+{
+	if (mail_address_ok(address))
+		return 1;
+	fprintf(stderr, "authctl: %s: not an address (local@domain, ASCII, "
+	    "at most %d bytes, no blanks or quotes)\n", address,
+	    MAIL_ADDRESS_MAX);
+	return 0;
+}
+
 /*
- * user add|passwd NAME: the new password asked for (new_password),
- * hashed, stored; audited and logged.  Returns the exit status.
+ * Adds name with hash and, when email is not NULL, its address (verified)
+ * in one transaction: both or neither.  Returns JA_OK, JA_EEXIST (the
+ * name, or the address, is taken) or JA_EDB.
+ */
+static int
+user_add_with(struct db *db, const char *name, const char *hash,
+    const char *email)
+{
+	int	 rc;
+
+	if (email == NULL)
+		return db_user_add(db, name, hash);
+	if (db_begin(db) != JA_OK)
+		return JA_EDB;
+	rc = db_user_add(db, name, hash);
+	if (rc == JA_OK)
+		rc = db_user_set_email(db, name, email);
+	if (rc == JA_OK && db_commit(db) != JA_OK)
+		rc = JA_EDB;
+	else if (rc != JA_OK)
+		db_rollback(db);
+	return rc;
+}
+
+/*
+ * user email NAME ADDRESS: sets the address, verified; audited and
+ * logged.  Returns the exit status.
+ */
+static int
+user_email(struct db *db, const char *name, const char *address)
+{
+	int	 rc;
+
+	if (!valid_email(address))
+		return 1;
+	rc = db_user_set_email(db, name, address);
+	if (rc == JA_OK) {
+		db_audit(db, "email_set", NULL, name, NULL, NULL, "authctl");
+		event_log("email_set", NULL, name, NULL, "by", "authctl",
+		    NULL, NULL);
+	} else if (rc == JA_EEXIST)
+		fprintf(stderr, "authctl: %s: another account has this "
+		    "address\n", address);
+	else if (rc == JA_ENOTFOUND)
+		fprintf(stderr, "authctl: %s: no such user\n", name);
+	return rc == JA_OK ? 0 : 1;
+}
+
+/*
+ * user add|passwd NAME (add: with email, may be NULL): the new password
+ * asked for (new_password), hashed, stored; audited and logged.
+ * Returns the exit status.
  */
 static int
 user_password(const struct config *cfg, struct db *db, const char *verb,
-    const char *name)
+    const char *name, const char *email)
 {
 	char		 hash[PASSWORD_HASH_MAX];
 	const char	*event;
 	int		 add = strcmp(verb, "add") == 0, rc;
 
 	event = add ? "user_add" : "password_change";
+	if (email != NULL && !valid_email(email))
+		return 1;
 	if (new_password(cfg, hash, sizeof(hash)) != 0)
 		return 1;
 	if (add)
-		rc = db_user_add(db, name, hash);
+		rc = user_add_with(db, name, hash, email);
 	else
 		rc = db_user_set_password(db, name, hash);
 	sodium_memzero(hash, sizeof(hash));
@@ -209,7 +274,10 @@ user_password(const struct config *cfg, struct db *db, const char *verb,
 		event_log(event, NULL, name, NULL, "by", "authctl", NULL,
 		    NULL);
 	}
-	if (rc == JA_EEXIST)
+	if (rc == JA_EEXIST && email != NULL)
+		fprintf(stderr, "authctl: %s: the user, or an account with "
+		    "%s, exists\n", name, email);
+	else if (rc == JA_EEXIST)
 		fprintf(stderr, "authctl: %s: user exists\n", name);
 	else if (rc == JA_ENOTFOUND)
 		fprintf(stderr, "authctl: %s: no such user\n", name);
@@ -228,6 +296,13 @@ authctl_user(const struct config *cfg, struct db *db, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[0], "2fa") == 0 &&
 	    strcmp(argv[2], "off") == 0)
 		return user_2fa_off(cfg, db, argv[1]);
+	if (argc == 3 && strcmp(argv[0], "email") == 0)
+		return valid_name(cfg, argv[1]) ?
+		    user_email(db, argv[1], argv[2]) : 1;
+	if (argc == 4 && strcmp(argv[0], "add") == 0 &&
+	    strcmp(argv[1], "--email") == 0)
+		return valid_name(cfg, argv[3]) ?
+		    user_password(cfg, db, "add", argv[3], argv[2]) : 1;
 	if (argc != 2)
 		authctl_usage();
 	if (!valid_name(cfg, argv[1]))
@@ -237,5 +312,5 @@ authctl_user(const struct config *cfg, struct db *db, int argc, char **argv)
 		return user_lock_del(db, argv[0], argv[1]);
 	if (strcmp(argv[0], "add") != 0 && strcmp(argv[0], "passwd") != 0)
 		authctl_usage();
-	return user_password(cfg, db, argv[0], argv[1]);
+	return user_password(cfg, db, argv[0], argv[1], NULL);
 }

@@ -85,6 +85,11 @@ static const struct config_key config_keys[] = {
 	STR(old_secret_files, NULL, 0),
 	STR(otp_paths, NULL, 0),
 	STR(metrics_allow, NULL, 0),
+	STR(mail_command, "/usr/sbin/sendmail -t -i", 0),
+	STR(mail_from, NULL, 0),
+	STR(mail_dir, NULL, 0),
+	NUM(mail_timeout, "10", 1, 120),
+	STR(site_url, NULL, 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

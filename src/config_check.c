@@ -51,6 +51,59 @@ config_log_file(struct config *cfg, char *err, size_t errlen)
 }
 
 /*
+ * The mail keys (mail_send.c, notice.c): site_url an absolute http(s)
+ * URL without a trailing "/", query or fragment, of printable ASCII
+ * (every link in a mail starts with it); mail_from an address;
+ * mail_dir an absolute path; mail_command starting with an absolute
+ * path (run with execve(2), no shell, no PATH search).
+ */
+static int
+config_mail(const struct config *cfg, const size_t *lines, char *err,
+    size_t errlen)
+{
+	char		 where[512], host[256];
+	const char	*u = cfg->site_url, *p;
+
+	if (u != NULL) {
+		config_where(where, sizeof(where), cfg->path, lines,
+		    "site_url");
+		for (p = u; *p != '\0'; p++)
+			if ((unsigned char)*p <= 0x20 ||
+			    (unsigned char)*p >= 0x7f ||
+			    strchr("\"'<>\\?#", *p) != NULL)
+				break;
+		if ((strncmp(u, "https://", 8) != 0 &&
+		    strncmp(u, "http://", 7) != 0) || *p != '\0' ||
+		    strlen(u) > 512 || u[strlen(u) - 1] == '/' ||
+		    mail_url_host(u, host, sizeof(host)) != JA_OK) {
+			snprintf(err, errlen, "%s: site_url: an absolute URL "
+			    "such as https://example.com, no trailing /",
+			    where);
+			return JA_ECONFIG;
+		}
+	}
+	config_where(where, sizeof(where), cfg->path, lines, "mail_from");
+	if (cfg->mail_from != NULL && !mail_address_ok(cfg->mail_from)) {
+		snprintf(err, errlen, "%s: mail_from: an address such as "
+		    "noreply@example.com", where);
+		return JA_ECONFIG;
+	}
+	config_where(where, sizeof(where), cfg->path, lines, "mail_dir");
+	if (cfg->mail_dir != NULL && cfg->mail_dir[0] != '/') {
+		snprintf(err, errlen, "%s: mail_dir: an absolute path", where);
+		return JA_ECONFIG;
+	}
+	config_where(where, sizeof(where), cfg->path, lines, "mail_command");
+	if (cfg->mail_command[0] != '/' || !mail_value_ok(cfg->mail_command,
+	    1024)) {
+		snprintf(err, errlen, "%s: mail_command: a program's absolute "
+		    "path and its arguments", where);
+		return JA_ECONFIG;
+	}
+	return JA_OK;
+}
+
+/*
  * origin: one or more origins separated by spaces, each
  * "http://host[:port]" or "https://host[:port]" with no path, not even
  * a trailing "/" (RFC 6454 §6.2, the form browsers send).
@@ -218,6 +271,8 @@ config_check(struct config *cfg, const size_t *lines, char *err,
 	if (config_origins(cfg, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 	if (config_gate(cfg, err, errlen) != JA_OK)
+		return JA_ECONFIG;
+	if (config_mail(cfg, lines, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&

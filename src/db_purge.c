@@ -5,7 +5,8 @@
  * or past its absolute end, together with its refresh tokens (a missing
  * session is a rejection, so this never lets a token through); refresh
  * tokens past their own expiry; audit rows past audit_max_age; login
- * throttle counts past throttle_window.  Each
+ * throttle counts past throttle_window; mailed links past their
+ * expiry.  Each
  * call deletes at most one batch of each, so serving is never held up.
  */
 #include <stdio.h>
@@ -64,6 +65,15 @@ static const struct db_stmt purge_throttle = {
 	2, 0
 };
 
+/* Mailed links past their expiry (db_reset.c; a used one is gone). */
+static const struct db_stmt purge_account_tokens = {
+	"purge_account_tokens",
+	"DELETE FROM account_tokens WHERE token_hash IN ("
+	"SELECT token_hash FROM account_tokens WHERE expires_at < "
+	"now() - make_interval(secs => $1::integer) LIMIT $2::integer)",
+	2, 0
+};
+
 static int
 purge_one(struct db *db, const struct db_stmt *st, long secs, long batch,
     long *deleted)
@@ -99,7 +109,9 @@ db_purge(struct db *db, const struct config *cfg, long *deleted)
 	    purge_one(db, &purge_audit, cfg->audit_max_age, cfg->purge_batch,
 	    deleted) != JA_OK ||
 	    purge_one(db, &purge_throttle, cfg->throttle_window,
-	    cfg->purge_batch, deleted) != JA_OK)
+	    cfg->purge_batch, deleted) != JA_OK ||
+	    purge_one(db, &purge_account_tokens, 0, cfg->purge_batch,
+	    deleted) != JA_OK)
 		return JA_EDB;
 	return JA_OK;
 }

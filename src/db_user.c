@@ -24,7 +24,9 @@ static const struct db_stmt user_add = {
 static const struct db_stmt user_set_password = {
 	"user_set_password",
 	"WITH c AS (DELETE FROM mfa_challenges WHERE user_id = "
-	"(SELECT id FROM users WHERE username = $1)) "
+	"(SELECT id FROM users WHERE username = $1)), "
+	"r AS (DELETE FROM account_tokens WHERE purpose = 'reset' AND "
+	"user_id = (SELECT id FROM users WHERE username = $1)) "
 	"UPDATE users SET password_hash = $2, password_changed_at = now() "
 	"WHERE username = $1",
 	2, 0
@@ -124,8 +126,8 @@ out:
 
 /*
  * Sets the password hash of username and ends all its sessions, access
- * tokens included, and its pending second steps of sign-in (an
- * mfa_token won with the old password).  Returns JA_OK, JA_ENOTFOUND,
+ * tokens included, its pending second steps of sign-in (an
+ * mfa_token won with the old password) and its reset links.  Returns JA_OK, JA_ENOTFOUND,
  * or JA_EDB.
  */
 int

@@ -208,6 +208,8 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 	    "autocomplete=\"current-password\" required%s>\n"
 	    "<button type=\"submit\">Sign in</button>\n</form>\n",
 	    kept ? " autofocus" : "");
+	if (cfg->site_url != NULL)	/* reset by email is on */
+		html_back(b, cfg, "/reset", "Forgot your password?");
 	html_back(b, cfg, NULL, "Back to the home page");
 	html_end(b);
 }

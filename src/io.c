@@ -27,6 +27,8 @@ io_accept(void)
 void
 io_finish(void)
 {
+	if (FCGX_IsCGI())
+		(void)fflush(stdout);
 	FCGI_Finish();
 }
 

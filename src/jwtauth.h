@@ -8,12 +8,15 @@
  *             b64, buf, log, event, metrics, revmap, tokcache, form,
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
  *             outcome, answer, response, html, watch (the checks'
- *             outcomes and their spelling are pure).
- *   database  COMMON less PURE, in both programs: db, db_*, migrate,
+ *             outcomes and their spelling are pure), mail, mail_text
+ *             (a message built, never sent).
+ *   database  COMMON less PURE, in both programs: db, db_* (db_email,
+ *             db_reset: addresses and mailed links), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
- *             gate, pwslot, revcache, html_account, qr, route*.
+ *             gate, pwslot, revcache, html_account, html_reset, qr,
+ *             mail_send (sends after the answer), notice, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
@@ -140,6 +143,11 @@ struct config {
 	char		*old_secret_files;	/* path, ... */
 	char		*otp_paths;		/* path prefixes needing otp */
 	char		*metrics_allow;		/* NULL: no BASE/metrics */
+	char		*mail_command;		/* argv, split on blanks */
+	char		*mail_from;		/* NULL: jwtauth@site host */
+	char		*mail_dir;		/* NULL: mail_command sends */
+	long		 mail_timeout;		/* seconds a send may take */
+	char		*site_url;		/* NULL: no mail, no reset */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -244,6 +252,8 @@ enum metric {
 	METRIC_REVCACHE_RELOAD,
 	METRIC_PWHASH_GRANTED,
 	METRIC_PWHASH_BUSY,
+	METRIC_MAIL_SENT,
+	METRIC_MAIL_FAILED,
 	METRIC_COUNT
 };
 
@@ -265,6 +275,28 @@ uint64_t	 metrics_get(enum metric);
 int		 metrics_on(void);
 int		 metrics_key_changed(const char *);
 void		 metrics_close(void);
+
+/* mail.c */
+#define MAIL_ADDRESS_MAX 254	/* RFC 5321 §4.5.3.1.3, a path less <> */
+#define MAIL_SUBJECT_MAX 200
+
+int		 mail_value_ok(const char *, size_t);
+int		 mail_address_ok(const char *);
+int		 mail_url_host(const char *, char *, size_t);
+struct buf;
+int		 mail_build(struct buf *, const char *, const char *,
+		    const char *, const char *, time_t, const char *);
+
+/* mail_text.c */
+enum mail_kind {
+	MAIL_RESET,		/* the reset link */
+	MAIL_PASSWORD_CHANGED,	/* notices: a link to the account page */
+	MAIL_2FA_ON,
+	MAIL_2FA_OFF
+};
+
+const char	*mail_text(struct buf *, enum mail_kind, const char *,
+		    const char *, const char *);
 
 /* event.c */
 void		 event_escape(char *, size_t, const char *);
@@ -500,6 +532,24 @@ int		 db_user_set_locked(struct db *, const char *, int);
 int		 db_user_del(struct db *, const char *);
 int		 db_user_list(struct db *, void (*)(const char *, const char *,
 		    int, void *), void *);
+
+/* db_email.c */
+int		 db_user_set_email(struct db *, const char *, const char *);
+int		 db_user_email(struct db *, const char *, char *, char *);
+
+/* db_reset.c */
+#define RESET_TTL	1800	/* seconds a reset link lives */
+
+struct reset_target {
+	char	 id[JA_UUID_LEN + 1];
+	char	 username[JA_NAME_MAX + 1];
+	char	 email[MAIL_ADDRESS_MAX + 1];
+};
+
+int		 db_reset_request(struct db *, const char *, char *, size_t,
+		    struct reset_target *);
+int		 db_reset_peek(struct db *, const char *, char *, char *);
+int		 db_reset_claim(struct db *, const char *, const char *);
 
 /* db_session.c */
 struct session {
@@ -860,6 +910,7 @@ struct response {
 	struct buf	 headers;	/* "Name: value\r\n" lines */
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
+	const char	*referrer;	/* Referrer-Policy; NULL: same-origin */
 	int		 sent;
 	int		 file_fd;	/* body from this file; -1: none */
 	int64_t		 file_off;	/* its first byte sent */
@@ -951,6 +1002,16 @@ void		 html_2fa_setup(struct buf *, const struct config *,
 void		 html_2fa_codes(struct buf *, const struct config *,
 		    char [][RECOVERY_TEXT_LEN + 1], size_t);
 
+/* html_reset.c */
+void		 html_reset_ask(struct buf *, const struct config *,
+		    const char *, const char *);
+void		 html_reset_sent(struct buf *, const struct config *);
+void		 html_reset_form(struct buf *, const struct config *,
+		    const char *, int, const char *, const char *);
+void		 html_reset_dead(struct buf *, const struct config *,
+		    const char *);
+void		 html_reset_done(struct buf *, const struct config *);
+
 /* auth.c */
 struct body;
 struct ctx {
@@ -960,6 +1021,7 @@ struct ctx {
 	struct response		*resp;
 	time_t			 now;
 	const char		*route_rest;	/* route.c: below a "x/" route */
+	struct buf		*mail;		/* mail_queue(); sent after */
 };
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
@@ -979,6 +1041,11 @@ int		 auth_respond(struct ctx *, const struct session *,
 int		 auth_sign_in(struct ctx *, const struct user *, int,
 		    const char *, const char *);
 void		 auth_clear_cookies(struct ctx *);
+
+/* mail_send.c */
+int		 mail_queue(struct ctx *, const char *, enum mail_kind,
+		    const char *, const char *);
+void		 mail_flush(const struct config *, struct buf **);
 
 /* authz.c */
 void		 authz_require_otp(void);
@@ -1020,6 +1087,7 @@ enum outcome_kind {
 	OUT_TOO_LARGE,		/* a body over max_body */
 	OUT_MEDIA_TYPE,		/* a body neither JSON nor a form */
 	OUT_BAD_BODY,		/* a body incomplete or malformed */
+	OUT_BAD_LINK,		/* a mailed link unknown, used or expired */
 	OUT_SERVER_ERROR,	/* our fault: 500 */
 	OUT_COUNT
 };
@@ -1132,6 +1200,15 @@ void		 route_account(struct ctx *);
 void		 route_2fa_setup(struct ctx *);
 void		 route_2fa_enable(struct ctx *);
 void		 route_2fa_disable(struct ctx *);
+
+/* route_reset.c */
+void		 route_reset(struct ctx *);
+void		 route_reset_confirm(struct ctx *);
+
+/* notice.c */
+void		 notice_link(struct buf *, const struct config *,
+		    const char *, const char *);
+void		 notice_send(struct ctx *, const char *, enum mail_kind);
 
 /* route_health.c */
 void		 route_health(struct ctx *);

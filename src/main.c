@@ -91,6 +91,8 @@ serve(const struct config *cfg, struct db *db)
 	ctx.req = &req;
 	ctx.resp = &resp;
 	ctx.now = time(NULL);
+	ctx.route_rest = "";
+	ctx.mail = NULL;
 	if (rc == JA_OK && cfg != NULL)
 		proxy_client(cfg, &req);
 	if (rc == JA_ETOOBIG)
@@ -117,6 +119,11 @@ serve(const struct config *cfg, struct db *db)
 		log_msg("response not sent: client gone or out of memory");
 	response_free(&resp);
 	request_free(&req);
+	/* A mail goes once the answer is out, whatever it does. */
+	if (ctx.mail != NULL) {
+		io_finish();
+		mail_flush(cfg, &ctx.mail);
+	}
 }
 
 /*

@@ -80,6 +80,9 @@ const struct metrics_desc metrics_descs[METRIC_COUNT] = {
 	    "Password hashing slots asked for, by result.",
 	    "result=\"granted\"" },
 	{ "jwtauth_password_hashing_total", NULL, "result=\"busy\"" },
+	{ "jwtauth_mails_total", "Mails handed to mail_command or mail_dir, "
+	    "by result.", "result=\"sent\"" },
+	{ "jwtauth_mails_total", NULL, "result=\"failed\"" },
 };
 
 /* FNV-1a, 64 bits: names and ids, nothing secret. */

@@ -55,6 +55,9 @@ static const struct spelling outcome_spellings[OUT_COUNT] = {
 	    "Send application/json or a form.", 0, 1 },
 	[OUT_BAD_BODY] = { 400, "invalid_request",
 	    "The request body is malformed.", 0, 1 },
+	[OUT_BAD_LINK] = { 400, "invalid_link", "This link is not valid: it "
+	    "was used, has expired, or a newer one was sent. Ask for a new "
+	    "one.", 0, 1 },
 	[OUT_SERVER_ERROR] = { 500, "server_error", "Something went wrong.",
 	    0, 1 },
 };

@@ -141,7 +141,8 @@ response_html(struct response *resp, int status, struct buf *page)
 	response_header(resp, "Content-Type", "text/html; charset=utf-8");
 	response_header(resp, "Content-Security-Policy", RESPONSE_CSP);
 	response_header(resp, "X-Frame-Options", "DENY");
-	response_header(resp, "Referrer-Policy", "same-origin");
+	response_header(resp, "Referrer-Policy", "%s", resp->referrer != NULL ?
+	    resp->referrer : "same-origin");
 }
 
 /*

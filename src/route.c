@@ -54,6 +54,8 @@ static const struct route routes[] = {
 	{ "/2fa/setup", route_2fa_setup, ROUTE_POST, FORM },
 	{ "/2fa/enable", route_2fa_enable, ROUTE_POST, FORM },
 	{ "/2fa/disable", route_2fa_disable, ROUTE_POST, FORM },
+	{ "/reset", route_reset, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/reset/confirm", route_reset_confirm, ROUTE_POST, FORM },
 	{ "/sessions/", route_session_end, ROUTE_POST, FORM },	/* ID/end */
 	{ "/check", route_check, ROUTE_READ, CHECK },
 	{ "/health", route_health, ROUTE_READ, JSON },

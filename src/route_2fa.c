@@ -338,6 +338,7 @@ route_2fa_enable(struct ctx *ctx)
 		    "(database)");
 	db_audit(ctx->db, "2fa_enable", c.sub, c.username, c.sid, ctx->req,
 	    NULL);
+	notice_send(ctx, c.sub, MAIL_2FA_ON);
 	if (!answer_is_page(ctx)) {
 		twofa_codes_json(ctx, codes);
 		goto out;
@@ -393,6 +394,7 @@ route_2fa_disable(struct ctx *ctx)
 		    "(database)");
 	db_audit(ctx->db, "2fa_disable", c.sub, c.username, c.sid, ctx->req,
 	    "by the user");
+	notice_send(ctx, c.sub, MAIL_2FA_OFF);
 	answer_done(ctx, "/account", "2fa_off");
 out:
 	if (taken)

@@ -82,6 +82,7 @@ password_post(struct ctx *ctx)
 	    ctx->req, "all sessions ended");
 	event_log("password_change", ctx->req, c.username, c.sid, "action",
 	    "all_sessions_ended", NULL, NULL);
+	notice_send(ctx, c.sub, MAIL_PASSWORD_CHANGED);
 	auth_clear_cookies(ctx);
 	answer_done(ctx, "/login", NULL);
 out:

@@ -21,7 +21,8 @@ use RevocationTests;
 my $env = JwtAuthTest->start(throttle_user_max => 3, throttle_ip_max => 1000,
 	throttle_max_delay => 5, pwhash_concurrency => 1, max_body => 4096,
 	gate_path => '/gated', gate_root => '@DIR@/gated',
-	otp_paths => '/app/otp,/gated/otp');
+	otp_paths => '/app/otp,/gated/otp',
+	site_url => 'https://example.org', mail_dir => '@DIR@');
 make_path($env->dir . '/gated/otp');
 for my $user (qw(tess bo cy di)) {
 	$env->add_user($user, "$user password 1");
@@ -318,6 +319,13 @@ is(header($r, 'location'), '/auth/account?m=state', 'two-factor not on, browser:
 is_json_refusal(post_json('/2fa/disable', { password => 'cy password 1', code => '123456' },
 	HTTP_AUTHORIZATION => "Bearer $cy->{access_token}"), 409, 'not_enabled', '',
 	'two-factor not on, API client');
+
+# A mailed link unknown, used or expired.
+my $dead = post_form('/reset/confirm', { token => 'A' x 43, password => 'a long new password' });
+is_page($dead, 400, 'a dead reset link, browser');
+like($dead->{body}, qr{href="/auth/reset"}, 'a dead reset link, browser: a way to ask for a new one');
+is_json_refusal(post_json('/reset/confirm', { token => 'A' x 43, password => 'a long new password' }),
+	400, 'invalid_link', '', 'a dead reset link, API client');
 
 # Nothing here.
 my $none = '00000000-0000-4000-8000-000000000000';

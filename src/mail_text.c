@@ -1,0 +1,62 @@
+/*
+ * mail_text.c: the words of each mail the service sends, short and in
+ * the voice of its pages.  Pure: the unit tests link it.  Every link is
+ * given by the caller, built from site_url (never from the request).
+ */
+#include <string.h>
+
+#include "jwtauth.h"
+
+/* One mail: its subject and the lines of its body before the link. */
+struct mail_words {
+	const char	*subject;
+	const char	*says;		/* "%s" once: the site's host */
+	const char	*after;		/* after the link; may be NULL */
+};
+
+static const struct mail_words mail_words[] = {
+	[MAIL_RESET] = { "Reset your password",
+	    "Someone asked to reset the password of your account at %s.\n"
+	    "If it was you, open this link within 30 minutes and choose a\n"
+	    "new password:",
+	    "The link works once. If you did not ask, ignore this mail:\n"
+	    "your password stays as it is." },
+	[MAIL_PASSWORD_CHANGED] = { "Your password was changed",
+	    "The password of your account at %s was changed, and every\n"
+	    "session of the account was signed out.\n\n"
+	    "If this was not you, reset your password at once and check\n"
+	    "your account:", NULL },
+	[MAIL_2FA_ON] = { "Two-factor sign-in is on",
+	    "Two-factor sign-in was turned on for your account at %s.\n"
+	    "Signing in now asks for a code from your app.\n\n"
+	    "If this was not you, check your account:", NULL },
+	[MAIL_2FA_OFF] = { "Two-factor sign-in is off",
+	    "Two-factor sign-in was turned off for your account at %s.\n"
+	    "Signing in now asks for your password only.\n\n"
+	    "If this was not you, reset your password and check your "
+	    "account:", NULL },
+};
+
+/*
+ * Writes the body of the mail of kind for username into body (appended),
+ * naming the site by host and ending with link; returns its subject.
+ */
+const char *
+mail_text(struct buf *body, enum mail_kind kind, const char *username,
+    const char *host, const char *link)
+{
+	const struct mail_words	*w = &mail_words[kind];
+	const char		*at = strstr(w->says, "%s");
+
+	buf_printf(body, "Hello %s,\n\n", username);
+	buf_append(body, w->says, (size_t)(at - w->says));
+	buf_puts(body, host);
+	buf_puts(body, at + 2);
+	buf_printf(body, "\n\n%s\n", link);
+	if (w->after != NULL)
+		buf_printf(body, "\n%s\n", w->after);
+	buf_puts(body, "\n-- \nThis mail was sent by the sign-in service of ");
+	buf_puts(body, host);
+	buf_puts(body, ".\n");
+	return w->subject;
+}

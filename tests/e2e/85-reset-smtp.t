@@ -1,0 +1,150 @@
+# Password reset by email over the real path: Debian's msmtp as
+# mail_command (run with execve, the message on its standard input)
+# delivering by SMTP to a local aiosmtpd sink (its Mailbox handler, a
+# maildir) that this test starts.  The reset mail and the notice arrive;
+# an unknown login sends nothing; an address holding CR LF (put into the
+# database behind authctl's back) is refused before anything is sent; a
+# mail_command that hangs is killed at mail_timeout without holding the
+# answer; distinct logins from one client meet the per-client throttle.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JwtAuthTest;
+use IO::Socket::INET;
+use POSIX qw(_exit);
+use Time::HiRes qw(sleep time);
+
+my $MSMTP = '/usr/bin/msmtp';
+my $PY = '/usr/bin/python3';
+-x $MSMTP or die "msmtp is not installed (scripts/deps.sh test)\n";
+system($PY, '-c', 'import aiosmtpd') == 0
+    or die "python3-aiosmtpd is not installed (scripts/deps.sh test)\n";
+
+# A free port for the sink.
+my $probe = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+	Listen => 1) or die "probe: $!\n";
+my $SMTP = $probe->sockport;
+close $probe;
+
+my $SITE = 'https://accounts.example.com';
+my $env = JwtAuthTest->start(
+	site_url => $SITE,
+	mail_command => "$MSMTP --host=127.0.0.1 --port=$SMTP --auth=off " .
+	    "--tls=off --from=auth\@example.com -t",
+	mail_from => 'auth@example.com',
+	throttle_ip_max => 12,
+	metrics_allow => '127.0.0.1');
+my $BOX = $env->dir . '/maildir';
+
+my $sink = fork // die "fork: $!\n";
+if ($sink == 0) {
+	open STDOUT, '>', '/dev/null';
+	{ exec { $PY } $PY, '-m', 'aiosmtpd', '-n', '-l', "127.0.0.1:$SMTP",
+	    '-c', 'aiosmtpd.handlers.Mailbox', $BOX; }
+	_exit(127);
+}
+END { local $?; if ($sink) { kill 'TERM', $sink; waitpid $sink, 0 } }
+my $up = 0;
+for (1 .. 100) {
+	if (IO::Socket::INET->new(PeerAddr => "127.0.0.1:$SMTP")) { $up = 1; last }
+	sleep 0.1;
+}
+ok($up, 'the SMTP sink listens');
+
+# The messages the sink has, oldest first.
+sub box {
+	my @m;
+	for my $f (sort { -M $b <=> -M $a || $a cmp $b } glob "$BOX/new/*") {
+		open my $fh, '<', $f or next;
+		local $/;
+		my $text = <$fh>;
+		my ($to) = $text =~ /^To: (.*?)\r?$/m;
+		my ($subject) = $text =~ /^Subject: (.*?)\r?$/m;
+		my ($link) = $text =~ m{^(https?://\S+?)\r?$}m;
+		push @m, { to => $to, subject => $subject, link => $link, text => $text };
+	}
+	return @m;
+}
+
+sub arrived {
+	my ($n, $want, $secs) = @_;
+	for (1 .. ($secs // 10) * 10) {
+		my @m = box();
+		return @m[$n .. $#m] if @m >= $n + $want;
+		sleep 0.1;
+	}
+	my @m = box();
+	return @m[$n .. $#m];
+}
+
+my $PW = 'correct horse battery';
+my $NEW = 'a brand new passphrase';
+my ($st) = $env->authctl({ stdin => "$PW\n" }, 'user', 'add', '--email',
+	'alice@example.org', 'alice');
+is($st, 0, 'alice has an address');
+$env->add_user('bob', $PW);
+
+my $n = box();
+my $r = $env->json(POST => '/auth/reset', { content => { login => 'alice' } });
+is($r->{status}, 202, 'a reset request is 202');
+my @m = arrived($n, 1);
+is(scalar @m, 1, 'msmtp delivered the reset mail to the SMTP sink');
+is($m[0]{to}, 'alice@example.org', 'to the address of the account');
+is($m[0]{subject}, 'Reset your password', 'with its subject');
+like($m[0]{text}, qr/^Content-Transfer-Encoding: 8bit\r?$/m, 'as 8bit UTF-8 text');
+like($m[0]{link} // '', qr{^\Q$SITE\E/auth/reset\?token=[A-Za-z0-9_-]{43}$},
+	'with a link from site_url');
+my ($tok) = ($m[0]{link} // '') =~ /token=(.*)$/;
+my $t = $env->must_login('alice', $PW);
+
+$n = box();
+$r = $env->json(POST => '/auth/reset/confirm', { content => { token => $tok, password => $NEW } });
+is($r->{status}, 204, 'the link sets a new password');
+is($env->json(GET => '/auth/me', { headers => $env->bearer($t->{access_token}) })->{status}, 401,
+	'the session from before is over');
+is($env->login_response('alice', $PW)->{status}, 401, 'the old password is refused');
+@m = arrived($n, 1);
+is($m[0]{subject} // '', 'Your password was changed', 'the notice arrives by SMTP too');
+
+# Nothing for an unknown login; nothing for an address with CR LF.
+$env->psql("update users set email = E'bob\@example.org\\r\\nBcc: eve\@example.net', " .
+	"email_verified_at = now() where username = 'bob'");
+$n = box();
+my $a = $env->json(POST => '/auth/reset', { content => { login => 'nobody' } });
+my $b = $env->json(POST => '/auth/reset', { content => { login => 'bob' } });
+is($b->{status}, 202, 'a request for an address with CR LF is 202 all the same');
+is($b->{content}, $a->{content}, 'with the body of an unknown login');
+@m = arrived($n, 1, 2);
+is(scalar @m, 0, 'no mail reaches the sink for either');
+like($env->error_log, qr/mail not made: an address or header value is not fit/,
+	'the refusal is logged');
+unlike($env->error_log, qr/token=/, 'no token reaches the log');
+
+# A mail_command that hangs is killed at mail_timeout; the answer is not held.
+$env->reconfigure(mail_command => '/bin/sleep 30', mail_timeout => 1);
+my $t0 = time;
+$r = $env->json(POST => '/auth/reset', { content => { login => 'alice' } });
+my $took = time - $t0;
+is($r->{status}, 202, 'with a hung mail_command the request is still 202');
+cmp_ok($took, '<', 0.9, 'and answered before the command is given up on');
+my $killed = 0;
+for (1 .. 50) {
+	if ($env->error_log =~ /mail_command took longer than mail_timeout/) { $killed = 1; last }
+	sleep 0.1;
+}
+ok($killed, 'the hung command is killed at mail_timeout, logged');
+
+# Counted: sent and failed.
+my $metrics = $env->http(GET => '/auth/metrics')->{content} // '';
+my ($sent) = $metrics =~ /^jwtauth_mails_total\{result="sent"\} (\d+)/m;
+my ($failed) = $metrics =~ /^jwtauth_mails_total\{result="failed"\} (\d+)/m;
+cmp_ok($sent // 0, '>=', 2, 'the mails sent are counted');
+cmp_ok($failed // 0, '>=', 2, 'the mails refused or killed are counted as failed');
+
+# Distinct logins from one client meet the per-client throttle.
+my @st = map { $env->json(POST => '/auth/reset', { content => { login => "user$_" } })->{status} } 1 .. 15;
+ok((grep { $_ == 429 } @st), 'reset requests for many logins from one client are throttled');
+
+done_testing();
