@@ -79,8 +79,8 @@ reset_body(struct ctx *ctx, struct body *b, struct outcome *o)
 
 	if (body_read(ctx, b, o) != OUT_OK)
 		return o->kind;
-	if (b->is_form && csrf_check(ctx->cfg, ctx->req, body_get(b, "csrf",
-	    &bad)) != JA_OK)
+	if (b->is_form && csrf_check_request(ctx->cfg, ctx->req,
+	    body_get(b, "csrf", &bad)) != JA_OK)
 		return outcome_set(o, OUT_CSRF);
 	if (!b->is_form && ctx->req->ctype != CTYPE_JSON)
 		return outcome_set(o, OUT_MEDIA_TYPE);

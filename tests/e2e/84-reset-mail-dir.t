@@ -330,9 +330,14 @@ for (1 .. 20) {
 }
 sub median { my @s = sort { $a <=> $b } @_; return ($s[9] + $s[10]) / 2 }
 my ($mk, $mu) = (median(@tk), median(@tu));
-cmp_ok(abs($mk - $mu), '<', 0.02,
-	sprintf('known and unknown logins take the same time (medians %.1f ms, %.1f ms)',
-	1000 * $mk, 1000 * $mu));
+# Noise grows with the machine's load: 20 ms, or a quarter of the
+# median where the machine is slower than that; extra work for one kind
+# (a hash, a mail sent before the answer) is more than either.
+my $noise = 0.25 * ($mk + $mu) / 2;
+$noise = 0.02 if $noise < 0.02;
+cmp_ok(abs($mk - $mu), '<', $noise,
+	sprintf('known and unknown logins take the same time (medians %.1f ms, %.1f ms; within %.0f ms)',
+	1000 * $mk, 1000 * $mu, 1000 * $noise));
 
 # Without site_url there is no reset.
 $env->reconfigure(site_url => undef);
