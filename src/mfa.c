@@ -160,7 +160,6 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	struct user	 u;
 	char		 uid[JA_UUID_LEN + 1], name[JA_NAME_MAX + 1];
 	const char	*code;
-	long		 wait = 0;
 	int		 bad = 0, recovery = 0, taken = 0, rc;
 
 	memset(&u, 0, sizeof(u));
@@ -186,14 +185,8 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	}
 	/* Counted before the check, so codes guessed at once cannot all
 	 * pass the throttle before any failure lands. */
-	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
-	    ctx->req, &wait);
-	if (rc != JA_OK) {
-		outcome_set(o, rc == JA_EBUSY ? OUT_THROTTLED :
-		    OUT_UNAVAILABLE);
-		o->retry = wait;
+	if (auth_throttle(ctx, name, o) != OUT_OK)
 		goto out;
-	}
 	taken = 1;
 	rc = db_mfa_challenge_try(ctx->db, token, uid, name);
 	if (rc != JA_OK) {

@@ -258,7 +258,6 @@ reset_code(struct ctx *ctx, const struct body *b, const char *uid,
     const char *name, struct outcome *o)
 {
 	const char	*code;
-	long		 wait = 0;
 	int		 bad = 0, recovery = 0, rc;
 
 	code = body_get(b, "code", &bad);
@@ -269,14 +268,8 @@ reset_code(struct ctx *ctx, const struct body *b, const char *uid,
 		    "the code from your app, or a recovery code.";
 		return OUT_BAD_REQUEST;
 	}
-	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
-	    ctx->req, &wait);
-	if (rc != JA_OK) {
-		outcome_set(o, rc == JA_EBUSY ? OUT_THROTTLED :
-		    OUT_UNAVAILABLE);
-		o->retry = wait;
+	if (auth_throttle(ctx, name, o) != OUT_OK)
 		return o->kind;
-	}
 	rc = mfa_check_code(ctx, uid, name, code, 1, 1, &recovery);
 	if (rc == JA_OK) {
 		throttle_refund(ctx->db, ctx->cfg, name, ctx->req->client);
