@@ -35,7 +35,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/db_session_rotate.o src/db_session_end.o src/db_audit.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
-	  src/db_mfa.o src/db_mfa_challenge.o
+	  src/db_mfa.o src/db_mfa_challenge.o src/revring.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
@@ -47,7 +47,7 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_password.o src/route_sessions.o src/route_health.o \
 	  src/route_jwks.o src/route_metrics.o src/mfa.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
-	  src/html_account.o
+	  src/html_account.o src/listen.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
