@@ -1,7 +1,8 @@
 # jwtauth: build, run and test.  See README.md.
 #   make          build cgi-bin/jwtauth.fcgi and ./authctl
 #   make run      install what is missing, start PostgreSQL and Apache on
-#                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd)
+#                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd;
+#                 DB_POOL=pgbouncer: through a private PgBouncer)
 #   make start / make stop   the same in the background
 #   make test     the whole suite (unit, fuzz seeds, end-to-end), then the
 #                 unit tests under valgrind, a short libFuzzer run of every
