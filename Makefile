@@ -58,7 +58,8 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
-	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o
+	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o \
+	  src/revring.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
 	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o

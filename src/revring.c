@@ -16,7 +16,8 @@
  *
  * A listener is live while it says so (live), beats at least every
  * second (beat_ms, CLOCK_MONOTONIC milliseconds, the same clock for
- * every process of the host) and its pid exists.  Each listener that
+ * every process of the host) and its pid holds the listener's lock
+ * (the kernel drops it when the process dies).  Each listener that
  * starts listening, and each that stops, adds one to epoch: a process
  * whose cache was loaded under another epoch reloads it.  synced is the
  * host's revocation count (metrics_revoked) up to which the ring is
@@ -28,7 +29,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,7 +48,30 @@ revring_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* 1 when a listener is live (see above), else 0. */
+/*
+ * 1 when the process pid holds the listener's lock on the object's
+ * descriptor fd (F_GETLK; a dead process holds none, even before it is
+ * reaped), else 0.
+ */
+static int
+revring_holds(int fd, uint64_t pid)
+{
+	struct flock	 fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = REVRING_LOCK;
+	fl.l_len = 1;
+	if (fd == -1 || fcntl(fd, F_GETLK, &fl) != 0)
+		return 0;
+	return fl.l_type != F_UNLCK && (uint64_t)fl.l_pid == pid;
+}
+
+/*
+ * 1 when a listener is live (see above: it says so, its beat is fresh,
+ * and its pid holds the listener's lock), else 0.
+ */
 int
 revring_live(const struct revring *r)
 {
@@ -60,7 +83,7 @@ revring_live(const struct revring *r)
 	beat = __atomic_load_n(&r->beat_ms, __ATOMIC_RELAXED);
 	if (pid == 0 || revring_now_ms() - beat > REVRING_STALE)
 		return 0;
-	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+	return revring_holds(metrics_fd(), pid);
 }
 
 /* The listener epoch now (see above). */
