@@ -8,7 +8,13 @@
 # var/jwtauth.conf (written once: edit it freely) and the demo user's
 # password (var/demo-password).  Environment: SERVER (apache, the default,
 # lighttpd, nginx or caddy: `make run SERVER=nginx`), HTTP_PORT (default 8080),
-# JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE.
+# JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE,
+# DB_POOL (pgbouncer: a private PgBouncer in transaction pooling mode in
+# front of the cluster, var/pool, scripts/pool.sh; the config's database
+# then names it and listen_database the cluster, for the revocation
+# listener; without DB_POOL a config written so goes back to direct).
+# The revocation listener (jwtauth.fcgi -l) is started by the first
+# FastCGI process that needs it.
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +31,11 @@ export SERVER
 case $SERVER in
 apache | lighttpd | nginx | caddy) ;;
 *) die "unknown SERVER=$SERVER; use apache, lighttpd, nginx or caddy" ;;
+esac
+DB_POOL=${DB_POOL:-}
+case $DB_POOL in
+'' | pgbouncer) ;;
+*) die "unknown DB_POOL=$DB_POOL; use pgbouncer or nothing" ;;
 esac
 umask 022
 
@@ -91,6 +102,39 @@ follow_conninfo() {
 	fi
 }
 
+# set_database DATABASE [LISTEN]: the config's database (and
+# listen_database) lines, when they are still the ones written here.
+set_database() {
+	conf=$var/jwtauth.conf
+	direct=$(cat "$var/pg/conninfo")
+	pool=$(cat "$var/pool/conninfo" 2>/dev/null || echo none)
+	cur=$(sed -n 's/^database = //p' "$conf")
+	[ "$cur" = "$direct" ] || [ "$cur" = "$pool" ] || {
+		echo "run.sh: $conf: database edited by hand; left as it is"
+		return 0
+	}
+	awk -v db="$1" -v l="${2-}" '
+		/^listen_database = / { next }
+		/^database = / { print "database = " db
+			if (l != "") print "listen_database = " l; next }
+		{ print }' "$conf" >"$conf.new"
+	cat "$conf.new" >"$conf"
+	rm -f "$conf.new"
+}
+
+# pool: start the private PgBouncer (DB_POOL=pgbouncer) on the port it
+# had, else 6433, else a free one; the config names it.
+pool() {
+	port=$(sed -n 's/.* port=\([0-9]*\) .*/\1/p' "$var/pool/conninfo" \
+	    2>/dev/null || true)
+	if [ -z "$port" ] || ! port_free "$port"; then
+		port=6433
+		port_free "$port" || port=$(free_port)
+	fi
+	"$root/scripts/pool.sh" start "$var/pg" "$var/pool" "$port"
+	set_database "$(cat "$var/pool/conninfo")" "$(cat "$var/pg/conninfo")"
+}
+
 # demo_user: add user demo once, with a random password kept in var/.
 demo_user() {
 	[ ! -f "$var/demo-password" ] || return 0
@@ -127,6 +171,11 @@ setup() {
 	config
 	maildir
 	follow_conninfo "$old_conninfo"
+	if [ "$DB_POOL" = pgbouncer ]; then
+		pool
+	elif [ -f "$var/pool/conninfo" ]; then
+		set_database "$(cat "$var/pg/conninfo")"
+	fi
 	"$authctl" -c "$var/jwtauth.conf" migrate
 	demo_user
 	rm -rf "$var/www"
@@ -146,7 +195,7 @@ banner() {
 	cat <<-EOF
 		jwtauth: http://127.0.0.1:$http_port/
 		  user demo, password $(cat "$var/demo-password") (in var/demo-password)
-		  logs: $(logs), var/pg/log
+		  logs: $(logs), var/pg/log$([ ! -f "$var/pool/pid" ] || echo ", var/pool/log (PgBouncer)")
 		  admin: $authctl -c $var/jwtauth.conf status   (or help)
 	EOF
 	if grep -q '^mail_dir = ' "$var/jwtauth.conf"; then
@@ -158,6 +207,9 @@ banner() {
 stop_all() {
 	[ -d "$var" ] || return 0
 	"$root/scripts/server.sh" stop "$var"
+	if [ -f "$var/pool/pid" ]; then
+		"$root/scripts/pool.sh" stop "$var/pool"
+	fi
 	if [ -f "$var/pg/conninfo" ]; then
 		"$root/scripts/pg.sh" stop "$var/pg"
 	fi

@@ -47,6 +47,7 @@ struct config_key {
 
 static const struct config_key config_keys[] = {
 	STR(database, NULL, 1),
+	STR(listen_database, NULL, 0),
 	STR(key_file, NULL, 1),
 	STR(secret_file, NULL, 1),
 	STR(key_id, "k1", 0),

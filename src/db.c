@@ -1,6 +1,11 @@
 /*
- * db.c: the PostgreSQL connection.  It connects lazily, prepares each
- * statement once per connection, and reconnects by itself after the
+ * db.c: the PostgreSQL connection.  It connects lazily, sends each
+ * statement with its parameters as an unnamed statement (PQexecParams:
+ * nothing is prepared on the connection, so the queries work through a
+ * transaction pool such as PgBouncer with pool_mode = transaction, which
+ * hands each transaction to any server connection), keeps no session
+ * state (the timeouts are the role's, migration 008, and SET LOCAL in
+ * each transaction, db_tx.c), and reconnects by itself after the
  * server went away: a statement marked DB_RETRY is sent once more on a
  * new connection, anything else fails and the next request reconnects.
  * Every failure is logged (primary message and SQLSTATE only, never the
@@ -59,8 +64,7 @@ db_open(struct db **out, const char *conninfo)
 }
 
 /*
- * Closes the connection, if any; what was prepared and an open
- * transaction are lost with it.  The handle stays, to reconnect.
+ * Closes the connection, if any; an open transaction is lost with it.  The handle stays, to reconnect.
  */
 void
 db_disconnect(struct db *db)
@@ -68,7 +72,6 @@ db_disconnect(struct db *db)
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	db->conn = NULL;
-	db->nprepared = 0;
 	db->in_tx = 0;
 	db->revoked = 0;	/* an open transaction is lost with it */
 }
@@ -99,7 +102,6 @@ db_connect(struct db *db)
 	};
 	const char	*values[] = { "5", "jwtauth", "10", "5", "3",
 	    "read-write", db->conninfo, NULL };
-	PGresult	*res;
 
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return JA_OK;
@@ -112,16 +114,6 @@ db_connect(struct db *db)
 		return JA_EDB;
 	}
 	PQsetNoticeProcessor(db->conn, db_quiet, NULL);
-	res = PQexec(db->conn, "SET statement_timeout = '5s'; "
-	    "SET lock_timeout = '5s'; "
-	    "SET idle_in_transaction_session_timeout = '30s'");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_msg("database: session setup failed");
-		PQclear(res);
-		db_disconnect(db);
-		return JA_EDB;
-	}
-	PQclear(res);
 	db->generation++;
 	return JA_OK;
 }
@@ -156,38 +148,6 @@ db_fail(struct db *db, const char *what, const struct pg_result *res)
 		    db->sqlstate);
 }
 
-static int
-db_is_prepared(const struct db *db, const struct db_stmt *st)
-{
-	size_t	 i;
-
-	for (i = 0; i < db->nprepared; i++)
-		if (db->prepared[i] == st)
-			return 1;
-	return 0;
-}
-
-/* Prepares st on the current connection once. */
-static int
-db_prepare(struct db *db, const struct db_stmt *st)
-{
-	PGresult	*res;
-
-	if (db_is_prepared(db, st))
-		return JA_OK;
-	if (db->nprepared == DB_PREPARED_MAX)
-		return JA_ENOMEM;
-	res = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		db_fail(db, st->name, res);
-		PQclear(res);
-		return JA_EDB;
-	}
-	PQclear(res);
-	db->prepared[db->nprepared++] = st;
-	return JA_OK;
-}
-
 /*
  * After statement st succeeded (or its answer was lost with the
  * connection): when it may have ended access tokens, this host's other
@@ -206,7 +166,7 @@ db_revoked(struct db *db, const struct db_stmt *st)
 }
 
 /*
- * Executes the prepared statement st with params (st->nparams text
+ * Executes statement st (unnamed: parsed and planned on each call) with params (st->nparams text
  * values; NULL means SQL NULL).  Returns the result, which the caller
  * clears with PQclear(), or NULL on failure (logged; db_sqlstate() says
  * which).  Outside a transaction, a statement marked DB_RETRY is sent
@@ -224,18 +184,15 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 			snprintf(db->sqlstate, sizeof(db->sqlstate), "08000");
 			return NULL;
 		}
-		if (db_prepare(db, st) == JA_OK) {
-			res = PQexecPrepared(db->conn, st->name, st->nparams,
-			    params, NULL, NULL, 0);
-			status = PQresultStatus(res);
-			if (status == PGRES_COMMAND_OK ||
-			    status == PGRES_TUPLES_OK) {
-				db_revoked(db, st);
-				return res;
-			}
-			db_fail(db, st->name, res);
-			PQclear(res);
+		res = PQexecParams(db->conn, st->sql, st->nparams, NULL,
+		    params, NULL, NULL, 0);
+		status = PQresultStatus(res);
+		if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+			db_revoked(db, st);
+			return res;
 		}
+		db_fail(db, st->name, res);
+		PQclear(res);
 		if (db_usable(db))
 			return NULL;
 		/* The connection is gone (or read-only): a transaction is
@@ -253,8 +210,8 @@ db_exec(struct db *db, const struct db_stmt *st, const char *const *params)
 }
 
 /*
- * Runs sql (no parameters; may hold several statements) outside the
- * prepared-statement cache, for transactions and migrations.  Returns
+ * Runs sql (no parameters; may hold several statements) with the simple
+ * query protocol, for transactions and migrations.  Returns
  * JA_OK or JA_EDB (logged).
  */
 int
@@ -331,7 +288,7 @@ db_sqlstate(const struct db *db)
 
 /*
  * The number of connections made so far: it changes whenever the
- * connection was replaced, which loses its LISTENs (revcache.c).
+ * connection was replaced, which loses its LISTENs (listen.c).
  * 0 while there is no working connection.
  */
 unsigned long
@@ -340,6 +297,15 @@ db_generation(const struct db *db)
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return 0;
 	return db->generation;
+}
+
+/* The connection's socket, for poll(2); -1 while not connected. */
+int
+db_socket(const struct db *db)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return -1;
+	return PQsocket(db->conn);
 }
 
 /*

@@ -4,6 +4,12 @@
  * is a failure; a revocation in it is counted once committed,
  * metrics_revoked), ROLLBACK.  Notifications arrive only between
  * transactions (revcache.c).
+ *
+ * The timeouts of a transaction are set in it (SET LOCAL, sent with the
+ * BEGIN in one round trip): a transaction pool (PgBouncer, pool_mode =
+ * transaction) may give each transaction another server connection, so
+ * nothing set on a session would follow.  Single statements outside a
+ * transaction take the role's defaults (sql/008_role_timeouts.sql).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +18,12 @@
 
 #include "jwtauth.h"
 
+#define DB_TX_BEGIN	"BEGIN; SET LOCAL statement_timeout = '5s'; " \
+	"SET LOCAL lock_timeout = '5s'; " \
+	"SET LOCAL idle_in_transaction_session_timeout = '30s'"
+
 /*
- * Starts a transaction.  A connection that went stale while idle (the
+ * Starts a transaction, its timeouts set in it (see above).  A connection that went stale while idle (the
  * server restarted) is replaced once, as db_exec() does for single
  * statements: nothing was sent in it yet.  Returns JA_OK or JA_EDB.
  */
@@ -23,7 +33,7 @@ db_begin(struct db *db)
 	int	 attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
-		if (db_run(db, "BEGIN") == JA_OK) {
+		if (db_run(db, DB_TX_BEGIN) == JA_OK) {
 			db->in_tx = 1;
 			db->revoked = 0;
 			return JA_OK;

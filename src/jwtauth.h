@@ -103,6 +103,7 @@ struct secret {
 struct config {
 	char		*path;		/* file it was read from */
 	char		*database;	/* libpq conninfo */
+	char		*listen_database; /* the listener's; NULL: database */
 	char		*key_file;
 	char		*secret_file;
 	char		*key_id;
@@ -275,6 +276,8 @@ uint64_t	 metrics_get(enum metric);
 int		 metrics_on(void);
 int		 metrics_key_changed(const char *);
 void		 metrics_close(void);
+int		 metrics_fd(void);
+struct revring	*metrics_ring(void);
 
 /* mail.c */
 #define MAIL_ADDRESS_MAX 254	/* RFC 5321 §4.5.3.1.3, a path less <> */
@@ -462,14 +465,11 @@ struct pg_result;
 struct request;
 struct db_stmt;
 
-#define DB_PREPARED_MAX	64
 
 /* A connection handle; its fields are db.c's and db_tx.c's only. */
 struct db {
 	struct pg_conn		*conn;
 	char			*conninfo;
-	const struct db_stmt	*prepared[DB_PREPARED_MAX];
-	size_t			 nprepared;
 	int			 in_tx;
 	int			 revoked;	/* DB_REVOKES ran in the open tx */
 	unsigned long		 generation;	/* connections made so far */
@@ -477,7 +477,7 @@ struct db {
 };
 
 struct db_stmt {
-	const char	*name;		/* prepared statement name, unique */
+	const char	*name;		/* for messages; never prepared */
 	const char	*sql;
 	int		 nparams;
 	int		 flags;		/* DB_RETRY, DB_REVOKES */
@@ -501,6 +501,7 @@ int		 db_run(struct db *, const char *);
 int		 db_ping(struct db *);
 const char	*db_sqlstate(const struct db *);
 void		 db_names(const struct db *, const char **, const char **);
+int		 db_socket(const struct db *);
 unsigned long	 db_generation(const struct db *);
 int		 db_rows(struct pg_result *, int, void (*)(const char *const *,
 		    void *), void *);
@@ -629,6 +630,42 @@ struct revcache_stats {
 	size_t		 sessions;
 	int		 trusted;
 };
+
+/* revring.c: the host's revocation ring (in metrics.c's object) */
+#define REVRING_SIZE	1024		/* entries */
+#define REVRING_MSG	96		/* bytes of one payload, NUL included */
+#define REVRING_LOCK	(2L << 20)	/* byte the listener locks */
+
+struct revring {
+	uint64_t	 live;		/* 1 while a listener listens */
+	uint64_t	 pid;		/* the listener's */
+	uint64_t	 epoch;		/* listeners started and stopped */
+	uint64_t	 beat_ms;	/* the listener's last beat */
+	uint64_t	 synced;	/* revocation count the ring holds */
+	uint64_t	 seq;		/* entries written */
+	uint64_t	 spawned_ms;	/* last attempt to start a listener */
+	uint64_t	 read_ms;	/* a process's last read */
+	char		 msg[REVRING_SIZE][REVRING_MSG];
+};
+
+uint64_t	 revring_now_ms(void);
+int		 revring_live(const struct revring *);
+uint64_t	 revring_epoch(const struct revring *);
+uint64_t	 revring_seq(const struct revring *);
+uint64_t	 revring_synced(const struct revring *);
+int		 revring_read(const struct revring *, uint64_t *,
+		    void (*)(const char *, void *), void *);
+int		 revring_put(struct revring *, const char *);
+void		 revring_state(struct revring *, int);
+void		 revring_beat(struct revring *, uint64_t);
+void		 revring_touch(struct revring *);
+uint64_t	 revring_idle_ms(const struct revring *);
+int		 revring_claim(int);
+int		 revring_spawn(struct revring *, const char *);
+int		 revring_wait(const struct revring *, int);
+
+/* listen.c */
+int		 listen_run(const struct config *);
 
 void		 revcache_init(void);
 int		 revcache_check(struct db *, const struct config *,

@@ -26,7 +26,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: jwtauth.fcgi [-c config] [-m otp] "
 	    "[-r authorizer | responder] [-s address [-n processes]]\n"
-	    "       jwtauth.fcgi --check [-c config]\n");
+	    "       jwtauth.fcgi --check [-c config]\n"
+	    "       jwtauth.fcgi -l [-c config]\n");
 	exit(2);
 }
 
@@ -144,6 +145,7 @@ struct main_opts {
 	const char	*listen_on;	/* -s; NULL: started by a web server */
 	long		 nproc;		/* -n */
 	int		 check;		/* --check */
+	int		 listener;	/* -l: the revocation listener */
 };
 
 /* Reads the command line into o; exits through usage() when wrong. */
@@ -158,7 +160,7 @@ main_options(int argc, char *argv[], struct main_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->nproc = 4;
-	while ((ch = getopt_long(argc, argv, "c:m:n:r:s:", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:lm:n:r:s:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'C':
@@ -166,6 +168,9 @@ main_options(int argc, char *argv[], struct main_opts *o)
 			break;
 		case 'c':
 			o->path = optarg;
+			break;
+		case 'l':
+			o->listener = 1;
 			break;
 		case 'm':
 			/* Every request this checker passes needs a
@@ -286,6 +291,11 @@ main(int argc, char *argv[])
 	if (o.check)
 		return check_run(config_locate(o.path)) == 0 ? 0 : 1;
 	/* Refused too without suexec (reload.c, owner_check). */
+	if (o.listener) {	/* the host's revocation listener */
+		if (main_load(&r, &o) == JA_OK)
+			rc = listen_run(&r.cfg);
+		goto out;
+	}
 	if (main_start(&r, &o) != JA_OK)
 		goto out;
 	main_loop(&r);

@@ -31,8 +31,8 @@
 
 #include "jwtauth.h"
 
-/* "jwtmetr" and the layout's version, 2. */
-#define METRICS_MAGIC	0x6a77746d65747202ULL
+/* "jwtmetr" and the layout's version, 3. */
+#define METRICS_MAGIC	0x6a77746d65747203ULL
 /* The same with version 0: one process is zeroing the counters. */
 #define METRICS_INIT	0x6a77746d65747200ULL
 /* How long others wait for it (10 ms steps) before taking over. */
@@ -43,9 +43,11 @@ struct metrics_shm {
 	uint64_t	 kid_hash;	/* key_id the last start used */
 	uint64_t	 revoked;	/* revoking commits (metrics_revoked) */
 	uint64_t	 count[METRIC_COUNT];
+	struct revring	 ring;		/* revring.c */
 };
 
 static struct metrics_shm	*metrics_shm;
+static int			 metrics_fdesc = -1;	/* pwslot.c's locks */
 
 /* The name, help and label of every counter, in enum metric order. */
 const struct metrics_desc metrics_descs[METRIC_COUNT] = {
@@ -165,14 +167,15 @@ metrics_open(const char *cfgpath, int loud)
 	}
 	p = mmap(NULL, sizeof(struct metrics_shm), PROT_READ | PROT_WRITE,
 	    MAP_SHARED, fd, 0);
-	close(fd);
 	if (p == MAP_FAILED) {
+		close(fd);
 		if (loud)
 			log_msg("metrics: mmap: %s; counters and revocation count off",
 			    strerror(errno));
 		return JA_EIO;
 	}
 	metrics_shm = p;
+	metrics_fdesc = fd;	/* kept: closing it would drop its locks */
 	/*
 	 * A new object, or a new layout (an upgrade), starts again from
 	 * zero, by one process only: it marks the object METRICS_INIT
@@ -194,6 +197,8 @@ metrics_open(const char *cfgpath, int loud)
 			memset(metrics_shm->count, 0,
 			    sizeof(metrics_shm->count));
 			metrics_shm->revoked = 0;
+			memset(&metrics_shm->ring, 0,
+			    sizeof(metrics_shm->ring));
 			__atomic_store_n(&metrics_shm->magic, METRICS_MAGIC,
 			    __ATOMIC_RELEASE);
 			break;
@@ -306,11 +311,34 @@ metrics_key_changed(const char *kid)
 	return old != 0 && old != h;
 }
 
-/* Unmaps the counters (the object stays for the other processes). */
+/* The host's revocation ring (revring.c), or NULL when the object is off. */
+struct revring *
+metrics_ring(void)
+{
+	return metrics_shm != NULL ? &metrics_shm->ring : NULL;
+}
+
+/*
+ * The descriptor of the object, open for as long as it is mapped by
+ * metrics_open, for byte-range locks (pwslot.c); -1 when there is none.
+ */
+int
+metrics_fd(void)
+{
+	return metrics_fdesc;
+}
+
+/*
+ * Unmaps the counters (the object stays for the other processes) and
+ * closes its descriptor, which releases this process's locks on it.
+ */
 void
 metrics_close(void)
 {
 	if (metrics_shm != NULL)
 		munmap(metrics_shm, sizeof(struct metrics_shm));
 	metrics_shm = NULL;
+	if (metrics_fdesc != -1)
+		close(metrics_fdesc);
+	metrics_fdesc = -1;
 }

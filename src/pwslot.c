@@ -1,106 +1,90 @@
 /*
  * pwslot.c: at most pwhash_concurrency argon2id computations at once on
- * this host, across every process (they share no memory): each holds one
- * of that many PostgreSQL advisory locks (pg_try_advisory_lock) while it
- * hashes.  A lock is tied to the database connection, so a process that
- * dies frees its slot.  When every slot is taken the caller answers 503
- * with Retry-After at once (answer.c, OUT_BUSY): a flood of logins queues
- * nowhere and cannot take every CPU from the checks of protected pages,
- * which run in processes of their own (main.c, -r).
+ * this host, across every process of the deployment: each holds one of
+ * that many byte-range locks (fcntl(2) F_SETLK, one byte per slot past
+ * PWSLOT_BASE) on the deployment's shared memory object (metrics.c,
+ * metrics_fd) while it hashes.  The kernel drops a process's locks when
+ * it dies, so a crash frees its slot; nothing is held in the database,
+ * so this works through a transaction pool (PgBouncer), where a
+ * session-level advisory lock would not.  When every slot is taken the
+ * caller answers 503 with Retry-After at once (answer.c, OUT_BUSY): a
+ * flood of logins queues nowhere and cannot take every CPU from the
+ * checks of protected pages, which run in processes of their own
+ * (main.c, -r).
  *
- * The lock key is (PWSLOT_CLASS ^ a hash of the host name, slot), so
- * several web servers on one database each get their own slots.
+ * The object is per user and config file, so the slots are shared by
+ * every process of one deployment on this host (and several web servers
+ * on one database each have their own).  Without the object (shared
+ * memory off; logged by metrics_open) there is no limit.
+ *
+ * A POSIX record lock belongs to the process and is released when the
+ * process closes any descriptor of the file: metrics.c keeps its one
+ * descriptor open for this.  Forked processes do not inherit the locks.
  */
-#include <stdio.h>
-#include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
-
 #include "jwtauth.h"
 
-#define PWSLOT_CLASS	0x6a770000	/* "jw" in the high half */
+#define PWSLOT_BASE	(1L << 20)	/* byte of slot 0 in the object */
 
-static const struct db_stmt pwslot_take = {
-	"pwslot_take",
-	"SELECT s FROM generate_series(0, $2::integer - 1) s "
-	"WHERE pg_try_advisory_lock($1::integer, s) LIMIT 1",
-	2, DB_RETRY
-};
-
-static const struct db_stmt pwslot_give = {
-	"pwslot_give",
-	"SELECT pg_advisory_unlock($1::integer, $2::integer)",
-	2, 0
-};
-
-/* The first half of the lock key: this host's, the same every call. */
-static const char *
-pwslot_class(void)
+/* Sets (type F_WRLCK) or clears (F_UNLCK) the lock of slot; 0 or -1. */
+static int
+pwslot_lock(int fd, int slot, short type)
 {
-	static char	 key[16];
-	char		 host[256];
-	uint32_t	 h = 2166136261u;	/* FNV-1a */
-	size_t		 i;
+	struct flock	 fl;
 
-	if (key[0] != '\0')
-		return key;
-	if (gethostname(host, sizeof(host)) != 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	for (i = 0; host[i] != '\0'; i++)
-		h = (h ^ (unsigned char)host[i]) * 16777619u;
-	snprintf(key, sizeof(key), "%d", (int)(PWSLOT_CLASS ^ (h & 0xffff)));
-	return key;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = type;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = PWSLOT_BASE + slot;
+	fl.l_len = 1;
+	return fcntl(fd, F_SETLK, &fl);
 }
 
 /*
  * Takes a hashing slot.  Returns JA_OK with it in *slot (give it back
- * with pwslot_leave), JA_EBUSY when all pwhash_concurrency slots are
- * taken, or JA_EDB.
+ * with pwslot_leave), or JA_EBUSY when all pwhash_concurrency slots are
+ * taken.  Without the shared object *slot is -1 and the answer JA_OK.
+ * db is not used (kept for the callers' symmetry with the old design).
  */
 int
 pwslot_enter(struct db *db, const struct config *cfg, int *slot)
 {
-	char		 n[16];
-	const char	*params[2];
-	PGresult	*res;
-	int		 rc = JA_EBUSY;
+	int	 fd, i, rc = JA_EBUSY;
 
+	(void)db;
 	*slot = -1;
-	snprintf(n, sizeof(n), "%ld", cfg->pwhash_concurrency);
-	params[0] = pwslot_class();
-	params[1] = n;
-	if ((res = db_exec(db, &pwslot_take, params)) == NULL)
-		return JA_EDB;
-	if (PQntuples(res) == 1) {
-		*slot = (int)strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		rc = JA_OK;
+	if ((fd = metrics_fd()) == -1)
+		return JA_OK;
+	for (i = 0; i < cfg->pwhash_concurrency; i++) {
+		if (pwslot_lock(fd, i, F_WRLCK) == 0) {
+			*slot = i;
+			rc = JA_OK;
+			break;
+		}
+		if (errno != EACCES && errno != EAGAIN) {
+			log_msg("password hashing slot: fcntl: %s",
+			    strerror(errno));
+			break;
+		}
 	}
 	metrics_count(rc == JA_OK ? METRIC_PWHASH_GRANTED :
 	    METRIC_PWHASH_BUSY);
-	PQclear(res);
 	return rc;
 }
 
-/*
- * Gives slot back (nothing when it is -1).  A failure is only logged:
- * the lock goes with the connection in any case.
- */
+/* Gives slot back (nothing when it is -1); the process's death would. */
 void
 pwslot_leave(struct db *db, int slot)
 {
-	char		 n[16];
-	const char	*params[2];
-	PGresult	*res;
+	int	 fd;
 
-	if (slot < 0)
+	(void)db;
+	if (slot < 0 || (fd = metrics_fd()) == -1)
 		return;
-	snprintf(n, sizeof(n), "%d", slot);
-	params[0] = pwslot_class();
-	params[1] = n;
-	if ((res = db_exec(db, &pwslot_give, params)) == NULL)
+	if (pwslot_lock(fd, slot, F_UNLCK) != 0)
 		log_msg("password hashing slot %d not released", slot);
-	PQclear(res);
 }

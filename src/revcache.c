@@ -12,27 +12,35 @@
  *			changed or deleted: dead) and "u:UID" (the user was
  *			locked, unlocked or deleted: forget and ask again).
  *
- * Before each decision the process reads what has arrived without
- * blocking (db_notifies).  A notification reaches the other processes a
- * little after the COMMIT that sent it (PostgreSQL signals the listening
- * backends, which write it when the scheduler runs them): so that a
- * revocation made on this host holds from the next request on, the
- * process that commits one adds to the host's revocation count in shared
- * memory (db.c, DB_REVOKES; metrics_revoked), and a process that finds
- * the count moved makes one round trip first, before whose answer the
- * server sends what was notified (PostgreSQL's postgres.c delivers
- * pending notifications before ReadyForQuery).  Another host's processes
- * (several web servers on one database) only have the notification:
- * they refuse as soon as it arrives, typically a millisecond or two
- * later; revocation_check = strict closes that window too.  Notifications
- * arrive only between transactions: no check runs inside one.
+ * One listener per host (jwtauth.fcgi -l, listen.c) holds the only
+ * LISTEN connection and copies the notifications into a ring in the
+ * host's shared memory (revring.c); before each decision the process
+ * reads what it has not read yet.  Its own database connection may go
+ * through a transaction pool: it never LISTENs.  A notification reaches
+ * the ring a little after the COMMIT that sent it (PostgreSQL signals
+ * the listening backend, which writes it when the scheduler runs it,
+ * then the listener copies it): so that a revocation made on this host
+ * holds from the next request on, the process that commits one adds to
+ * the host's revocation count in shared memory (db.c, DB_REVOKES;
+ * metrics_revoked), the listener publishes the count up to which the
+ * ring is complete (synced, after a round trip before whose answer the
+ * server sends what was notified: PostgreSQL's postgres.c delivers
+ * pending notifications before ReadyForQuery), and a process that finds
+ * the count past synced checks that request against the database.
+ * Another host's processes (several web servers on one database) only
+ * have the notification: they refuse as soon as their listener has it,
+ * typically a millisecond or two later; revocation_check = strict
+ * closes that window too.
  *
- * The set is trusted only while the connection that LISTENs is the one
- * it was loaded on: when it is lost or replaced, every check goes to the
- * database (db_session_check) until the process has listened again and
- * reloaded the whole set; with the database gone too the answer is
- * JA_EDB, never a pass.  A process that revokes gets
- * its own notification with its COMMIT, before the response.
+ * The set is trusted only under the listener epoch it was loaded in:
+ * while no listener is live (none started yet, its pid gone, its beat
+ * stale, its connection lost), when another one took over, or when the
+ * process fell more than REVRING_SIZE notifications behind, every check
+ * goes to the database (db_session_check) until a listener is live and
+ * the process has reloaded the whole set; with the database gone too
+ * the answer is JA_EDB, never a pass.  A process that finds no live
+ * listener starts one (revring_spawn; at most one try a second per
+ * host).  Without the shared memory object every check is strict.
  *
  * revocation_check = strict skips all of this: one indexed query per
  * request.  Plain CGI behaves as strict (a process serves one request).
@@ -53,15 +61,14 @@
 
 #include "jwtauth.h"
 
-#define REVCACHE_CHANNEL	"jwtauth_revoke"
 #define REVCACHE_MAX		262144	/* entries of one kind */
 #define REVCACHE_SWEEP		60	/* seconds between sweeps */
 
 static struct {
 	struct revmap		 jtis;
 	struct revmap		 sessions;
-	unsigned long		 generation;	/* connection loaded on */
-	uint64_t		 revoked_seen;	/* metrics_revocations() */
+	uint64_t		 epoch;		/* listener epoch loaded in */
+	uint64_t		 seen;		/* ring entries read */
 	int			 trusted;
 	int			 ready;		/* maps made */
 	time_t			 swept;
@@ -108,17 +115,16 @@ revcache_of_user(const struct revmap_entry *e, const void *arg)
 	return strcmp(e->user_id, arg) == 0;
 }
 
-/* Applies one notification of channel REVCACHE_CHANNEL (see above). */
+/* Applies one notification of the ring (see above). */
 static void
-revcache_apply(const char *channel, const char *payload, void *arg)
+revcache_apply(const char *payload, void *arg)
 {
 	struct revmap_entry	*e;
 	char			 key[REVMAP_KEY_MAX];
 	long long		 exp;
 
 	(void)arg;
-	if (strcmp(channel, REVCACHE_CHANNEL) != 0 || payload[0] == '\0' ||
-	    payload[1] != ':')
+	if (payload[0] == '\0' || payload[1] != ':')
 		return;
 	rc_state.stats.notifications++;
 	switch (payload[0]) {
@@ -146,12 +152,14 @@ revcache_apply(const char *channel, const char *payload, void *arg)
 }
 
 /*
- * Empties the cache, LISTENs on db's connection and loads the revoked
- * jtis, in that order (what is revoked while loading arrives as a
- * notification).  Returns JA_OK with the cache trusted, else JA_EDB.
+ * Empties the cache and loads the revoked jtis under the listener epoch
+ * of ring r, then applies what the ring got meanwhile: the ring position
+ * is taken before the load, so a revocation committed after the load's
+ * snapshot is in the ring.  Returns JA_OK with the cache trusted, else
+ * JA_EDB.
  */
 static int
-revcache_reload(struct db *db, const struct config *cfg)
+revcache_reload(struct db *db, const struct config *cfg, struct revring *r)
 {
 	char		 leeway[32];
 	const char	*params[1] = { leeway };
@@ -160,18 +168,16 @@ revcache_reload(struct db *db, const struct config *cfg)
 	int		 i;
 
 	rc_state.trusted = 0;
-	rc_state.revoked_seen = metrics_revocations();
 	revmap_clear(&rc_state.jtis);
 	revmap_clear(&rc_state.sessions);
-	if (db_run(db, "LISTEN " REVCACHE_CHANNEL) != JA_OK)
+	rc_state.epoch = revring_epoch(r);
+	rc_state.seen = revring_seq(r);
+	if (!revring_live(r))
 		return JA_EDB;
-	rc_state.generation = db_generation(db);
 	rc_state.trusted = 1;
 	snprintf(leeway, sizeof(leeway), "%ld", cfg->leeway);
-	if ((res = db_exec(db, &revcache_jtis, params)) == NULL ||
-	    db_generation(db) != rc_state.generation) {
+	if ((res = db_exec(db, &revcache_jtis, params)) == NULL) {
 		rc_state.trusted = 0;
-		PQclear(res);
 		return JA_EDB;
 	}
 	for (i = 0; i < PQntuples(res); i++) {
@@ -182,6 +188,9 @@ revcache_reload(struct db *db, const struct config *cfg)
 		e->state = REVMAP_DEAD;
 	}
 	PQclear(res);
+	if (revring_epoch(r) != rc_state.epoch ||
+	    revring_read(r, &rc_state.seen, revcache_apply, NULL) != 0)
+		rc_state.trusted = 0;
 	if (!rc_state.trusted)
 		return JA_EDB;
 	rc_state.stats.reloads++;
@@ -190,26 +199,35 @@ revcache_reload(struct db *db, const struct config *cfg)
 }
 
 /*
- * Brings the cache up to date: drains the notifications, reloads after
- * a lost connection, sweeps expired entries now and then.  Returns 1
- * when the cache can be trusted for a decision now, else 0.
+ * Brings the cache up to date from the ring: starts a listener when
+ * none is live, reads the new entries, reloads under a new epoch,
+ * sweeps expired entries now and then.  Returns 1 when the cache can be
+ * trusted for a decision now (also: the ring holds every revocation
+ * counted on this host so far), else 0.
  */
 static int
 revcache_sync(struct db *db, const struct config *cfg, time_t now)
 {
-	uint64_t	 revoked = metrics_revocations();
+	struct revring	*r = metrics_ring();
+	uint64_t	 count, synced;
 	int64_t		 before;
 
-	/* A revocation committed on this host: fetch its notification. */
-	if (rc_state.trusted && revoked != rc_state.revoked_seen) {
-		rc_state.revoked_seen = revoked;
-		if (db_run(db, "SELECT") != JA_OK)
-			rc_state.trusted = 0;
-	}
-	if (rc_state.trusted && (db_generation(db) != rc_state.generation ||
-	    db_notifies(db, revcache_apply, NULL) != JA_OK))
+	if (r == NULL)
+		return rc_state.trusted = 0;
+	/* In this order: what was counted is in the ring once synced. */
+	count = metrics_revocations();
+	synced = revring_synced(r);
+	revring_touch(r);
+	if (!revring_live(r)) {
 		rc_state.trusted = 0;
-	if (!rc_state.trusted && revcache_reload(db, cfg) != JA_OK)
+		if (!revring_spawn(r, cfg->path) || !revring_wait(r, 1000))
+			return 0;
+		synced = revring_synced(r);
+	}
+	if (rc_state.trusted && (revring_epoch(r) != rc_state.epoch ||
+	    revring_read(r, &rc_state.seen, revcache_apply, NULL) != 0))
+		rc_state.trusted = 0;
+	if (!rc_state.trusted && revcache_reload(db, cfg, r) != JA_OK)
 		return 0;
 	if (now - rc_state.swept >= REVCACHE_SWEEP) {
 		rc_state.swept = now;
@@ -217,7 +235,7 @@ revcache_sync(struct db *db, const struct config *cfg, time_t now)
 		revmap_expire(&rc_state.jtis, before);
 		revmap_expire(&rc_state.sessions, before);
 	}
-	return rc_state.trusted;
+	return synced >= count;
 }
 
 /*
@@ -249,22 +267,19 @@ revcache_note_session(const char *sid, const char *user_id, int64_t expires,
 /*
  * Asks the database about session sid once and records the answer.
  * Returns JA_OK, JA_EDB (no answer), or JA_ENOTFOUND when the answer
- * could not be kept or came on a new connection (the LISTEN was lost).
+ * could not be kept.  What is notified after the answer reaches the
+ * ring, so the entry is kept current from here on.
  */
 static int
 revcache_learn(struct db *db, const char *sid)
 {
 	const char	*params[1] = { sid };
 	PGresult	*res;
-	unsigned long	 gen = rc_state.generation;
 	int		 rc = JA_OK;
 
 	if ((res = db_exec(db, &revcache_session, params)) == NULL)
 		return JA_EDB;
-	if (db_generation(db) != gen) {
-		rc_state.trusted = 0;
-		rc = JA_ENOTFOUND;
-	} else if (PQntuples(res) != 1)
+	if (PQntuples(res) != 1)
 		rc = revcache_note_session(sid, NULL, 0, 0) == 0 ? JA_OK :
 		    JA_ENOTFOUND;
 	else if (revcache_note_session(sid, PQgetvalue(res, 0, 0),
@@ -335,8 +350,8 @@ revcache_check(struct db *db, const struct config *cfg,
  * The cache's state for GET /health, once brought up to date as a check
  * would (notifications drained, reloaded if it had to be):
  * "strict" when revocation_check = strict (or under plain CGI),
- * "listening" when trusted (it LISTENs and its load is current), else
- * "reloading": the listening connection was lost (or the cache
+ * "listening" when trusted (the host's listener is live and this
+ * process's load is current), else "reloading": no listener is live (or the cache
  * overflowed) and the reload has not succeeded yet, so every check is
  * made against the database until it has.  Never NULL.
  */
@@ -345,7 +360,8 @@ revcache_health(struct db *db, const struct config *cfg, time_t now)
 {
 	if (cfg->revocation_strict)
 		return "strict";
-	return revcache_sync(db, cfg, now) ? "listening" : "reloading";
+	(void)revcache_sync(db, cfg, now);
+	return rc_state.trusted ? "listening" : "reloading";
 }
 
 /*

@@ -1,7 +1,7 @@
 # The check never waits behind a login.  The authorizer and the login
 # service run in separate process pools (-r authorizer, -r responder),
 # and at most pwhash_concurrency password hashes run at once per host
-# (src/pwslot.c, PostgreSQL advisory locks): past it a login answers 503
+# (src/pwslot.c, fcntl locks on the host's shared memory object): past it a login answers 503
 # with Retry-After at once.  Shown by the processes and by holding the
 # only hashing slot, not by timing.
 use strict;
@@ -10,20 +10,10 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use File::Temp qw(tempfile);
-use Sys::Hostname qw(hostname);
 use JwtAuthTest;
 use RevocationTests;
 
 my $PAGE = '/app/index.html';
-
-# The advisory lock key of hashing slot 0 on this host (pwslot.c).
-sub slot_key {
-	my $h = 2166136261;
-	for my $c (unpack 'C*', hostname()) {
-		$h = (($h ^ $c) * 16777619) % 4294967296;
-	}
-	return 0x6a770000 ^ ($h & 0xffff);
-}
 
 for my $server (qw(apache lighttpd)) {
 	my $env = JwtAuthTest->start(server => $server, pwhash_concurrency => 1);
@@ -45,11 +35,8 @@ for my $server (qw(apache lighttpd)) {
 		"$server: no jwtauth process serves both roles");
 
 	# Someone else holds the only hashing slot.
-	my $key = slot_key();
-	my $h = RevocationTests::hold($env, "SELECT pg_advisory_lock($key, 0);");
-	ok(RevocationTests::wait_for($env, "SELECT count(*) = 1 FROM pg_locks "
-		. "WHERE locktype = 'advisory' AND classid = $key AND objid = 0 AND granted"),
-		"$server: the hashing slot is taken by another session");
+	my $h = RevocationTests::hold_slot($env, 0);
+	ok($h, "$server: the hashing slot is taken by another process");
 	my $res = $env->login_response('lane', 'lane password 1');
 	is($res->{status}, 503, "$server: a login past the hashing limit is 503");
 	is($res->{json}{error}, 'temporarily_unavailable', "$server: it says temporarily_unavailable");
@@ -69,7 +56,7 @@ for my $server (qw(apache lighttpd)) {
 	my $rt = $env->refresh($t->{refresh_token});
 	is($rt->{status}, 200, "$server: a refresh (no hashing) works while the slot is taken");
 	$t = $rt->{json} if $rt->{status} == 200;
-	RevocationTests::release($h);
+	RevocationTests::release_slot($h);
 	is($env->login_response('lane', 'lane password 1')->{status}, 200,
 		"$server: the slot given back, a login works again");
 

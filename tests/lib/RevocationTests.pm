@@ -52,6 +52,51 @@ sub hold {
 	return $h;
 }
 
+# hold_slot(ENV, SLOT): another process takes password-hashing slot SLOT
+# of ENV's deployment on this host (src/pwslot.c: a one-byte fcntl lock
+# at 1 MiB + SLOT on the shared memory object, /dev/shm/jwtauth-UID-HASH)
+# and keeps it until release_slot(); returns its handle, or undef when
+# the lock could not be taken (the slot is busy or there is no object).
+sub hold_slot {
+	my ($env, $slot) = @_;
+	require Fcntl;
+	my ($file) = glob '/dev/shm/jwtauth-*-' . JwtAuthTest::shm_hash($env->config_file);
+	return undef unless defined $file && -e $file;
+	pipe my $up_r, my $up_w or die "pipe: $!";
+	pipe my $down_r, my $down_w or die "pipe: $!";
+	my $pid = fork // die "fork: $!";
+	if (!$pid) {
+		close $up_r;
+		close $down_w;
+		my $ok = open my $fh, '+<', $file;
+		# struct flock on Linux x86_64: type, whence, start, len, pid.
+		my $fl = pack 's s x4 q q l x4', Fcntl::F_WRLCK(), 0, (1 << 20) + $slot, 1, 0;
+		$ok &&= fcntl $fh, Fcntl::F_SETLK(), $fl;
+		syswrite $up_w, $ok ? 'y' : 'n';
+		close $up_w;
+		1 while sysread $down_r, my $buf, 1;	# until release_slot
+		POSIX::_exit(0);
+	}
+	close $up_w;
+	close $down_r;
+	sysread $up_r, my $got, 1;
+	close $up_r;
+	if (($got // '') ne 'y') {
+		close $down_w;
+		waitpid $pid, 0;
+		return undef;
+	}
+	return { pid => $pid, fh => $down_w };
+}
+
+# release_slot(H): the process of hold_slot() gives its slot back (ends).
+sub release_slot {
+	my ($h) = @_;
+	return unless $h;
+	close $h->{fh};
+	waitpid $h->{pid}, 0;
+}
+
 # release(H): ends the session, and with it its locks and transaction.
 sub release {
 	my ($h) = @_;
