@@ -13,7 +13,6 @@ use lib "$FindBin::Bin/../lib";
 use File::Path qw(make_path);
 use IPC::Open2;
 use JSON::PP;
-use Sys::Hostname qw(hostname);
 use Test::More;
 use JwtAuthTest;
 use RevocationTests;
@@ -244,15 +243,12 @@ $r = post_json('/login', { username => 'bo', password => 'bo password 1' });
 is_json_refusal($r, 429, 'too_many_attempts', '', 'throttled, API client');
 like(header($r, 'retry-after'), qr/^[1-5]$/, 'throttled, API client: Retry-After');
 
-# Busy: the only hashing slot is someone else's.
+# Busy: the only hashing slot (src/pwslot.c: a lock on the shared memory
+# of the programs this test runs as plain CGI, as its own user) is
+# someone else's.
 my $cy = $env->must_login('cy', 'cy password 1');
-my $h = 2166136261;
-$h = (($h ^ $_) * 16777619) % 4294967296 for unpack 'C*', hostname();
-my $key = 0x6a770000 ^ ($h & 0xffff);
-my $hold = RevocationTests::hold($env, "SELECT pg_advisory_lock($key, 0);");
-ok(RevocationTests::wait_for($env, "SELECT count(*) = 1 FROM pg_locks WHERE "
-	. "locktype = 'advisory' AND classid = $key AND objid = 0 AND granted"),
-	'the only hashing slot is taken');
+my $hold = RevocationTests::hold_slot($env, 0, $<);
+ok($hold, 'the only hashing slot is taken');
 $r = post_form('/login', { username => 'cy', password => 'cy password 1', next => '/app/' });
 is_form_again($r, 503, '/login', 'busy, browser');
 is(header($r, 'retry-after'), '1', 'busy, browser: Retry-After: 1');
@@ -265,7 +261,7 @@ $r = post_form('/password', { current_password => 'cy password 1', new_password 
 	cookie => "jwtauth_at=$cy->{access_token}");
 is_form_again($r, 503, '/password', 'busy at a password change, browser');
 is(header($r, 'retry-after'), '1', 'busy at a password change, browser: Retry-After: 1');
-RevocationTests::release($hold);
+RevocationTests::release_slot($hold);
 
 # CSRF refused.
 is_page(post_form('/login', { username => 'cy', password => 'x', csrf => 'wrong' }),

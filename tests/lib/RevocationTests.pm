@@ -57,10 +57,13 @@ sub hold {
 # at 1 MiB + SLOT on the shared memory object, /dev/shm/jwtauth-UID-HASH)
 # and keeps it until release_slot(); returns its handle, or undef when
 # the lock could not be taken (the slot is busy or there is no object).
+# UID (default: any) picks the object of the processes running as that
+# user (plain CGI run by the test itself: $<).
 sub hold_slot {
-	my ($env, $slot) = @_;
+	my ($env, $slot, $uid) = @_;
 	require Fcntl;
-	my ($file) = glob '/dev/shm/jwtauth-*-' . JwtAuthTest::shm_hash($env->config_file);
+	my ($file) = glob '/dev/shm/jwtauth-' . ($uid // '*') . '-'
+		. JwtAuthTest::shm_hash($env->config_file);
 	return undef unless defined $file && -e $file;
 	pipe my $up_r, my $up_w or die "pipe: $!";
 	pipe my $down_r, my $down_w or die "pipe: $!";
