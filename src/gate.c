@@ -251,10 +251,7 @@ gate_serve(struct ctx *ctx)
 	}
 	if (ctx->req->method != METHOD_GET &&
 	    ctx->req->method != METHOD_HEAD) {
-		/* Read a body of up to max_body first: a CGI that exits
-		 * with its body unread makes Apache 2.4.71's mod_cgid
-		 * reset the connection instead of sending our 405. */
-		(void)request_read_body(ctx->req, ctx->cfg->max_body);
+		/* main.c reads the body first (Apache's mod_cgid). */
 		response_error(ctx->resp, ctx->req, 405, "invalid_request",
 		    "This method is not allowed here.");
 		response_header(ctx->resp, "Allow", "GET, HEAD");

@@ -115,6 +115,12 @@ serve(const struct config *cfg, struct db *db)
 		authz_check(&ctx);
 	else
 		route_dispatch(&ctx);
+	/* A body of up to max_body that no handler read (a 404, a 405) is
+	 * read before the answer: a CGI that exits with its body unread
+	 * makes Apache 2.4.71's mod_cgid reset the connection instead of
+	 * sending the answer. */
+	if (rc == JA_OK && cfg != NULL && req.role == ROLE_RESPONDER)
+		(void)request_read_body(&req, cfg->max_body);
 	db_rollback(db);	/* no-op unless a handler left one open */
 	if (response_send(&resp, req.method) != JA_OK)
 		log_msg("response not sent: client gone or out of memory");
