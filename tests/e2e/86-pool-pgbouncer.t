@@ -133,7 +133,7 @@ is($done, 8000, 'the load ran: 8000 requests completed');
 is($bad, 0, 'no request was answered other than 2xx under load');
 # Connections the web server dropped before it logged a request (ab's
 # connect, receive and exception errors; none reached the program):
-# seen once in three full-suite runs on 2 cores, 18 of 8000 (mod_fcgid's
+# seen in one of two full-suite runs on 2 cores, 18 of 8000 (mod_fcgid's
 # 64 processes and Apache's 64 workers under 192 new connections at a
 # time); reported, and allowed up to 1 %.
 diag("ab: $dropped connections dropped before an answer") if $dropped;
