@@ -63,3 +63,13 @@ free_port() {
 		LocalAddr => "127.0.0.1", LocalPort => 0,
 		Proto => "tcp")->sockport, "\n"'
 }
+
+# as_postgres CMD...: run CMD as postgres when root (PostgreSQL and
+# PgBouncer refuse to run as root), else as the caller.
+as_postgres() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}

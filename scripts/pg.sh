@@ -37,14 +37,6 @@ usage() {
 	exit 2
 }
 
-# as_owner CMD...: run CMD as the cluster's owner.
-as_owner() {
-	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
 
 # pg_init PORT: create the cluster, role jwtauth and database jwtauth.
 pg_init() {
@@ -61,9 +53,9 @@ pg_init() {
 		check_reach postgres "$dir"
 	fi
 	chmod 0755 "$dir"
-	super=$(as_owner id -un)
+	super=$(as_postgres id -un)
 
-	as_owner "$bin/initdb" -D "$data" -U "$super" -E UTF8 --no-locale \
+	as_postgres "$bin/initdb" -D "$data" -U "$super" -E UTF8 --no-locale \
 		--auth-local=peer --auth-host=scram-sha-256 >"$dir/initdb.log" ||
 		die "initdb failed; see $dir/initdb.log"
 	# Root may write the owner's files directly; they keep their owner.
@@ -88,7 +80,7 @@ pg_init() {
 	printf '%s\n' \
 		"CREATE ROLE jwtauth LOGIN PASSWORD '$password';" \
 		"CREATE DATABASE jwtauth OWNER jwtauth;" |
-		as_owner "$bin/postgres" --single -D "$data" postgres \
+		as_postgres "$bin/postgres" --single -D "$data" postgres \
 		>"$dir/single.log" 2>&1 ||
 		die "creating role and database failed; see $dir/single.log"
 	if grep -q ERROR "$dir/single.log"; then
@@ -125,7 +117,7 @@ pg_standby() {
 	# The primary's superuser over its socket: ALTER SYSTEM, then wait
 	# until the standby is its synchronous one (30 s at most).
 	psql_primary() {
-		as_owner psql -X -q -At -h "$primary" -p "$pport" -d postgres \
+		as_postgres psql -X -q -At -h "$primary" -p "$pport" -d postgres \
 			-c "$1"
 	}
 	if ! psql_primary "ALTER SYSTEM SET synchronous_standby_names =
@@ -152,15 +144,15 @@ pg_basebackup_to() {
 		check_reach postgres "$dir"
 	fi
 	chmod 0755 "$dir"
-	super=$(as_owner id -un)
+	super=$(as_postgres id -un)
 	# The superuser may stream over the socket, as it may connect.
 	if ! grep -q '^local replication ' "$primary/data/pg_hba.conf"; then
 		printf 'local replication %s peer\n' "$super" \
 			>>"$primary/data/pg_hba.conf"
-		as_owner "$bin/pg_ctl" -D "$primary/data" reload >/dev/null
+		as_postgres "$bin/pg_ctl" -D "$primary/data" reload >/dev/null
 	fi
 	# -R: standby.signal and primary_conninfo (over the socket).
-	as_owner "$bin/pg_basebackup" -h "$primary" -p "$pport" -U "$super" \
+	as_postgres "$bin/pg_basebackup" -h "$primary" -p "$pport" -U "$super" \
 		-D "$data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 ||
 		die "pg_basebackup failed; see $dir/basebackup.log"
 	# What the copy says of port and socket is the primary's.  The
@@ -193,14 +185,14 @@ pg_basebackup_to() {
 }
 
 pg_running() {
-	as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+	as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
 pg_start() {
 	if pg_running; then
 		return 0
 	fi
-	as_owner "$bin/pg_ctl" -D "$data" -l "$dir/log" -w -t 30 start \
+	as_postgres "$bin/pg_ctl" -D "$data" -l "$dir/log" -w -t 30 start \
 		>/dev/null || {
 		tail -n 20 "$dir/log" >&2
 		die "PostgreSQL in $dir did not start; log above, in $dir/log"
@@ -235,7 +227,7 @@ pg_stop() {
 	if ! pg_running; then
 		return 0
 	fi
-	as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null ||
+	as_postgres "$bin/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null ||
 		die "PostgreSQL in $dir did not stop; see $dir/log"
 }
 
@@ -273,7 +265,7 @@ init) pg_init "$3" ;;
 standby) pg_standby "$primary_arg" "$3" "$sync" ;;
 promote)
 	# Waits until the server accepts writes (-w), 30 s at most.
-	as_owner "$bin/pg_ctl" -D "$data" -w -t 30 promote >/dev/null ||
+	as_postgres "$bin/pg_ctl" -D "$data" -w -t 30 promote >/dev/null ||
 		die "PostgreSQL in $dir was not promoted; see $dir/log" ;;
 start) pg_start ;;
 repoint) pg_repoint ;;
@@ -282,10 +274,10 @@ crash)
 	# An immediate shutdown: no checkpoint, every backend killed, as in
 	# a crash; the next start recovers from the WAL (for tests).
 	pg_running || exit 0
-	as_owner "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop \
+	as_postgres "$bin/pg_ctl" -D "$data" -m immediate -w -t 30 stop \
 	    >/dev/null || die "PostgreSQL in $dir did not stop" ;;
 restart)
 	pg_stop
 	pg_start ;;
-status) as_owner "$bin/pg_ctl" -D "$data" status ;;
+status) as_postgres "$bin/pg_ctl" -D "$data" status ;;
 esac

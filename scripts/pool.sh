@@ -21,14 +21,6 @@ usage() {
 	exit 2
 }
 
-as_pool() {
-	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
-
 pool_pid() {
 	[ -f "$dir/pid" ] || return 1
 	pid=$(cat "$dir/pid")
@@ -77,7 +69,7 @@ pool_start() {
 		chown "$(web_user):$(web_group)" "$dir/pgpass"
 	fi
 	# shellcheck disable=SC2016 # $1 is the inner shell's
-	as_pool sh -c 'ulimit -n 4096 2>/dev/null || true; exec pgbouncer -d -q "$1"' \
+	as_postgres sh -c 'ulimit -n 4096 2>/dev/null || true; exec pgbouncer -d -q "$1"' \
 		sh "$dir/pgbouncer.ini" || die "pgbouncer did not start; see $dir/log"
 	n=0
 	until pool_pid && ! port_free "$2"; do

@@ -48,6 +48,17 @@ revring_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* The listener's lock: a write lock on the byte at REVRING_LOCK. */
+static void
+revring_lock_byte(struct flock *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl->l_type = F_WRLCK;
+	fl->l_whence = SEEK_SET;
+	fl->l_start = REVRING_LOCK;
+	fl->l_len = 1;
+}
+
 /*
  * 1 when the process pid holds the listener's lock on the object's
  * descriptor fd (F_GETLK; a dead process holds none, even before it is
@@ -58,11 +69,7 @@ revring_holds(int fd, uint64_t pid)
 {
 	struct flock	 fl;
 
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = REVRING_LOCK;
-	fl.l_len = 1;
+	revring_lock_byte(&fl);
 	if (fd == -1 || fcntl(fd, F_GETLK, &fl) != 0)
 		return 0;
 	return fl.l_type != F_UNLCK && (uint64_t)fl.l_pid == pid;
@@ -197,11 +204,7 @@ revring_claim(int fd)
 {
 	struct flock	 fl;
 
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = REVRING_LOCK;
-	fl.l_len = 1;
+	revring_lock_byte(&fl);
 	return fcntl(fd, F_SETLK, &fl) == 0 ? 0 : -1;
 }
 
