@@ -14,7 +14,7 @@ use Test::More;
 use JwtAuthTest;
 use IO::Socket::INET;
 use POSIX qw(_exit);
-use Time::HiRes qw(sleep time);
+use Time::HiRes qw(sleep);
 
 my $MSMTP = '/usr/bin/msmtp';
 my $PY = '/usr/bin/python3';
@@ -53,30 +53,39 @@ for (1 .. 100) {
 }
 ok($up, 'the SMTP sink listens');
 
-# The messages the sink has, oldest first.
+# The messages the sink has: {file, to, subject, link, text} for each.
+# The Mailbox handler names its files <seconds>.M<microseconds>P<pid>...
+# without padding, so a name does not sort in the order of arrival: a
+# message is new when its name was not there before (seen()).
 sub box {
 	my @m;
-	for my $f (sort { -M $b <=> -M $a || $a cmp $b } glob "$BOX/new/*") {
+	for my $f (glob "$BOX/new/*") {
 		open my $fh, '<', $f or next;
 		local $/;
 		my $text = <$fh>;
 		my ($to) = $text =~ /^To: (.*?)\r?$/m;
 		my ($subject) = $text =~ /^Subject: (.*?)\r?$/m;
 		my ($link) = $text =~ m{^(https?://\S+?)\r?$}m;
-		push @m, { to => $to, subject => $subject, link => $link, text => $text };
+		push @m, { file => $f, to => $to, subject => $subject, link => $link,
+			text => $text };
 	}
 	return @m;
 }
 
+# The names of the messages the sink has now.
+sub seen { return { map { $_->{file} => 1 } box() } }
+
+# The messages that were not in $seen, waiting up to $secs (10) for
+# $want of them (the mail is sent once the answer is out).
 sub arrived {
-	my ($n, $want, $secs) = @_;
+	my ($seen, $want, $secs) = @_;
+	my @new;
 	for (1 .. ($secs // 10) * 10) {
-		my @m = box();
-		return @m[$n .. $#m] if @m >= $n + $want;
+		@new = grep { !$seen->{$_->{file}} } box();
+		return @new if @new >= $want;
 		sleep 0.1;
 	}
-	my @m = box();
-	return @m[$n .. $#m];
+	return @new;
 }
 
 my $PW = 'correct horse battery';
@@ -86,7 +95,7 @@ my ($st) = $env->authctl({ stdin => "$PW\n" }, 'user', 'add', '--email',
 is($st, 0, 'alice has an address');
 $env->add_user('bob', $PW);
 
-my $n = box();
+my $n = seen();
 my $r = $env->json(POST => '/auth/reset', { content => { login => 'alice' } });
 is($r->{status}, 202, 'a reset request is 202');
 my @m = arrived($n, 1);
@@ -99,7 +108,7 @@ like($m[0]{link} // '', qr{^\Q$SITE\E/auth/reset\?token=[A-Za-z0-9_-]{43}$},
 my ($tok) = ($m[0]{link} // '') =~ /token=(.*)$/;
 my $t = $env->must_login('alice', $PW);
 
-$n = box();
+$n = seen();
 $r = $env->json(POST => '/auth/reset/confirm', { content => { token => $tok, password => $NEW } });
 is($r->{status}, 204, 'the link sets a new password');
 is($env->json(GET => '/auth/me', { headers => $env->bearer($t->{access_token}) })->{status}, 401,
@@ -111,7 +120,7 @@ is($m[0]{subject} // '', 'Your password was changed', 'the notice arrives by SMT
 # Nothing for an unknown login; nothing for an address with CR LF.
 $env->psql("update users set email = E'bob\@example.org\\r\\nBcc: eve\@example.net', " .
 	"email_verified_at = now() where username = 'bob'");
-$n = box();
+$n = seen();
 my $a = $env->json(POST => '/auth/reset', { content => { login => 'nobody' } });
 my $b = $env->json(POST => '/auth/reset', { content => { login => 'bob' } });
 is($b->{status}, 202, 'a request for an address with CR LF is 202 all the same');
@@ -122,15 +131,15 @@ like($env->error_log, qr/mail not made: an address or header value is not fit/,
 	'the refusal is logged');
 unlike($env->error_log, qr/token=/, 'no token reaches the log');
 
-# A mail_command that hangs is killed at mail_timeout; the answer is not held.
-$env->reconfigure(mail_command => '/bin/sleep 30', mail_timeout => 1);
-my $t0 = time;
+# A mail_command that hangs is killed at mail_timeout; the answer is not
+# held for it: it is out before the kill is logged (an order, not a time).
+$env->reconfigure(mail_command => '/bin/sleep 30', mail_timeout => 3);
 $r = $env->json(POST => '/auth/reset', { content => { login => 'alice' } });
-my $took = time - $t0;
 is($r->{status}, 202, 'with a hung mail_command the request is still 202');
-cmp_ok($took, '<', 0.9, 'and answered before the command is given up on');
+unlike($env->error_log, qr/mail_command took longer than mail_timeout/,
+	'and answered before the command is given up on');
 my $killed = 0;
-for (1 .. 50) {
+for (1 .. 150) {
 	if ($env->error_log =~ /mail_command took longer than mail_timeout/) { $killed = 1; last }
 	sleep 0.1;
 }
