@@ -18,10 +18,11 @@ for group in "$@"; do
 	# for the Python example of checking tokens in docs/multi-server.md (59-jwks-python);
 	# oathtool: TOTP codes computed apart from our own (7[123]-totp-*.t);
 	# suexec for the simulated shared host (scripts/suexec-host.sh);
-	# msmtp as mail_command and an aiosmtpd SMTP sink (85-reset-smtp).
+	# msmtp as mail_command and an aiosmtpd SMTP sink (85-reset-smtp);
+	# wrk for the keep-alive load on three servers (78-pool-three-servers).
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
 		python3-cryptography oathtool apache2-suexec-custom
-		msmtp python3-aiosmtpd" ;;
+		msmtp python3-aiosmtpd wrk" ;;
 	bench) pkgs="$pkgs wrk valgrind" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;

@@ -15,56 +15,13 @@ use Test::More;
 use POSIX ();
 use Time::HiRes ();
 use JwtAuthTest;
+use PoolTests;
 
-my $REPO = "$FindBin::Bin/../..";
 my $PAGE = '/app/index.html';
-my $POOL_SIZE = 10;
-my $pool_port;
+my $POOL_SIZE = $PoolTests::POOL_SIZE;
 
-# The cluster's superuser over its socket (max_connections, counts).
-sub super_psql {
-	my ($env, $sql) = @_;
-	my $dir = $env->dir . '/pg';
-	my ($port) = $env->conninfo =~ /port=(\d+)/;
-	my $out = `runuser -u postgres -- psql -X -q -A -t -h $dir -p $port -d postgres -c "$sql"`;
-	chomp $out;
-	return $out;
-}
-
-# The backends of role jwtauth (the pool's and the listener's).
-sub backends {
-	return super_psql($_[0], "SELECT count(*) FROM pg_stat_activity WHERE usename = 'jwtauth'");
-}
-
-sub listener_pids {
-	my ($env) = @_;
-	my $conf = $env->config_file;
-	return map { /^\s*(\d+)/ ? $1 : () }
-		grep { /jwtauth\.fcgi -l -c \Q$conf\E/ } `ps -eo pid=,args=`;
-}
-
-# PgBouncer is stopped whatever happens (the test's directory may be
-# gone by then: by its pid).
-my $pool_pid;
-END { kill 'INT', $pool_pid if $pool_pid }
-sub note_pool_pid {
-	my ($e) = @_;
-	($pool_pid) = JwtAuthTest::_slurp($e->dir . '/pool/pid') =~ /(\d+)/;
-}
-my $env = JwtAuthTest->start(server => 'apache', before_server => sub {
-	my ($e) = @_;
-	super_psql($e, 'ALTER SYSTEM SET max_connections = 40');
-	$e->pg_restart;
-	($pool_port) = JwtAuthTest::_free_ports(1);
-	system("$REPO/scripts/pool.sh", 'start', $e->dir . '/pg', $e->dir . '/pool',
-		$pool_port, $POOL_SIZE) == 0 or die "pool.sh start failed\n";
-	note_pool_pid($e);
-	my $pool = JwtAuthTest::_slurp($e->dir . '/pool/conninfo');
-	chomp $pool;
-	$e->_write_config({ %{ $e->{config} }, database => $pool,
-		listen_database => $e->conninfo });
-});
-is(super_psql($env, 'SHOW max_connections'), '40', 'PostgreSQL allows 40 connections');
+my $env = PoolTests::start(server => 'apache');
+is(PoolTests::super_psql($env, 'SHOW max_connections'), '40', 'PostgreSQL allows 40 connections');
 $env->add_user('pia', 'pia password 1');
 my $at = $env->must_login('pia', 'pia password 1')->{access_token};
 my $get = sub { $env->http(GET => $PAGE, { headers => $env->bearer($_[0]) })->{status} };
@@ -72,7 +29,7 @@ is($get->($at), 200, 'a protected page passes through the pool');
 my $health = $env->json(GET => '/auth/health');
 is($health->{json}{revocation_cache}, 'listening', 'the revocation cache listens through the host listener')
 	or diag($health->{content});
-is(scalar(listener_pids($env)), 1, 'one listener runs on the host');
+is(scalar(PoolTests::listener_pids($env)), 1, 'one listener runs on the host');
 
 # Load: 192 concurrent connections, 8000 requests on protected pages, tokens of
 # 4 sessions; the backends are counted meanwhile.
@@ -97,7 +54,7 @@ my $max = 0;
 my $t0 = Time::HiRes::time();
 my %running = map { $_ => 1 } @ab;
 while (%running && Time::HiRes::time() - $t0 < 60) {
-	my $n = backends($env);
+	my $n = PoolTests::backends($env);
 	$max = $n if $n =~ /^\d+$/ && $n > $max;
 	Time::HiRes::sleep(0.3);
 	delete $running{$_} for grep { waitpid($_, POSIX::WNOHANG()) > 0 } keys %running;
@@ -145,7 +102,7 @@ is($env->logout($tokens[0])->{status}, 204, 'a logout');
 is($get->($tokens[0]), 401, 'the logged-out token is refused at the next request');
 
 # PgBouncer killed: only 503s, then recovery without a web server restart.
-system("$REPO/scripts/pool.sh", 'kill', "$dir/pool") == 0 or die "pool.sh kill\n";
+PoolTests::pool_kill($env);
 my %seen;
 for (1 .. 10) {
 	$seen{ $env->login_response('pia', 'pia password 1')->{status} }++;
@@ -154,9 +111,7 @@ for (1 .. 10) {
 is(join(',', grep { !/^(?:200|503)$/ } sort keys %seen), '',
 	'with the pool gone the answers are 200 (cached) or 503, nothing else');
 ok($seen{503}, 'a sign-in without the pool is 503');
-system("$REPO/scripts/pool.sh", 'start', "$dir/pg", "$dir/pool", $pool_port, $POOL_SIZE) == 0
-	or die "pool.sh start\n";
-note_pool_pid($env);
+PoolTests::pool_start($env, $env->{pool_port});
 my $st = 0;
 for (1 .. 50) {
 	$st = $env->login_response('pia', 'pia password 1')->{status};
@@ -167,7 +122,7 @@ is($st, 200, 'the pool back, a sign-in works again without a web server restart'
 
 # The listener killed: a token revoked meanwhile (SQL typed by hand: no
 # help from the host's revocation count) never passes.
-my @l = listener_pids($env);
+my @l = PoolTests::listener_pids($env);
 is(scalar @l, 1, 'the listener is found');
 kill 'KILL', @l;
 my $sid = JwtAuthTest->sid_of($tokens[1]);
@@ -175,7 +130,7 @@ $env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '$sid'");
 is($get->($tokens[1]), 401, 'a token revoked while the listener is gone is refused');
 my $back = 0;
 for (1 .. 50) {
-	my @now = listener_pids($env);
+	my @now = PoolTests::listener_pids($env);
 	$back = 1 if @now == 1 && $now[0] != $l[0]
 		&& ($env->json(GET => '/auth/health')->{json}{revocation_cache} // '') eq 'listening';
 	last if $back;

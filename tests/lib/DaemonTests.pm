@@ -42,11 +42,12 @@ $1Require valid-user
 	return $text;
 }
 
-# authnz_template(PORT): the file name of a copy of apache/dev.conf.in
-# whose /app/ is checked through mod_authnz_fcgi by the daemon on PORT.
+# authnz_template(PORT, [TEXT]): the file name of a copy of TEXT (default
+# apache/dev.conf.in) whose /app/ is checked through mod_authnz_fcgi by
+# the daemon on PORT.
 sub authnz_template {
-	my ($port) = @_;
-	my $text = JwtAuthTest::_slurp("$REPO/apache/dev.conf.in");
+	my ($port, $text) = @_;
+	$text //= JwtAuthTest::_slurp("$REPO/apache/dev.conf.in");
 	my $mods = authnz_modules($port);
 	$text =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
 		or die "no mod_fcgid LoadModule line in apache/dev.conf.in\n";
