@@ -5,11 +5,12 @@
 #                 SERVER=nginx or SERVER=caddy; DB_POOL=pgbouncer: through
 #                 a private PgBouncer)
 #   make start / make stop   the same in the background
-#   make test     the whole suite (unit, fuzz seeds, end-to-end), then the
-#                 unit tests under valgrind, a short libFuzzer run of every
-#                 harness, and the end-to-end suite against the ASan+UBSan
-#                 build (SAN_E2E=0 skips that; FUZZ_SECONDS per harness,
-#                 default 15, FUZZ_SECONDS_token 60)
+#   make test     the whole suite: unit tests (also built with ASan+UBSan
+#                 and under valgrind), fuzz seeds, a short libFuzzer run of
+#                 every harness (FUZZ_SECONDS each, default 15,
+#                 FUZZ_SECONDS_token 60), end-to-end tests
+#   make test-san the end-to-end suite again, against the ASan+UBSan build
+#                 (.ci/run runs make test, then this)
 #   make san      jwtauth.fcgi and authctl with ASan+UBSan in tests/out/asan/
 #   make valgrind the unit tests under valgrind (errors and leaks fail)
 #   make fuzz     every fuzz harness with libFuzzer, FUZZ_SECONDS (300) each
@@ -168,6 +169,10 @@ test: deps
 	$(MAKE) all units san
 	sh scripts/test.sh
 
+test-san: deps
+	$(MAKE) all san
+	sh scripts/test.sh san
+
 # The floor of any authorizer, for the bench only: see bench/noop-authz.c.
 bench/noop-authz: bench/noop-authz.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(HARDEN) $(LDFLAGS) -o $@ \
@@ -233,5 +238,5 @@ clean:
 	    bench/noop-authz bench/check-cost bench/reload-cost
 	rm -rf $(SANDIR)
 
-.PHONY: all units san valgrind fuzz deps run start stop test bench clean \
+.PHONY: all units san valgrind fuzz deps run start stop test test-san bench clean \
 	install uninstall deb
