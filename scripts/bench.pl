@@ -13,14 +13,18 @@
 #             FastCGI authorizer
 #   /app/     jwtauth as the dev config has it (revocation_check cached)
 #   /strict/  jwtauth with revocation_check = strict (a second config)
+#   /pooled/  the same strict check with its queries through a private
+#             PgBouncer in transaction pooling mode (scripts/pool.sh; a
+#             third config: database through the pool, listen_database
+#             direct)
 #   /gated/   (Apache) jwtauth's gatekeeper mode: every request rewritten
 #             to jwtauth run as plain CGI, which checks and sends the file
 #             (apache/shared-hosting/gate.htaccess); against /static/
 # Then, at 4 and at 32 connections, wrk measures each of them, GET
 # /auth/me, POST /auth/refresh (each refresh token rotated once: the
 # answer's new token is the next request's) and POST /auth/login.  Then:
-#   - the ratios cached/no-op, strict/no-op, cached/static and
-#     gatekeeper/static;
+#   - the ratios cached/no-op, strict/no-op, pooled/strict, cached/static
+#     and gatekeeper/static;
 #   - a login flood: /app/ at 4 connections while 12 clients post logins
 #     of unknown users, against /app/ alone;
 #   - on Apache, /app/ at 32 connections with FcgidMaxProcessesPerClass 4
@@ -29,7 +33,8 @@
 #     BENCH_RSS_REQUESTS requests (100 000);
 #   - the revocation delay: BENCH_REVOKE sessions (1000) logged out one
 #     by one through /auth/logout while a second client retries each
-#     just-revoked token on /app/ (cached) or /strict/ (strict);
+#     just-revoked token on /app/ (cached), /strict/ (strict) or /pooled/
+#     (strict through PgBouncer);
 #   - once, the instructions of checking one token in-process, first sight
 #     and repeat (callgrind on bench/check-cost, when it is built).
 # Each figure is printed beside its baseline or its target (met / not
@@ -58,6 +63,7 @@ use IO::Socket::INET;
 use JSON::PP qw(decode_json encode_json);
 use JwtAuthTest;
 use DaemonTests;
+use PoolTests;
 use List::Util qw(max sum);
 use POSIX qw(strftime);
 use Socket qw(IPPROTO_TCP TCP_NODELAY);
@@ -101,6 +107,8 @@ my @ROWS = (
 	  bearer => 1, class => 'cached' },
 	{ id => 'strict', name => 'jwtauth strict',
 	  path => '/strict/index.html', bearer => 1, class => 'strict' },
+	{ id => 'pooled', name => 'strict, PgBouncer',
+	  path => '/pooled/index.html', bearer => 1, class => 'pooled' },
 	{ id => 'daemon', name => 'jwtauth -s, authnz_fcgi',
 	  path => '/daemon/index.html', bearer => 1, class => 'daemon',
 	  only => 'apache' },
@@ -141,10 +149,15 @@ print "bench.pl: written to var/bench/latest.txt",
     " (raw wrk output: var/bench/latest-wrk.txt)\n";
 exit 0;
 
+# The -s daemon of the server being measured, stopped whatever happens
+# (a bench that dies leaves no daemon behind).
+my $live_daemon;
+END { DaemonTests::stop_daemon($live_daemon) if $live_daemon }
+
 # bench_server(SERVER): starts the servers for SERVER ('apache' or
 # 'lighttpd'), measures everything there and stops them; returns the
 # results as a hash reference: {rows}{CONNS}{ID} (parse_wrk's results
-# or {skip => why}), {flood}, {small}, {rss}, {revoke}{cached|strict},
+# or {skip => why}), {flood}, {small}, {rss}, {revoke}{cached|strict|pooled},
 # {conf} (facts about the server's config).  Dies when the servers do
 # not start or a row's precheck finds a wrong answer.
 sub bench_server {
@@ -159,6 +172,7 @@ sub bench_server {
 
 	$r{daemon} = DaemonTests::start_daemon($env, $env->{bench_daemon},
 	    $DAEMON_PROCS) if $env->{bench_daemon};
+	$live_daemon = $r{daemon};
 	for my $row (@ROWS) {
 		$r{skip}{$row->{id}} = $row->{only} && $row->{only} ne $server
 		    ? "skipped: $row->{only} only"
@@ -185,7 +199,7 @@ sub bench_server {
 		progress("$server: RSS after $opt{rss_requests} requests");
 		$r{rss} = rss_growth($env, $r{rss_before}, $bearer);
 	}
-	for my $mode (qw(cached strict)) {
+	for my $mode (qw(cached strict pooled)) {
 		next if $r{skip}{$mode};
 		progress("$server: revocation delay, $mode");
 		$r{revoke}{$mode} = revocation($env, $mode);
@@ -195,22 +209,25 @@ sub bench_server {
 		$r{small} = small_pool($env, $bearer);
 	}
 	DaemonTests::stop_daemon(delete $r{daemon}) if $r{daemon};
+	undef $live_daemon;
+	PoolTests::pool_stop($env);
 	$env->stop;
 	return \%r;
 }
 
 # prepare(ENV): JwtAuthTest's before_server hook.  Adds the bench's
 # directories to the site (each with a copy of www/app/index.html), the
-# no-op authorizer and the strict config (the program's config plus
-# revocation_check = strict) to ENV's directory, and a template: the
-# server's dev.conf.in with /noop/ and /strict/ protected as /app/ is,
-# with the no-op authorizer and with the strict config (on Apache,
-# FcgidMaxProcesses grows by what these two classes may take).  Dies on
-# error.
+# no-op authorizer, the strict config (the program's config plus
+# revocation_check = strict) and the pooled one (strict, its database
+# through a PgBouncer started here in ENV->dir/pool) to ENV's directory,
+# and a template: the server's dev.conf.in with /noop/, /strict/ and
+# /pooled/ protected as /app/ is, with the no-op authorizer, the strict
+# and the pooled config (on Apache, FcgidMaxProcesses grows by what
+# these three classes may take).  Dies on error.
 sub prepare {
 	my ($env) = @_;
 	my $dir = $env->dir;
-	for my $sub (qw(static noop strict daemon gated)) {
+	for my $sub (qw(static noop strict pooled daemon gated)) {
 		make_path("$dir/www/$sub");
 		copy("$REPO/www/app/index.html", "$dir/www/$sub/index.html")
 		    or die "bench.pl: copy to $dir/www/$sub: $!\n";
@@ -222,39 +239,58 @@ sub prepare {
 	my $conf = $env->config_file;
 	write_file("$dir/strict.conf", slurp($conf)
 	    . "revocation_check = strict\n");
+	# Every class's processes hold a connection of their own (the
+	# pooled ones only through PgBouncer's ten): more than PostgreSQL's
+	# default 100 once /pooled/ is added on Apache.
+	PoolTests::super_psql($env, 'ALTER SYSTEM SET max_connections = 400');
+	$env->pg_restart;
+	my ($pool_port) = JwtAuthTest::_free_ports(1);
+	PoolTests::pool_start($env, $pool_port);
+	my $pool = slurp("$dir/pool/conninfo");
+	chomp $pool;
+	(my $pooled = slurp("$dir/strict.conf")) =~
+	    s{^database = (.*)$}{database = $pool\nlisten_database = $1}m
+	    or die "bench.pl: no database line in $conf\n";
+	write_file("$dir/pooled.conf", $pooled);
 	my @st = stat $conf;
-	chmod $st[2] & 07777, "$dir/strict.conf";
-	chown $st[4], $st[5], "$dir/strict.conf";
+	for my $f ("$dir/strict.conf", "$dir/pooled.conf") {
+		chmod $st[2] & 07777, $f;
+		chown $st[4], $st[5], $f;
+	}
 
 	my $server = $env->server;
 	my $dev = slurp("$REPO/$server/dev.conf.in");
 	my $app = app_block($server, $dev);
-	my ($noop, $strict) = ($app, $app);
+	my ($noop, $strict, $pooled_block) = ($app, $app, $app);
 	if ($server eq 'apache') {
 		$noop =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/noop"};
 		$strict =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/strict"};
+		$pooled_block =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/pooled"};
 		$noop =~ s{^(\s*FcgidAccessChecker\s+)"[^"]*"}
 		    {$1"$dir/noop-authz"}m;
 	} else {
 		$noop =~ s{/app\b}{/noop}g;
 		$strict =~ s{/app\b}{/strict}g;
+		$pooled_block =~ s{/app\b}{/pooled}g;
+		$pooled_block =~ s{authz\.sock}{pooled.sock};
 		$noop =~ s{("bin-path" => )"[^"]*"}{$1"$dir/noop-authz"};
 		$noop =~ s{authz\.sock}{noop.sock};
 		$strict =~ s{authz\.sock}{strict.sock};
 	}
 	$strict =~ s{\@CONF\@}{$dir/strict.conf}g;
-	my $head = "\n# Added by scripts/bench.pl: /noop/ and /strict/, as"
-	    . " /app/ above, the one\n# with bench/noop-authz, the other"
-	    . " with revocation_check = strict.\n";
-	# Two more classes: the total grows by what they may take, so
+	$pooled_block =~ s{\@CONF\@}{$dir/pooled.conf}g;
+	my $head = "\n# Added by scripts/bench.pl: /noop/, /strict/ and"
+	    . " /pooled/, as /app/ above,\n# with bench/noop-authz, with"
+	    . " revocation_check = strict, and strict through\n# PgBouncer.\n";
+	# Three more classes: the total grows by what they may take, so
 	# that each class has the room it has in the dev config.
 	if ($server eq 'apache' && $dev =~
 	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
 		my $per = $1;
 		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
-		    {"$1" . ($2 + 2 * $per)}me
+		    {"$1" . ($2 + 3 * $per)}me
 		    and $head .= "# FcgidMaxProcesses above: the dev config's"
-		    . " plus 2 x $per for these two classes.\n";
+		    . " plus 3 x $per for these three classes.\n";
 	}
 	# Apache: /daemon/ as /app/, checked by jwtauth -s (started after
 	# the server, bench_server) through mod_authnz_fcgi.
@@ -294,7 +330,7 @@ sub prepare {
 </Directory>
 EOT
 	}
-	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict
+	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict . $pooled_block
 	    . $daemon . $gate);
 	$env->template("$dir/bench.conf.in");
 }
@@ -486,9 +522,10 @@ sub rss_growth {
 }
 
 # revocation(ENV, MODE): the revocation delay of MODE ('cached', on
-# /app/, or 'strict', on /strict/).  Logs in BENCH_REVOKE sessions, sends
-# each token through wrk at 32 connections for 2 s so that the
-# authorizer processes have seen it, then, for each in turn, logs it out
+# /app/, 'strict', on /strict/, or 'pooled', on /pooled/).  Logs in
+# BENCH_REVOKE sessions, sends each token through wrk at 32 connections
+# for 2 s so that the authorizer processes have seen it, then, for each
+# in turn, logs it out
 # through one connection and, as soon as the 204 is in, retries it on
 # the protected file through another until the first 401 (1 s at most).
 # Returns {n} (sessions tested), {accepted} (200s after the logout
@@ -497,7 +534,9 @@ sub rss_growth {
 # {never} (tokens still accepted after 1 s) and {login_s}.
 sub revocation {
 	my ($env, $mode) = @_;
-	my $path = $mode eq 'cached' ? '/app/index.html' : '/strict/index.html';
+	my %path = (cached => '/app/index.html', strict => '/strict/index.html',
+	    pooled => '/pooled/index.html');
+	my $path = $path{$mode};
 	my $t = time;
 	my @at = map { $_->{access_token} } logins($env, $opt{revoke});
 	my $login_s = time - $t;
@@ -703,6 +742,7 @@ sub pids {
 		my %o = @argv[1 .. $#argv];
 		next if ($class eq 'daemon') != defined $o{'-s'};
 		my $conf = $class eq 'strict' ? "$dir/strict.conf"
+		    : $class eq 'pooled' ? "$dir/pooled.conf"
 		    : "$dir/jwtauth.conf";
 		my $role = $class eq 'responder' ? 'responder' : 'authorizer';
 		push @pids, $pid if ($o{'-c'} // '') eq $conf
@@ -950,7 +990,7 @@ sub server_table {
 	    ? "Apache, mod_fcgid (apache/dev.conf.in: FcgidMaxProcessesPerClass"
 	      . " " . ($f->{per_class} // '?') . ",\n  MaxRequestWorkers "
 	      . ($f->{workers} // '?') . "; FcgidMaxProcesses " . ($f->{total}
-	      // '?') . " with room for the classes of /noop/ and /strict/)\n"
+	      // '?') . " with room for the classes of /noop/, /strict/, /pooled/)\n"
 	    : "lighttpd, mod_fastcgi (lighttpd/dev.conf.in: max-procs "
 	      . ($f->{max_procs} // '?') . " per pool)\n");
 	my $fmt = "%-20s %5s %8s %7s %7s %8s %7s %7s %5s %5s\n";
@@ -985,7 +1025,7 @@ sub ratios {
 	my $s = "\nratios, same server, same run";
 	$s .= sprintf ' %13s', "$_->[0] $_->[1]" for @cols;
 	$s .= "\n";
-	for my $pair ([qw(cached noop)], [qw(strict noop)],
+	for my $pair ([qw(cached noop)], [qw(strict noop)], [qw(pooled strict)],
 	    [qw(cached static)], [qw(daemon static)], [qw(gate static)]) {
 		my ($x, $base) = @$pair;
 		for my $what (qw(rps p99)) {
@@ -1088,7 +1128,7 @@ sub revocation_table {
 	$s .= sprintf $fmt, '', 'accepted', 'p99 delay ms', 'max delay ms',
 	    'never refused', 'logins s';
 	for my $server (@SERVERS) {
-		for my $mode (qw(cached strict)) {
+		for my $mode (qw(cached strict pooled)) {
 			my $r = $res{$server}{revoke}{$mode} or next;
 			$s .= sprintf $fmt, "$server $mode", $r->{accepted},
 			    fmt($r->{p99}, 2), fmt($r->{max}, 2), $r->{never},
@@ -1144,6 +1184,9 @@ sub targets {
 			    '%+.2f%%') }],
 		['strict: 0 revoked accepted', sub {
 			my $r = $res{ $_[0] }{revoke}{strict} or return '-';
+			cmp_le($r->{accepted} + $r->{never}, 0, '%d') }],
+		['PgBouncer: 0 revoked accepted', sub {
+			my $r = $res{ $_[0] }{revoke}{pooled} or return '-';
 			cmp_le($r->{accepted} + $r->{never}, 0, '%d') }],
 		['cached: p99 revocation < 5 ms', sub {
 			my $r = $res{ $_[0] }{revoke}{cached} or return '-';

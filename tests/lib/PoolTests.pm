@@ -6,17 +6,18 @@
 package PoolTests;
 use strict;
 use warnings;
-use FindBin;
+use Cwd ();
+use File::Basename ();
 use JwtAuthTest;
 
-my $REPO = "$FindBin::Bin/../..";
+my $REPO = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
 our $POOL_SIZE = 10;
 our $MAX_CONNECTIONS = 40;
 
-# PgBouncer is stopped whatever happens (the test's directory may be
-# gone by then: by its pid).
-my $pool_pid;
-END { kill 'INT', $pool_pid if $pool_pid }
+# Every PgBouncer started is stopped whatever happens (the test's
+# directory may be gone by then: by its pid).
+my @pool_pids;
+END { kill 'INT', @pool_pids if @pool_pids }
 
 # super_psql(ENV, SQL): SQL run by the cluster's superuser over its
 # socket; its unaligned output, chomped.
@@ -50,7 +51,14 @@ sub pool_start {
 	my $dir = $env->dir;
 	system("$REPO/scripts/pool.sh", 'start', "$dir/pg", "$dir/pool", $port,
 		$POOL_SIZE) == 0 or die "pool.sh start failed\n";
-	($pool_pid) = JwtAuthTest::_slurp("$dir/pool/pid") =~ /(\d+)/;
+	my ($pid) = JwtAuthTest::_slurp("$dir/pool/pid") =~ /(\d+)/;
+	push @pool_pids, $pid if $pid;
+}
+
+# pool_stop(ENV): PgBouncer stopped (clients cut off).
+sub pool_stop {
+	system("$REPO/scripts/pool.sh", 'stop', $_[0]->dir . '/pool') == 0
+		or die "pool.sh stop failed\n";
 }
 
 # pool_kill(ENV): PgBouncer killed as a crash would.
