@@ -534,9 +534,8 @@ sub rss_growth {
 # {never} (tokens still accepted after 1 s) and {login_s}.
 sub revocation {
 	my ($env, $mode) = @_;
-	my %path = (cached => '/app/index.html', strict => '/strict/index.html',
-	    pooled => '/pooled/index.html');
-	my $path = $path{$mode};
+	my ($row) = grep { $_->{id} eq $mode } @ROWS;
+	my $path = $row->{path};
 	my $t = time;
 	my @at = map { $_->{access_token} } logins($env, $opt{revoke});
 	my $login_s = time - $t;
