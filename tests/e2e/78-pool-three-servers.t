@@ -25,7 +25,17 @@ use DaemonTests;
 
 my $PAGE = '/app/index.html';
 my $PROCS = 64;
-my $CONNS = 256;
+# The issue's load: 256 keep-alive connections on each server, none
+# waiting over 10 s.  Against the sanitizer build (make test-san) a check
+# costs several times its CPU and 192 such processes share two cores with
+# three web servers (load average 50): at 256 and at 64 connections some
+# requests waited over 10 s there (4 on Apache, 22 on nginx of 10 000 in
+# one run) and nginx answered a few 5xx, the check failing closed when
+# its pool wait ran out.  That pass is for memory errors under
+# concurrency, not for capacity: it runs 16 connections on each.
+my $SAN = ($ENV{JWTAUTH_FCGI} // '') =~ m{/asan/};
+my $CONNS = $SAN ? 16 : 256;
+my $TIMEOUT = 10;
 my $SECS = 20;
 
 # Apache sized for $CONNS busy keep-alive clients: when every thread of
@@ -103,7 +113,7 @@ for my $S (@servers) {
 	if (!$pid) {
 		open STDOUT, '>', "$dir/wrk.$name{$S}" or POSIX::_exit(2);
 		open STDERR, '>&', \*STDOUT;
-		exec({ 'wrk' } 'wrk', '-t1', "-c$CONNS", "-d${SECS}s", '--timeout', '10s',
+		exec({ 'wrk' } 'wrk', '-t1', "-c$CONNS", "-d${SECS}s", '--timeout', "${TIMEOUT}s",
 			'-H', "Authorization: Bearer $token", $S->url($PAGE)) or POSIX::_exit(127);
 	}
 	$wrk{$pid} = $S;
@@ -158,7 +168,7 @@ for my $S (@servers) {
 	diag("$name{$S}: $done requests at $CONNS connections in $SECS s, latency "
 		. "mean $avg, max $max") if defined $done && defined $max;
 	ok(($done // 0) > 0, "$name{$S}: the load ran") or diag($out);
-	# wrk's socket errors: a connect error or a timeout (10 s) is a
+	# wrk's socket errors: a connect error or a timeout ($TIMEOUT s) is a
 	# client the server failed; a read or write error is a keep-alive
 	# connection the server closed as wrk sent on it, which a browser
 	# sends again.  The first must not happen, the second stays rare
