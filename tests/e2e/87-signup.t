@@ -5,7 +5,7 @@
 # button, nothing changed by opening it) -> its POST -> sign-in works;
 # sign-in before verification refused only after the right password; a
 # taken name and a taken address answer byte for byte as a free one,
-# and their mails say what was taken; reused, expired, other-purpose
+# in the same time (medians of 20), and their mails say what was taken; reused, expired, other-purpose
 # and other-user links refused; CR/LF in an address refused with no
 # mail; bad input; the throttle per address and per client; the purge
 # of an unverified account a day old; invite: authctl invite, its link
@@ -265,6 +265,35 @@ like($r->{json}{error_description} // '', qr/Too many sign-up requests/, 'saying
 is(signup(username => 'mo', email => 'mo@example.org', password => $PW)->{status}, 202,
 	'another address is not held up');
 new_mails(0);
+
+# The same time, within noise: 20 sign-ups each, in turn, with a free
+# name and address, a taken name, and a taken address (the throttle
+# raised for them).
+$env->reconfigure(throttle_user_max => 1000);
+my %times = (free => [], name => [], address => []);
+for my $i (1 .. 20) {
+	for my $kind (qw(free name address)) {
+		my %f = $kind eq 'free' ? (username => "t$i", email => "t$i\@example.org")
+		    : $kind eq 'name' ? (username => 'alice', email => "u$i\@example.org")
+		    : (username => "v$i", email => 'alice@example.org');
+		my $t0 = Time::HiRes::time();
+		my $res = signup(%f, password => $PW);
+		push @{ $times{$kind} }, Time::HiRes::time() - $t0;
+		$res->{status} == 202 or die "timing: $res->{status}\n";
+	}
+}
+new_mails(60);
+sub median { my @s = sort { $a <=> $b } @_; return ($s[9] + $s[10]) / 2 }
+my %med = map { $_ => median(@{ $times{$_} }) } keys %times;
+# As in 84-reset-mail-dir.t: 20 ms, or a quarter of the median where the
+# machine is slower; a hash or a mail before the answer is more.
+my $noise = 0.25 * $med{free};
+$noise = 0.02 if $noise < 0.02;
+for my $kind (qw(name address)) {
+	cmp_ok(abs($med{$kind} - $med{free}), '<', $noise,
+		sprintf('a taken %s takes the time of a free one (medians %.1f ms, %.1f ms; within %.0f ms)',
+		$kind, 1000 * $med{$kind}, 1000 * $med{free}, 1000 * $noise));
+}
 
 # The purge removes an unverified account a day old, and only that.
 $env->psql("update users set pending_since = now() - interval '25 hours' where username = 'judy'");
