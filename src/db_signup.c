@@ -16,9 +16,9 @@
 /*
  * A sign-up in one statement: the account added unverified, with its
  * verification link, unless the name or the address (whatever its
- * case) is taken; then nothing is added.  What comes back: the new id,
- * or NULL, and the name of the account that holds the address, if
- * any, as it was before the statement.
+ * case) is taken; then nothing is added.  What comes back, one row:
+ * the new id, or NULL, and the name and address of the account that
+ * holds the address, if any, as it was before the statement.
  */
 static const struct db_stmt signup_add = {
 	"signup_add",
@@ -28,8 +28,8 @@ static const struct db_stmt signup_add = {
 	"tok AS (INSERT INTO account_tokens (token_hash, user_id, purpose, "
 	"expires_at) SELECT decode($4, 'hex'), id, 'verify', now() + "
 	"make_interval(secs => $5::integer) FROM ins) "
-	"SELECT (SELECT id FROM ins), "
-	"(SELECT username FROM users WHERE lower(email) = lower($3))",
+	"SELECT (SELECT id FROM ins), h.username, h.email FROM "
+	"(SELECT 1) AS one LEFT JOIN users h ON lower(h.email) = lower($3)",
 	5, 0
 };
 
@@ -120,22 +120,22 @@ signup_invite_claim(struct db *db, const char *invite, char *email)
  * only when, the account is made (email then ignored).  A new token
  * (tokenlen > JA_RT_LEN) is made in every case and stored as the
  * verification link of a new account.  *result says what happened;
- * holder (JA_NAME_MAX + 1 bytes) gets the name of the account whose
- * address it is (SIGNUP_ADDRESS_TAKEN), else "".  Returns JA_OK,
+ * holder gets the name and stored address of the account whose address
+ * it is (SIGNUP_ADDRESS_TAKEN), else "".  Returns JA_OK,
  * JA_ENOTFOUND (the invitation unknown, used or expired) or JA_EDB;
  * the token is wiped unless an account was made.
  */
 int
 db_signup_add(struct db *db, const char *name, const char *hash,
     const char *email, const char *invite, char *token, size_t tokenlen,
-    enum signup_result *result, char *holder)
+    enum signup_result *result, struct signup_holder *holder)
 {
 	char		 thash[65], ttl[16], addr[MAIL_ADDRESS_MAX + 1];
 	const char	*params[5] = { name, hash, email, thash, ttl };
 	PGresult	*res = NULL;
 	int		 rc, begun = 0;
 
-	holder[0] = '\0';
+	memset(holder, 0, sizeof(*holder));
 	*result = SIGNUP_NAME_TAKEN;
 	if ((rc = signup_token(token, tokenlen, thash)) != JA_OK)
 		return rc;
@@ -157,9 +157,14 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 	}
 	if (!PQgetisnull(res, 0, 0))
 		*result = SIGNUP_MADE;
-	else if (!PQgetisnull(res, 0, 1)) {
+	else if (!PQgetisnull(res, 0, 1) &&
+	    strlen(PQgetvalue(res, 0, 1)) <= JA_NAME_MAX &&
+	    strlen(PQgetvalue(res, 0, 2)) <= MAIL_ADDRESS_MAX) {
 		*result = SIGNUP_ADDRESS_TAKEN;
-		snprintf(holder, JA_NAME_MAX + 1, "%s", PQgetvalue(res, 0, 1));
+		snprintf(holder->name, sizeof(holder->name), "%s",
+		    PQgetvalue(res, 0, 1));
+		snprintf(holder->email, sizeof(holder->email), "%s",
+		    PQgetvalue(res, 0, 2));
 	}
 	rc = JA_OK;
 out:

@@ -579,9 +579,15 @@ enum signup_result {
 	SIGNUP_NAME_TAKEN	/* the name is, the address free */
 };
 
+/* The account whose address a sign-up gave (SIGNUP_ADDRESS_TAKEN). */
+struct signup_holder {
+	char	 name[JA_NAME_MAX + 1];
+	char	 email[MAIL_ADDRESS_MAX + 1];	/* as stored */
+};
+
 int		 db_signup_add(struct db *, const char *, const char *,
 		    const char *, const char *, char *, size_t,
-		    enum signup_result *, char *);
+		    enum signup_result *, struct signup_holder *);
 int		 db_signup_verify(struct db *, const char *, const char *);
 int		 db_invite_add(struct db *, const char *, char *, size_t);
 int		 db_invite_peek(struct db *, const char *, char *);

@@ -90,12 +90,13 @@ signup_valid(struct ctx *ctx, const char *name, const char *email,
 
 /*
  * The mail of a sign-up to email: its verification link (token), or,
- * with nothing made, what was taken.
+ * with nothing made, what was taken; a taken address is written to as
+ * its account has it, greeting that account (holder).
  */
 static void
 signup_mail(struct ctx *ctx, enum signup_result result, const char *name,
-    const char *email, const char *token, const char *holder,
-    const char *invite)
+    const char *email, const char *token,
+    const struct signup_holder *holder, const char *invite)
 {
 	struct buf	 url;
 
@@ -108,11 +109,12 @@ signup_mail(struct ctx *ctx, enum signup_result result, const char *name,
 	else
 		mail_link(&url, ctx->cfg, "/signup", invite);
 	if (!url.failed)
-		(void)mail_queue(ctx, email, result == SIGNUP_MADE ?
+		(void)mail_queue(ctx, result == SIGNUP_ADDRESS_TAKEN ?
+		    holder->email : email, result == SIGNUP_MADE ?
 		    MAIL_VERIFY : result == SIGNUP_ADDRESS_TAKEN ?
 		    MAIL_SIGNUP_ADDRESS : MAIL_SIGNUP_NAME, result ==
 		    SIGNUP_MADE ? name : result == SIGNUP_ADDRESS_TAKEN ?
-		    holder : NULL, url.data);
+		    holder->name : NULL, url.data);
 	buf_free(&url);
 }
 
@@ -132,8 +134,9 @@ signup_work(struct ctx *ctx, const char *name, const char *email,
 		[SIGNUP_NAME_TAKEN] = "name in use: nothing made",
 	};
 	enum signup_result	 result;
+	struct signup_holder	 holder;
 	char			 hash[PASSWORD_HASH_MAX];
-	char			 token[JA_RT_LEN + 1], holder[JA_NAME_MAX + 1];
+	char			 token[JA_RT_LEN + 1];
 	int			 slot = -1, rc, out;
 
 	memset(hash, 0, sizeof(hash));
@@ -146,7 +149,7 @@ signup_work(struct ctx *ctx, const char *name, const char *email,
 		goto out;
 	}
 	rc = db_signup_add(ctx->db, name, hash, email, invite, token,
-	    sizeof(token), &result, holder);
+	    sizeof(token), &result, &holder);
 	if (rc != JA_OK) {
 		out = rc == JA_ENOTFOUND ? OUT_BAD_LINK : OUT_UNAVAILABLE;
 		goto out;
@@ -155,11 +158,12 @@ signup_work(struct ctx *ctx, const char *name, const char *email,
 	event_log("signup", ctx->req, result == SIGNUP_MADE ? name : NULL,
 	    NULL, "result", result == SIGNUP_MADE ? "made" : "taken", NULL,
 	    NULL);
-	signup_mail(ctx, result, name, email, token, holder, invite);
+	signup_mail(ctx, result, name, email, token, &holder, invite);
 	out = OUT_OK;
 out:
 	sodium_memzero(hash, sizeof(hash));
 	sodium_memzero(token, sizeof(token));
+	sodium_memzero(&holder, sizeof(holder));
 	return out;
 }
 

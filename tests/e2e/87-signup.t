@@ -173,6 +173,8 @@ is($to{'alice@example.org'}[0]{subject}, 'Someone tried to sign up with your add
 	'saying someone tried to sign up with it');
 like($to{'alice@example.org'}[0]{link} // '', qr{^\Q$SITE\E/auth/reset$}, 'offering the reset');
 like($to{'alice@example.org'}[0]{text}, qr/^Hello alice,$/m, 'to the account that has it');
+is(join(' ', map { $_->{to} } @{ $to{'alice@example.org'} }), 'alice@example.org alice@example.org',
+	'at its address as stored, whatever the case typed');
 is($env->psql("select count(*) from users where username = 'zed' or email = 'newcomer\@example.org'"), 0,
 	'no account is made for a taken name or address');
 is($env->login_response('alice', $PW)->{status}, 200, 'alice is untouched');
