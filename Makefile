@@ -39,7 +39,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
-	  src/db_email.o src/db_reset.o src/revring.o
+	  src/db_email.o src/db_reset.o src/db_signup.o src/revring.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
@@ -53,7 +53,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_jwks.o src/route_metrics.o src/mfa.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o src/mail_send.o src/notice.o src/route_reset.o \
-	  src/html_reset.o src/listen.o
+	  src/html_reset.o src/route_signup.o src/route_verify.o \
+	  src/html_signup.o src/listen.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
@@ -67,7 +68,8 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/mail.o src/mail_text.o src/revring.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
-	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o
+	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o \
+	  src/authctl_invite.o
 UNITS	= $(patsubst %.c,%,$(wildcard tests/unit/test-*.c))
 
 all: cgi-bin/jwtauth.fcgi authctl

@@ -186,6 +186,7 @@ answer_page_again(struct ctx *ctx, const struct outcome *o, int status,
 	case OUT_BAD_CREDENTIALS:
 	case OUT_WRONG_PASSWORD:
 	case OUT_WRONG_CODE:
+	case OUT_UNVERIFIED:
 		break;
 	default:
 		response_error(ctx->resp, ctx->req, status, "", msg);

@@ -9,7 +9,8 @@
  * This file parses the options and dispatches; each group of commands
  * is a file of its own: authctl_user.c, authctl_session.c,
  * authctl_upkeep.c (migrate, status, purge), authctl_audit.c (throttle,
- * audit), authctl_keys.c (keygen, pubkey); check is check.c.
+ * audit), authctl_keys.c (keygen, pubkey), authctl_invite.c (invite);
+ * check is check.c.
  */
 #include <sys/stat.h>
 
@@ -60,6 +61,9 @@ static const struct command {
 	    "two-factor sign-in (a lost device); sessions stay.\n"
 	    "email sets the address reset links and notices go to; an "
 	    "address the\nadministrator sets counts as verified." },
+	{ "invite", "invite address",
+	    "Prints a sign-up link for address (signup = invite): it works "
+	    "once, for\n7 days.  Send it to the person yourself." },
 	{ "sessions", "sessions name",
 	    "Lists the live sessions of user name: id, created, last used,"
 	    " user agent, IP." },
@@ -252,6 +256,8 @@ run_db_command(const struct config *cfg, struct db *db, int argc,
 		return authctl_status(cfg, db, argc);
 	if (strcmp(name, "user") == 0)
 		return authctl_user(cfg, db, argc, argv);
+	if (strcmp(name, "invite") == 0)
+		return authctl_invite(cfg, db, argc, argv);
 	if (strcmp(name, "sessions") == 0)
 		return authctl_sessions(cfg, db, argc, argv);
 	if (strcmp(name, "revoke") == 0)

@@ -91,6 +91,7 @@ static const struct config_key config_keys[] = {
 	STR(mail_dir, NULL, 0),
 	NUM(mail_timeout, "10", 1, 120),
 	STR(site_url, NULL, 0),
+	STR(signup, "off", 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

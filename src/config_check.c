@@ -51,6 +51,34 @@ config_log_file(struct config *cfg, char *err, size_t errlen)
 }
 
 /*
+ * signup (route_signup.c): off, invite or open, into signup_mode; a
+ * sign-up mails a link, so anything but off needs site_url.  where
+ * names the key for an error.
+ */
+static int
+config_signup(struct config *cfg, const char *where, char *err,
+    size_t errlen)
+{
+	if (strcmp(cfg->signup, "off") == 0)
+		cfg->signup_mode = SIGNUP_OFF;
+	else if (strcmp(cfg->signup, "invite") == 0)
+		cfg->signup_mode = SIGNUP_INVITE;
+	else if (strcmp(cfg->signup, "open") == 0)
+		cfg->signup_mode = SIGNUP_OPEN;
+	else {
+		snprintf(err, errlen, "%s: signup: off, invite or open",
+		    where);
+		return JA_ECONFIG;
+	}
+	if (cfg->signup_mode != SIGNUP_OFF && cfg->site_url == NULL) {
+		snprintf(err, errlen, "%s: signup: %s needs site_url (the "
+		    "links mailed start with it)", where, cfg->signup);
+		return JA_ECONFIG;
+	}
+	return JA_OK;
+}
+
+/*
  * The mail keys (mail_send.c, notice.c): site_url an absolute http(s)
  * URL without a trailing "/", query or fragment, of printable ASCII
  * (every link in a mail starts with it); mail_from an address;
@@ -58,7 +86,7 @@ config_log_file(struct config *cfg, char *err, size_t errlen)
  * path (run with execve(2), no shell, no PATH search).
  */
 static int
-config_mail(const struct config *cfg, const size_t *lines, char *err,
+config_mail(struct config *cfg, const size_t *lines, char *err,
     size_t errlen)
 {
 	char		 where[512], host[256];
@@ -93,6 +121,9 @@ config_mail(const struct config *cfg, const size_t *lines, char *err,
 		snprintf(err, errlen, "%s: mail_dir: an absolute path", where);
 		return JA_ECONFIG;
 	}
+	config_where(where, sizeof(where), cfg->path, lines, "signup");
+	if (config_signup(cfg, where, err, errlen) != JA_OK)
+		return JA_ECONFIG;
 	config_where(where, sizeof(where), cfg->path, lines, "mail_command");
 	if (cfg->mail_command[0] != '/' || !mail_value_ok(cfg->mail_command,
 	    1024)) {

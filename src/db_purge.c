@@ -6,7 +6,7 @@
  * session is a rejection, so this never lets a token through); refresh
  * tokens past their own expiry; audit rows past audit_max_age; login
  * throttle counts past throttle_window; mailed links past their
- * expiry.  Each
+ * expiry; accounts signed up and not verified within PENDING_MAX.  Each
  * call deletes at most one batch of each, so serving is never held up.
  */
 #include <stdio.h>
@@ -74,6 +74,15 @@ static const struct db_stmt purge_account_tokens = {
 	2, 0
 };
 
+/* Accounts signed up and never verified (db_signup.c), with their links. */
+static const struct db_stmt purge_pending = {
+	"purge_pending",
+	"DELETE FROM users WHERE id IN ("
+	"SELECT id FROM users WHERE pending_since < "
+	"now() - make_interval(secs => $1::integer) LIMIT $2::integer)",
+	2, 0
+};
+
 static int
 purge_one(struct db *db, const struct db_stmt *st, long secs, long batch,
     long *deleted)
@@ -111,6 +120,8 @@ db_purge(struct db *db, const struct config *cfg, long *deleted)
 	    purge_one(db, &purge_throttle, cfg->throttle_window,
 	    cfg->purge_batch, deleted) != JA_OK ||
 	    purge_one(db, &purge_account_tokens, 0, cfg->purge_batch,
+	    deleted) != JA_OK ||
+	    purge_one(db, &purge_pending, PENDING_MAX, cfg->purge_batch,
 	    deleted) != JA_OK)
 		return JA_EDB;
 	return JA_OK;

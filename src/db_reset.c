@@ -37,8 +37,8 @@ static const struct db_stmt reset_peek = {
 	"reset_peek",
 	"SELECT t.user_id, u.username FROM account_tokens t JOIN users u ON "
 	"u.id = t.user_id WHERE t.token_hash = decode($1, 'hex') AND "
-	"t.purpose = 'reset' AND t.expires_at > now() AND NOT u.locked",
-	1, DB_RETRY
+	"t.purpose = $2 AND t.expires_at > now() AND NOT u.locked",
+	2, DB_RETRY
 };
 
 static const struct db_stmt reset_claim = {
@@ -91,15 +91,16 @@ db_reset_request(struct db *db, const char *login, char *token,
 
 /*
  * The user (id into uid, name into name, JA_NAME_MAX + 1 bytes) of a
- * live reset token, nothing changed.  Returns JA_OK, JA_ENOTFOUND
- * (unknown, used, expired, of another purpose, or its account locked)
- * or JA_EDB.
+ * live token of purpose ("reset", or "verify": db_signup.c), nothing
+ * changed.  Returns JA_OK, JA_ENOTFOUND (unknown, used, expired, of
+ * another purpose, or its account locked) or JA_EDB.
  */
 int
-db_reset_peek(struct db *db, const char *token, char *uid, char *name)
+db_reset_peek(struct db *db, const char *purpose, const char *token,
+    char *uid, char *name)
 {
 	char		 hash[65];
-	const char	*params[1] = { hash };
+	const char	*params[2] = { hash, purpose };
 	PGresult	*res;
 	int		 rc = JA_ENOTFOUND;
 

@@ -10,7 +10,8 @@
 
 static const struct db_stmt user_find = {
 	"user_find",
-	"SELECT id, username, password_hash, locked FROM users "
+	"SELECT id, username, password_hash, locked, "
+	"pending_since IS NOT NULL FROM users "
 	"WHERE username = $1",
 	1, DB_RETRY
 };
@@ -73,6 +74,7 @@ db_user_find(struct db *db, const char *username, struct user *u)
 		    PQgetvalue(res, 0, 2)) >= (int)sizeof(u->hash))
 			u->hash[0] = '\0';	/* never matches */
 		u->locked = PQgetvalue(res, 0, 3)[0] == 't';
+		u->pending = PQgetvalue(res, 0, 4)[0] == 't';
 		rc = JA_OK;
 	}
 	PQclear(res);

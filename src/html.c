@@ -210,6 +210,8 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 	    kept ? " autofocus" : "");
 	if (cfg->site_url != NULL)	/* reset by email is on */
 		html_back(b, cfg, "/reset", "Forgot your password?");
+	if (cfg->signup_mode == SIGNUP_OPEN)	/* route_signup.c */
+		html_back(b, cfg, "/signup", "Create an account");
 	html_back(b, cfg, NULL, "Back to the home page");
 	html_end(b);
 }

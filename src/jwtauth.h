@@ -11,11 +11,12 @@
  *             outcomes and their spelling are pure), mail, mail_text
  *             (a message built, never sent).
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
- *             db_reset: addresses and mailed links), migrate,
+ *             db_reset, db_signup: addresses and mailed links), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
- *             gate, pwslot, revcache, html_account, html_reset, qr,
+ *             gate, pwslot, revcache, html_account, html_reset,
+ *             html_signup, qr,
  *             mail_send (sends after the answer), notice, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
@@ -100,6 +101,12 @@ struct secret {
 };
 
 /* config.c */
+enum signup_mode {
+	SIGNUP_OFF = 0,		/* accounts made by authctl alone */
+	SIGNUP_INVITE,		/* with a link of authctl invite */
+	SIGNUP_OPEN		/* by anyone */
+};
+
 struct config {
 	char		*path;		/* file it was read from */
 	char		*database;	/* libpq conninfo */
@@ -149,6 +156,8 @@ struct config {
 	char		*mail_dir;		/* NULL: mail_command sends */
 	long		 mail_timeout;		/* seconds a send may take */
 	char		*site_url;		/* NULL: no mail, no reset */
+	char		*signup;		/* "off", "invite" or "open" */
+	enum signup_mode signup_mode;		/* from signup */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -289,13 +298,18 @@ int		 mail_url_host(const char *, char *, size_t);
 struct buf;
 int		 mail_build(struct buf *, const char *, const char *,
 		    const char *, const char *, time_t, const char *);
+void		 mail_link(struct buf *, const struct config *, const char *,
+		    const char *);
 
 /* mail_text.c */
 enum mail_kind {
 	MAIL_RESET,		/* the reset link */
 	MAIL_PASSWORD_CHANGED,	/* notices: a link to the account page */
 	MAIL_2FA_ON,
-	MAIL_2FA_OFF
+	MAIL_2FA_OFF,
+	MAIL_VERIFY,		/* sign-up: the verification link */
+	MAIL_SIGNUP_ADDRESS,	/* sign-up with an address in use */
+	MAIL_SIGNUP_NAME	/* sign-up with a name in use */
 };
 
 const char	*mail_text(struct buf *, enum mail_kind, const char *,
@@ -524,6 +538,7 @@ struct user {
 	char	 username[JA_NAME_MAX + 1];
 	char	 hash[PASSWORD_HASH_MAX];
 	int	 locked;
+	int	 pending;	/* signed up, address not yet verified */
 };
 
 int		 db_user_find(struct db *, const char *, struct user *);
@@ -549,8 +564,33 @@ struct reset_target {
 
 int		 db_reset_request(struct db *, const char *, char *, size_t,
 		    struct reset_target *);
-int		 db_reset_peek(struct db *, const char *, char *, char *);
+int		 db_reset_peek(struct db *, const char *, const char *, char *,
+		    char *);
 int		 db_reset_claim(struct db *, const char *, const char *);
+
+/* db_signup.c */
+#define VERIFY_TTL	86400	/* seconds a verification link lives */
+#define INVITE_TTL	604800	/* seconds an invitation lives */
+#define PENDING_MAX	86400	/* seconds an unverified account lives */
+
+enum signup_result {
+	SIGNUP_MADE,		/* a new account, unverified */
+	SIGNUP_ADDRESS_TAKEN,	/* the address is another account's */
+	SIGNUP_NAME_TAKEN	/* the name is, the address free */
+};
+
+/* The account whose address a sign-up gave (SIGNUP_ADDRESS_TAKEN). */
+struct signup_holder {
+	char	 name[JA_NAME_MAX + 1];
+	char	 email[MAIL_ADDRESS_MAX + 1];	/* as stored */
+};
+
+int		 db_signup_add(struct db *, const char *, const char *,
+		    const char *, const char *, char *, size_t,
+		    enum signup_result *, struct signup_holder *);
+int		 db_signup_verify(struct db *, const char *, const char *);
+int		 db_invite_add(struct db *, const char *, char *, size_t);
+int		 db_invite_peek(struct db *, const char *, char *);
 
 /* db_session.c */
 struct session {
@@ -1049,6 +1089,18 @@ void		 html_reset_dead(struct buf *, const struct config *,
 		    const char *);
 void		 html_reset_done(struct buf *, const struct config *);
 
+/* html_signup.c */
+void		 html_signup_form(struct buf *, const struct config *,
+		    const char *, const char *, const char *, const char *);
+void		 html_signup_sent(struct buf *, const struct config *);
+void		 html_signup_refused(struct buf *, const struct config *,
+		    const char *);
+void		 html_verify_form(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_verify_dead(struct buf *, const struct config *,
+		    const char *);
+void		 html_verify_done(struct buf *, const struct config *);
+
 /* auth.c */
 struct body;
 struct ctx {
@@ -1125,6 +1177,8 @@ enum outcome_kind {
 	OUT_MEDIA_TYPE,		/* a body neither JSON nor a form */
 	OUT_BAD_BODY,		/* a body incomplete or malformed */
 	OUT_BAD_LINK,		/* a mailed link unknown, used or expired */
+	OUT_UNVERIFIED,		/* the right password, address not verified */
+	OUT_INVITE_ONLY,	/* sign-up by invitation, and none given */
 	OUT_SERVER_ERROR,	/* our fault: 500 */
 	OUT_COUNT
 };
@@ -1241,10 +1295,17 @@ void		 route_2fa_disable(struct ctx *);
 /* route_reset.c */
 void		 route_reset(struct ctx *);
 void		 route_reset_confirm(struct ctx *);
+int		 reset_body(struct ctx *, struct body *, struct outcome *);
+int		 reset_throttle(struct ctx *, const char *, const char *,
+		    struct outcome *, char *, size_t);
+
+/* route_signup.c */
+void		 route_signup(struct ctx *);
+
+/* route_verify.c */
+void		 route_verify(struct ctx *);
 
 /* notice.c */
-void		 notice_link(struct buf *, const struct config *,
-		    const char *, const char *);
 void		 notice_send(struct ctx *, const char *, enum mail_kind);
 
 /* route_health.c */
@@ -1281,6 +1342,10 @@ int		 authctl_user_known(struct db *, const char *);
 int		 authctl_sessions(const struct config *, struct db *, int,
 		    char **);
 int		 authctl_revoke(struct db *, int, char **);
+
+/* authctl_invite.c */
+int		 authctl_invite(const struct config *, struct db *, int,
+		    char **);
 
 /* authctl_upkeep.c */
 int		 authctl_migrate(struct db *);

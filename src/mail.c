@@ -8,7 +8,8 @@
  * octets), lines ending in LF as sendmail(8) -t and msmtp(1) take them
  * on standard input (they send CRLF).  A header value holding CR, LF or
  * another control character is refused before any byte is built, so
- * that no value can add a header field or a recipient.
+ * that no value can add a header field or a recipient.  The links a
+ * mail carries are built here too (mail_link), from the config alone.
  */
 #include <stdio.h>
 #include <string.h>
@@ -201,4 +202,24 @@ mail_build(struct buf *out, const char *from, const char *to,
 	if (*body != '\0' && body[strlen(body) - 1] != '\n')
 		buf_puts(out, "\n");
 	return out->failed ? JA_ENOMEM : JA_OK;
+}
+
+/*
+ * Appends to url the link to our route that a mail carries: site_url
+ * (from the config alone, never the request), base_path, route,
+ * then "?token=" and token when token is not NULL (b64url: no escaping
+ * needed).
+ */
+void
+mail_link(struct buf *url, const struct config *cfg, const char *route,
+    const char *token)
+{
+	buf_puts(url, cfg->site_url);
+	if (strcmp(cfg->base_path, "/") != 0)
+		buf_puts(url, cfg->base_path);
+	buf_puts(url, route);
+	if (token != NULL) {
+		buf_puts(url, "?token=");
+		buf_puts(url, token);
+	}
 }

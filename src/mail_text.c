@@ -35,11 +35,28 @@ static const struct mail_words mail_words[] = {
 	    "Signing in now asks for your password only.\n\n"
 	    "If this was not you, reset your password and check your "
 	    "account:", NULL },
+	[MAIL_VERIFY] = { "Confirm your email address",
+	    "Someone signed up at %s with this address.\n"
+	    "If it was you, open this link within 24 hours and press the\n"
+	    "button to confirm the address; then you can sign in:",
+	    "The link works once. If it was not you, ignore this mail: the\n"
+	    "account is deleted after a day." },
+	[MAIL_SIGNUP_ADDRESS] = { "Someone tried to sign up with your address",
+	    "Someone tried to sign up at %s with this address, which\n"
+	    "already belongs to an account there. No new account was made.\n\n"
+	    "If it was you and you forgot your password, reset it here:",
+	    "If it was not you, ignore this mail: nothing changed." },
+	[MAIL_SIGNUP_NAME] = { "That user name is taken",
+	    "Someone tried to sign up at %s with this address, but the\n"
+	    "user name they chose is taken. No account was made.\n\n"
+	    "If it was you, sign up again with another user name:",
+	    "If it was not you, ignore this mail: nothing changed." },
 };
 
 /*
- * Writes the body of the mail of kind for username into body (appended),
- * naming the site by host and ending with link; returns its subject.
+ * Writes the body of the mail of kind for username (NULL: no account
+ * yet, a greeting without a name) into body (appended), naming the site
+ * by host and ending with link; returns its subject.
  */
 const char *
 mail_text(struct buf *body, enum mail_kind kind, const char *username,
@@ -48,7 +65,10 @@ mail_text(struct buf *body, enum mail_kind kind, const char *username,
 	const struct mail_words	*w = &mail_words[kind];
 	const char		*at = strstr(w->says, "%s");
 
-	buf_printf(body, "Hello %s,\n\n", username);
+	if (username != NULL)
+		buf_printf(body, "Hello %s,\n\n", username);
+	else
+		buf_puts(body, "Hello,\n\n");
 	buf_append(body, w->says, (size_t)(at - w->says));
 	buf_puts(body, host);
 	buf_puts(body, at + 2);

@@ -1,33 +1,14 @@
 /*
- * notice.c: the links a mail carries and the notices mailed to a user
- * when the password changes or two-factor sign-in is turned on or off.
- * Every link starts with site_url, from the config alone, never from
- * the request (its Host header is the client's to choose).  A notice
+ * notice.c: the notices mailed to a user when the password changes or
+ * two-factor sign-in is turned on or off.  Their link (mail_link) starts
+ * with site_url, from the config alone, never from the request (its
+ * Host header is the client's to choose).  A notice
  * goes only to a verified address, and only when mail is on (site_url
  * set); whether it went changes no answer (mail_send.c).
  */
 #include <string.h>
 
 #include "jwtauth.h"
-
-/*
- * Appends to url the link to our route: site_url, base_path, route,
- * then "?token=" and token when token is not NULL (b64url: no escaping
- * needed).
- */
-void
-notice_link(struct buf *url, const struct config *cfg, const char *route,
-    const char *token)
-{
-	buf_puts(url, cfg->site_url);
-	if (strcmp(cfg->base_path, "/") != 0)
-		buf_puts(url, cfg->base_path);
-	buf_puts(url, route);
-	if (token != NULL) {
-		buf_puts(url, "?token=");
-		buf_puts(url, token);
-	}
-}
 
 /*
  * Queues the notice of kind (a link to the account page) to the
@@ -43,7 +24,7 @@ notice_send(struct ctx *ctx, const char *user_id, enum mail_kind kind)
 	    db_user_email(ctx->db, user_id, name, email) != JA_OK)
 		return;
 	buf_init(&url);
-	notice_link(&url, ctx->cfg, "/account", NULL);
+	mail_link(&url, ctx->cfg, "/account", NULL);
 	if (!url.failed)
 		(void)mail_queue(ctx, email, kind, name, url.data);
 	buf_free(&url);

@@ -58,6 +58,12 @@ static const struct spelling outcome_spellings[OUT_COUNT] = {
 	[OUT_BAD_LINK] = { 400, "invalid_link", "This link is not valid: it "
 	    "was used, has expired, or a newer one was sent. Ask for a new "
 	    "one.", 0, 1 },
+	[OUT_UNVERIFIED] = { 403, "email_not_verified", "Your email address "
+	    "is not confirmed yet. Open the link in the mail we sent you, "
+	    "then sign in.", 0, 1 },
+	[OUT_INVITE_ONLY] = { 403, "invitation_required", "Sign-up here is "
+	    "by invitation only. Ask the site's administrator for one.", 0,
+	    1 },
 	[OUT_SERVER_ERROR] = { 500, "server_error", "Something went wrong.",
 	    0, 1 },
 };

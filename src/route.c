@@ -56,6 +56,8 @@ static const struct route routes[] = {
 	{ "/2fa/disable", route_2fa_disable, ROUTE_POST, FORM },
 	{ "/reset", route_reset, ROUTE_READ | ROUTE_POST, ASKED },
 	{ "/reset/confirm", route_reset_confirm, ROUTE_POST, FORM },
+	{ "/signup", route_signup, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/verify", route_verify, ROUTE_READ | ROUTE_POST, ASKED },
 	{ "/sessions/", route_session_end, ROUTE_POST, FORM },	/* ID/end */
 	{ "/check", route_check, ROUTE_READ, CHECK },
 	{ "/health", route_health, ROUTE_READ, JSON },

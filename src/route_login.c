@@ -76,7 +76,9 @@ login_valid(struct ctx *ctx, const char *name, const char *pw, int bad,
  * the user exists or not.  Returns OUT_OK with the user in u, or the
  * refusal (set in o): OUT_THROTTLED, OUT_BUSY, OUT_UNAVAILABLE,
  * OUT_BAD_CREDENTIALS (a wrong password, an unknown or a locked user
- * alike: audited, logged, and its count left standing).
+ * alike: audited, logged, and its count left standing), OUT_UNVERIFIED
+ * (the right password of an account signed up and not yet verified:
+ * its count given back).
  */
 static int
 login_password(struct ctx *ctx, const char *name, const char *pw,
@@ -105,6 +107,15 @@ login_password(struct ctx *ctx, const char *name, const char *pw,
 	pwslot_leave(ctx->db, slot);
 	if (rc == JA_EDB) {
 		outcome_set(o, OUT_UNAVAILABLE);
+		goto out;
+	}
+	if (rc == JA_OK && !u->locked && u->pending) {
+		/* Told only to who knows the password (route_signup.c). */
+		db_audit(ctx->db, "login_failed", u->id, name, NULL, ctx->req,
+		    "email not verified");
+		event_log("login_failed", ctx->req, u->username, NULL,
+		    "reason", "email_not_verified", NULL, NULL);
+		outcome_set(o, OUT_UNVERIFIED);
 		goto out;
 	}
 	if (rc == JA_OK && !u->locked) {

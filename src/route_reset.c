@@ -30,7 +30,7 @@
 
 #include "jwtauth.h"
 
-#define RESET_KEY_MAX	(sizeof("reset:") + MAIL_ADDRESS_MAX + 1)
+#define RESET_KEY_MAX	(sizeof("signup:") + MAIL_ADDRESS_MAX + 1)
 
 /* The form of a link again, with its token and whether a code is asked. */
 struct reset_again {
@@ -72,7 +72,7 @@ reset_form_page(struct ctx *ctx, int status, const char *msg, void *arg)
  * A body of either route: read, a form's CSRF token checked, else JSON.
  * Returns OUT_OK or the refusal, set in o.
  */
-static int
+int
 reset_body(struct ctx *ctx, struct body *b, struct outcome *o)
 {
 	int	 bad = 0;
@@ -88,20 +88,21 @@ reset_body(struct ctx *ctx, struct body *b, struct outcome *o)
 }
 
 /*
- * Counts a reset request of login (its throttle key "reset:" and its
- * ASCII lower case) from this client before the work; wait holds the
- * words of a refusal.  Returns OUT_OK, OUT_THROTTLED or OUT_UNAVAILABLE.
+ * Counts a request of kind ("reset", or "signup": route_signup.c) for
+ * login (its throttle key kind, ":" and its ASCII lower case) from this
+ * client before the work; wait holds the words of a refusal.  Returns
+ * OUT_OK, OUT_THROTTLED or OUT_UNAVAILABLE.
  */
-static int
-reset_throttle(struct ctx *ctx, const char *login, struct outcome *o,
-    char *wait, size_t waitlen)
+int
+reset_throttle(struct ctx *ctx, const char *kind, const char *login,
+    struct outcome *o, char *wait, size_t waitlen)
 {
 	char	 key[RESET_KEY_MAX];
 	long	 retry = 0;
 	size_t	 i;
 	int	 rc;
 
-	snprintf(key, sizeof(key), "reset:%s", login);
+	snprintf(key, sizeof(key), "%s:%s", kind, login);
 	for (i = 0; key[i] != '\0'; i++)
 		if (key[i] >= 'A' && key[i] <= 'Z')
 			key[i] = (char)(key[i] - 'A' + 'a');
@@ -113,8 +114,9 @@ reset_throttle(struct ctx *ctx, const char *login, struct outcome *o,
 		return outcome_set(o, OUT_UNAVAILABLE);
 	outcome_set(o, OUT_THROTTLED);
 	o->retry = retry;
-	snprintf(wait, waitlen, "Too many reset requests. Wait %ld second%s "
-	    "and try again.", retry, retry == 1 ? "" : "s");
+	snprintf(wait, waitlen, "Too many %s requests. Wait %ld second%s "
+	    "and try again.", strcmp(kind, "signup") == 0 ? "sign-up" :
+	    kind, retry, retry == 1 ? "" : "s");
 	o->message = wait;
 	return OUT_THROTTLED;
 }
@@ -144,7 +146,7 @@ reset_work(struct ctx *ctx, const char *login)
 		    NULL, NULL, NULL);
 		buf_init(&url);
 		url.secret = 1;
-		notice_link(&url, ctx->cfg, "/reset", token);
+		mail_link(&url, ctx->cfg, "/reset", token);
 		if (!url.failed)
 			(void)mail_queue(ctx, t.email, MAIL_RESET, t.username,
 			    url.data);
@@ -178,7 +180,7 @@ reset_request(struct ctx *ctx)
 		o.message = "Enter your user name or email address.";
 		goto out;
 	}
-	if (reset_throttle(ctx, login, &o, wait, sizeof(wait)) != OUT_OK ||
+	if (reset_throttle(ctx, "reset", login, &o, wait, sizeof(wait)) != OUT_OK ||
 	    outcome_set(&o, reset_work(ctx, login)) != OUT_OK)
 		goto out;
 	if (answer_is_page(ctx)) {
@@ -231,7 +233,7 @@ reset_get(struct ctx *ctx)
 		reset_ask_page(ctx, 200, NULL, NULL);
 		goto out;
 	}
-	rc = db_reset_peek(ctx->db, r.token, uid, name);
+	rc = db_reset_peek(ctx->db, "reset", r.token, uid, name);
 	if (rc == JA_OK)
 		rc = reset_mfa_on(ctx, uid, &r.code) == OUT_OK ? JA_OK :
 		    JA_EDB;
@@ -343,7 +345,7 @@ reset_confirm(struct ctx *ctx)
 	r.token = body_get(&b, "token", &bad);
 	pw = body_get(&b, "password", &bad);
 	rc = bad || r.token == NULL ? JA_ENOTFOUND :
-	    db_reset_peek(ctx->db, r.token, uid, name);
+	    db_reset_peek(ctx->db, "reset", r.token, uid, name);
 	if (rc != JA_OK) {
 		outcome_set(&o, rc == JA_EDB ? OUT_UNAVAILABLE : OUT_BAD_LINK);
 		goto out;

@@ -21,7 +21,7 @@ my $env = JwtAuthTest->start(throttle_user_max => 3, throttle_ip_max => 1000,
 	throttle_max_delay => 5, pwhash_concurrency => 1, max_body => 4096,
 	gate_path => '/gated', gate_root => '@DIR@/gated',
 	otp_paths => '/app/otp,/gated/otp',
-	site_url => 'https://example.org', mail_dir => '@DIR@');
+	site_url => 'https://example.org', mail_dir => '@DIR@', signup => 'invite');
 make_path($env->dir . '/gated/otp');
 for my $user (qw(tess bo cy di)) {
 	$env->add_user($user, "$user password 1");
@@ -322,6 +322,21 @@ is_page($dead, 400, 'a dead reset link, browser');
 like($dead->{body}, qr{href="/auth/reset"}, 'a dead reset link, browser: a way to ask for a new one');
 is_json_refusal(post_json('/reset/confirm', { token => 'A' x 43, password => 'a long new password' }),
 	400, 'invalid_link', '', 'a dead reset link, API client');
+
+# The right password of an account whose address is not verified yet
+# (signed up, the mailed link not used).
+$env->add_user('ev', 'ev password 1');
+$env->psql("update users set pending_since = now() where username = 'ev'");
+is_form_again(post_form('/login', { username => 'ev', password => 'ev password 1', next => '/app/' }),
+	403, '/login', 'address not verified, browser');
+is_json_refusal(post_json('/login', { username => 'ev', password => 'ev password 1' }), 403,
+	'email_not_verified', '', 'address not verified, API client');
+
+# A sign-up by invitation without one.
+is_page(post_form('/signup', { username => 'fay', password => 'fay password 1' }), 403,
+	'no invitation, browser');
+is_json_refusal(post_json('/signup', { username => 'fay', password => 'fay password 1' }), 403,
+	'invitation_required', '', 'no invitation, API client');
 
 # Nothing here.
 my $none = '00000000-0000-4000-8000-000000000000';

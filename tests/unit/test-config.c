@@ -524,6 +524,37 @@ test_otp_paths(void)
 	tap_ok(load(0) == JA_ECONFIG, "otp_paths: an empty entry is refused");
 }
 
+static void
+test_signup(void)
+{
+	struct config	 c;
+	int		 rc;
+
+	put_conf("\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.signup_mode == SIGNUP_OFF,
+	    "signup: off by default");
+	config_free(&c);
+	put_conf("site_url = https://example.com\nsignup = open\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.signup_mode == SIGNUP_OPEN,
+	    "signup: open with site_url");
+	config_free(&c);
+	put_conf("site_url = https://example.com\nsignup = invite\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.signup_mode == SIGNUP_INVITE,
+	    "signup: invite with site_url");
+	config_free(&c);
+	put_conf("site_url = https://example.com\nsignup = yes\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(5, "signup") &&
+	    strstr(err, "off, invite or open") != NULL,
+	    "signup: another word is refused at its line");
+	put_conf("signup = open\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "signup") &&
+	    strstr(err, "needs site_url") != NULL,
+	    "signup: open without site_url is refused");
+}
+
 int
 main(void)
 {
@@ -553,6 +584,7 @@ main(void)
 	test_log_file();
 	test_origin();
 	test_otp_paths();
+	test_signup();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));

@@ -156,6 +156,41 @@ test_text(void)
 	    strstr(b.data, "https://example.com/auth/account") != NULL,
 	    "text: a notice links to the account page");
 	buf_free(&b);
+	subject = mail_text(&b, MAIL_SIGNUP_NAME, NULL, "example.com",
+	    "https://example.com/auth/signup");
+	tap_ok(strcmp(subject, "That user name is taken") == 0 &&
+	    strncmp(b.data, "Hello,\n\n", 8) == 0,
+	    "text: a mail for no account yet greets no one by name");
+	buf_free(&b);
+	subject = mail_text(&b, MAIL_VERIFY, "erin", "example.com",
+	    "https://example.com/auth/verify?token=T");
+	tap_ok(strcmp(subject, "Confirm your email address") == 0 &&
+	    strstr(b.data, "24 hours") != NULL,
+	    "text: the verification mail says how long the link lives");
+	buf_free(&b);
+}
+
+static void
+test_link(void)
+{
+	struct config	 cfg;
+	struct buf	 b;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.site_url = (char *)(uintptr_t)"https://example.com";
+	cfg.base_path = (char *)(uintptr_t)"/auth";
+	buf_init(&b);
+	mail_link(&b, &cfg, "/signup", "TOKEN");
+	tap_ok(b.data != NULL && strcmp(b.data,
+	    "https://example.com/auth/signup?token=TOKEN") == 0,
+	    "link: site_url, base_path, route and token");
+	buf_free(&b);
+	cfg.base_path = (char *)(uintptr_t)"/";
+	buf_init(&b);
+	mail_link(&b, &cfg, "/reset", NULL);
+	tap_ok(b.data != NULL && strcmp(b.data, "https://example.com/reset") ==
+	    0, "link: base_path / adds nothing, no token no query");
+	buf_free(&b);
 }
 
 int
@@ -168,5 +203,6 @@ main(void)
 	test_encoded_subject();
 	test_addresses();
 	test_text();
+	test_link();
 	return tap_done();
 }
