@@ -95,6 +95,34 @@ is($env->json(POST => '/auth/logout', { headers => $env->bearer($t->{access_toke
 is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
 	401, 'mod_jwtauth: the token is refused at the next request');
 
+# The host's revocation listener, gone: the module's next check starts
+# one (JwtAuthListener), with no request to the responder in between.
+sub listeners {
+	my $conf = $env->config_file;
+	return map { /^\s*(\d+)/ ? $1 : () }
+		grep { /jwtauth\.fcgi -l -c \Q$conf\E/ } `ps -eo pid=,args=`;
+}
+sub wait_until {
+	my ($cond) = @_;
+	for (1 .. 50) { return 1 if $cond->(); select undef, undef, undef, 0.1 }
+	return $cond->();
+}
+$t = $env->login('frank', 'frank password 1');
+my @l = listeners();
+ok(@l, 'mod_jwtauth: a revocation listener runs') or diag $env->error_log;
+kill 'TERM', @l;
+ok(wait_until(sub { !listeners() }), 'mod_jwtauth: the listener is stopped');
+# A host tries to start a listener once a second at most (revring.c).
+select undef, undef, undef, 1.2;
+is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
+	200, 'mod_jwtauth: a check without a listener passes (from the database)');
+ok(wait_until(sub { listeners() > 0 }), 'mod_jwtauth: and the module started a listener')
+	or diag(`ps -eo pid,ppid,stat,args | grep jwtauth`);
+is($env->json(POST => '/auth/logout', { headers => $env->bearer($t->{access_token}) })->{status},
+	204, 'mod_jwtauth: logout');
+is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
+	401, 'mod_jwtauth: the token is refused at the next request, with the new listener');
+
 # Many checks at once, then the children end: each logs its lock figures.
 $t = $env->login('frank', 'frank password 1');
 my @kids;
