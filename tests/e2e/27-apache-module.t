@@ -6,8 +6,9 @@
 # leaks, the identity reaching a CGI script) with the module loaded
 # into a private Apache (apache/module-test.conf.in) in place of
 # FcgidAccessChecker; then REMOTE_USER, no header of the check reaching
-# the client, a .htaccess that says JwtAuth On, and the lock's figures
-# logged when a child ends.
+# the client, a .htaccess that says JwtAuth On, the listener started by
+# the module, revocation_check = strict, and the lock's figures logged
+# when a child ends.
 use strict;
 use warnings;
 use FindBin;
@@ -122,6 +123,23 @@ is($env->json(POST => '/auth/logout', { headers => $env->bearer($t->{access_toke
 	204, 'mod_jwtauth: logout');
 is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
 	401, 'mod_jwtauth: the token is refused at the next request, with the new listener');
+
+# revocation_check = strict: every check asks the database, through the
+# child's one connection; no listener is wanted (where the cached check
+# above started one).
+$env->reconfigure(revocation_check => 'strict');
+kill 'TERM', listeners();
+ok(wait_until(sub { !listeners() }), 'strict: no listener runs');
+select undef, undef, undef, 1.2;
+$t = $env->login('frank', 'frank password 1');
+is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
+	200, 'strict: a token passes');
+select undef, undef, undef, 1.5;
+ok(!listeners(), 'strict: and the check started no listener');
+$env->psql("UPDATE sessions SET revoked_at = now() WHERE id = '"
+	. JwtAuthTest->sid_of($t->{access_token}) . "'");
+is($env->http(GET => '/app/index.html', { headers => $env->bearer($t->{access_token}) })->{status},
+	401, 'strict: a session ended in the database behind its back is refused at once');
 
 # Many checks at once, then the children end: each logs its lock figures.
 $t = $env->login('frank', 'frank password 1');
