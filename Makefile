@@ -106,6 +106,44 @@ bench/reload-cost: bench/reload-cost.c $(RELOADCOST)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \
 	    $(RELOADCOST) -lfcgi $(LIBS)
 
+# make apache-module: mod_jwtauth.so, the authorizer inside Apache 2.4
+# (docs/apache-module.md).  The shared code is built again as PIC in
+# src/pic/ and linked from a static archive (only what the check needs
+# comes in); mod_jwtauth_io.c stands in for io.c and daemon.c, and the
+# version script exports the module record alone.  apxs only says where
+# Apache's and APR's headers are (its own build would not take our
+# warnings or the archive); -isystem keeps their warnings out of ours.
+APXS	?= apxs
+APINC	 = -isystem $$($(APXS) -q INCLUDEDIR) \
+	   -isystem $$($(APXS) -q APR_INCLUDEDIR)
+PICOBJ	 = $(patsubst src/%.o,src/pic/%.o,$(filter-out src/main.o \
+	   src/io.o src/daemon.o,$(COMMON) $(SERVICE)))
+MODOBJ	 = src/pic/mod_jwtauth.o src/pic/mod_jwtauth_io.o
+
+apache-module: cgi-bin/mod_jwtauth.so
+
+src/pic/%.o: src/%.c src/jwtauth.h
+	@mkdir -p src/pic
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -fstack-protector-strong \
+	    -D_FORTIFY_SOURCE=2 -fPIC -c -o $@ $<
+
+$(MODOBJ): src/pic/%.o: src/%.c src/mod_jwtauth.h src/jwtauth.h
+	@mkdir -p src/pic
+	$(CC) $(CPPFLAGS) $(APINC) -D_REENTRANT \
+	    -DMODJWT_LISTENER='"$(FCGIDIR)/jwtauth.fcgi"' $(CFLAGS) \
+	    $(WARNINGS) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIC \
+	    -c -o $@ $<
+
+src/pic/libjwtauth.a: $(PICOBJ)
+	rm -f $@
+	ar rcs $@ $(PICOBJ)
+
+cgi-bin/mod_jwtauth.so: $(MODOBJ) src/pic/libjwtauth.a src/mod_jwtauth.map
+	@mkdir -p cgi-bin
+	$(CC) -shared -Wl,-z,relro,-z,now \
+	    -Wl,--version-script=src/mod_jwtauth.map -o $@ $(MODOBJ) \
+	    src/pic/libjwtauth.a $(LIBS)
+
 # The ASan+UBSan build, apart from the real one: objects and programs in
 # tests/out/asan/.  The end-to-end tests use it with JWTAUTH_FCGI and
 # JWTAUTH_AUTHCTL (scripts/test.sh san).
@@ -168,11 +206,11 @@ stop:
 	sh scripts/run.sh stop
 
 test: deps
-	$(MAKE) all units san
+	$(MAKE) all apache-module units san
 	sh scripts/test.sh
 
 test-san: deps
-	$(MAKE) all san
+	$(MAKE) all apache-module san
 	sh scripts/test.sh san
 
 # The floor of any authorizer, for the bench only: see bench/noop-authz.c.
@@ -185,8 +223,9 @@ bench: deps
 	sh scripts/bench.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: authctl in sbin (an
-# administrator's tool, man section 8), jwtauth.fcgi in lib/jwtauth (run
-# by the web server, not by users: the path apache/jwtauth-vhost.conf and
+# administrator's tool, man section 8), jwtauth.fcgi and mod_jwtauth.so
+# in lib/jwtauth (run by the web server, not by users: the path
+# apache/jwtauth-vhost.conf, apache/jwtauth-module.conf and
 # lighttpd/jwtauth.conf name), the man pages, README.md and the guides
 # of docs/ in share/doc/jwtauth, and the examples in
 # share/doc/jwtauth/examples with that path filled in.  The SQL schema is
@@ -197,18 +236,20 @@ FCGIDIR	 = $(PREFIX)/lib/jwtauth
 MANDIR	 = $(PREFIX)/share/man
 DOCDIR	 = $(PREFIX)/share/doc/jwtauth
 EXDIR	 = $(DOCDIR)/examples
-EXAMPLES = apache/jwtauth-vhost.conf apache/shared-hosting/app.htaccess \
+EXAMPLES = apache/jwtauth-vhost.conf apache/jwtauth-module.conf \
+	   apache/shared-hosting/app.htaccess \
 	   apache/shared-hosting/auth.htaccess apache/shared-hosting/cgi.htaccess \
 	   apache/shared-hosting/gate.htaccess \
 	   lighttpd/jwtauth.conf etc/jwtauth.conf.example
 
-install: all
+install: all apache-module
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(FCGIDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(EXDIR)/apache/shared-hosting $(DESTDIR)$(EXDIR)/lighttpd \
 	    $(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 authctl $(DESTDIR)$(SBINDIR)/authctl
 	install -m 0755 cgi-bin/jwtauth.fcgi $(DESTDIR)$(FCGIDIR)/jwtauth.fcgi
+	install -m 0644 cgi-bin/mod_jwtauth.so $(DESTDIR)$(FCGIDIR)/mod_jwtauth.so
 	install -m 0644 man/jwtauth.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 man/authctl.8 man/jwtauth.fcgi.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
@@ -222,6 +263,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/authctl $(DESTDIR)$(FCGIDIR)/jwtauth.fcgi \
+	    $(DESTDIR)$(FCGIDIR)/mod_jwtauth.so \
 	    $(DESTDIR)$(MANDIR)/man5/jwtauth.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man8/authctl.8 \
 	    $(DESTDIR)$(MANDIR)/man8/jwtauth.fcgi.8
@@ -238,7 +280,7 @@ deb:
 clean:
 	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
 	    bench/noop-authz bench/check-cost bench/reload-cost
-	rm -rf $(SANDIR)
+	rm -rf $(SANDIR) src/pic cgi-bin/mod_jwtauth.so
 
-.PHONY: all units san valgrind fuzz deps run start stop test test-san bench clean \
+.PHONY: all apache-module units san valgrind fuzz deps run start stop test test-san bench clean \
 	install uninstall deb

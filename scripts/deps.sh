@@ -7,7 +7,7 @@ set -eu
 pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 	libpq-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
 	postgresql-15 postgresql-client-15 pgbouncer
-	apache2 libapache2-mod-fcgid lighttpd curl perl"
+	apache2 libapache2-mod-fcgid apache2-dev lighttpd curl perl"
 
 # PACKAGE:COMMAND when the command is enough: NodeSource's nodejs, for
 # one, bundles npm and conflicts with Debian's package of it.

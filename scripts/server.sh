@@ -13,7 +13,8 @@
 # Environment: SERVER (apache, the default, lighttpd, nginx or caddy),
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
 # (default: VARDIR/www), JWTAUTH_TEMPLATE (default: SERVER/dev.conf.in,
-# e.g. apache/htaccess-test.conf.in).
+# e.g. apache/htaccess-test.conf.in), JWTAUTH_MODULE (@MODULE@ in the
+# template, default: cgi-bin/mod_jwtauth.so here).
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -208,6 +209,7 @@ configure() {
 		-e "s|@DOCROOT@|$docroot|g" -e "s|@FCGI@|$fcgi|g" \
 		-e "s|@CONF@|$var/jwtauth.conf|g" -e "s|@USER@|$(web_user)|g" \
 		-e "s|@GROUP@|$(web_group)|g" \
+		-e "s|@MODULE@|${JWTAUTH_MODULE:-$root/cgi-bin/mod_jwtauth.so}|g" \
 		"${JWTAUTH_TEMPLATE:-$root/$server/dev.conf.in}" \
 		>"$conf"
 	port_free "$port" || die "port $port on 127.0.0.1 is in use"

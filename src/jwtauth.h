@@ -701,6 +701,7 @@ void		 revring_beat(struct revring *, uint64_t);
 void		 revring_touch(struct revring *);
 uint64_t	 revring_idle_ms(const struct revring *);
 int		 revring_claim(int);
+void		 revring_program(const char *);
 int		 revring_spawn(struct revring *, const char *);
 int		 revring_wait(const struct revring *, int);
 

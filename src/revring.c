@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,20 +209,40 @@ revring_claim(int fd)
 	return fcntl(fd, F_SETLK, &fl) == 0 ? 0 : -1;
 }
 
+/* The program revring_spawn() starts with -l; see revring_program(). */
+static const char	*revring_exe = "/proc/self/exe";
+
 /*
- * Starts a listener for the config file cfgpath (this program with -l,
- * detached: its own session, standard input and output on /dev/null)
- * unless one was tried less than REVRING_RESPAWN ms ago on this host.
- * Returns 1 when this call started one, else 0.  A second listener
- * finds the lock taken and ends (listen.c).
+ * Names the program that revring_spawn() starts as the listener: this
+ * program (the default) is jwtauth.fcgi, but inside another one (the
+ * Apache module, mod_jwtauth.c) it is the path of jwtauth.fcgi, or NULL
+ * to start none: every check is then made against the database until
+ * some other process starts a listener.  path is not copied.
+ */
+void
+revring_program(const char *path)
+{
+	revring_exe = path;
+}
+
+/*
+ * Starts a listener for the config file cfgpath (the program of
+ * revring_program() with -l, detached: its own session, standard input
+ * and output on /dev/null) unless one was tried less than
+ * REVRING_RESPAWN ms ago on this host.  Returns 1 when this call
+ * started one, else 0.  A second listener finds the lock taken and ends
+ * (listen.c).
  */
 int
 revring_spawn(struct revring *r, const char *cfgpath)
 {
 	uint64_t	 now = revring_now_ms(), last;
+	sigset_t	 none;
 	pid_t		 pid;
 	int		 fd, st;
 
+	if (revring_exe == NULL)
+		return 0;
 	last = __atomic_load_n(&r->spawned_ms, __ATOMIC_RELAXED);
 	if (last != 0 && now - last < REVRING_RESPAWN)
 		return 0;
@@ -242,7 +263,13 @@ revring_spawn(struct revring *r, const char *cfgpath)
 			if (fd > STDERR_FILENO)
 				(void)close(fd);
 		}
-		(void)execl("/proc/self/exe", "jwtauth.fcgi", "-l", "-c",
+		/* Nothing else of the parent's: a web server's listening
+		 * sockets and pipes must not live on in the listener, nor
+		 * the signals its thread blocked (exec keeps the mask). */
+		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
+		(void)sigemptyset(&none);
+		(void)sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)execl(revring_exe, "jwtauth.fcgi", "-l", "-c",
 		    cfgpath, (char *)NULL);
 		_exit(127);
 	}

@@ -1,6 +1,7 @@
-# apache/jwtauth-vhost.conf, the example for a server you administer, is
-# valid Apache syntax with Debian's modules (apache2 -t), with its paths
-# pointed at files that exist here.  It is not started: it needs TLS
+# apache/jwtauth-vhost.conf, the example for a server you administer, and
+# apache/jwtauth-module.conf, the same with mod_jwtauth, are valid Apache
+# syntax with Debian's modules (apache2 -t), with their paths pointed at
+# files that exist here.  They are not started: they need TLS
 # certificates and port 443.
 use strict;
 use warnings;
@@ -10,21 +11,25 @@ use Test::More;
 
 my $repo = "$FindBin::Bin/../..";
 my $dir = tempdir('jwtauth-vhost-XXXXXX', DIR => '/tmp', CLEANUP => 1);
-open my $in, '<', "$repo/apache/jwtauth-vhost.conf" or die $!;
-my $vhost = do { local $/; <$in> };
 mkdir "$dir/$_" for qw(www www/members lib);
 system('cp', "$repo/cgi-bin/jwtauth.fcgi", "$dir/lib/jwtauth.fcgi") == 0
 	or die 'no cgi-bin/jwtauth.fcgi: run make';
-$vhost =~ s{/srv/www}{$dir/www}g;
-$vhost =~ s{/usr/local/lib/jwtauth}{$dir/lib}g;
-$vhost =~ s{/etc/ssl/certs/example\.org\.pem}{$dir/cert.pem}g;
-$vhost =~ s{/etc/ssl/private/example\.org\.key}{$dir/key.pem}g;
+system('cp', "$repo/cgi-bin/mod_jwtauth.so", "$dir/lib/mod_jwtauth.so") == 0
+	or die 'no cgi-bin/mod_jwtauth.so: run make apache-module';
 system('openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj',
 	'/CN=example.org', '-days', '1', '-keyout', "$dir/key.pem", '-out',
 	"$dir/cert.pem") == 0 or die 'openssl failed';
-open my $out, '>', "$dir/httpd.conf" or die $!;
-my $m = '/usr/lib/apache2/modules';
-print {$out} <<"CONF";
+
+for my $example ('jwtauth-vhost.conf', 'jwtauth-module.conf') {
+	open my $in, '<', "$repo/apache/$example" or die $!;
+	my $vhost = do { local $/; <$in> };
+	$vhost =~ s{/srv/www}{$dir/www}g;
+	$vhost =~ s{/usr/local/lib/jwtauth}{$dir/lib}g;
+	$vhost =~ s{/etc/ssl/certs/example\.org\.pem}{$dir/cert.pem}g;
+	$vhost =~ s{/etc/ssl/private/example\.org\.key}{$dir/key.pem}g;
+	open my $out, '>', "$dir/httpd.conf" or die $!;
+	my $m = '/usr/lib/apache2/modules';
+	print {$out} <<"CONF";
 ServerRoot "$dir"
 PidFile "$dir/pid"
 ErrorLog "$dir/error.log"
@@ -39,7 +44,8 @@ LoadModule fcgid_module $m/mod_fcgid.so
 FcgidIPCDir "$dir"
 $vhost
 CONF
-close $out;
-my $msg = `apache2 -t -f $dir/httpd.conf 2>&1`;
-is($? >> 8, 0, 'apache/jwtauth-vhost.conf passes apache2 -t') or diag $msg;
+	close $out;
+	my $msg = `apache2 -t -f $dir/httpd.conf 2>&1`;
+	is($? >> 8, 0, "apache/$example passes apache2 -t") or diag $msg;
+}
 done_testing;

@@ -26,6 +26,8 @@ my $root = "$dest$prefix";
 my %mode = (
 	'sbin/authctl' => 0755,
 	'lib/jwtauth/jwtauth.fcgi' => 0755,
+	'lib/jwtauth/mod_jwtauth.so' => 0644,
+	'share/doc/jwtauth/examples/apache/jwtauth-module.conf' => 0644,
 	'share/man/man5/jwtauth.conf.5' => 0644,
 	'share/man/man8/authctl.8' => 0644,
 	'share/man/man8/jwtauth.fcgi.8' => 0644,
@@ -103,6 +105,7 @@ SKIP: {
 	my @paths = map { (split ' ', $_)[5] } split /\n/, $out;
 	my %has = map { $_ => 1 } @paths;
 	for my $f (qw(./usr/sbin/authctl ./usr/lib/jwtauth/jwtauth.fcgi
+	    ./usr/lib/jwtauth/mod_jwtauth.so
 	    ./usr/share/man/man8/authctl.8.gz ./usr/share/man/man5/jwtauth.conf.5.gz
 	    ./usr/share/doc/jwtauth/examples/apache/jwtauth-vhost.conf
 	    ./usr/share/doc/jwtauth/copyright

@@ -3,7 +3,8 @@ package AuthorizerTests;
 # The FastCGI authorizer, end to end against one real web server (Apache
 # with mod_fcgid's FcgidAccessChecker, or lighttpd's mod_fastcgi in
 # authorizer mode): a protected static file and a protected CGI script
-# that prints its AUTH_* environment.  Used by tests/e2e/30-*.t and 31-*.t.
+# that prints its AUTH_* environment.  Used by tests/e2e/27-*.t (the
+# Apache module) and 28-*.t to 31-*.t.
 
 use strict;
 use warnings;
@@ -33,9 +34,15 @@ sub identity_kept_in {
 	}
 }
 
+# run(SERVER, [template => T, name => N]): the suite against SERVER
+# started from its dev.conf.in, or from the template T (the module of
+# tests/e2e/27: apache/module-test.conf.in), the tests named after N
+# (default SERVER).  Returns the environment, still running.
 sub run {
-	my ($server) = @_;
-	my $env = JwtAuthTest->start(server => $server);
+	my ($srv, %opt) = @_;
+	my $env = JwtAuthTest->start(server => $srv,
+		($opt{template} ? (template => $opt{template}) : ()));
+	my $server = $opt{name} // $srv;
 	$env->add_user('frank', 'frank password 1');
 	my $t = $env->login('frank', 'frank password 1');
 	my (undef, $c) = JwtAuthTest->jwt_decode($t->{access_token});
