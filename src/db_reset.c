@@ -121,12 +121,15 @@ db_reset_peek(struct db *db, const char *purpose, const char *token,
 }
 
 /*
- * Uses up the reset token of uid: one statement, so of two requests
- * with one token only one gets JA_OK.  Returns JA_OK, JA_ENOTFOUND
- * (used meanwhile, expired) or JA_EDB.
+ * Uses up the link token of uid by st, one statement that returns a row
+ * when it found the token live and ended it (reset_claim here,
+ * signup_verify in db_signup.c): of two requests with one token only one
+ * gets JA_OK.  Returns JA_OK, JA_ENOTFOUND (used meanwhile, expired) or
+ * JA_EDB.
  */
 int
-db_reset_claim(struct db *db, const char *token, const char *uid)
+db_token_use(struct db *db, const struct db_stmt *st, const char *token,
+    const char *uid)
 {
 	char		 hash[65];
 	const char	*params[2] = { hash, uid };
@@ -135,9 +138,16 @@ db_reset_claim(struct db *db, const char *token, const char *uid)
 
 	if (refresh_hash(token, hash, sizeof(hash)) != JA_OK)
 		return JA_ENOTFOUND;
-	if ((res = db_exec(db, &reset_claim, params)) == NULL)
+	if ((res = db_exec(db, st, params)) == NULL)
 		return JA_EDB;
 	rc = PQntuples(res) == 1 ? JA_OK : JA_ENOTFOUND;
 	PQclear(res);
 	return rc;
+}
+
+/* Uses up the reset token of uid (db_token_use). */
+int
+db_reset_claim(struct db *db, const char *token, const char *uid)
+{
+	return db_token_use(db, &reset_claim, token, uid);
 }

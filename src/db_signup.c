@@ -88,21 +88,25 @@ signup_token(char *token, size_t tokenlen, char *hash)
 }
 
 /*
- * Takes the invitation invite (NULL: none asked) into email, the
- * caller's transaction open.  Returns JA_OK, JA_ENOTFOUND or JA_EDB.
+ * The address of the live invitation invite into email
+ * (MAIL_ADDRESS_MAX + 1 bytes, empty when none), by st: invite_claim
+ * takes it (the caller's transaction open), invite_peek only looks.
+ * Returns JA_OK, JA_ENOTFOUND or JA_EDB.
  */
 static int
-signup_invite_claim(struct db *db, const char *invite, char *email)
+signup_invite_find(struct db *db, const struct db_stmt *st,
+    const char *invite, char *email)
 {
 	char		 hash[65];
 	const char	*params[1] = { hash };
 	PGresult	*res;
 	int		 rc = JA_ENOTFOUND;
 
+	email[0] = '\0';
 	if (!refresh_shape_ok(invite) ||
 	    refresh_hash(invite, hash, sizeof(hash)) != JA_OK)
 		return JA_ENOTFOUND;
-	if ((res = db_exec(db, &invite_claim, params)) == NULL)
+	if ((res = db_exec(db, st, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) == 1 &&
 	    strlen(PQgetvalue(res, 0, 0)) <= MAIL_ADDRESS_MAX) {
@@ -146,7 +150,8 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 	}
 	begun = 1;
 	if (invite != NULL) {
-		if ((rc = signup_invite_claim(db, invite, addr)) != JA_OK)
+		if ((rc = signup_invite_find(db, &invite_claim, invite,
+		    addr)) != JA_OK)
 			goto out;
 		params[2] = addr;
 	}
@@ -190,18 +195,7 @@ out:
 int
 db_signup_verify(struct db *db, const char *token, const char *uid)
 {
-	char		 hash[65];
-	const char	*params[2] = { hash, uid };
-	PGresult	*res;
-	int		 rc;
-
-	if (refresh_hash(token, hash, sizeof(hash)) != JA_OK)
-		return JA_ENOTFOUND;
-	if ((res = db_exec(db, &signup_verify, params)) == NULL)
-		return JA_EDB;
-	rc = PQntuples(res) == 1 ? JA_OK : JA_ENOTFOUND;
-	PQclear(res);
-	return rc;
+	return db_token_use(db, &signup_verify, token, uid);
 }
 
 /*
@@ -238,23 +232,5 @@ db_invite_add(struct db *db, const char *email, char *token, size_t tokenlen)
 int
 db_invite_peek(struct db *db, const char *invite, char *email)
 {
-	char		 hash[65];
-	const char	*params[1] = { hash };
-	PGresult	*res;
-	int		 rc = JA_ENOTFOUND;
-
-	email[0] = '\0';
-	if (!refresh_shape_ok(invite) ||
-	    refresh_hash(invite, hash, sizeof(hash)) != JA_OK)
-		return JA_ENOTFOUND;
-	if ((res = db_exec(db, &invite_peek, params)) == NULL)
-		return JA_EDB;
-	if (PQntuples(res) == 1 &&
-	    strlen(PQgetvalue(res, 0, 0)) <= MAIL_ADDRESS_MAX) {
-		snprintf(email, MAIL_ADDRESS_MAX + 1, "%s",
-		    PQgetvalue(res, 0, 0));
-		rc = JA_OK;
-	}
-	PQclear(res);
-	return rc;
+	return signup_invite_find(db, &invite_peek, invite, email);
 }

@@ -567,6 +567,8 @@ int		 db_reset_request(struct db *, const char *, char *, size_t,
 int		 db_reset_peek(struct db *, const char *, const char *, char *,
 		    char *);
 int		 db_reset_claim(struct db *, const char *, const char *);
+int		 db_token_use(struct db *, const struct db_stmt *, const char *,
+		    const char *);
 
 /* db_signup.c */
 #define VERIFY_TTL	86400	/* seconds a verification link lives */
