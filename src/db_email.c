@@ -12,8 +12,8 @@
 
 static const struct db_stmt email_set = {
 	"email_set",
-	"UPDATE users SET email = $2, email_verified_at = now() "
-	"WHERE username = $1",
+	"UPDATE users SET email = $2, email_verified_at = now(), "
+	"pending_since = NULL WHERE username = $1",
 	2, 0
 };
 

@@ -74,12 +74,17 @@ static const struct db_stmt purge_account_tokens = {
 	2, 0
 };
 
-/* Accounts signed up and never verified (db_signup.c), with their links. */
+/*
+ * Accounts signed up and never verified (db_signup.c), with their links.
+ * The outer condition again: a row verified while the statement waited
+ * for its lock is seen as it is then, the subquery's answer is not.
+ */
 static const struct db_stmt purge_pending = {
 	"purge_pending",
 	"DELETE FROM users WHERE id IN ("
 	"SELECT id FROM users WHERE pending_since < "
-	"now() - make_interval(secs => $1::integer) LIMIT $2::integer)",
+	"now() - make_interval(secs => $1::integer) LIMIT $2::integer) "
+	"AND pending_since < now() - make_interval(secs => $1::integer)",
 	2, 0
 };
 

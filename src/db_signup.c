@@ -14,22 +14,30 @@
 #include "jwtauth.h"
 
 /*
- * A sign-up in one statement: the account added unverified, with its
- * verification link, unless the name or the address (whatever its
- * case) is taken; then nothing is added.  What comes back, one row:
- * the new id, or NULL, and the name and address of the account that
- * holds the address, if any, as it was before the statement.
+ * A sign-up in one statement: the account added unverified unless the
+ * name is taken.  When the address (whatever its case) is another
+ * account's, the account is added all the same, without an address and
+ * without a link, so that it can never be verified (the purge takes it
+ * after PENDING_MAX): signing in as it then answers as for a free
+ * address (email_not_verified), and its name is taken for a new try as
+ * it would be, else the two would tell whether the address has an
+ * account.  Otherwise it gets its verification link.  What comes back,
+ * one row: the new id, or NULL, and the name and address of the account
+ * that holds the address, if any, as it was before the statement.
  */
 static const struct db_stmt signup_add = {
 	"signup_add",
-	"WITH ins AS (INSERT INTO users (username, password_hash, email, "
-	"pending_since) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING "
-	"RETURNING id), "
+	"WITH h AS (SELECT username, email FROM users WHERE "
+	"lower(email) = lower($3) LIMIT 1), "
+	"ins AS (INSERT INTO users (username, password_hash, email, "
+	"pending_since) SELECT $1, $2, CASE WHEN EXISTS (SELECT 1 FROM h) "
+	"THEN NULL ELSE $3 END, now() ON CONFLICT DO NOTHING "
+	"RETURNING id, email), "
 	"tok AS (INSERT INTO account_tokens (token_hash, user_id, purpose, "
 	"expires_at) SELECT decode($4, 'hex'), id, 'verify', now() + "
-	"make_interval(secs => $5::integer) FROM ins) "
+	"make_interval(secs => $5::integer) FROM ins WHERE email IS NOT NULL) "
 	"SELECT (SELECT id FROM ins), h.username, h.email FROM "
-	"(SELECT 1) AS one LEFT JOIN users h ON lower(h.email) = lower($3)",
+	"(SELECT 1) AS one LEFT JOIN h ON true",
 	5, 0
 };
 
@@ -125,7 +133,8 @@ signup_invite_find(struct db *db, const struct db_stmt *st,
  * (tokenlen > JA_RT_LEN) is made in every case and stored as the
  * verification link of a new account.  *result says what happened;
  * holder gets the name and stored address of the account whose address
- * it is (SIGNUP_ADDRESS_TAKEN), else "".  Returns JA_OK,
+ * it is (SIGNUP_ADDRESS_TAKEN; without invite, the name is then held by
+ * an account without an address, see signup_add), else "".  Returns JA_OK,
  * JA_ENOTFOUND (the invitation unknown, used or expired) or JA_EDB;
  * the token is wiped unless an account was made.
  */
@@ -137,7 +146,7 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 	char		 thash[65], ttl[16], addr[MAIL_ADDRESS_MAX + 1];
 	const char	*params[5] = { name, hash, email, thash, ttl };
 	PGresult	*res = NULL;
-	int		 rc, begun = 0;
+	int		 rc, begun = 0, held = 0;
 
 	memset(holder, 0, sizeof(*holder));
 	*result = SIGNUP_NAME_TAKEN;
@@ -160,9 +169,7 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 		rc = JA_EDB;
 		goto out;
 	}
-	if (!PQgetisnull(res, 0, 0))
-		*result = SIGNUP_MADE;
-	else if (!PQgetisnull(res, 0, 1) &&
+	if (!PQgetisnull(res, 0, 1) &&
 	    strlen(PQgetvalue(res, 0, 1)) <= JA_NAME_MAX &&
 	    strlen(PQgetvalue(res, 0, 2)) <= MAIL_ADDRESS_MAX) {
 		*result = SIGNUP_ADDRESS_TAKEN;
@@ -170,13 +177,20 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 		    PQgetvalue(res, 0, 1));
 		snprintf(holder->email, sizeof(holder->email), "%s",
 		    PQgetvalue(res, 0, 2));
-	}
+		/* The name held without an address (signup_add). */
+		held = !PQgetisnull(res, 0, 0);
+	} else if (!PQgetisnull(res, 0, 0))
+		*result = SIGNUP_MADE;
 	rc = JA_OK;
 out:
 	if (res != NULL)
 		PQclear(res);
-	/* Nothing made: an invitation stays for another try. */
-	if (begun && rc == JA_OK && *result == SIGNUP_MADE) {
+	/*
+	 * Nothing made: an invitation stays for another try (an invited
+	 * address was free when invited: no name is held for it).
+	 */
+	if (begun && rc == JA_OK && (*result == SIGNUP_MADE ||
+	    (held && invite == NULL))) {
 		if (db_commit(db) != JA_OK)
 			rc = JA_EDB;
 	} else if (begun)

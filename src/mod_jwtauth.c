@@ -70,6 +70,7 @@ static struct {
 	apr_thread_mutex_t	*lock;
 	struct reload		 r;
 	char			*path;		/* the config file; owned */
+	char			*located;	/* config_locate(NULL); owned */
 	int			 started;	/* reload_load() was called */
 	unsigned long		 checks;
 	unsigned long		 waits;		/* checks that found it held */
@@ -131,9 +132,14 @@ static const command_rec modjwt_cmds[] = {
 	    (void *)APR_OFFSETOF(struct modjwt_dir, on),
 	    RSRC_CONF | ACCESS_CONF | OR_AUTHCFG,
 	    "On: every request here needs a valid jwtauth access token"),
+	/*
+	 * Not in .htaccess: a child keeps the first config it loads, so
+	 * whoever writes a .htaccess could choose the file (and with it
+	 * the keys, the database, the log file) for the whole child.
+	 */
 	AP_INIT_TAKE1("JwtAuthConfig", ap_set_file_slot,
 	    (void *)APR_OFFSETOF(struct modjwt_dir, config),
-	    RSRC_CONF | ACCESS_CONF | OR_AUTHCFG,
+	    RSRC_CONF | ACCESS_CONF,
 	    "the jwtauth config file (jwtauth.conf(5))"),
 	AP_INIT_TAKE1("JwtAuthListener", modjwt_set_listener, NULL, RSRC_CONF,
 	    "jwtauth.fcgi, started as the host's revocation listener, or none"),
@@ -279,9 +285,17 @@ modjwt_access(request_rec *r)
 			mj.waited_max = w;
 	}
 	mj.checks++;
-	/* config_locate() reads the environment: under the lock. */
-	path = config_locate(d->config);
-	status = modjwt_check_locked(r, path);
+	/*
+	 * config_locate() reads the environment and the password file:
+	 * under the lock, once in a child.
+	 */
+	if (d->config == NULL && mj.located == NULL)
+		mj.located = strdup(config_locate(NULL));
+	path = d->config != NULL ? d->config : mj.located;
+	if (path == NULL)
+		status = HTTP_INTERNAL_SERVER_ERROR;
+	else
+		status = modjwt_check_locked(r, path);
 	(void)apr_thread_mutex_unlock(mj.lock);
 	return status;
 }
@@ -304,14 +318,15 @@ modjwt_child_end(void *arg)
 	tokcache_free();
 	metrics_close();
 	free(mj.path);
+	free(mj.located);
 	memset(&mj, 0, sizeof(mj));
 	return APR_SUCCESS;
 }
 
 /*
  * Each child, after Apache dropped to its user: libsodium, the lock,
- * the listener program.  The config is loaded at the first check (a
- * .htaccess may name it).
+ * the listener program.  The config is loaded at the first check (the
+ * server config or a <Directory> names it; a .htaccess may not).
  */
 static void
 modjwt_child_init(apr_pool_t *p, server_rec *s)

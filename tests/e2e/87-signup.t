@@ -175,8 +175,19 @@ like($to{'alice@example.org'}[0]{link} // '', qr{^\Q$SITE\E/auth/reset$}, 'offer
 like($to{'alice@example.org'}[0]{text}, qr/^Hello alice,$/m, 'to the account that has it');
 is(join(' ', map { $_->{to} } @{ $to{'alice@example.org'} }), 'alice@example.org alice@example.org',
 	'at its address as stored, whatever the case typed');
-is($env->psql("select count(*) from users where username = 'zed' or email = 'newcomer\@example.org'"), 0,
-	'no account is made for a taken name or address');
+is($env->psql("select count(*) from users where email = 'newcomer\@example.org'"), 0,
+	'no account is made for a taken name');
+# A taken address: the name is held by an account without an address,
+# which no link can verify, so that signing in as it answers as for a
+# free address and the name is taken for a new try either way; else a
+# sign-up and a sign-in would tell whether an address has an account.
+is($env->psql("select coalesce(email, 'none') || ' ' || (pending_since is not null)::text from users where username = 'zed'"),
+	'none true', 'a taken address: its name is held, unverified and without an address');
+is($env->psql("select count(*) from account_tokens t join users u on u.id = t.user_id where u.username = 'zed'"), 0,
+	'with no link that could verify it');
+my ($lz, $lf) = map { $env->login_response($_, $PW) } qw(zed frank);
+is($lz->{status}, 403, 'signing in as the name given with a taken address: 403');
+is($lz->{content}, $lf->{content}, 'the same answer as for the name given with a free address');
 is($env->login_response('alice', $PW)->{status}, 200, 'alice is untouched');
 my $tok_frank = token_of($to{'frank@example.org'}[0]{link});
 
