@@ -15,7 +15,8 @@
 
 /*
  * A sign-up in one statement: the account added unverified unless the
- * name is taken.  When the address (whatever its case) is another
+ * name is taken (whatever its case: "Admin" beside "admin" would pass
+ * for it).  When the address (whatever its case) is another
  * account's, the account is added all the same, without an address and
  * without a link, so that it can never be verified (the purge takes it
  * after PENDING_MAX): signing in as it then answers as for a free
@@ -31,7 +32,8 @@ static const struct db_stmt signup_add = {
 	"lower(email) = lower($3) LIMIT 1), "
 	"ins AS (INSERT INTO users (username, password_hash, email, "
 	"pending_since) SELECT $1, $2, CASE WHEN EXISTS (SELECT 1 FROM h) "
-	"THEN NULL ELSE $3 END, now() ON CONFLICT DO NOTHING "
+	"THEN NULL ELSE $3 END, now() WHERE NOT EXISTS (SELECT 1 FROM users "
+	"WHERE lower(username) = lower($1)) ON CONFLICT DO NOTHING "
 	"RETURNING id, email), "
 	"tok AS (INSERT INTO account_tokens (token_hash, user_id, purpose, "
 	"expires_at) SELECT decode($4, 'hex'), id, 'verify', now() + "

@@ -59,6 +59,25 @@ signup_form_page(struct ctx *ctx, int status, const char *msg, void *arg)
 }
 
 /*
+ * Returns 1 when a visitor may choose name: 1 to max bytes of UTF-8
+ * without control characters (mail_value_ok: it is written into mails),
+ * no '@' (a reset by address would find the account of that name,
+ * db_reset.c) and no space at either end (it would pass for another
+ * name in REMOTE_USER).
+ */
+static int
+signup_name_ok(const char *name, size_t max)
+{
+	size_t	 len;
+
+	if (name == NULL || (len = strlen(name)) == 0 ||
+	    !mail_value_ok(name, max))
+		return 0;
+	return strchr(name, '@') == NULL && name[0] != ' ' &&
+	    name[len - 1] != ' ';
+}
+
+/*
  * Checks the name, address (with an invitation: its own) and password
  * typed.  Returns OUT_OK or OUT_BAD_REQUEST with its words,
  * set in o (msg holds them, msglen bytes).
@@ -70,10 +89,10 @@ signup_valid(struct ctx *ctx, const char *name, const char *email,
 	size_t	 plen = pw != NULL ? strlen(pw) : 0;
 
 	outcome_set(o, OUT_BAD_REQUEST);
-	if (name == NULL || *name == '\0' ||
-	    !mail_value_ok(name, (size_t)ctx->cfg->username_max)) {
+	if (!signup_name_ok(name, (size_t)ctx->cfg->username_max)) {
 		snprintf(msg, msglen, "Choose a user name of 1 to %ld "
-		    "characters.", ctx->cfg->username_max);
+		    "characters, without @ and without spaces at either end.",
+		    ctx->cfg->username_max);
 		o->message = msg;
 	} else if (email == NULL || !mail_address_ok(email)) {
 		o->message = "Enter a valid email address.";

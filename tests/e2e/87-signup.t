@@ -189,6 +189,23 @@ my ($lz, $lf) = map { $env->login_response($_, $PW) } qw(zed frank);
 is($lz->{status}, 403, 'signing in as the name given with a taken address: 403');
 is($lz->{content}, $lf->{content}, 'the same answer as for the name given with a free address');
 is($env->login_response('alice', $PW)->{status}, 200, 'alice is untouched');
+
+# A name taken in another case is taken; names with @ or a space at
+# either end are refused (a reset by address would find such a name's
+# account; REMOTE_USER would pass for another name).
+$r = signup(username => 'ALICE', email => 'upper@example.org', password => $PW);
+is($r->{status}, $free->{status}, 'a name taken in another case: the same status');
+is($r->{content}, $free->{content}, 'and body');
+@m = new_mails(1);
+is($m[0]{subject} // '', 'That user name is taken', 'its address is told the name is taken');
+is($env->psql("select count(*) from users where username = 'ALICE'"), 0, 'and no account is made');
+for my $bad ('bob@example.org', ' bob', 'bob ') {
+	$r = signup(username => $bad, email => 'bob@example.org', password => $PW);
+	is($r->{status}, 400, "the name '$bad' is refused: 400");
+	like($r->{content}, qr/without @ and without spaces at either end/, 'saying what a name may be');
+}
+is(scalar(new_mails(0)), 0, 'no mail for a refused name');
+is($env->psql("select count(*) from users where email = 'bob\@example.org'"), 0, 'and no account');
 my $tok_frank = token_of($to{'frank@example.org'}[0]{link});
 
 # The page answer of a form is the same too, and the form flow.
