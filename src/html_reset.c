@@ -71,15 +71,19 @@ html_reset_form(struct buf *b, const struct config *cfg, const char *token,
 	html_end(b);
 }
 
-/* A link that is no more (used, expired, replaced): ask again. */
+/*
+ * A mailed link that is no more (used, expired, replaced), with the way
+ * on: BASE/route, its button saying label.
+ */
 void
-html_reset_dead(struct buf *b, const struct config *cfg, const char *message)
+html_link_dead(struct buf *b, const struct config *cfg, const char *message,
+    const char *route, const char *label)
 {
 	html_begin(b, cfg, "Link not valid", NULL);
 	buf_puts(b, "<h1>Link not valid</h1>\n<p>");
 	buf_html(b, message);
 	buf_puts(b, "</p>\n");
-	html_back(b, cfg, "/reset", "Ask for a new link");
+	html_back(b, cfg, route, label);
 	html_end(b);
 }
 

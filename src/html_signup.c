@@ -93,18 +93,6 @@ html_verify_form(struct buf *b, const struct config *cfg, const char *token,
 	html_end(b);
 }
 
-/* A verification link that is no more (used, expired). */
-void
-html_verify_dead(struct buf *b, const struct config *cfg, const char *message)
-{
-	html_begin(b, cfg, "Link not valid", NULL);
-	buf_puts(b, "<h1>Link not valid</h1>\n<p>");
-	buf_html(b, message);
-	buf_puts(b, "</p>\n");
-	html_back(b, cfg, "/login", "Sign in");
-	html_end(b);
-}
-
 /* Done: the address is confirmed. */
 void
 html_verify_done(struct buf *b, const struct config *cfg)

@@ -1088,8 +1088,8 @@ void		 html_reset_ask(struct buf *, const struct config *,
 void		 html_reset_sent(struct buf *, const struct config *);
 void		 html_reset_form(struct buf *, const struct config *,
 		    const char *, int, const char *, const char *);
-void		 html_reset_dead(struct buf *, const struct config *,
-		    const char *);
+void		 html_link_dead(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
 void		 html_reset_done(struct buf *, const struct config *);
 
 /* html_signup.c */
@@ -1100,8 +1100,6 @@ void		 html_signup_refused(struct buf *, const struct config *,
 		    const char *);
 void		 html_verify_form(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
-void		 html_verify_dead(struct buf *, const struct config *,
-		    const char *);
 void		 html_verify_done(struct buf *, const struct config *);
 
 /* auth.c */

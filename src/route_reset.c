@@ -241,8 +241,9 @@ reset_get(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 	else if (rc != JA_OK) {
 		buf_init(&page);
-		html_reset_dead(&page, ctx->cfg,
-		    outcome_spelling(OUT_BAD_LINK)->message);
+		html_link_dead(&page, ctx->cfg,
+		    outcome_spelling(OUT_BAD_LINK)->message, "/reset",
+		    "Ask for a new link");
 		response_html(ctx->resp, 400, &page);
 	} else
 		reset_form_page(ctx, 200, NULL, &r);
@@ -381,8 +382,8 @@ reset_confirm(struct ctx *ctx)
 out:
 	if (o.kind == OUT_BAD_LINK && answer_is_page(ctx)) {
 		buf_init(&page);
-		html_reset_dead(&page, ctx->cfg, outcome_spelling(
-		    OUT_BAD_LINK)->message);
+		html_link_dead(&page, ctx->cfg, outcome_spelling(
+		    OUT_BAD_LINK)->message, "/reset", "Ask for a new link");
 		response_html(ctx->resp, 400, &page);
 	} else if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, &a);

@@ -46,7 +46,7 @@ verify_dead_page(struct ctx *ctx)
 	struct buf	 page;
 
 	buf_init(&page);
-	html_verify_dead(&page, ctx->cfg, VERIFY_DEAD);
+	html_link_dead(&page, ctx->cfg, VERIFY_DEAD, "/login", "Sign in");
 	response_html(ctx->resp, 400, &page);
 }
 
