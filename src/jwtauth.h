@@ -719,6 +719,7 @@ int		 revcache_note_session(const char *, const char *, int64_t,
 void		 revcache_stats(struct revcache_stats *);
 const char	*revcache_health(struct db *, const struct config *, time_t);
 void		 revcache_free(void);
+void		 revcache_spawn_wait(int);
 
 /* tokcache.c */
 int		 tokcache_init(size_t);

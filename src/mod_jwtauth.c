@@ -351,6 +351,8 @@ modjwt_child_init(apr_pool_t *p, server_rec *s)
 		prog = NULL;
 	}
 	revring_program(prog);
+	/* A check holds the child's lock: it never waits for a listener. */
+	revcache_spawn_wait(0);
 	if (apr_thread_mutex_create(&mj.lock, APR_THREAD_MUTEX_DEFAULT, p) !=
 	    APR_SUCCESS) {
 		mj.lock = NULL;

@@ -75,6 +75,15 @@ static struct {
 	struct revcache_stats	 stats;
 } rc_state;
 
+/*
+ * How long a check that started the host's listener waits for it to
+ * run (then the cache loads at once), in ms: a FastCGI process waits;
+ * mod_jwtauth, whose check holds its child's lock, does not (0) and
+ * asks the database until the listener runs.  Not reset by
+ * revcache_free().
+ */
+static int	revcache_wait_ms = 1000;
+
 /* The session's answer to the first check in this process. */
 static const struct db_stmt revcache_session = {
 	"revcache_session",
@@ -220,7 +229,8 @@ revcache_sync(struct db *db, const struct config *cfg, time_t now)
 	revring_touch(r);
 	if (!revring_live(r)) {
 		rc_state.trusted = 0;
-		if (!revring_spawn(r, cfg->path) || !revring_wait(r, 1000))
+		if (!revring_spawn(r, cfg->path) ||
+		    !revring_wait(r, revcache_wait_ms))
 			return 0;
 		synced = revring_synced(r);
 	}
@@ -376,6 +386,13 @@ revcache_init(void)
 		revmap_init(&rc_state.sessions, REVCACHE_MAX);
 		rc_state.ready = 1;
 	}
+}
+
+/* Sets revcache_wait_ms. */
+void
+revcache_spawn_wait(int ms)
+{
+	revcache_wait_ms = ms;
 }
 
 /* The counters since the process started, and the cache's state now. */

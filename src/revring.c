@@ -24,6 +24,7 @@
  * complete: a process that finds the count past it checks that request
  * against the database.
  */
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -209,6 +210,23 @@ revring_claim(int fd)
 	return fcntl(fd, F_SETLK, &fl) == 0 ? 0 : -1;
 }
 
+/*
+ * Closes every descriptor from fd up, where close_range(2) is not
+ * there (Linux before 5.9): up to the soft RLIMIT_NOFILE, no
+ * descriptor can be above it.  In the forked child: system calls only.
+ */
+static void
+revring_close_from(int fd)
+{
+	struct rlimit	 rl;
+	rlim_t		 i, end = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		end = rl.rlim_cur;
+	for (i = (rlim_t)fd; i < end; i++)
+		(void)close((int)i);
+}
+
 /* The program revring_spawn() starts with -l; see revring_program(). */
 static const char	*revring_exe = "/proc/self/exe";
 
@@ -266,7 +284,8 @@ revring_spawn(struct revring *r, const char *cfgpath)
 		/* Nothing else of the parent's: a web server's listening
 		 * sockets and pipes must not live on in the listener, nor
 		 * the signals its thread blocked (exec keeps the mask). */
-		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
+		if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1)
+			revring_close_from(STDERR_FILENO + 1);
 		(void)sigemptyset(&none);
 		(void)sigprocmask(SIG_SETMASK, &none, NULL);
 		(void)execl(revring_exe, "jwtauth.fcgi", "-l", "-c",

@@ -8,9 +8,9 @@ package RevocationTests;
 # next decision, even when the notification is late (the host's
 # revocation count, src/revcache.c); one made by SQL typed by hand has
 # only the notification, and is refused once it has arrived.  Used by
-# tests/e2e/36-*.t and 37-*.t.
+# tests/e2e/36-*.t and 37-*.t, and for mod_jwtauth by 26-*.t.
 #
-#   RevocationTests::run('apache');
+#   RevocationTests::run('apache');   # or 'lighttpd', 'module'
 
 use strict;
 use warnings;
@@ -25,9 +25,20 @@ my $REPO = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../..');
 my $PAGE = '/app/index.html';
 
 # one_process_template(SERVER): the dev config of SERVER with one FastCGI
-# process per class; returns the file's name.
+# process per class, or for 'module' Apache with mod_jwtauth
+# (apache/module-test.conf.in) with one child, whose one lock makes it a
+# single checker; returns the file's name.
 sub one_process_template {
 	my ($server) = @_;
+	if ($server eq 'module') {
+		my $text = JwtAuthTest::_slurp("$REPO/apache/module-test.conf.in");
+		for (['StartServers', 1], ['ServerLimit', 1],
+		    ['MaxRequestWorkers', 32], ['MaxSpareThreads', 32]) {
+			$text =~ s/^$_->[0] \d+$/$_->[0] $_->[1]/m
+				or die "no $_->[0] in the module's config\n";
+		}
+		return JwtAuthTest->temp_template($text);
+	}
 	my $text = JwtAuthTest::_slurp("$REPO/$server/dev.conf.in");
 	if ($server eq 'apache') {
 		$text =~ s/^FcgidMaxProcessesPerClass \d+$/FcgidMaxProcessesPerClass 1/m
@@ -130,13 +141,15 @@ sub refused_soon {
 	return -1;
 }
 
-# authorizer_backends(ENV): the pids of the database backends of ENV's
-# authorizer processes (those started with "-c CONFIG -r authorizer"),
-# found by the local TCP ports of their sockets, which the backends see
-# as client_port.
+# authorizer_backends(ENV, [MODULE]): the pids of the database backends
+# of ENV's authorizer processes (those started with "-c CONFIG -r
+# authorizer", or with MODULE true Apache's own processes, "-f
+# DIR/apache.conf", where mod_jwtauth checks), found by the local TCP
+# ports of their sockets, which the backends see as client_port.
 sub authorizer_backends {
-	my ($env) = @_;
-	my $want = "\0-c\0" . $env->config_file . "\0-r\0authorizer\0";
+	my ($env, $module) = @_;
+	my $want = $module ? "\0-f\0" . $env->dir . "/apache.conf\0"
+	    : "\0-c\0" . $env->config_file . "\0-r\0authorizer\0";
 	my %inode;
 	for my $cmdline (glob '/proc/[0-9]*/cmdline') {
 		my ($pid) = $cmdline =~ m{^/proc/(\d+)/};
@@ -193,9 +206,23 @@ sub late_notification {
 	return $st;
 }
 
+# listener_up(ENV): waits (5 s at most) for ENV's revocation listener
+# (jwtauth.fcgi -l -c CONFIG); true when it runs.
+sub listener_up {
+	my ($env) = @_;
+	my $conf = $env->config_file;
+	for (1 .. 50) {
+		return 1 if grep { /jwtauth\.fcgi -l -c \Q$conf\E/ }
+		    `ps -eo args=`;
+		Time::HiRes::sleep(0.1);
+	}
+	return 0;
+}
+
 sub run {
 	my ($server) = @_;
-	my $env = JwtAuthTest->start(server => $server,
+	my $module = $server eq 'module';
+	my $env = JwtAuthTest->start(server => $module ? 'apache' : $server,
 		template => one_process_template($server));
 	$env->add_user('rita', 'rita password 1');
 	my $get = sub {
@@ -206,6 +233,11 @@ sub run {
 
 	my $at = $login->();
 	is($get->($at), 200, "$server: a valid token passes the authorizer");
+	# The check that started the host's listener asked the database
+	# (mod_jwtauth does not wait for it: revcache.c); once the listener
+	# runs, the next check fills the cache.
+	ok(listener_up($env), "$server: the host's revocation listener runs");
+	is($get->($at), 200, "$server: the token passes again");
 
 	# The cache answers without a query: with the tables locked, a
 	# query would wait for lock_timeout (5 s) and answer 503.
@@ -278,7 +310,7 @@ sub run {
 	# password change (a transaction).
 	$at = $login->();
 	is($get->($at), 200, "$server: a session passes before a late notification of a logout");
-	my @authz = authorizer_backends($env);
+	my @authz = authorizer_backends($env, $module);
 	is(scalar @authz, 1, "$server: the authorizer process's database backend is found");
 	is(late_notification($env, $get, $at, sub {
 		my $st = $env->logout($at)->{status};
