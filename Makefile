@@ -2,7 +2,8 @@
 #   make          build cgi-bin/jwtauth.fcgi and ./authctl
 #   make run      install what is missing, start PostgreSQL and Apache on
 #                 http://127.0.0.1:8080 in the foreground (SERVER=lighttpd,
-#                 SERVER=nginx or SERVER=caddy; DB_POOL=pgbouncer: through
+#                 SERVER=nginx, SERVER=caddy or SERVER=apache-module:
+#                 the check inside Apache; DB_POOL=pgbouncer: through
 #                 a private PgBouncer)
 #   make start / make stop   the same in the background
 #   make test     the whole suite: unit tests (also built with ASan+UBSan
@@ -11,7 +12,8 @@
 #                 FUZZ_SECONDS_token 60), end-to-end tests
 #   make test-san the end-to-end suite again, against the ASan+UBSan build
 #                 (.ci/run runs make test, then this)
-#   make san      jwtauth.fcgi and authctl with ASan+UBSan in tests/out/asan/
+#   make san      jwtauth.fcgi, authctl and mod_jwtauth.so with ASan+UBSan
+#                 in tests/out/asan/
 #   make valgrind the unit tests under valgrind (errors and leaks fail)
 #   make fuzz     every fuzz harness with libFuzzer, FUZZ_SECONDS (300) each
 #   make install  PREFIX (/usr/local) and DESTDIR honoured; make uninstall
@@ -31,7 +33,7 @@ LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
 
 COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
-	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
+	  src/log.o src/buf.o src/stash.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o \
 	  src/refresh.o src/password.o \
 	  src/db.o src/db_tx.o src/db_user.o src/db_session.o \
@@ -58,7 +60,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
-	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
+	  src/keygen.o src/log.o src/buf.o src/stash.o src/b64.o src/event.o \
+	  src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o \
 	  src/refresh.o src/password.o \
 	  src/form.o src/jbody.o src/cookie.o src/tokcache.o src/proxy.o \
@@ -118,7 +121,8 @@ APINC	 = -isystem $$($(APXS) -q INCLUDEDIR) \
 	   -isystem $$($(APXS) -q APR_INCLUDEDIR)
 PICOBJ	 = $(patsubst src/%.o,src/pic/%.o,$(filter-out src/main.o \
 	   src/io.o src/daemon.o,$(COMMON) $(SERVICE)))
-MODOBJ	 = src/pic/mod_jwtauth.o src/pic/mod_jwtauth_io.o
+MODOBJ	 = src/pic/mod_jwtauth.o src/pic/mod_jwtauth_io.o \
+	   src/pic/mod_jwtauth_deploy.o
 
 apache-module: cgi-bin/mod_jwtauth.so
 
@@ -169,6 +173,32 @@ $(SANDIR)/authctl: $(SANOBJ) $(SANDIR)/obj/keygen.o \
     $(SANDIR)/obj/options.o
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# mod_jwtauth.so the same way, for Apache with the sanitizers' runtime
+# preloaded (apache2 is not built with them; scripts/test.sh san sets
+# JWTAUTH_MODULE and JWTAUTH_MODULE_PRELOAD for scripts/server.sh).
+SANPIC	 = $(patsubst src/pic/%.o,$(SANDIR)/pic/%.o,$(PICOBJ))
+SANMOD	 = $(SANDIR)/pic/mod_jwtauth.o $(SANDIR)/pic/mod_jwtauth_io.o \
+	   $(SANDIR)/pic/mod_jwtauth_deploy.o
+
+$(SANDIR)/pic/%.o: src/%.c src/jwtauth.h
+	@mkdir -p $(SANDIR)/pic
+	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARNINGS) -fPIC -c -o $@ $<
+
+$(SANMOD): $(SANDIR)/pic/%.o: src/%.c src/mod_jwtauth.h src/jwtauth.h
+	@mkdir -p $(SANDIR)/pic
+	$(CC) $(CPPFLAGS) $(APINC) -D_REENTRANT \
+	    -DMODJWT_LISTENER='"$(FCGIDIR)/jwtauth.fcgi"' $(SANFLAGS) \
+	    $(WARNINGS) -fPIC -c -o $@ $<
+
+$(SANDIR)/pic/libjwtauth.a: $(SANPIC)
+	rm -f $@
+	ar rcs $@ $(SANPIC)
+
+$(SANDIR)/mod_jwtauth.so: $(SANMOD) $(SANDIR)/pic/libjwtauth.a \
+    src/mod_jwtauth.map
+	$(CC) $(SANFLAGS) -shared -Wl,--version-script=src/mod_jwtauth.map \
+	    -o $@ $(SANMOD) $(SANDIR)/pic/libjwtauth.a $(LIBS)
+
 # The unit tests built the same way (scripts/test.sh runs them beside
 # the plain ones): the pure modules under ASan and UBSan.
 SANPURE	 = $(patsubst src/%.o,$(SANDIR)/obj/%.o,$(PURE))
@@ -180,7 +210,8 @@ $(SANDIR)/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(SANPURE) \
 	$(CC) $(CPPFLAGS) $(SANFLAGS) $(WARNINGS) -o $@ $< $(SANPURE) \
 	    $(SANDIR)/obj/options.o $(LIBS)
 
-san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl $(SANUNITS)
+san: $(SANDIR)/jwtauth.fcgi $(SANDIR)/authctl $(SANDIR)/mod_jwtauth.so \
+    $(SANUNITS)
 
 valgrind: units
 	sh scripts/test.sh valgrind

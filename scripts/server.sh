@@ -14,7 +14,9 @@
 # JWTAUTH_FCGI (default: cgi-bin/jwtauth.fcgi here), JWTAUTH_DOCROOT
 # (default: VARDIR/www), JWTAUTH_TEMPLATE (default: SERVER/dev.conf.in,
 # e.g. apache/htaccess-test.conf.in), JWTAUTH_MODULE (@MODULE@ in the
-# template, default: cgi-bin/mod_jwtauth.so here).
+# template, default: cgi-bin/mod_jwtauth.so here), JWTAUTH_MODULE_PRELOAD
+# (libraries preloaded into an Apache whose config loads mod_jwtauth: the
+# sanitizers' runtime for the ASan+UBSan build of the module).
 set -eu
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$0")/lib.sh"
@@ -115,6 +117,21 @@ as_web_user() {
 			--init-groups "$@"
 	fi
 	exec setsid "$@"
+}
+
+# apache_env CMD...: CMD, with JWTAUTH_MODULE_PRELOAD preloaded when the
+# config loads mod_jwtauth (the ASan+UBSan module needs the sanitizers'
+# runtime first in the process; Apache is not built with it).  The
+# options are those of tests/san/options.c, which a module cannot set.
+apache_env() {
+	if [ -n "${JWTAUTH_MODULE_PRELOAD:-}" ] &&
+	    grep -q '^LoadModule jwtauth_module' "$conf"; then
+		env LD_PRELOAD="$JWTAUTH_MODULE_PRELOAD" \
+		    ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1 \
+		    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$@"
+	else
+		"$@"
+	fi
 }
 
 # backends_start: for nginx and Caddy, jwtauth.fcgi -s on
@@ -290,7 +307,7 @@ start)
 	fi
 	configure
 	case $server in
-	apache) apache2 -f "$conf" -k start ;;
+	apache) apache_env apache2 -f "$conf" -k start ;;
 	# lighttpd returns once its daemon is ready, or failed.
 	lighttpd) lighttpd -f "$conf" || { logs; die "lighttpd did not start"; } ;;
 	nginx)
@@ -322,7 +339,7 @@ run)
 	stopping=
 	trap 'stopping=1' INT TERM
 	case $server in
-	apache) apache2 -f "$conf" -DFOREGROUND & ;;
+	apache) apache_env apache2 -f "$conf" -DFOREGROUND & ;;
 	lighttpd) lighttpd -D -f "$conf" & ;;
 	nginx)
 		backends_start

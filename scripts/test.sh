@@ -12,7 +12,9 @@
 #     chromium);
 #   scripts/test.sh san [T...] (make test-san) the end-to-end tests T
 #     (default: all) again, against the ASan+UBSan build in tests/out/asan/
-#     (JWTAUTH_FCGI, JWTAUTH_AUTHCTL); a sanitizer report in an error log
+#     (JWTAUTH_FCGI, JWTAUTH_AUTHCTL, and mod_jwtauth.so with the
+#     sanitizers' runtime preloaded into Apache: JWTAUTH_MODULE,
+#     JWTAUTH_MODULE_PRELOAD); a sanitizer report in an error log
 #     or a command's output fails the test it came from.  .ci/run runs
 #     both.
 #   scripts/test.sh valgrind   only the unit tests under valgrind
@@ -32,13 +34,17 @@ test_deps() {
 
 # san T...: the end-to-end tests T against the sanitizer build.
 san() {
-	[ -x tests/out/asan/jwtauth.fcgi ] && [ -x tests/out/asan/authctl ] || {
+	[ -x tests/out/asan/jwtauth.fcgi ] && [ -x tests/out/asan/authctl ] &&
+	    [ -f tests/out/asan/mod_jwtauth.so ] || {
 		echo "test.sh: no sanitizer build: run make san" >&2
 		return 1
 	}
 	[ $# -gt 0 ] || set -- tests/e2e/*.t
 	JWTAUTH_FCGI=$PWD/tests/out/asan/jwtauth.fcgi \
-	JWTAUTH_AUTHCTL=$PWD/tests/out/asan/authctl prove "$@"
+	JWTAUTH_AUTHCTL=$PWD/tests/out/asan/authctl \
+	JWTAUTH_MODULE=$PWD/tests/out/asan/mod_jwtauth.so \
+	JWTAUTH_MODULE_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so) \
+	    prove "$@"
 }
 
 case ${1:-} in

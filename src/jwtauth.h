@@ -225,6 +225,8 @@ int		 jwks_key(json_t *, const char *, enum key_alg,
 
 /* log.c */
 int		 log_open(const char *, int);
+int		 log_stash(void);
+void		 log_unstash(int);
 void		 log_msg(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 void		 log_escape(char *, size_t, const char *);
@@ -285,6 +287,8 @@ uint64_t	 metrics_get(enum metric);
 int		 metrics_on(void);
 int		 metrics_key_changed(const char *);
 void		 metrics_close(void);
+void		*metrics_stash(void);
+void		 metrics_unstash(void *);
 int		 metrics_fd(void);
 struct revring	*metrics_ring(void);
 
@@ -320,6 +324,10 @@ void		 event_escape(char *, size_t, const char *);
 void		 event_log(const char *, const struct request *, const char *,
 		    const char *, const char *, const char *, const char *,
 		    const char *);
+
+/* stash.c */
+void		*stash_take(void *, size_t);
+void		 stash_put(void *, void *, size_t);
 
 /* buf.c */
 struct buf {
@@ -720,10 +728,14 @@ void		 revcache_stats(struct revcache_stats *);
 const char	*revcache_health(struct db *, const struct config *, time_t);
 void		 revcache_free(void);
 void		 revcache_spawn_wait(int);
+void		*revcache_stash(void);
+void		 revcache_unstash(void *);
 
 /* tokcache.c */
 int		 tokcache_init(size_t);
 void		 tokcache_free(void);
+void		*tokcache_stash(void);
+void		 tokcache_unstash(void *);
 int		 tokcache_lookup(const struct config *, const char *, size_t,
 		    time_t, struct claims *);
 void		 tokcache_store(const char *, size_t, const struct claims *);

@@ -51,6 +51,28 @@ log_open(const char *path, int quiet)
 }
 
 /*
+ * Moves the log file out: later lines go to standard error only until
+ * log_unstash() or log_open().  Returns its descriptor (-1: none).
+ */
+int
+log_stash(void)
+{
+	int	 fd = log_fd;
+
+	log_fd = -1;
+	return fd;
+}
+
+/* Closes the log file in place, then appends to fd (-1: none) again. */
+void
+log_unstash(int fd)
+{
+	if (log_fd != -1)
+		close(log_fd);
+	log_fd = fd;
+}
+
+/*
  * Writes one line "jwtauth: MESSAGE" to standard error and, with a log
  * file open, "TIME jwtauth[PID]: MESSAGE" to it in one write(2), so that
  * the lines of concurrent processes do not mix.  Lines longer than

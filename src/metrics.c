@@ -49,6 +49,12 @@ struct metrics_shm {
 static struct metrics_shm	*metrics_shm;
 static int			 metrics_fdesc = -1;	/* pwslot.c's locks */
 
+/* Both, in metrics_stash()'s box. */
+struct metrics_state {
+	struct metrics_shm	*shm;
+	int			 fdesc;
+};
+
 /* The name, help and label of every counter, in enum metric order. */
 const struct metrics_desc metrics_descs[METRIC_COUNT] = {
 	{ "jwtauth_logins_total", "Login attempts by result.",
@@ -326,6 +332,36 @@ int
 metrics_fd(void)
 {
 	return metrics_fdesc;
+}
+
+/*
+ * Moves the mapped counters out (stash.c), leaving this process with
+ * none, as before metrics_open().  Returns the box, or NULL: nothing
+ * moved.
+ */
+void *
+metrics_stash(void)
+{
+	struct metrics_state	 st = { metrics_shm, metrics_fdesc };
+	void			*box;
+
+	if ((box = stash_take(&st, sizeof(st))) == NULL)
+		return NULL;
+	metrics_shm = NULL;
+	metrics_fdesc = -1;
+	return box;
+}
+
+/* Unmaps the counters in place, then moves box's back in (frees box). */
+void
+metrics_unstash(void *box)
+{
+	struct metrics_state	 st;
+
+	metrics_close();
+	stash_put(&st, box, sizeof(st));
+	metrics_shm = st.shm;
+	metrics_fdesc = st.fdesc;
 }
 
 /*

@@ -12,7 +12,8 @@
  *
  *   JwtAuth On|Off          server, virtual host, <Directory>,
  *                           <Location>, .htaccess (AllowOverride AuthConfig)
- *   JwtAuthConfig FILE      the same places; jwtauth.conf(5)
+ *   JwtAuthConfig FILE      the same places; jwtauth.conf(5): each file
+ *                           its own deployment (mod_jwtauth_deploy.c)
  *   JwtAuthListener PATH|none  server config: the jwtauth.fcgi started
  *                           as the host's revocation listener (-l)
  *
@@ -25,9 +26,9 @@
  * connection, never one per thread.  How often a thread had to wait for
  * the mutex, and how long, is logged when the child ends.
  *
- * One config file per server: the caches and the host's shared counters
- * are of one deployment.  A request for which another JwtAuthConfig is
- * in force than the one the child loaded first is refused with 500.
+ * Each config file in force (JwtAuthConfig, .htaccess included) is a
+ * deployment of its own, with its own caches, counters and database
+ * handle in each child (mod_jwtauth_deploy.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,13 +66,10 @@ struct modjwt_srv {
 	const char	*listener;	/* NULL: not set; "": none */
 };
 
-/* The child's state: one deployment, one request at a time. */
+/* The child's state: one request at a time. */
 static struct {
 	apr_thread_mutex_t	*lock;
-	struct reload		 r;
-	char			*path;		/* the config file; owned */
 	char			*located;	/* config_locate(NULL); owned */
-	int			 started;	/* reload_load() was called */
 	unsigned long		 checks;
 	unsigned long		 waits;		/* checks that found it held */
 	apr_time_t		 waited;	/* microseconds, all waits */
@@ -133,47 +131,18 @@ static const command_rec modjwt_cmds[] = {
 	    RSRC_CONF | ACCESS_CONF | OR_AUTHCFG,
 	    "On: every request here needs a valid jwtauth access token"),
 	/*
-	 * Not in .htaccess: a child keeps the first config it loads, so
-	 * whoever writes a .htaccess could choose the file (and with it
-	 * the keys, the database, the log file) for the whole child.
+	 * In .htaccess too: the file chosen there is the deployment of
+	 * that directory only (mod_jwtauth_deploy.c), read as Apache's
+	 * user and refused unless safely owned (owner.c), as any other.
 	 */
 	AP_INIT_TAKE1("JwtAuthConfig", ap_set_file_slot,
 	    (void *)APR_OFFSETOF(struct modjwt_dir, config),
-	    RSRC_CONF | ACCESS_CONF,
+	    RSRC_CONF | ACCESS_CONF | OR_AUTHCFG,
 	    "the jwtauth config file (jwtauth.conf(5))"),
 	AP_INIT_TAKE1("JwtAuthListener", modjwt_set_listener, NULL, RSRC_CONF,
 	    "jwtauth.fcgi, started as the host's revocation listener, or none"),
 	{ NULL }
 };
-
-/*
- * The first check of the child: loads the config file path as
- * jwtauth.fcgi does at its start (main.c, main_load and main_start),
- * the reason logged when it does not load.  Returns JA_OK, JA_ECONFIG
- * (answer 503: the next request tries again, reload.c) or JA_ENOMEM.
- */
-static int
-modjwt_start(const char *path)
-{
-	int	 rc;
-
-	if ((mj.path = strdup(path)) == NULL)
-		return JA_ENOMEM;
-	mj.started = 1;
-	rc = reload_load(&mj.r, mj.path);
-	if (rc != JA_OK) {
-		log_msg("mod_jwtauth: answering 503 until the config loads: "
-		    "%s", mj.r.err);
-		return JA_ECONFIG;
-	}
-	mj.r.loud = mj.r.cfg.metrics_allow != NULL ||
-	    !mj.r.cfg.revocation_strict;
-	if (metrics_open(mj.r.cfg.path, mj.r.loud) == JA_OK &&
-	    metrics_key_changed(mj.r.cfg.key_id))
-		event_log("key_rotation", NULL, NULL, NULL, "kid",
-		    mj.r.cfg.key_id, "alg", mj.r.cfg.key_alg);
-	return reload_open(&mj.r);
-}
 
 /* The verified identity, for the handler and the access log. */
 static void
@@ -236,25 +205,21 @@ modjwt_decide(request_rec *r, const struct config *cfg, struct db *db)
 }
 
 /*
- * The check of r, under the child's lock, with the config file path:
- * the first one loads it, each one makes it current (reload.c) before
- * it decides.
+ * The check of r, under the child's lock, with the deployment of the
+ * config file path (loaded at its first check, made current at each:
+ * mod_jwtauth_deploy.c).
  */
 static int
 modjwt_check_locked(request_rec *r, const char *path)
 {
-	if (!mj.started) {
-		if (modjwt_start(path) != JA_OK)
-			return modjwt_decide(r, NULL, NULL);
-	} else if (strcmp(mj.path, path) != 0) {
-		ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, "JwtAuthConfig %s: "
-		    "this Apache checks with %s (one config file per server)",
-		    path, mj.path);
-		return HTTP_INTERNAL_SERVER_ERROR;
-	}
-	if (reload_check(&mj.r) != JA_OK)
+	struct reload	*rl;
+	int		 status;
+
+	if ((rl = modjwt_deploy_use(path, &status)) != NULL)
+		return modjwt_decide(r, &rl->cfg, rl->db);
+	if (status == HTTP_SERVICE_UNAVAILABLE)
 		return modjwt_decide(r, NULL, NULL);
-	return modjwt_decide(r, &mj.r.cfg, mj.r.db);
+	return status;
 }
 
 /*
@@ -312,12 +277,7 @@ modjwt_child_end(void *arg)
 		    100.0 * (double)mj.waits / (double)mj.checks,
 		    (double)mj.waited / 1000.0,
 		    (double)mj.waited_max / 1000.0);
-	if (mj.started)
-		reload_free(&mj.r);
-	revcache_free();
-	tokcache_free();
-	metrics_close();
-	free(mj.path);
+	modjwt_deploy_free();
 	free(mj.located);
 	memset(&mj, 0, sizeof(mj));
 	return APR_SUCCESS;
@@ -325,8 +285,7 @@ modjwt_child_end(void *arg)
 
 /*
  * Each child, after Apache dropped to its user: libsodium, the lock,
- * the listener program.  The config is loaded at the first check (the
- * server config or a <Directory> names it; a .htaccess may not).
+ * the listener program.  A config is loaded at its first check.
  */
 static void
 modjwt_child_init(apr_pool_t *p, server_rec *s)

@@ -388,6 +388,26 @@ revcache_init(void)
 	}
 }
 
+/*
+ * Moves the cache out (stash.c), leaving this process with none, as
+ * before revcache_init().  Returns the box, or NULL: nothing moved.
+ */
+void *
+revcache_stash(void)
+{
+	return stash_take(&rc_state, sizeof(rc_state));
+}
+
+/*
+ * Moves box's cache back in, over a process with none (after
+ * revcache_stash(), before revcache_init()); frees box.
+ */
+void
+revcache_unstash(void *box)
+{
+	stash_put(&rc_state, box, sizeof(rc_state));
+}
+
 /* Sets revcache_wait_ms. */
 void
 revcache_spawn_wait(int ms)

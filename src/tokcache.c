@@ -75,6 +75,24 @@ tokcache_free(void)
 	tc_state.nslot = 0;
 }
 
+/*
+ * Moves the cache out (stash.c), leaving this process with none, as
+ * before tokcache_init().  Returns the box, or NULL: nothing moved.
+ */
+void *
+tokcache_stash(void)
+{
+	return stash_take(&tc_state, sizeof(tc_state));
+}
+
+/* Frees the cache in place, then moves box's back in (frees box). */
+void
+tokcache_unstash(void *box)
+{
+	tokcache_free();
+	stash_put(&tc_state, box, sizeof(tc_state));
+}
+
 static struct tokcache_slot *
 tokcache_slot_of(const char *token, size_t len)
 {
