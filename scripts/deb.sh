@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build the Debian package of jwtauth from debian/ into DIR (default
+# Build the Debian packages of jwtauth (jwtauth, libapache2-mod-jwtauth)
+# from debian/ into DIR (default
 # dist/), in a copy of the tree's files (tracked and new, not ignored),
 # so that the build's "make clean" leaves this tree's programs alone; then
 # run lintian on it.  Usage: scripts/deb.sh [DIR]
@@ -30,9 +31,13 @@ fi
 	echo "deb.sh: dpkg-buildpackage failed" >&2
 	exit 1
 }
-cp "$tmp"/jwtauth_"$version"_*.deb "$out/"
+# Two packages: jwtauth, and libapache2-mod-jwtauth (mod_jwtauth.so).
+cp "$tmp"/jwtauth_"$version"_*.deb \
+    "$tmp"/libapache2-mod-jwtauth_"$version"_*.deb "$out/"
 deb=$(ls "$out"/jwtauth_"$version"_*.deb)
+mod=$(ls "$out"/libapache2-mod-jwtauth_"$version"_*.deb)
 echo "deb.sh: $deb"
+echo "deb.sh: $mod"
 # lintian's verdict, after the overrides in debian/ (each explained
 # there); any other warning or error fails the build.
-lintian --fail-on error,warning "$deb"
+lintian --fail-on error,warning "$deb" "$mod"

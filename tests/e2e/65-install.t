@@ -87,7 +87,7 @@ is_deeply(\@left, [], 'make uninstall leaves no file behind');
 
 # The Debian package.
 SKIP: {
-	skip 'no dpkg-buildpackage or lintian (scripts/deps.sh deb)', 8
+	skip 'no dpkg-buildpackage or lintian (scripts/deps.sh deb)', 14
 		unless -x '/usr/bin/dpkg-buildpackage' && -x '/usr/bin/lintian';
 	my $dist = tempdir('jwtauth-deb-XXXXXX', DIR => '/tmp', CLEANUP => 1);
 	($rc, $out, $err) = $env->run_cmd({ timeout => 600 }, 'sh',
@@ -105,13 +105,32 @@ SKIP: {
 	my @paths = map { (split ' ', $_)[5] } split /\n/, $out;
 	my %has = map { $_ => 1 } @paths;
 	for my $f (qw(./usr/sbin/authctl ./usr/lib/jwtauth/jwtauth.fcgi
-	    ./usr/lib/jwtauth/mod_jwtauth.so
 	    ./usr/share/man/man8/authctl.8.gz ./usr/share/man/man5/jwtauth.conf.5.gz
 	    ./usr/share/doc/jwtauth/examples/apache/jwtauth-vhost.conf
 	    ./usr/share/doc/jwtauth/copyright
 	    ./usr/share/doc/jwtauth/docs/install.md)) {
 		ok($has{$f}, "make deb: holds $f");
 	}
+	ok(!$has{'./usr/lib/jwtauth/mod_jwtauth.so'},
+		'make deb: the Apache module is not in jwtauth');
+	# The module, its own package: a2enmod jwtauth loads it.
+	my ($mod) = glob "$dist/libapache2-mod-jwtauth_*.deb";
+	ok(defined $mod && -f $mod, 'make deb: a .deb of the Apache module')
+		or last;
+	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-f', $mod, 'Depends');
+	like($out, qr/(?:^|, )jwtauth \(= [^)]+\)/,
+		'make deb: the module depends on jwtauth of its own version');
+	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-c', $mod);
+	%has = map { (split ' ', $_)[5] => 1 } split /\n/, $out;
+	for my $f (qw(./usr/lib/jwtauth/mod_jwtauth.so
+	    ./etc/apache2/mods-available/jwtauth.load)) {
+		ok($has{$f}, "make deb: the module's package holds $f");
+	}
+	my $mx = tempdir('jwtauth-mx-XXXXXX', DIR => '/tmp', CLEANUP => 1);
+	$env->run_cmd({}, 'dpkg-deb', '-x', $mod, $mx);
+	my $load = do { local (@ARGV, $/) = "$mx/etc/apache2/mods-available/jwtauth.load"; <> };
+	like($load, qr{^LoadModule jwtauth_module /usr/lib/jwtauth/mod_jwtauth\.so$}m,
+		'make deb: its load file names the installed module');
 	# The package's programs run (unpacked, not installed).
 	my $x = tempdir('jwtauth-x-XXXXXX', DIR => '/tmp', CLEANUP => 1);
 	$env->run_cmd({}, 'dpkg-deb', '-x', $deb, $x);
