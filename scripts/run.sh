@@ -7,7 +7,9 @@
 # State is kept in var/ between runs: the cluster (var/pg), the keys,
 # var/jwtauth.conf (written once: edit it freely) and the demo user's
 # password (var/demo-password).  Environment: SERVER (apache, the default,
-# lighttpd, nginx or caddy: `make run SERVER=nginx`), HTTP_PORT (default 8080),
+# lighttpd, nginx or caddy: `make run SERVER=nginx`; apache-module: Apache
+# with mod_jwtauth checking /app/ in its own process,
+# apache/module-test.conf.in), HTTP_PORT (default 8080),
 # JWTAUTH_FCGI, JWTAUTH_AUTHCTL (default: the programs built here), MAKE,
 # DB_POOL (pgbouncer: a private PgBouncer in transaction pooling mode in
 # front of the cluster, var/pool, scripts/pool.sh; the config's database
@@ -29,8 +31,14 @@ export JWTAUTH_FCGI
 SERVER=${SERVER:-apache}
 export SERVER
 case $SERVER in
-apache | lighttpd | nginx | caddy) ;;
-*) die "unknown SERVER=$SERVER; use apache, lighttpd, nginx or caddy" ;;
+apache | lighttpd | nginx | caddy) module= ;;
+apache-module)
+	# Apache, the check made by mod_jwtauth (scripts/server.sh reads
+	# JWTAUTH_TEMPLATE): built by make apache-module in setup.
+	module=1 SERVER=apache
+	JWTAUTH_TEMPLATE=${JWTAUTH_TEMPLATE:-$root/apache/module-test.conf.in}
+	export JWTAUTH_TEMPLATE ;;
+*) die "unknown SERVER=$SERVER; use apache, apache-module, lighttpd, nginx or caddy" ;;
 esac
 DB_POOL=${DB_POOL:-}
 case $DB_POOL in
@@ -154,7 +162,8 @@ setup() {
 	nginx | caddy) "$root/scripts/deps.sh" "$SERVER" ;;
 	*) "$root/scripts/deps.sh" ;;
 	esac
-	${MAKE:-make} --no-print-directory -C "$root"
+	${MAKE:-make} --no-print-directory -C "$root" all \
+	    ${module:+apache-module}
 	[ -x "$authctl" ] || die "no $authctl: the build did not make it"
 	check_reach "$(web_user)" "$JWTAUTH_FCGI"
 	mkdir -p "$var"
@@ -193,7 +202,7 @@ logs() {
 
 banner() {
 	cat <<-EOF
-		jwtauth: http://127.0.0.1:$http_port/
+		jwtauth: http://127.0.0.1:$http_port/$([ -z "$module" ] || echo " (/app/ checked by mod_jwtauth inside Apache)")
 		  user demo, password $(cat "$var/demo-password") (in var/demo-password)
 		  logs: $(logs), var/pg/log$([ ! -f "$var/pool/pid" ] || echo ", var/pool/log (PgBouncer)")
 		  admin: $authctl -c $var/jwtauth.conf status   (or help)
