@@ -1,7 +1,9 @@
 package BenchServers;
 
-# The set-up of make bench's two newer servers (scripts/bench.pl), each
-# started from its real config with the bench's directories beside /app/:
+# The set-up of make bench's servers (scripts/bench.pl), each started
+# from its real config with the bench's directories beside /app/: Apache
+# and lighttpd with FastCGI authorizers (prepare_fcgi: see bench.pl's
+# head comment), and
 #   apache-module  Apache with mod_jwtauth (apache/module-test.conf.in):
 #                  /static/ unprotected, /app/ checked by the module with
 #                  the dev config (revocation_check cached), /oidc/ behind
@@ -28,6 +30,10 @@ use MIME::Base64 qw(decode_base64);
 use POSIX ();
 use Socket qw(SOCK_STREAM);
 
+use DaemonTests;
+use JwtAuthTest;
+use PoolTests;
+
 # The kid of the bench's HS256 key, for mod_auth_openidc's key list.
 our $KID = 'bench';
 # Processes of bench/noop-authz behind nginx: those of jwtauth.fcgi -s
@@ -36,6 +42,139 @@ our $NOOP_PROCS = $ENV{JWTAUTH_WORKERS} || 4;
 
 my @noop_pids;    # bench/noop-authz processes started by noop_start
 END { noop_stop() }
+
+# prepare_fcgi(ENV, REPO, PROCS): the set-up of the apache and lighttpd
+# sets, with FastCGI authorizers (a before_server hook; PROCS: processes
+# of jwtauth -s for /daemon/ on Apache, started by bench.pl on the port
+# it leaves in ENV->{bench_daemon}).  Adds the bench's
+# directories to the site (each with a copy of www/app/index.html), the
+# no-op authorizer, the strict config (the program's config plus
+# revocation_check = strict) and the pooled one (strict, its database
+# through a PgBouncer started here in ENV->dir/pool) to ENV's directory,
+# and a template: the server's dev.conf.in with /noop/, /strict/ and
+# /pooled/ protected as /app/ is, with the no-op authorizer, the strict
+# and the pooled config (on Apache, FcgidMaxProcesses grows by what
+# these three classes may take).  Dies on error.
+sub prepare_fcgi {
+	my ($env, $repo, $procs) = @_;
+	my $dir = $env->dir;
+	site($dir, $repo, qw(static noop strict pooled daemon gated));
+	copy("$repo/bench/noop-authz", "$dir/noop-authz")
+	    or die "BenchServers: no bench/noop-authz ($!): run make"
+	    . " bench/noop-authz\n";
+	chmod 0755, "$dir/noop-authz";
+	my $conf = $env->config_file;
+	write_file("$dir/strict.conf", slurp($conf)
+	    . "revocation_check = strict\n");
+	# Every class's processes hold a connection of their own (the
+	# pooled ones only through PgBouncer's ten): more than PostgreSQL's
+	# default 100 once /pooled/ is added on Apache.
+	PoolTests::super_psql($env, 'ALTER SYSTEM SET max_connections = 400');
+	$env->pg_restart;
+	my ($pool_port) = JwtAuthTest::_free_ports(1);
+	PoolTests::pool_start($env, $pool_port);
+	my $pool = slurp("$dir/pool/conninfo");
+	chomp $pool;
+	(my $pooled = slurp("$dir/strict.conf")) =~
+	    s{^database = (.*)$}{database = $pool\nlisten_database = $1}m
+	    or die "BenchServers: no database line in $conf\n";
+	write_file("$dir/pooled.conf", $pooled);
+	my @st = stat $conf;
+	for my $f ("$dir/strict.conf", "$dir/pooled.conf") {
+		chmod $st[2] & 07777, $f;
+		chown $st[4], $st[5], $f;
+	}
+
+	my $server = $env->server;
+	my $dev = slurp("$repo/$server/dev.conf.in");
+	my $app = app_block($server, $dev);
+	my ($noop, $strict, $pooled_block) = ($app, $app, $app);
+	if ($server eq 'apache') {
+		$noop =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/noop"};
+		$strict =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/strict"};
+		$pooled_block =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/pooled"};
+		$noop =~ s{^(\s*FcgidAccessChecker\s+)"[^"]*"}
+		    {$1"$dir/noop-authz"}m;
+	} else {
+		$noop =~ s{/app\b}{/noop}g;
+		$strict =~ s{/app\b}{/strict}g;
+		$pooled_block =~ s{/app\b}{/pooled}g;
+		$pooled_block =~ s{authz\.sock}{pooled.sock};
+		$noop =~ s{("bin-path" => )"[^"]*"}{$1"$dir/noop-authz"};
+		$noop =~ s{authz\.sock}{noop.sock};
+		$strict =~ s{authz\.sock}{strict.sock};
+	}
+	$strict =~ s{\@CONF\@}{$dir/strict.conf}g;
+	$pooled_block =~ s{\@CONF\@}{$dir/pooled.conf}g;
+	my $head = "\n# Added by scripts/BenchServers: /noop/, /strict/ and"
+	    . " /pooled/, as /app/ above,\n# with bench/noop-authz, with"
+	    . " revocation_check = strict, and strict through\n# PgBouncer.\n";
+	# Three more classes: the total grows by what they may take, so
+	# that each class has the room it has in the dev config.
+	if ($server eq 'apache' && $dev =~
+	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
+		my $per = $1;
+		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
+		    {"$1" . ($2 + 3 * $per)}me
+		    and $head .= "# FcgidMaxProcesses above: the dev config's"
+		    . " plus 3 x $per for these three classes.\n";
+	}
+	# Apache: /daemon/ as /app/, checked by jwtauth -s (started after
+	# the server, bench_server) through mod_authnz_fcgi.
+	my $daemon = '';
+	if ($server eq 'apache') {
+		($env->{bench_daemon}) = JwtAuthTest::_free_ports(1);
+		my $mods = DaemonTests::authnz_modules($env->{bench_daemon});
+		$dev =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
+		    or die "BenchServers: no mod_fcgid LoadModule line\n";
+		($daemon = DaemonTests::authnz_block($app)) =~
+		    s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/daemon"};
+		$head .= "# /daemon/: jwtauth.fcgi -s with $procs"
+		    . " processes, through mod_authnz_fcgi.\n";
+	}
+	# Apache: /gated/ in gatekeeper mode (gate_path in %BENCH_CONFIG),
+	# the program run as plain CGI from /gatecgi/.
+	my $gate = '';
+	if ($server eq 'apache') {
+		make_path("$dir/www/gatecgi");
+		copy("$dir/jwtauth.fcgi", "$dir/www/gatecgi/jwtauth.cgi")
+		    or die "BenchServers: copy to $dir/www/gatecgi: $!\n";
+		chmod 0755, "$dir/www/gatecgi/jwtauth.cgi";
+		$gate = <<"EOT";
+# /gated/: every request rewritten to jwtauth as plain CGI, which checks
+# the session and sends the file (apache/shared-hosting/gate.htaccess).
+<Directory "\@DOCROOT\@/gated">
+    Options +SymLinksIfOwnerMatch
+    CGIPassAuth On
+    RewriteEngine On
+    RewriteRule ^ /gatecgi/jwtauth.cgi [L]
+</Directory>
+<Directory "\@DOCROOT\@/gatecgi">
+    Options +ExecCGI
+    SetHandler cgi-script
+    CGIPassAuth On
+    SetEnv JWTAUTH_CONFIG \@CONF\@
+</Directory>
+EOT
+	}
+	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict . $pooled_block
+	    . $daemon . $gate);
+	$env->template("$dir/bench.conf.in");
+}
+
+# app_block(SERVER, TEXT): the part of dev.conf.in TEXT that protects
+# /app/ (Apache's <Directory "@DOCROOT@/app"> section, lighttpd's
+# $HTTP["url"] =~ "^/app(/|$)" block), from its first line to its last.
+# Dies when there is none.
+sub app_block {
+	my ($server, $text) = @_;
+	my $re = $server eq 'apache'
+	    ? qr{^<Directory "\@DOCROOT\@/app">\n.*?^</Directory>\n}ms
+	    : qr{^\$HTTP\["url"\] =~ "\^/app\(/\|\$\)" \{\n.*?^\}\n}ms;
+	$text =~ /($re)/ or die "BenchServers: $server/dev.conf.in: no /app/"
+	    . " section to copy\n";
+	return $1;
+}
 
 # prepare_module(ENV, REPO): the site and template of the apache-module
 # set: www/static and www/oidc (copies of www/app/index.html), and

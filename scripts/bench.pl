@@ -220,7 +220,9 @@ sub bench_server {
 	my %config = (%BENCH_CONFIG, $classic ? () : (gate_path => undef,
 	    gate_root => undef), $set eq 'apache-module'
 	    ? (key_id => $BenchServers::KID) : ());
-	my $before = $classic ? \&prepare : $set eq 'nginx'
+	my $before = $classic
+	    ? sub { BenchServers::prepare_fcgi($_[0], $REPO, $DAEMON_PROCS) }
+	    : $set eq 'nginx'
 	    ? sub { BenchServers::prepare_nginx($_[0], $REPO) }
 	    : sub { BenchServers::prepare_module($_[0], $REPO) };
 	my $env = JwtAuthTest->start(server => $server, %config,
@@ -282,140 +284,6 @@ sub bench_server {
 	$env->stop;
 	BenchServers::noop_stop();
 	return \%r;
-}
-
-# prepare(ENV): JwtAuthTest's before_server hook.  Adds the bench's
-# directories to the site (each with a copy of www/app/index.html), the
-# no-op authorizer, the strict config (the program's config plus
-# revocation_check = strict) and the pooled one (strict, its database
-# through a PgBouncer started here in ENV->dir/pool) to ENV's directory,
-# and a template: the server's dev.conf.in with /noop/, /strict/ and
-# /pooled/ protected as /app/ is, with the no-op authorizer, the strict
-# and the pooled config (on Apache, FcgidMaxProcesses grows by what
-# these three classes may take).  Dies on error.
-sub prepare {
-	my ($env) = @_;
-	my $dir = $env->dir;
-	for my $sub (qw(static noop strict pooled daemon gated)) {
-		make_path("$dir/www/$sub");
-		copy("$REPO/www/app/index.html", "$dir/www/$sub/index.html")
-		    or die "bench.pl: copy to $dir/www/$sub: $!\n";
-	}
-	copy("$REPO/bench/noop-authz", "$dir/noop-authz")
-	    or die "bench.pl: no bench/noop-authz ($!): run make"
-	    . " bench/noop-authz\n";
-	chmod 0755, "$dir/noop-authz";
-	my $conf = $env->config_file;
-	write_file("$dir/strict.conf", slurp($conf)
-	    . "revocation_check = strict\n");
-	# Every class's processes hold a connection of their own (the
-	# pooled ones only through PgBouncer's ten): more than PostgreSQL's
-	# default 100 once /pooled/ is added on Apache.
-	PoolTests::super_psql($env, 'ALTER SYSTEM SET max_connections = 400');
-	$env->pg_restart;
-	my ($pool_port) = JwtAuthTest::_free_ports(1);
-	PoolTests::pool_start($env, $pool_port);
-	my $pool = slurp("$dir/pool/conninfo");
-	chomp $pool;
-	(my $pooled = slurp("$dir/strict.conf")) =~
-	    s{^database = (.*)$}{database = $pool\nlisten_database = $1}m
-	    or die "bench.pl: no database line in $conf\n";
-	write_file("$dir/pooled.conf", $pooled);
-	my @st = stat $conf;
-	for my $f ("$dir/strict.conf", "$dir/pooled.conf") {
-		chmod $st[2] & 07777, $f;
-		chown $st[4], $st[5], $f;
-	}
-
-	my $server = $env->server;
-	my $dev = slurp("$REPO/$server/dev.conf.in");
-	my $app = app_block($server, $dev);
-	my ($noop, $strict, $pooled_block) = ($app, $app, $app);
-	if ($server eq 'apache') {
-		$noop =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/noop"};
-		$strict =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/strict"};
-		$pooled_block =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/pooled"};
-		$noop =~ s{^(\s*FcgidAccessChecker\s+)"[^"]*"}
-		    {$1"$dir/noop-authz"}m;
-	} else {
-		$noop =~ s{/app\b}{/noop}g;
-		$strict =~ s{/app\b}{/strict}g;
-		$pooled_block =~ s{/app\b}{/pooled}g;
-		$pooled_block =~ s{authz\.sock}{pooled.sock};
-		$noop =~ s{("bin-path" => )"[^"]*"}{$1"$dir/noop-authz"};
-		$noop =~ s{authz\.sock}{noop.sock};
-		$strict =~ s{authz\.sock}{strict.sock};
-	}
-	$strict =~ s{\@CONF\@}{$dir/strict.conf}g;
-	$pooled_block =~ s{\@CONF\@}{$dir/pooled.conf}g;
-	my $head = "\n# Added by scripts/bench.pl: /noop/, /strict/ and"
-	    . " /pooled/, as /app/ above,\n# with bench/noop-authz, with"
-	    . " revocation_check = strict, and strict through\n# PgBouncer.\n";
-	# Three more classes: the total grows by what they may take, so
-	# that each class has the room it has in the dev config.
-	if ($server eq 'apache' && $dev =~
-	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
-		my $per = $1;
-		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
-		    {"$1" . ($2 + 3 * $per)}me
-		    and $head .= "# FcgidMaxProcesses above: the dev config's"
-		    . " plus 3 x $per for these three classes.\n";
-	}
-	# Apache: /daemon/ as /app/, checked by jwtauth -s (started after
-	# the server, bench_server) through mod_authnz_fcgi.
-	my $daemon = '';
-	if ($server eq 'apache') {
-		($env->{bench_daemon}) = JwtAuthTest::_free_ports(1);
-		my $mods = DaemonTests::authnz_modules($env->{bench_daemon});
-		$dev =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
-		    or die "bench.pl: no mod_fcgid LoadModule line\n";
-		($daemon = DaemonTests::authnz_block($app)) =~
-		    s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/daemon"};
-		$head .= "# /daemon/: jwtauth.fcgi -s with $DAEMON_PROCS"
-		    . " processes, through mod_authnz_fcgi.\n";
-	}
-	# Apache: /gated/ in gatekeeper mode (gate_path in %BENCH_CONFIG),
-	# the program run as plain CGI from /gatecgi/.
-	my $gate = '';
-	if ($server eq 'apache') {
-		make_path("$dir/www/gatecgi");
-		copy("$dir/jwtauth.fcgi", "$dir/www/gatecgi/jwtauth.cgi")
-		    or die "bench.pl: copy to $dir/www/gatecgi: $!\n";
-		chmod 0755, "$dir/www/gatecgi/jwtauth.cgi";
-		$gate = <<"EOT";
-# /gated/: every request rewritten to jwtauth as plain CGI, which checks
-# the session and sends the file (apache/shared-hosting/gate.htaccess).
-<Directory "\@DOCROOT\@/gated">
-    Options +SymLinksIfOwnerMatch
-    CGIPassAuth On
-    RewriteEngine On
-    RewriteRule ^ /gatecgi/jwtauth.cgi [L]
-</Directory>
-<Directory "\@DOCROOT\@/gatecgi">
-    Options +ExecCGI
-    SetHandler cgi-script
-    CGIPassAuth On
-    SetEnv JWTAUTH_CONFIG \@CONF\@
-</Directory>
-EOT
-	}
-	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict . $pooled_block
-	    . $daemon . $gate);
-	$env->template("$dir/bench.conf.in");
-}
-
-# app_block(SERVER, TEXT): the part of dev.conf.in TEXT that protects
-# /app/ (Apache's <Directory "@DOCROOT@/app"> section, lighttpd's
-# $HTTP["url"] =~ "^/app(/|$)" block), from its first line to its last.
-# Dies when there is none.
-sub app_block {
-	my ($server, $text) = @_;
-	my $re = $server eq 'apache'
-	    ? qr{^<Directory "\@DOCROOT\@/app">\n.*?^</Directory>\n}ms
-	    : qr{^\$HTTP\["url"\] =~ "\^/app\(/\|\$\)" \{\n.*?^\}\n}ms;
-	$text =~ /($re)/ or die "bench.pl: $server/dev.conf.in: no /app/"
-	    . " section to copy\n";
-	return $1;
 }
 
 # conf_facts(ENV): what the report says about the server's config:
