@@ -9,9 +9,10 @@ package BenchServers;
 #                  the dev config (revocation_check cached), /oidc/ behind
 #                  Debian's mod_auth_openidc verifying the same HS256 token
 #                  in-process (AuthType oauth20, OIDCOAuthVerifySharedKeys;
-#                  it consults no revocation list); a second Apache (a
-#                  peer: one JwtAuthConfig per Apache server) checks /app/
-#                  with revocation_check = strict.
+#                  it consults no revocation list); bench.pl starts a
+#                  second Apache from the same template (a peer: one
+#                  JwtAuthConfig per Apache server) to check /app/ with
+#                  revocation_check = strict.
 #   nginx          nginx/dev.conf.in: /static/ unprotected, /app/ behind
 #                  auth_request to jwtauth.fcgi -s, /noop/ behind the same
 #                  auth_request to bench/noop-authz, as many processes on a
