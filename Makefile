@@ -19,7 +19,8 @@
 #   make install  PREFIX (/usr/local) and DESTDIR honoured; make uninstall
 #   make deb      a Debian package in dist/, checked by lintian
 #   make bench    one table: the authorizer and the routes against their
-#                 baselines, on Apache and lighttpd (scripts/bench.pl)
+#                 baselines, on Apache and lighttpd, mod_jwtauth against
+#                 mod_auth_openidc, nginx's auth_request (scripts/bench.pl)
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -250,7 +251,7 @@ bench/noop-authz: bench/noop-authz.c
 	    bench/noop-authz.c -lfcgi
 
 bench: deps
-	$(MAKE) all bench/noop-authz bench/check-cost
+	$(MAKE) all apache-module bench/noop-authz bench/check-cost
 	sh scripts/bench.sh
 
 # make install [PREFIX=/usr/local] [DESTDIR=]: authctl in sbin (an

@@ -3,7 +3,7 @@
 # with, all measured in one run and printed as one table.  Run by
 # scripts/bench.sh, which installs wrk and valgrind first.
 #
-# For each web server (Apache with mod_fcgid, then lighttpd) it starts a
+# For Apache with mod_fcgid, then lighttpd, it starts a
 # private PostgreSQL and the server on free loopback ports
 # (tests/lib/JwtAuthTest.pm, as the end-to-end tests do), from the real
 # SERVER/dev.conf.in plus three protected directories added beside its
@@ -37,6 +37,18 @@
 #     (strict through PgBouncer);
 #   - once, the instructions of checking one token in-process, first sight
 #     and repeat (callgrind on bench/check-cost, when it is built).
+# Then two more sets (scripts/BenchServers.pm starts them), each with its
+# rows at 4 and 32 connections and the revocation delay of the rows that
+# claim revocation:
+#   apache-module  Apache with mod_jwtauth: /static/ (the unprotected
+#                  baseline), /app/ cached, /app/ strict (on a second
+#                  Apache: one JwtAuthConfig per server), /oidc/ behind
+#                  mod_auth_openidc checking the same token in-process
+#                  (no revocation: it claims none);
+#   nginx          /static/, /noop/ (auth_request to bench/noop-authz
+#                  through the same FastCGI hop as jwtauth's check), /app/
+#                  (auth_request to jwtauth.fcgi -s);
+# and their ratios and targets (issue 18).
 # Each figure is printed beside its baseline or its target (met / not
 # met); nothing fails on timing: the exit status is 0 when the bench ran.
 # The table goes to standard output and var/bench/latest.txt, the raw wrk
@@ -45,8 +57,9 @@
 #
 # Environment: BENCH_SECONDS (seconds per wrk run, default 5; each row is
 # first warmed up by runs of BENCH_WARMUP seconds, default 1, until one
-# has no request over 0.5 s), BENCH_SERVERS
-# ("apache lighttpd"), BENCH_REVOKE (1000), BENCH_RSS_REQUESTS (100000).
+# has no request over 0.5 s), BENCH_SERVERS (the sets to run, default
+# "apache lighttpd apache-module nginx"), BENCH_REVOKE (1000),
+# BENCH_RSS_REQUESTS (100000).
 # The bench-only argon2 cost (pwhash_memlimit 19456, pwhash_opslimit 2)
 # keeps the logins it needs quick.
 
@@ -54,7 +67,7 @@ use strict;
 use warnings;
 
 use FindBin ();
-use lib "$FindBin::Bin/../tests/lib";
+use lib "$FindBin::Bin/../tests/lib", $FindBin::Bin;
 
 use File::Copy qw(copy);
 use File::Path qw(make_path);
@@ -62,6 +75,7 @@ use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use JSON::PP qw(decode_json encode_json);
 use JwtAuthTest;
+use BenchServers;
 use DaemonTests;
 use PoolTests;
 use List::Util qw(max sum);
@@ -77,9 +91,15 @@ my %opt = (
 	rss_requests => _count('BENCH_RSS_REQUESTS', 100000, 0),
 	threads      => 2,
 );
-my @SERVERS = split ' ', $ENV{BENCH_SERVERS} // 'apache lighttpd';
-/^(?:apache|lighttpd)$/ or die "bench.pl: BENCH_SERVERS: apache,"
-    . " lighttpd or both\n" for @SERVERS;
+my @SERVERS = split ' ', $ENV{BENCH_SERVERS}
+    // 'apache lighttpd apache-module nginx';
+/^(?:apache|lighttpd|apache-module|nginx)$/ or die "bench.pl:"
+    . " BENCH_SERVERS: any of apache, lighttpd, apache-module, nginx\n"
+    for @SERVERS;
+# The sets with the FastCGI authorizer of the first bench (the ratios,
+# the flood, the RSS, the pool), and the others (issue 18).
+my @CLASSIC = grep { /^(?:apache|lighttpd)$/ } @SERVERS;
+my @NEWER = grep { !/^(?:apache|lighttpd)$/ } @SERVERS;
 my @CONNS = (4, 32);
 my $FLOOD_CLIENTS = 12;
 my $SMALL_POOL = 4;
@@ -104,11 +124,13 @@ my @ROWS = (
 	{ id => 'noop', name => 'no-op authorizer', path => '/noop/index.html',
 	  bearer => 1, class => 'noop' },
 	{ id => 'cached', name => 'jwtauth cached', path => '/app/index.html',
-	  bearer => 1, class => 'cached' },
+	  bearer => 1, class => 'cached', revoke => 1 },
 	{ id => 'strict', name => 'jwtauth strict',
-	  path => '/strict/index.html', bearer => 1, class => 'strict' },
+	  path => '/strict/index.html', bearer => 1, class => 'strict',
+	  revoke => 1 },
 	{ id => 'pooled', name => 'strict, PgBouncer',
-	  path => '/pooled/index.html', bearer => 1, class => 'pooled' },
+	  path => '/pooled/index.html', bearer => 1, class => 'pooled',
+	  revoke => 1 },
 	{ id => 'daemon', name => 'jwtauth -s, authnz_fcgi',
 	  path => '/daemon/index.html', bearer => 1, class => 'daemon',
 	  only => 'apache' },
@@ -121,6 +143,33 @@ my @ROWS = (
 	{ id => 'login', name => 'POST /auth/login', path => '/auth/login',
 	  lua => 'login', class => 'responder' },
 );
+# Apache with mod_jwtauth (scripts/BenchServers.pm): the static file on
+# the same Apache is the unprotected baseline; strict is measured on a
+# second Apache alike (peer), as one JwtAuthConfig holds per server.
+# refuses: the row answers 401 without the token (precheck).
+my @MODULE_ROWS = (
+	{ id => 'static', name => 'static file', path => '/static/index.html',
+	  bearer => 1 },
+	{ id => 'cached', name => 'mod_jwtauth cached',
+	  path => '/app/index.html', bearer => 1, refuses => 1, revoke => 1 },
+	{ id => 'strict', name => 'mod_jwtauth strict',
+	  path => '/app/index.html', bearer => 1, refuses => 1, revoke => 1,
+	  peer => 1 },
+	{ id => 'oidc', name => 'openidc, no revocation',
+	  path => '/oidc/index.html', bearer => 1, refuses => 1 },
+);
+# nginx: the no-op check goes through the same FastCGI hop as jwtauth's.
+my @NGINX_ROWS = (
+	{ id => 'static', name => 'static file', path => '/static/index.html',
+	  bearer => 1 },
+	{ id => 'noop', name => 'no-op auth_request',
+	  path => '/noop/index.html', bearer => 1, class => 'noop' },
+	{ id => 'cached', name => 'jwtauth auth_request',
+	  path => '/app/index.html', bearer => 1, class => 'daemon',
+	  revoke => 1 },
+);
+my %ROWS_OF = (apache => \@ROWS, lighttpd => \@ROWS,
+    'apache-module' => \@MODULE_ROWS, nginx => \@NGINX_ROWS);
 
 # A Ctrl-C or kill ends the run through exit, whose END block in
 # JwtAuthTest stops the servers; wrk stops too, on the same Ctrl-C.
@@ -154,18 +203,35 @@ exit 0;
 my $live_daemon;
 END { DaemonTests::stop_daemon($live_daemon) if $live_daemon }
 
-# bench_server(SERVER): starts the servers for SERVER ('apache' or
-# 'lighttpd'), measures everything there and stops them; returns the
-# results as a hash reference: {rows}{CONNS}{ID} (parse_wrk's results
-# or {skip => why}), {flood}, {small}, {rss}, {revoke}{cached|strict|pooled},
-# {conf} (facts about the server's config).  Dies when the servers do
-# not start or a row's precheck finds a wrong answer.
+# bench_server(SET): starts the servers of SET ('apache', 'lighttpd',
+# 'apache-module' or 'nginx'), measures its rows ($ROWS_OF{SET}) and
+# the rest there, and stops them; returns the results as a hash
+# reference: {rows}{CONNS}{ID} (parse_wrk's results or {skip => why}),
+# {flood}, {small}, {rss} (apache and lighttpd), {revoke}{ID} (the rows
+# that claim revocation), {conf} (facts about the server's config).
+# Dies when the servers do not start or a row's precheck finds a wrong
+# answer.
 sub bench_server {
-	my ($server) = @_;
-	progress("starting PostgreSQL and $server");
-	my $env = JwtAuthTest->start(server => $server, %BENCH_CONFIG,
-	    before_server => \&prepare);
+	my ($set) = @_;
+	my $classic = $set =~ /^(?:apache|lighttpd)$/;
+	my $server = $set eq 'apache-module' ? 'apache' : $set;
+	my $rows = $ROWS_OF{$set};
+	progress("starting PostgreSQL and $set");
+	my %config = (%BENCH_CONFIG, $classic ? () : (gate_path => undef,
+	    gate_root => undef), $set eq 'apache-module'
+	    ? (key_id => $BenchServers::KID) : ());
+	my $before = $classic
+	    ? sub { BenchServers::prepare_fcgi($_[0], $REPO, $DAEMON_PROCS) }
+	    : $set eq 'nginx'
+	    ? sub { BenchServers::prepare_nginx($_[0], $REPO) }
+	    : sub { BenchServers::prepare_module($_[0], $REPO) };
+	my $env = JwtAuthTest->start(server => $server, %config,
+	    before_server => $before);
 	my %r = (conf => conf_facts($env));
+	# One JwtAuthConfig per Apache server: strict on a second one.
+	my $peer = $set eq 'apache-module' ? $env->peer(template =>
+	    $env->template, revocation_check => 'strict') : undef;
+	$peer->{bench_pg} = $env->dir if $peer;
 	$env->add_user('bench', $password);
 	my $login = $env->must_login('bench', $password);
 	my $bearer = "Authorization: Bearer $login->{access_token}";
@@ -173,180 +239,51 @@ sub bench_server {
 	$r{daemon} = DaemonTests::start_daemon($env, $env->{bench_daemon},
 	    $DAEMON_PROCS) if $env->{bench_daemon};
 	$live_daemon = $r{daemon};
-	for my $row (@ROWS) {
+	for my $row (@$rows) {
 		$r{skip}{$row->{id}} = $row->{only} && $row->{only} ne $server
 		    ? "skipped: $row->{only} only"
-		    : precheck($env, $row, $login);
+		    : precheck($row->{peer} ? $peer : $env, $row, $login);
 	}
 	for my $c (@CONNS) {
-		for my $row (@ROWS) {
+		for my $row (@$rows) {
 			my $skip = $r{skip}{$row->{id}};
 			if ($skip) {
 				$r{rows}{$c}{$row->{id}} = { skip => $skip };
 				next;
 			}
-			progress("$server, $c connections: $row->{name}");
-			my $m = measure($env, $row, $c, $bearer);
+			progress("$set, $c connections: $row->{name}");
+			my $m = measure($row->{peer} ? $peer : $env, $row, $c,
+			    $bearer);
 			$r{rows}{$c}{$row->{id}} = $m;
 			# The RSS baseline: the pool grown to its size.
 			$r{rss_before} = rss($env, 'cached')
-			    if $row->{id} eq 'cached' && $c == $CONNS[-1];
+			    if $classic && $row->{id} eq 'cached'
+			    && $c == $CONNS[-1];
 		}
 	}
-	if (!$r{skip}{cached}) {
-		progress("$server: login flood");
+	if ($classic && !$r{skip}{cached}) {
+		progress("$set: login flood");
 		$r{flood} = flood($env, $bearer);
-		progress("$server: RSS after $opt{rss_requests} requests");
+		progress("$set: RSS after $opt{rss_requests} requests");
 		$r{rss} = rss_growth($env, $r{rss_before}, $bearer);
 	}
-	for my $mode (qw(cached strict pooled)) {
-		next if $r{skip}{$mode};
-		progress("$server: revocation delay, $mode");
-		$r{revoke}{$mode} = revocation($env, $mode);
+	for my $row (grep { $_->{revoke} } @$rows) {
+		next if $r{skip}{$row->{id}};
+		progress("$set: revocation delay, $row->{name}");
+		$r{revoke}{$row->{id}} = revocation($row->{peer} ? $peer : $env,
+		    $row);
 	}
-	if ($server eq 'apache' && !$r{skip}{cached}) {
-		progress("$server: FcgidMaxProcessesPerClass $SMALL_POOL");
+	if ($set eq 'apache' && !$r{skip}{cached}) {
+		progress("$set: FcgidMaxProcessesPerClass $SMALL_POOL");
 		$r{small} = small_pool($env, $bearer);
 	}
 	DaemonTests::stop_daemon(delete $r{daemon}) if $r{daemon};
 	undef $live_daemon;
-	PoolTests::pool_stop($env);
+	PoolTests::pool_stop($env) if $classic;
+	$peer->stop if $peer;
 	$env->stop;
+	BenchServers::noop_stop();
 	return \%r;
-}
-
-# prepare(ENV): JwtAuthTest's before_server hook.  Adds the bench's
-# directories to the site (each with a copy of www/app/index.html), the
-# no-op authorizer, the strict config (the program's config plus
-# revocation_check = strict) and the pooled one (strict, its database
-# through a PgBouncer started here in ENV->dir/pool) to ENV's directory,
-# and a template: the server's dev.conf.in with /noop/, /strict/ and
-# /pooled/ protected as /app/ is, with the no-op authorizer, the strict
-# and the pooled config (on Apache, FcgidMaxProcesses grows by what
-# these three classes may take).  Dies on error.
-sub prepare {
-	my ($env) = @_;
-	my $dir = $env->dir;
-	for my $sub (qw(static noop strict pooled daemon gated)) {
-		make_path("$dir/www/$sub");
-		copy("$REPO/www/app/index.html", "$dir/www/$sub/index.html")
-		    or die "bench.pl: copy to $dir/www/$sub: $!\n";
-	}
-	copy("$REPO/bench/noop-authz", "$dir/noop-authz")
-	    or die "bench.pl: no bench/noop-authz ($!): run make"
-	    . " bench/noop-authz\n";
-	chmod 0755, "$dir/noop-authz";
-	my $conf = $env->config_file;
-	write_file("$dir/strict.conf", slurp($conf)
-	    . "revocation_check = strict\n");
-	# Every class's processes hold a connection of their own (the
-	# pooled ones only through PgBouncer's ten): more than PostgreSQL's
-	# default 100 once /pooled/ is added on Apache.
-	PoolTests::super_psql($env, 'ALTER SYSTEM SET max_connections = 400');
-	$env->pg_restart;
-	my ($pool_port) = JwtAuthTest::_free_ports(1);
-	PoolTests::pool_start($env, $pool_port);
-	my $pool = slurp("$dir/pool/conninfo");
-	chomp $pool;
-	(my $pooled = slurp("$dir/strict.conf")) =~
-	    s{^database = (.*)$}{database = $pool\nlisten_database = $1}m
-	    or die "bench.pl: no database line in $conf\n";
-	write_file("$dir/pooled.conf", $pooled);
-	my @st = stat $conf;
-	for my $f ("$dir/strict.conf", "$dir/pooled.conf") {
-		chmod $st[2] & 07777, $f;
-		chown $st[4], $st[5], $f;
-	}
-
-	my $server = $env->server;
-	my $dev = slurp("$REPO/$server/dev.conf.in");
-	my $app = app_block($server, $dev);
-	my ($noop, $strict, $pooled_block) = ($app, $app, $app);
-	if ($server eq 'apache') {
-		$noop =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/noop"};
-		$strict =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/strict"};
-		$pooled_block =~ s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/pooled"};
-		$noop =~ s{^(\s*FcgidAccessChecker\s+)"[^"]*"}
-		    {$1"$dir/noop-authz"}m;
-	} else {
-		$noop =~ s{/app\b}{/noop}g;
-		$strict =~ s{/app\b}{/strict}g;
-		$pooled_block =~ s{/app\b}{/pooled}g;
-		$pooled_block =~ s{authz\.sock}{pooled.sock};
-		$noop =~ s{("bin-path" => )"[^"]*"}{$1"$dir/noop-authz"};
-		$noop =~ s{authz\.sock}{noop.sock};
-		$strict =~ s{authz\.sock}{strict.sock};
-	}
-	$strict =~ s{\@CONF\@}{$dir/strict.conf}g;
-	$pooled_block =~ s{\@CONF\@}{$dir/pooled.conf}g;
-	my $head = "\n# Added by scripts/bench.pl: /noop/, /strict/ and"
-	    . " /pooled/, as /app/ above,\n# with bench/noop-authz, with"
-	    . " revocation_check = strict, and strict through\n# PgBouncer.\n";
-	# Three more classes: the total grows by what they may take, so
-	# that each class has the room it has in the dev config.
-	if ($server eq 'apache' && $dev =~
-	    /^\s*FcgidMaxProcessesPerClass\s+(\d+)/m) {
-		my $per = $1;
-		$dev =~ s{^(\s*FcgidMaxProcesses\s+)(\d+)}
-		    {"$1" . ($2 + 3 * $per)}me
-		    and $head .= "# FcgidMaxProcesses above: the dev config's"
-		    . " plus 3 x $per for these three classes.\n";
-	}
-	# Apache: /daemon/ as /app/, checked by jwtauth -s (started after
-	# the server, bench_server) through mod_authnz_fcgi.
-	my $daemon = '';
-	if ($server eq 'apache') {
-		($env->{bench_daemon}) = JwtAuthTest::_free_ports(1);
-		my $mods = DaemonTests::authnz_modules($env->{bench_daemon});
-		$dev =~ s{^LoadModule fcgid_module .*\n}{$&$mods}m
-		    or die "bench.pl: no mod_fcgid LoadModule line\n";
-		($daemon = DaemonTests::authnz_block($app)) =~
-		    s{"\@DOCROOT\@/app"}{"\@DOCROOT\@/daemon"};
-		$head .= "# /daemon/: jwtauth.fcgi -s with $DAEMON_PROCS"
-		    . " processes, through mod_authnz_fcgi.\n";
-	}
-	# Apache: /gated/ in gatekeeper mode (gate_path in %BENCH_CONFIG),
-	# the program run as plain CGI from /gatecgi/.
-	my $gate = '';
-	if ($server eq 'apache') {
-		make_path("$dir/www/gatecgi");
-		copy("$dir/jwtauth.fcgi", "$dir/www/gatecgi/jwtauth.cgi")
-		    or die "bench.pl: copy to $dir/www/gatecgi: $!\n";
-		chmod 0755, "$dir/www/gatecgi/jwtauth.cgi";
-		$gate = <<"EOT";
-# /gated/: every request rewritten to jwtauth as plain CGI, which checks
-# the session and sends the file (apache/shared-hosting/gate.htaccess).
-<Directory "\@DOCROOT\@/gated">
-    Options +SymLinksIfOwnerMatch
-    CGIPassAuth On
-    RewriteEngine On
-    RewriteRule ^ /gatecgi/jwtauth.cgi [L]
-</Directory>
-<Directory "\@DOCROOT\@/gatecgi">
-    Options +ExecCGI
-    SetHandler cgi-script
-    CGIPassAuth On
-    SetEnv JWTAUTH_CONFIG \@CONF\@
-</Directory>
-EOT
-	}
-	write_file("$dir/bench.conf.in", $dev . $head . $noop . $strict . $pooled_block
-	    . $daemon . $gate);
-	$env->template("$dir/bench.conf.in");
-}
-
-# app_block(SERVER, TEXT): the part of dev.conf.in TEXT that protects
-# /app/ (Apache's <Directory "@DOCROOT@/app"> section, lighttpd's
-# $HTTP["url"] =~ "^/app(/|$)" block), from its first line to its last.
-# Dies when there is none.
-sub app_block {
-	my ($server, $text) = @_;
-	my $re = $server eq 'apache'
-	    ? qr{^<Directory "\@DOCROOT\@/app">\n.*?^</Directory>\n}ms
-	    : qr{^\$HTTP\["url"\] =~ "\^/app\(/\|\$\)" \{\n.*?^\}\n}ms;
-	$text =~ /($re)/ or die "bench.pl: $server/dev.conf.in: no /app/"
-	    . " section to copy\n";
-	return $1;
 }
 
 # conf_facts(ENV): what the report says about the server's config:
@@ -364,7 +301,8 @@ sub conf_facts {
 }
 
 # precheck(ENV, ROW, LOGIN): makes sure that ROW's request gets the
-# answer that wrk is meant to measure.  Returns undef when it does, else
+# answer that wrk is meant to measure (and, where ROW checks, 401
+# without the token and with its signature changed).  Returns undef when it does, else
 # why the row is skipped.
 sub precheck {
 	my ($env, $row, $login) = @_;
@@ -380,6 +318,13 @@ sub precheck {
 	my $without = $env->http(GET => $row->{path})->{status};
 	return "skipped: $row->{path} answers $without without the token"
 	    if $without != 401;
+	# A check that looks at the signature: one byte of it changed.
+	my ($head, $sig) = $login->{access_token} =~ /^(.*\.)([^.]+)$/;
+	substr($sig, 4, 1) =~ tr/A-Za-z0-9_-/B-Za-z0-9_\-A/;
+	my $forged = $env->http(GET => $row->{path},
+	    { headers => $env->bearer($head . $sig) })->{status};
+	return "skipped: $row->{path} answers $forged with a forged"
+	    . " signature" if $forged != 401;
 	return undef;
 }
 
@@ -521,8 +466,9 @@ sub rss_growth {
 	return { before => $before, after => $after, requests => $done };
 }
 
-# revocation(ENV, MODE): the revocation delay of MODE ('cached', on
-# /app/, 'strict', on /strict/, or 'pooled', on /pooled/).  Logs in
+# revocation(ENV, ROW): the revocation delay of ROW (a row that claims
+# revocation: jwtauth cached, strict, through PgBouncer, in Apache, behind
+# nginx), on ENV (the server ROW is measured on).  Logs in
 # BENCH_REVOKE sessions, sends each token through wrk at 32 connections
 # for 2 s so that the authorizer processes have seen it, then, for each
 # in turn, logs it out
@@ -533,8 +479,7 @@ sub rss_growth {
 # the first request refused; 0 when the first retry is refused),
 # {never} (tokens still accepted after 1 s) and {login_s}.
 sub revocation {
-	my ($env, $mode) = @_;
-	my ($row) = grep { $_->{id} eq $mode } @ROWS;
+	my ($env, $row) = @_;
 	my $path = $row->{path};
 	my $t = time;
 	my @at = map { $_->{access_token} } logins($env, $opt{revoke});
@@ -542,7 +487,7 @@ sub revocation {
 	write_file("$WORK/access.txt", join "\n", @at, '');
 	my $out = wrk($env, $path, 32, 2, lua => 'tokens',
 	    lua_args => ["$WORK/access.txt"]);
-	push @raw, "== " . $env->server . ": revocation, $mode, warming"
+	push @raw, "== " . $env->server . ": revocation, $row->{name}, warming"
 	    . " the tokens\n$out";
 
 	my $ua = client($env);
@@ -908,11 +853,14 @@ sub parse_wrk {
 # cutime and cstime.
 sub server_cpu {
 	my ($env) = @_;
-	my $pidfile = $env->server eq 'apache' ? 'apache/apache2.pid'
-	    : 'lighttpd/lighttpd.pid';
+	# The server's pid files: the server's own, and under nginx those
+	# of jwtauth.fcgi -s and fcgiwrap (scripts/server.sh starts them).
+	my @pidfiles = glob $env->dir . '/' . $env->server . '/*.pid';
+	my $pg = $env->{bench_pg} // $env->dir;    # a peer has none
 	my %root = map { $_ => 1 } (
-		slurp($env->dir . "/$pidfile") =~ /(\d+)/,
-		slurp($env->dir . '/pg/data/postmaster.pid') =~ /(\d+)/,
+		(map { slurp($_) =~ /(\d+)/ } @pidfiles),
+		slurp("$pg/pg/data/postmaster.pid") =~ /(\d+)/,
+		BenchServers::noop_pids(),
 	);
 	my (%parent, %ticks);
 	for my $file (glob '/proc/[0-9]*/stat') {
@@ -941,7 +889,7 @@ sub report {
 		$s .= server_table($server, $res{$server});
 	}
 	$s .= ratios() . flood_table() . pool_table() . rss_table()
-	    . revocation_table() . cost_table() . targets();
+	    . revocation_table() . cost_table() . targets() . newer_table();
 	$s =~ s/ +$//mg;
 	return $s;
 }
@@ -985,22 +933,37 @@ sub header {
 sub server_table {
 	my ($server, $r) = @_;
 	my $f = $r->{conf};
-	my $s = "\n" . ($server eq 'apache'
+	my $s = "\n" . ($server eq 'apache-module'
+	    ? "Apache with mod_jwtauth (apache/module-test.conf.in: event MPM,"
+	      . " ServerLimit 2 x\n  ThreadsPerChild 32; the module checks in"
+	      . " Apache's process).  strict: a second\n  Apache alike with"
+	      . " revocation_check = strict (one JwtAuthConfig per server).\n"
+	      . "  openidc: Debian's mod_auth_openidc, AuthType oauth20,"
+	      . " OIDCOAuthVerifySharedKeys:\n  the same HS256 token verified"
+	      . " in-process (signature, exp); it checks NO revocation.\n"
+	    : $server eq 'nginx'
+	    ? "nginx (nginx/dev.conf.in: 2 workers), auth_request to"
+	      . " jwtauth.fcgi -s (" . $BenchServers::NOOP_PROCS
+	      . " workers\n  and their parent); the no-op check:"
+	      . " bench/noop-authz, " . $BenchServers::NOOP_PROCS
+	      . " processes on a socket\n  of its own through the same"
+	      . " FastCGI hop (upstream keepalive, fastcgi_keep_conn).\n"
+	    : $server eq 'apache'
 	    ? "Apache, mod_fcgid (apache/dev.conf.in: FcgidMaxProcessesPerClass"
 	      . " " . ($f->{per_class} // '?') . ",\n  MaxRequestWorkers "
 	      . ($f->{workers} // '?') . "; FcgidMaxProcesses " . ($f->{total}
 	      // '?') . " with room for the classes of /noop/, /strict/, /pooled/)\n"
 	    : "lighttpd, mod_fastcgi (lighttpd/dev.conf.in: max-procs "
 	      . ($f->{max_procs} // '?') . " per pool)\n");
-	my $fmt = "%-20s %5s %8s %7s %7s %8s %7s %7s %5s %5s\n";
+	my $fmt = "%-23s %5s %8s %7s %7s %8s %7s %7s %5s %5s\n";
 	$s .= sprintf $fmt, '', 'conns', 'req/s', 'p50 ms', 'p99 ms',
 	    'max ms', 'cpu us', 'non-2xx', 'conn', 'procs';
 	$s .= sprintf $fmt, ('') x 8, 'err', '';
 	for my $c (@CONNS) {
-		for my $row (@ROWS) {
+		for my $row (@{ $ROWS_OF{$server} }) {
 			my $m = $r->{rows}{$c}{ $row->{id} } or next;
 			if ($m->{skip}) {
-				$s .= sprintf "%-20s %5d %s\n", $row->{name}, $c,
+				$s .= sprintf "%-23s %5d %s\n", $row->{name}, $c,
 				    $m->{skip};
 				next;
 			}
@@ -1020,7 +983,8 @@ sub server_table {
 # ratios: cached/no-op, strict/no-op and cached/static, req/s and p99,
 # per server and count of connections.
 sub ratios {
-	my @cols = map { my $sv = $_; map { [$sv, $_] } @CONNS } @SERVERS;
+	return '' if !@CLASSIC;
+	my @cols = map { my $sv = $_; map { [$sv, $_] } @CONNS } @CLASSIC;
 	my $s = "\nratios, same server, same run";
 	$s .= sprintf ' %13s', "$_->[0] $_->[1]" for @cols;
 	$s .= "\n";
@@ -1044,6 +1008,7 @@ sub ratios {
 
 # flood_table: /app/ alone and during the login flood, per server.
 sub flood_table {
+	return '' if !grep { $res{$_}{flood} } @SERVERS;
 	my $s = "\nlogin flood: /app/ at 4 connections alone, then while"
 	    . " $FLOOD_CLIENTS connections post\nlogins of unknown users"
 	    . " (each hashes a dummy password, or gets 503 past\n"
@@ -1090,6 +1055,7 @@ sub pool_table {
 
 # rss_table: the RSS of the /app/ authorizer processes, per server.
 sub rss_table {
+	return '' if !grep { $res{$_}{rss} } @SERVERS;
 	my $s = "\nRSS of the jwtauth cached authorizer processes, kB, once the"
 	    . " pool had grown\n(after /app/ at $CONNS[-1] connections) and after"
 	    . " $opt{rss_requests} more requests to /app/ at\n$CONNS[-1]"
@@ -1123,13 +1089,13 @@ sub revocation_table {
 	    . " request (0: the first\nretry was refused).  The tokens were"
 	    . " first sent through wrk for 2 s at 32\nconnections, so that"
 	    . " the authorizer processes had seen them.\n";
-	my $fmt = "%-17s %8s %12s %12s %13s %9s\n";
+	my $fmt = "%-34s %8s %12s %12s %13s %9s\n";
 	$s .= sprintf $fmt, '', 'accepted', 'p99 delay ms', 'max delay ms',
 	    'never refused', 'logins s';
 	for my $server (@SERVERS) {
-		for my $mode (qw(cached strict pooled)) {
-			my $r = $res{$server}{revoke}{$mode} or next;
-			$s .= sprintf $fmt, "$server $mode", $r->{accepted},
+		for my $row (@{ $ROWS_OF{$server} }) {
+			my $r = $res{$server}{revoke}{ $row->{id} } or next;
+			$s .= sprintf $fmt, "$server, $row->{name}", $r->{accepted},
 			    fmt($r->{p99}, 2), fmt($r->{max}, 2), $r->{never},
 			    fmt($r->{login_s}, 1);
 		}
@@ -1151,7 +1117,7 @@ sub cost_table {
 # server, met or not met.  The bench only reports them.
 sub targets {
 	my $s = "\ntargets (reported, never enforced)";
-	$s .= sprintf ' %-18s', $_ for @SERVERS;
+	$s .= sprintf ' %-18s', $_ for @CLASSIC;
 	$s .= "\n";
 	my $at32 = sub { my ($sv, $id) = @_; $res{$sv}{rows}{32}{$id} };
 	my @t = (
@@ -1200,9 +1166,9 @@ sub targets {
 			cmp_le(ratio_n($f->{flood}, $f->{quiet}, 'p99'), 5,
 			    '%.2fx') }],
 	);
-	for my $t (@t) {
+	for my $t (@CLASSIC ? @t : ()) {
 		$s .= sprintf '%-34s', $t->[0];
-		$s .= sprintf ' %-18s', $t->[1]->($_) for @SERVERS;
+		$s .= sprintf ' %-18s', $t->[1]->($_) for @CLASSIC;
 		$s .= "\n";
 	}
 	if ($cost && !$cost->{skip}) {
@@ -1214,6 +1180,68 @@ sub targets {
 		$s .= "instructions per check: not measured (see above)\n";
 	}
 	return $s;
+}
+
+# newer_table: the rows of issue 18 beside their baselines, at each
+# count of connections, then their targets at 32 connections: mod_jwtauth
+# cached against Apache unprotected and against mod_auth_openidc, nginx
+# with jwtauth's auth_request against the no-op one, and the revoked
+# tokens accepted in every row that claims revocation.
+sub newer_table {
+	my @pairs = (['apache-module', 'cached', 'static'],
+	    ['apache-module', 'strict', 'static'],
+	    ['apache-module', 'oidc', 'static'],
+	    ['apache-module', 'cached', 'oidc'],
+	    ['nginx', 'noop', 'static'], ['nginx', 'cached', 'static'],
+	    ['nginx', 'cached', 'noop']);
+	my %label = (cached => 'jwtauth', strict => 'strict',
+	    oidc => 'openidc', static => 'static', noop => 'no-op');
+	@pairs = grep { $res{ $_->[0] } } @pairs or return '';
+	my $s = "\nratios, in-process and nginx rows, same server, same run"
+	    . "\n" . sprintf '%-36s', '';
+	$s .= sprintf ' %8s', "$_ conns" for @CONNS;
+	$s .= "\n";
+	for my $p (@pairs) {
+		my ($set, $x, $base) = @$p;
+		for my $what (qw(rps p99)) {
+			$s .= sprintf '%-36s', "$set $label{$x}/$label{$base}"
+			    . ($what eq 'rps' ? ' req/s' : ' p99');
+			for my $c (@CONNS) {
+				my $rows = $res{$set}{rows}{$c};
+				$s .= sprintf ' %8s', ratio($rows->{$x}{$what},
+				    $rows->{$base}{$what});
+			}
+			$s .= "\n";
+		}
+	}
+	$s .= "\ntargets of issue 18 at 32 connections (reported, never"
+	    . " enforced)\n";
+	my $at32 = sub { $res{ $_[0] }{rows}{32}{ $_[1] } };
+	my $m = $res{'apache-module'};
+	my $n = $res{nginx};
+	my @t;
+	push @t, ['mod_jwtauth cached/static req/s >= 0.8',
+	    cmp_ge(ratio_n($at32->('apache-module', 'cached'),
+	    $at32->('apache-module', 'static'), 'rps'), 0.8, '%.2f')],
+	    ['mod_jwtauth cached/openidc req/s >= 1.0',
+	    cmp_ge(ratio_n($at32->('apache-module', 'cached'),
+	    $at32->('apache-module', 'oidc'), 'rps'), 1.0, '%.2f')],
+	    ['mod_jwtauth cached/static p99 <= 2',
+	    cmp_le(ratio_n($at32->('apache-module', 'cached'),
+	    $at32->('apache-module', 'static'), 'p99'), 2, '%.2f')] if $m;
+	push @t, ['nginx jwtauth/no-op req/s >= 0.9',
+	    cmp_ge(ratio_n($at32->('nginx', 'cached'), $at32->('nginx', 'noop'),
+	    'rps'), 0.9, '%.2f')] if $n;
+	for my $set (@NEWER) {
+		for my $row (grep { $_->{revoke} } @{ $ROWS_OF{$set} }) {
+			my $r = $res{$set}{revoke}{ $row->{id} };
+			push @t, ["$set, $row->{name}: 0 revoked accepted",
+			    $r ? cmp_le($r->{accepted} + $r->{never}, 0, '%d')
+			    : '-'];
+		}
+	}
+	$s .= sprintf "%-55s %s\n", @$_ for @t;
+	return $s . "(openidc checks no revocation: it has no such target)\n";
 }
 
 # cmp_le(X, LIMIT, FORMAT) and cmp_ge: X in FORMAT and "met" or "not

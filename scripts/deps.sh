@@ -23,7 +23,10 @@ for group in "$@"; do
 	test) pkgs="$pkgs valgrind clang libclang-rt-14-dev python3-jwt
 		python3-cryptography oathtool apache2-suexec-custom
 		msmtp python3-aiosmtpd wrk" ;;
-	bench) pkgs="$pkgs wrk valgrind" ;;
+	# make bench: the load, callgrind, the peer of mod_jwtauth
+	# (mod_auth_openidc) and the nginx rows.
+	bench) pkgs="$pkgs wrk valgrind libapache2-mod-auth-openidc
+		nginx-light fcgiwrap" ;;
 	# make deb: the Debian package and its lint.
 	deb) pkgs="$pkgs debhelper dpkg-dev fakeroot lintian" ;;
 	# SERVER=nginx, SERVER=caddy and their tests: the server (on a
