@@ -997,6 +997,17 @@ int		 cookie_get(const char *, const char *, char *, size_t);
 const char	*cookie_name(const struct request *, enum cookie_kind);
 
 /* response.c */
+
+/*
+ * The Referrer-Policy of a page whose URL may hold a mailed token (a
+ * reset, verification or invitation link): the Referer of anything it
+ * loads or links to carries our origin alone, never the path and query
+ * (W3C Referrer Policy, "strict-origin"), and the POST of its form
+ * carries our Origin.  Not "no-referrer": under it a browser sends
+ * "Origin: null" with the form (Fetch, "serializing a request origin"),
+ * which csrf_origin_ok() refuses.
+ */
+#define RESPONSE_LINK_REFERRER	"strict-origin"
 struct response {
 	int		 status;
 	const char	*cache_control;	/* NULL: no-store */

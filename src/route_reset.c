@@ -20,8 +20,9 @@
  * (mfa.c's check, counted by the throttle as at sign-in: ASVS 6.4.3).
  * On success every session of the user ends, access tokens included,
  * every other reset link dies (db_user_set_password), a notice is
- * mailed, and no one is signed in.  Referrer-Policy: no-referrer on all
- * of it, so that the token of the URL leaves in no Referer.
+ * mailed, and no one is signed in.  Referrer-Policy: strict-origin on
+ * all of it (RESPONSE_LINK_REFERRER), so that the token of the URL
+ * leaves in no Referer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -399,7 +400,7 @@ route_reset(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
 		return;
 	}
-	ctx->resp->referrer = "no-referrer";
+	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
 	if (ctx->req->method == METHOD_POST) {
 		answer_kind_set(ctx, ANSWER_FORM);
 		reset_request(ctx);
@@ -415,6 +416,6 @@ route_reset_confirm(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
 		return;
 	}
-	ctx->resp->referrer = "no-referrer";
+	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
 	reset_confirm(ctx);
 }

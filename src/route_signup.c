@@ -27,8 +27,8 @@
  * address (as "signup:" and its lower case) and per client, as a reset
  * request does (reset_throttle).  An invitation (authctl invite) is
  * used up when, and only when, an account is made with it.
- * Referrer-Policy: no-referrer, so that an invitation's token leaves in
- * no Referer.
+ * Referrer-Policy: strict-origin (RESPONSE_LINK_REFERRER), so that an
+ * invitation's token leaves in no Referer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -307,7 +307,7 @@ route_signup(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
 		return;
 	}
-	ctx->resp->referrer = "no-referrer";
+	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
 	if (ctx->req->method == METHOD_POST) {
 		answer_kind_set(ctx, ANSWER_FORM);
 		signup_post(ctx);

@@ -12,7 +12,8 @@
  *
  * The token (db_signup.c) is bound to one user and the purpose
  * "verify", lives VERIFY_TTL seconds and works once.  Referrer-Policy:
- * no-referrer, so that the token of the URL leaves in no Referer.
+ * strict-origin (RESPONSE_LINK_REFERRER), so that the token of the URL
+ * leaves in no Referer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -132,7 +133,7 @@ route_verify(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
 		return;
 	}
-	ctx->resp->referrer = "no-referrer";
+	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
 	if (ctx->req->method == METHOD_POST) {
 		answer_kind_set(ctx, ANSWER_FORM);
 		verify_post(ctx);

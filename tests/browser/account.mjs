@@ -9,32 +9,11 @@
 // Usage: node account.mjs BASE_URL USER PASSWORD OUTDIR
 // Screenshots at 390 and 1280 px wide go to OUTDIR: account-*.png,
 // qr-*.png, code-*.png, protected-*.png.
-import { execFileSync } from 'node:child_process';
-import { content, cspViolations, done, launch, ok } from './tap.mjs';
+import { content, cspViolations, done, launch, ok, overflows, screenshots,
+    totp } from './tap.mjs';
 
 const [base, user, password, outdir] = process.argv.slice(2);
-// The TOTP code of secret (base32) at now + offset seconds, by oathtool.
-function totp(secret, offset) {
-	const t = Math.floor(Date.now() / 1000) + offset;
-	return execFileSync('oathtool', ['--totp', '-b', '-N', `@${t}`,
-	    secret]).toString().trim();
-}
-
-// Screenshots of page at both widths, as NAME-390.png and NAME-1280.png.
-async function shots(page, name) {
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: `${outdir}/${name}-390.png`,
-	    fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-	await page.screenshot({ path: `${outdir}/${name}-1280.png`,
-	    fullPage: true });
-}
-
-// Whether the page is wider than the window (a horizontal scroll bar).
-async function overflows(page) {
-	return page.evaluate(() =>
-	    document.documentElement.scrollWidth > window.innerWidth + 1);
-}
+const shots = (page, name) => screenshots(page, outdir, name);
 
 const loginForm = 'form[action="/auth/login"]';
 

@@ -1,7 +1,9 @@
-// tap.mjs: what the browser walks (flow.mjs, account.mjs) share: TAP
-// output, the page's HTML for a failure message, Debian's chromium
-// started the same way, and a record of Content-Security-Policy
-// violations reported on a page's console.
+// tap.mjs: what the browser walks (flow.mjs, account.mjs, accounts.mjs)
+// share: TAP output, the page's HTML for a failure message, Debian's
+// chromium started the same way, a record of Content-Security-Policy
+// violations reported on a page's console, screenshots at both widths,
+// the check that a page fits them, and TOTP codes from oathtool.
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 let n = 0, failed = 0;
@@ -43,6 +45,30 @@ export function cspViolations(page) {
 			violations.push(m.text());
 	});
 	return violations;
+}
+
+// Screenshots of page at both widths: OUTDIR/NAME-390.png and
+// OUTDIR/NAME-1280.png (the window is left at 1280).
+export async function screenshots(page, outdir, name) {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.screenshot({ path: `${outdir}/${name}-390.png`,
+	    fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.screenshot({ path: `${outdir}/${name}-1280.png`,
+	    fullPage: true });
+}
+
+// Whether the page is wider than the window (a horizontal scroll bar).
+export async function overflows(page) {
+	return page.evaluate(() =>
+	    document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+// The TOTP code of secret (base32) at now + offset seconds, by oathtool.
+export function totp(secret, offset) {
+	const t = Math.floor(Date.now() / 1000) + offset;
+	return execFileSync('oathtool', ['--totp', '-b', '-N', `@${t}`,
+	    secret]).toString().trim();
 }
 
 // The plan, then exit: 1 if any test failed.

@@ -191,7 +191,7 @@ my $open = $env->http(GET => "/auth/reset?token=$tok", { headers => { accept => 
 is($open->{status}, 200, 'opening the link shows a page');
 like($open->{content}, qr/name="password"/, 'with a new password field');
 is(JwtAuthTest->hidden($open->{content}, 'token'), $tok, 'carrying the token on');
-is($open->{headers}{'referrer-policy'}, 'no-referrer', 'Referrer-Policy: no-referrer');
+is($open->{headers}{'referrer-policy'}, 'strict-origin', 'Referrer-Policy: strict-origin');
 is($env->psql("select count(*) from account_tokens"), $before, 'opening it changed nothing');
 is($env->login_response('alice', $PW)->{status}, 200, 'the old password still works after opening');
 
@@ -304,7 +304,7 @@ $r = $env->form('/auth/reset/confirm', $fjar, { csrf => JwtAuthTest->hidden($ope
 	token => $ftok, password => 'the form passphrase' });
 is($r->{status}, 200, 'the form of the link sets the password: a 200 page');
 like($r->{content}, qr/Password set/, 'which says so');
-is($r->{headers}{'referrer-policy'}, 'no-referrer', 'with Referrer-Policy: no-referrer');
+is($r->{headers}{'referrer-policy'}, 'strict-origin', 'with Referrer-Policy: strict-origin');
 is($env->login_response('alice', 'the form passphrase')->{status}, 200, 'the password of the form works');
 
 # The throttle on reset requests, per login (as at sign-in).

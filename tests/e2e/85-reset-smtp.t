@@ -12,81 +12,22 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
-use IO::Socket::INET;
-use POSIX qw(_exit);
+use File::Temp ();
+use SmtpSink;
 use Time::HiRes qw(sleep);
 
-my $MSMTP = '/usr/bin/msmtp';
-my $PY = '/usr/bin/python3';
--x $MSMTP or die "msmtp is not installed (scripts/deps.sh test)\n";
-system($PY, '-c', 'import aiosmtpd') == 0
-    or die "python3-aiosmtpd is not installed (scripts/deps.sh test)\n";
-
-# A free port for the sink.
-my $probe = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-	Listen => 1) or die "probe: $!\n";
-my $SMTP = $probe->sockport;
-close $probe;
-
 my $SITE = 'https://accounts.example.com';
+my $dir = File::Temp::tempdir('jwtauth-sink-XXXXXX', DIR => '/tmp', CLEANUP => 1);
+my $sink = SmtpSink->start("$dir/maildir");
+ok($sink, 'the SMTP sink listens');
 my $env = JwtAuthTest->start(
 	site_url => $SITE,
-	mail_command => "$MSMTP --host=127.0.0.1 --port=$SMTP --auth=off " .
-	    "--tls=off --from=auth\@example.com -t",
+	mail_command => $sink->msmtp('auth@example.com'),
 	mail_from => 'auth@example.com',
 	throttle_ip_max => 12,
 	metrics_allow => '127.0.0.1');
-my $BOX = $env->dir . '/maildir';
-
-my $sink = fork // die "fork: $!\n";
-if ($sink == 0) {
-	open STDOUT, '>', '/dev/null';
-	{ exec { $PY } $PY, '-m', 'aiosmtpd', '-n', '-l', "127.0.0.1:$SMTP",
-	    '-c', 'aiosmtpd.handlers.Mailbox', $BOX; }
-	_exit(127);
-}
-END { local $?; if ($sink) { kill 'TERM', $sink; waitpid $sink, 0 } }
-my $up = 0;
-for (1 .. 100) {
-	if (IO::Socket::INET->new(PeerAddr => "127.0.0.1:$SMTP")) { $up = 1; last }
-	sleep 0.1;
-}
-ok($up, 'the SMTP sink listens');
-
-# The messages the sink has: {file, to, subject, link, text} for each.
-# The Mailbox handler names its files <seconds>.M<microseconds>P<pid>...
-# without padding, so a name does not sort in the order of arrival: a
-# message is new when its name was not there before (seen()).
-sub box {
-	my @m;
-	for my $f (glob "$BOX/new/*") {
-		open my $fh, '<', $f or next;
-		local $/;
-		my $text = <$fh>;
-		my ($to) = $text =~ /^To: (.*?)\r?$/m;
-		my ($subject) = $text =~ /^Subject: (.*?)\r?$/m;
-		my ($link) = $text =~ m{^(https?://\S+?)\r?$}m;
-		push @m, { file => $f, to => $to, subject => $subject, link => $link,
-			text => $text };
-	}
-	return @m;
-}
-
-# The names of the messages the sink has now.
-sub seen { return { map { $_->{file} => 1 } box() } }
-
-# The messages that were not in $seen, waiting up to $secs (10) for
-# $want of them (the mail is sent once the answer is out).
-sub arrived {
-	my ($seen, $want, $secs) = @_;
-	my @new;
-	for (1 .. ($secs // 10) * 10) {
-		@new = grep { !$seen->{$_->{file}} } box();
-		return @new if @new >= $want;
-		sleep 0.1;
-	}
-	return @new;
-}
+sub seen { $sink->seen }
+sub arrived { $sink->arrived(@_) }
 
 my $PW = 'correct horse battery';
 my $NEW = 'a brand new passphrase';

@@ -132,7 +132,7 @@ my $open = $env->http(GET => "/auth/verify?token=$tok", { headers => \%HTML });
 is($open->{status}, 200, 'opening the link shows a page');
 is(scalar(() = $open->{content} =~ /<button/g), 1, 'with one button');
 is(JwtAuthTest->hidden($open->{content}, 'token'), $tok, 'carrying the token on');
-is($open->{headers}{'referrer-policy'}, 'no-referrer', 'Referrer-Policy: no-referrer');
+is($open->{headers}{'referrer-policy'}, 'strict-origin', 'Referrer-Policy: strict-origin');
 is($env->psql("select count(*) from account_tokens"), $before, 'opening it used no token');
 is(pending('erin'), 1, 'and verified nothing');
 $r = verify($tok);
@@ -234,7 +234,7 @@ $r = $env->form('/auth/verify', $jar, { csrf => JwtAuthTest->hidden($open->{cont
 	token => $vtok });
 is($r->{status}, 200, 'the button of the page verifies: 200');
 like($r->{content}, qr/Address confirmed/, 'a page says so');
-is($r->{headers}{'referrer-policy'}, 'no-referrer', 'with Referrer-Policy: no-referrer');
+is($r->{headers}{'referrer-policy'}, 'strict-origin', 'with Referrer-Policy: strict-origin');
 is($env->login_response('gina', $PW)->{status}, 200, 'gina signs in');
 
 # Expired, other-purpose and other-user links.
@@ -370,7 +370,7 @@ is($page->{status}, 200, 'the link opens the form');
 like($page->{content}, qr{<strong>nia\@example\.org</strong>}, 'showing the address');
 unlike($page->{content}, qr/name="email"/, 'not asking for it');
 is(JwtAuthTest->hidden($page->{content}, 'token'), $itok, 'carrying the invitation on');
-is($page->{headers}{'referrer-policy'}, 'no-referrer', 'Referrer-Policy: no-referrer');
+is($page->{headers}{'referrer-policy'}, 'strict-origin', 'Referrer-Policy: strict-origin');
 $r = signup(username => 'alice', password => $PW, token => $itok);
 is($r->{status}, 202, 'a taken name with the invitation: 202');
 @m = new_mails(1);
