@@ -23,11 +23,13 @@ cd "$(dirname "$0")/.."
 
 # test_deps: what the tests need installed (Debian packages; npm's
 # playwright-core, which drives Debian's chromium and downloads no
-# browser, and jose, which checks our tokens against the JWK Set alone).
+# browser, jose, which checks our tokens against the JWK Set alone, and
+# lighthouse, which audits our pages in Debian's chromium).
 test_deps() {
 	scripts/deps.sh browser test deb nginx caddy
 	if [ ! -d tests/browser/node_modules/playwright-core ] ||
-	    [ ! -d tests/browser/node_modules/jose ]; then
+	    [ ! -d tests/browser/node_modules/jose ] ||
+	    [ ! -d tests/browser/node_modules/lighthouse ]; then
 		(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 	fi
 }
