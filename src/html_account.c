@@ -81,12 +81,13 @@ html_account_begin(struct buf *b, const struct config *cfg,
 
 /*
  * The rest of the account page after the sessions: sign out elsewhere,
- * the password, the second factor (mfa_on; codes_left recovery codes),
- * and the way out.
+ * the password, the address (email, "" for none; verified) while mail
+ * is on (html_email.c), the second factor (mfa_on; codes_left recovery
+ * codes), and the way out.
  */
 void
 html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
-    long codes_left, const char *csrf)
+    long codes_left, const char *email, int verified, const char *csrf)
 {
 	buf_puts(b, "</ul>\n");
 	html_form(b, cfg, "/logout", csrf);
@@ -105,6 +106,8 @@ html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
 	    "<p class=\"muted\">Changing it signs you out everywhere, here "
 	    "too.</p>\n<button type=\"submit\">Change password</button>\n"
 	    "</form>\n", cfg->password_min, cfg->password_min);
+	if (cfg->site_url != NULL)
+		html_account_email(b, cfg, email, verified, csrf);
 
 	buf_puts(b, "<h2>Two-factor sign-in</h2>\n");
 	if (mfa_on) {

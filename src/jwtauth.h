@@ -11,12 +11,13 @@
  *             outcomes and their spelling are pure), mail, mail_text
  *             (a message built, never sent).
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
- *             db_reset, db_signup: addresses and mailed links), migrate,
+ *             db_reset, db_signup, db_email_change: addresses and mailed
+ *             links), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
- *             html_signup, qr,
+ *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
@@ -291,6 +292,7 @@ struct revring	*metrics_ring(void);
 /* mail.c */
 #define MAIL_ADDRESS_MAX 254	/* RFC 5321 §4.5.3.1.3, a path less <> */
 #define MAIL_SUBJECT_MAX 200
+#define MAIL_PER_REQUEST 2	/* a change of address: the link and a notice */
 
 int		 mail_value_ok(const char *, size_t);
 int		 mail_address_ok(const char *);
@@ -309,7 +311,11 @@ enum mail_kind {
 	MAIL_2FA_OFF,
 	MAIL_VERIFY,		/* sign-up: the verification link */
 	MAIL_SIGNUP_ADDRESS,	/* sign-up with an address in use */
-	MAIL_SIGNUP_NAME	/* sign-up with a name in use */
+	MAIL_SIGNUP_NAME,	/* sign-up with a name in use */
+	MAIL_EMAIL_CONFIRM,	/* a new address: its confirmation link */
+	MAIL_EMAIL_TAKEN,	/* a new address another account has */
+	MAIL_EMAIL_ASKED,	/* notices to the old address: a change asked */
+	MAIL_EMAIL_CHANGED	/* and made */
 };
 
 const char	*mail_text(struct buf *, enum mail_kind, const char *,
@@ -552,6 +558,7 @@ int		 db_user_list(struct db *, void (*)(const char *, const char *,
 /* db_email.c */
 int		 db_user_set_email(struct db *, const char *, const char *);
 int		 db_user_email(struct db *, const char *, char *, char *);
+int		 db_user_address(struct db *, const char *, char *, int *);
 
 /* db_reset.c */
 #define RESET_TTL	1800	/* seconds a reset link lives */
@@ -593,6 +600,13 @@ int		 db_signup_add(struct db *, const char *, const char *,
 int		 db_signup_verify(struct db *, const char *, const char *);
 int		 db_invite_add(struct db *, const char *, char *, size_t);
 int		 db_invite_peek(struct db *, const char *, char *);
+
+/* db_email_change.c */
+#define EMAIL_TTL	86400	/* seconds a change of address link lives */
+
+int		 db_email_change_ask(struct db *, const char *, const char *,
+		    char *, size_t, int *);
+int		 db_email_change_use(struct db *, const char *, const char *);
 
 /* db_session.c */
 struct session {
@@ -1076,7 +1090,7 @@ void		 html_account_session(struct buf *, const struct config *,
 void		 html_account_begin(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_account_end(struct buf *, const struct config *, int,
-		    long, const char *);
+		    long, const char *, int, const char *);
 void		 html_2fa_setup(struct buf *, const struct config *,
 		    const char *, const char *, const char *, const char *);
 void		 html_2fa_codes(struct buf *, const struct config *,
@@ -1102,6 +1116,13 @@ void		 html_verify_form(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_verify_done(struct buf *, const struct config *);
 
+/* html_email.c */
+void		 html_account_email(struct buf *, const struct config *,
+		    const char *, int, const char *);
+void		 html_email_form(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_email_done(struct buf *, const struct config *);
+
 /* auth.c */
 struct body;
 struct ctx {
@@ -1111,7 +1132,8 @@ struct ctx {
 	struct response		*resp;
 	time_t			 now;
 	const char		*route_rest;	/* route.c: below a "x/" route */
-	struct buf		*mail;		/* mail_queue(); sent after */
+	struct buf		*mail[MAIL_PER_REQUEST]; /* mail_queue(); sent
+						   after the answer */
 };
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
@@ -1136,6 +1158,7 @@ void		 auth_clear_cookies(struct ctx *);
 int		 mail_queue(struct ctx *, const char *, enum mail_kind,
 		    const char *, const char *);
 void		 mail_flush(const struct config *, struct buf **);
+int		 mail_pending(const struct ctx *);
 
 /* authz.c */
 void		 authz_require_otp(void);
@@ -1305,6 +1328,10 @@ void		 route_signup(struct ctx *);
 
 /* route_verify.c */
 void		 route_verify(struct ctx *);
+
+/* route_email.c */
+void		 route_email(struct ctx *);
+void		 route_email_confirm(struct ctx *);
 
 /* notice.c */
 void		 notice_send(struct ctx *, const char *, enum mail_kind);

@@ -88,9 +88,9 @@ reset_body(struct ctx *ctx, struct body *b, struct outcome *o)
 }
 
 /*
- * Counts a request of kind ("reset", or "signup": route_signup.c) for
- * login (its throttle key kind, ":" and its ASCII lower case) from this
- * client before the work; wait holds the words of a refusal.  Returns
+ * Counts a request of kind ("reset", "signup": route_signup.c, or
+ * "email": route_email.c) for login (its throttle key kind, ":" and its
+ * ASCII lower case) from this client before the work; wait holds the words of a refusal.  Returns
  * OUT_OK, OUT_THROTTLED or OUT_UNAVAILABLE.
  */
 int
@@ -116,7 +116,8 @@ reset_throttle(struct ctx *ctx, const char *kind, const char *login,
 	o->retry = retry;
 	snprintf(wait, waitlen, "Too many %s requests. Wait %ld second%s "
 	    "and try again.", strcmp(kind, "signup") == 0 ? "sign-up" :
-	    kind, retry, retry == 1 ? "" : "s");
+	    strcmp(kind, "email") == 0 ? "change of address" : kind, retry,
+	    retry == 1 ? "" : "s");
 	o->message = wait;
 	return OUT_THROTTLED;
 }
