@@ -62,6 +62,8 @@ static const struct config_key config_keys[] = {
 	NUM(refresh_grace, "10", 0, 300),
 	NUM(session_max_age, "2592000", 60, 31536000),
 	NUM(session_idle_timeout, "1209600", 60, 31536000),
+	NUM(session_idle_timeout_short, "43200", 60, 31536000),
+	STR(remember_me, "on", 0),
 	NUM(purge_interval, "60", 0, 86400),
 	NUM(purge_batch, "1000", 10, 100000),
 	NUM(audit_max_age, "7776000", 86400, 315360000),

@@ -330,6 +330,13 @@ config_check(struct config *cfg, const size_t *lines, char *err,
 		    "text", cfg->path, JA_NAME_MAX);
 		return JA_ECONFIG;
 	}
+	if (strcmp(cfg->remember_me, "on") == 0 ||
+	    strcmp(cfg->remember_me, "off") == 0)
+		cfg->remember_offered = cfg->remember_me[1] == 'n';
+	else {
+		snprintf(err, errlen, "%s: remember_me: on or off", cfg->path);
+		return JA_ECONFIG;
+	}
 	if (strcmp(cfg->revocation_check, "cached") == 0)
 		cfg->revocation_strict = 0;
 	else if (strcmp(cfg->revocation_check, "strict") == 0)

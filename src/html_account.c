@@ -27,7 +27,10 @@ html_account_time(struct buf *b, const char *t)
 		buf_html(b, t);
 }
 
-/* A session of the list: "BROWSER on OS", address, times, a sign-out. */
+/*
+ * A session of the list (db_session_list's row): "BROWSER on OS",
+ * address, times, whether it is remembered, a sign-out.
+ */
 void
 html_account_session(struct buf *b, const struct config *cfg,
     const char *const *row, int current, const char *csrf)
@@ -46,6 +49,9 @@ html_account_session(struct buf *b, const struct config *cfg,
 	html_account_time(b, row[1]);
 	buf_puts(b, " &middot; last used ");
 	html_account_time(b, row[2]);
+	/* "Keep me signed in" (route_login.c) */
+	buf_puts(b, strcmp(row[5], "true") == 0 ? " &middot; kept signed in" :
+	    " &middot; signed out when the browser closes");
 	buf_puts(b, "</span></p>\n<form method=\"post\" action=\"");
 	buf_html(b, cfg->base_path);
 	buf_puts(b, "/sessions/");

@@ -127,6 +127,9 @@ struct config {
 	long		 refresh_grace;
 	long		 session_max_age;
 	long		 session_idle_timeout;
+	long		 session_idle_timeout_short; /* not remembered */
+	char		*remember_me;		/* "on" or "off" */
+	int		 remember_offered;	/* from remember_me */
 	long		 purge_interval;
 	long		 purge_batch;
 	long		 audit_max_age;
@@ -615,10 +618,11 @@ struct session {
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
 	int		 otp;	/* signed in with a second factor */
+	int		 remembered;	/* "Keep me signed in" (route_login.c) */
 };
 
 int		 db_session_create(struct db *, const struct config *,
-		    const struct user *, const struct request *, int,
+		    const struct user *, const struct request *, int, int,
 		    struct session *, char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
 int		 db_session_from_refresh(struct db *, const char *, char *,
@@ -778,10 +782,10 @@ int		 db_mfa_one_row(struct db *, const struct db_stmt *,
 		    const char *const *);
 
 /* db_mfa_challenge.c */
-int		 db_mfa_challenge_new(struct db *, const char *, char *,
+int		 db_mfa_challenge_new(struct db *, const char *, int, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
-		    char *);
+		    char *, int *);
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
@@ -988,6 +992,8 @@ int		 jbody_parse(json_t **, const char *, size_t);
 int		 jbody_string(const json_t *, const char *, const char **);
 
 /* cookie.c */
+#define COOKIE_SESSION	(-1)	/* response_cookie() max_age: none */
+
 enum cookie_kind {
 	COOKIE_ACCESS,
 	COOKIE_REFRESH,
@@ -1150,7 +1156,7 @@ void		 auth_log_refusal(const struct ctx *, const char *,
 		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,
 		    const char *, const char *, int);
-int		 auth_sign_in(struct ctx *, const struct user *, int,
+int		 auth_sign_in(struct ctx *, const struct user *, int, int,
 		    const char *, const char *);
 void		 auth_clear_cookies(struct ctx *);
 
@@ -1279,7 +1285,7 @@ void		 answer_mfa_required(struct ctx *, const char *,
 /* mfa.c */
 int		 mfa_check_code(struct ctx *, const char *, const char *,
 		    const char *, int, int, int *);
-int		 mfa_login_begin(struct ctx *, const struct user *, char *,
+int		 mfa_login_begin(struct ctx *, const struct user *, int, char *,
 		    size_t);
 struct body;
 int		 mfa_login_finish(struct ctx *, struct body *, const char *,
