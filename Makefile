@@ -40,7 +40,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
 	  src/db_email.o src/db_reset.o src/db_signup.o \
-	  src/db_email_change.o src/revring.o
+	  src/db_email_change.o src/db_known.o src/revring.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \

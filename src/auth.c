@@ -265,6 +265,7 @@ auth_sign_in(struct ctx *ctx, const struct user *u, int otp, int remember,
 	    &s, rt, sizeof(rt)) != JA_OK)
 		return OUT_UNAVAILABLE;
 	throttle_success(ctx->db, u->username);
+	notice_sign_in(ctx, u->id);
 	db_audit(ctx->db, "login", u->id, u->username, s.id, ctx->req, how);
 	event_log("login_ok", ctx->req, u->username, s.id, otp ? "amr" : NULL,
 	    otp ? "pwd,otp" : NULL, NULL, NULL);

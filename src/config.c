@@ -94,6 +94,7 @@ static const struct config_key config_keys[] = {
 	NUM(mail_timeout, "10", 1, 120),
 	STR(site_url, NULL, 0),
 	STR(signup, "off", 0),
+	STR(login_notice, "on", 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

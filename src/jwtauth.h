@@ -162,6 +162,8 @@ struct config {
 	char		*site_url;		/* NULL: no mail, no reset */
 	char		*signup;		/* "off", "invite" or "open" */
 	enum signup_mode signup_mode;		/* from signup */
+	char		*login_notice;		/* "on" or "off" */
+	int		 login_notice_on;	/* from login_notice */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -318,7 +320,8 @@ enum mail_kind {
 	MAIL_EMAIL_CONFIRM,	/* a new address: its confirmation link */
 	MAIL_EMAIL_TAKEN,	/* a new address another account has */
 	MAIL_EMAIL_ASKED,	/* notices to the old address: a change asked */
-	MAIL_EMAIL_CHANGED	/* and made */
+	MAIL_EMAIL_CHANGED,	/* and made */
+	MAIL_NEW_SIGNIN		/* a sign-in from a browser never seen */
 };
 
 const char	*mail_text(struct buf *, enum mail_kind, const char *,
@@ -603,6 +606,10 @@ int		 db_signup_add(struct db *, const char *, const char *,
 int		 db_signup_verify(struct db *, const char *, const char *);
 int		 db_invite_add(struct db *, const char *, char *, size_t);
 int		 db_invite_peek(struct db *, const char *, char *);
+
+/* db_known.c */
+int		 db_known_seen(struct db *, const char *,
+		    const struct request *, int *);
 
 /* db_email_change.c */
 #define EMAIL_TTL	86400	/* seconds a change of address link lives */
@@ -1341,6 +1348,7 @@ void		 route_email_confirm(struct ctx *);
 
 /* notice.c */
 void		 notice_send(struct ctx *, const char *, enum mail_kind);
+void		 notice_sign_in(struct ctx *, const char *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);

@@ -73,6 +73,12 @@ static const struct mail_words mail_words[] = {
 	    "The email address of your account at %s was changed. Mail\n"
 	    "about the account now goes to the new address, not this one.\n\n"
 	    "If this was not you, check your account at once:", NULL },
+	[MAIL_NEW_SIGNIN] = { "A new sign-in to your account",
+	    "Someone signed in to your account at %s from a browser and\n"
+	    "address not seen before for it.\n\n"
+	    "If it was you, ignore this mail. If it was not you, change your\n"
+	    "password at once and sign out the sessions you do not know:",
+	    NULL },
 };
 
 /*
