@@ -4,8 +4,9 @@
 # after session_idle_timeout_short of inactivity; ticked, cookies with
 # Max-Age and the long idle timeout as before.  JSON "remember" true or
 # false (true when absent); anything else 400.  The account page and
-# GET /auth/sessions say which sessions are remembered.  remember_me =
-# off: no box, every session remembered.
+# GET /auth/sessions say which sessions are remembered.  With two-factor
+# sign-in the choice holds through the second step.  remember_me = off:
+# no box, every session remembered.
 use strict;
 use warnings;
 use FindBin;
@@ -108,6 +109,26 @@ $env->psql("update sessions set last_used_at = now() - interval '2 minutes' wher
 $res = $env->http(GET => '/auth/refresh?next=/auth/me', { headers => { cookie => JwtAuthTest->cookie_header($jar) } });
 isnt($res->{headers}{location} // '', '/auth/me', 'the idle browser session is not refreshed');
 is($env->psql("select revoke_reason from sessions where id = '$short'"), 'idle', 'it ended as idle');
+
+# With two-factor sign-in, the choice holds through the second step.
+my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
+die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
+$env->add_user('dora', $PW);
+my $dauth = JwtAuthTest->bearer($env->must_login('dora', $PW)->{access_token});
+my $secret = $env->json(POST => '/auth/2fa/setup', { headers => $dauth, content => { password => $PW } })->{json}{secret};
+my $code = `$oathtool --totp -b $secret`;
+chomp $code;
+my @rec = @{ $env->json(POST => '/auth/2fa/enable', { headers => $dauth,
+	content => { password => $PW, code => $code } })->{json}{recovery_codes} // [] };
+is(scalar @rec, 10, 'dora turns two-factor sign-in on');
+for my $case ([JSON::PP::false, 'f', 'false'], [JSON::PP::true, 't', 'true']) {
+	$r = $env->json(POST => '/auth/login', { content => { username => 'dora', password => $PW, remember => $case->[0] } });
+	is($r->{status}, 401, "\"remember\": $case->[2] with two-factor sign-in: the second step");
+	$r = $env->json(POST => '/auth/login', { content => { mfa_token => $r->{json}{mfa_token}, code => shift @rec } });
+	is($r->{status}, 200, 'the code signs in');
+	is(remembered(JwtAuthTest->sid_of($r->{json}{access_token} // '')), $case->[1],
+		"the session is remembered: $case->[2], as asked at the first step");
+}
 
 # remember_me = off: no box, every session remembered.
 $env->reconfigure(remember_me => 'off');
