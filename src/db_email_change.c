@@ -16,13 +16,15 @@
 /*
  * A change asked in one statement: expired links and the user's earlier
  * change links forgotten, and a link for the new address added unless
- * another account (pending sign-ups included) has it, whatever its
- * case.  One row: whether another account has it.
+ * another account has it, whatever its case (a sign-up never confirmed
+ * does not count: email_change_stale).  One row: whether another
+ * account has it.
  */
 static const struct db_stmt email_change_ask = {
 	"email_change_ask",
 	"WITH h AS (SELECT 1 FROM users WHERE lower(email) = lower($2) AND "
-	"id <> $1 LIMIT 1), "
+	"id <> $1 AND NOT (pending_since IS NOT NULL AND email_verified_at "
+	"IS NULL) LIMIT 1), "
 	"old AS (DELETE FROM account_tokens WHERE expires_at <= now() OR "
 	"(user_id = $1 AND purpose = 'email')), "
 	"ins AS (INSERT INTO account_tokens (token_hash, user_id, purpose, "
@@ -49,6 +51,20 @@ static const struct db_stmt email_change_use = {
 	"UPDATE users SET email = (SELECT email FROM t), email_verified_at = "
 	"now(), pending_since = NULL WHERE id = (SELECT user_id FROM t) AND "
 	"NOT locked RETURNING 1",
+	2, 0
+};
+
+/*
+ * Before a link is used: a sign-up never confirmed that holds the
+ * link's address gives it up (as at a sign-up, db_signup.c), deleted
+ * with its links; whoever opened the link owns the address.
+ */
+static const struct db_stmt email_change_stale = {
+	"email_change_stale",
+	"DELETE FROM users WHERE lower(email) = (SELECT lower(email) FROM "
+	"account_tokens WHERE token_hash = decode($1, 'hex') AND purpose = "
+	"'email' AND expires_at > now() AND user_id = $2) AND "
+	"pending_since IS NOT NULL AND email_verified_at IS NULL",
 	2, 0
 };
 
@@ -87,7 +103,8 @@ out:
 
 /*
  * Uses up the change link token of uid (db_reset_peek with "email"
- * found it; db_token_use) and makes its address the account's.  Returns
+ * found it; db_token_use) and makes its address the account's, an
+ * unconfirmed sign-up with the address deleted first.  Returns
  * JA_OK, JA_ENOTFOUND (used meanwhile, expired, the account locked),
  * JA_EEXIST (another account took the address meanwhile: nothing
  * changed, the link stays) or JA_EDB.
@@ -97,6 +114,9 @@ db_email_change_use(struct db *db, const char *token, const char *uid)
 {
 	int	 rc;
 
+	if ((rc = db_token_use(db, &email_change_stale, token, uid)) ==
+	    JA_EDB)
+		return JA_EDB;
 	rc = db_token_use(db, &email_change_use, token, uid);
 	if (rc == JA_EDB && strcmp(db_sqlstate(db), "23505") == 0)
 		return JA_EEXIST;

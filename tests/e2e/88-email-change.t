@@ -201,6 +201,23 @@ is($r->{json}{error}, 'email_taken', 'as email_taken');
 is(address('alice'), 'alice2@example.net true', 'alice keeps her address');
 is(scalar(new_mails(0)), 0, 'and no notice goes');
 
+# A sign-up never confirmed does not hold an address against a change.
+$env->reconfigure(signup => 'open');
+$r = $env->json(POST => '/auth/signup', { content => { username => 'squatter',
+	email => 'alice4@example.net', password => $PW } });
+is($r->{status}, 202, 'someone signs up with an address and never confirms it');
+new_mails(1);
+ask({ password => $PW, email => 'Alice4@example.net' });
+$m = by_to(new_mails(2));
+is($m->{'alice4@example.net'}{subject} // '', 'Confirm your new email address',
+	'a change to that address gets its link, not "in use"');
+$r = $env->json(POST => '/auth/email/confirm', { content => { token => token_of($m->{'alice4@example.net'}{link}) } });
+is($r->{status}, 204, 'the link changes the address');
+is(address('alice'), 'Alice4@example.net true', 'alice has it');
+is($env->psql("select count(*) from users where username = 'squatter'"), 0, 'the unconfirmed sign-up is gone');
+new_mails(1);
+$env->reconfigure(signup => 'off');
+
 # Expired and other-purpose links.
 ask({ password => $PW, email => 'alice3@example.net' });
 my $tok4 = token_of(by_to(new_mails(2))->{'alice3@example.net'}{link});
@@ -212,7 +229,7 @@ $env->json(POST => '/auth/reset', { content => { login => 'alice' } });
 my $rtok = token_of((new_mails(1))[0]{link});
 is($env->json(POST => '/auth/email/confirm', { content => { token => $rtok } })->{status}, 400,
 	'a link of another purpose (reset) is refused');
-is(address('alice'), 'alice2@example.net true', 'nothing changed by either');
+is(address('alice'), 'Alice4@example.net true', 'nothing changed by either');
 
 # The form of the account page.
 my $jar = {};
