@@ -42,7 +42,8 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
-	  src/db_email.o src/db_reset.o src/db_signup.o src/revring.o
+	  src/db_email.o src/db_reset.o src/db_signup.o \
+	  src/db_email_change.o src/db_known.o src/revring.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
@@ -57,7 +58,7 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o src/mail_send.o src/notice.o src/route_reset.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
-	  src/html_signup.o src/listen.o
+	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \

@@ -206,7 +206,8 @@ auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
  * Answers a successful login or refresh with a new access token for
  * session s and refresh token rt: JSON (RFC 6749 §5.1) for API clients,
  * also setting the cookies when set_cookies is non-zero; for forms, the
- * cookies and a 303 to next.  Returns JA_OK or JA_ENOMEM.
+ * cookies and a 303 to next.  The cookies of a session not remembered
+ * ("Keep me signed in" unticked) are browser-session cookies.  Returns JA_OK or JA_ENOMEM.
  */
 int
 auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
@@ -224,9 +225,11 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 	}
 	if (answer_is_page(ctx) || set_cookies) {
 		response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_ACCESS,
-		    at, s->refresh_expires_in);
+		    at, s->remembered ? s->refresh_expires_in :
+		    COOKIE_SESSION);
 		response_cookie(ctx->resp, ctx->req, ctx->cfg,
-		    COOKIE_REFRESH, rt, s->refresh_expires_in);
+		    COOKIE_REFRESH, rt, s->remembered ? s->refresh_expires_in :
+		    COOKIE_SESSION);
 	}
 	if (answer_is_page(ctx))
 		response_redirect(ctx->resp, next);
@@ -245,22 +248,24 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 /*
  * The end of every sign-in, with the password alone or with the second
  * factor too (otp non-zero; how says which, for the audit): a new
- * session for u, u's throttle count cleared, the sign-in audited and
+ * session for u, remembered when remember is non-zero ("Keep me signed
+ * in"), u's throttle count cleared, the sign-in audited and
  * logged, and the tokens answered with next (auth_respond).  Returns
  * OUT_OK, or OUT_UNAVAILABLE with nothing answered.
  */
 int
-auth_sign_in(struct ctx *ctx, const struct user *u, int otp,
+auth_sign_in(struct ctx *ctx, const struct user *u, int otp, int remember,
     const char *how, const char *next)
 {
 	struct session	 s;
 	char		 rt[JA_RT_LEN + 1];
 
 	memset(rt, 0, sizeof(rt));
-	if (db_session_create(ctx->db, ctx->cfg, u, ctx->req, otp, &s, rt,
-	    sizeof(rt)) != JA_OK)
+	if (db_session_create(ctx->db, ctx->cfg, u, ctx->req, otp, remember,
+	    &s, rt, sizeof(rt)) != JA_OK)
 		return OUT_UNAVAILABLE;
 	throttle_success(ctx->db, u->username);
+	notice_sign_in(ctx, u->id);
 	db_audit(ctx->db, "login", u->id, u->username, s.id, ctx->req, how);
 	event_log("login_ok", ctx->req, u->username, s.id, otp ? "amr" : NULL,
 	    otp ? "pwd,otp" : NULL, NULL, NULL);

@@ -62,6 +62,8 @@ static const struct config_key config_keys[] = {
 	NUM(refresh_grace, "10", 0, 300),
 	NUM(session_max_age, "2592000", 60, 31536000),
 	NUM(session_idle_timeout, "1209600", 60, 31536000),
+	NUM(session_idle_timeout_short, "43200", 60, 31536000),
+	STR(remember_me, "on", 0),
 	NUM(purge_interval, "60", 0, 86400),
 	NUM(purge_batch, "1000", 10, 100000),
 	NUM(audit_max_age, "7776000", 86400, 315360000),
@@ -92,6 +94,7 @@ static const struct config_key config_keys[] = {
 	NUM(mail_timeout, "10", 1, 120),
 	STR(site_url, NULL, 0),
 	STR(signup, "off", 0),
+	STR(login_notice, "on", 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

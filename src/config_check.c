@@ -79,6 +79,27 @@ config_signup(struct config *cfg, const char *where, char *err,
 }
 
 /*
+ * Key name of cfg, whose value is value: "on" sets *flag to 1, "off" to
+ * 0, anything else is an error naming the key's line.  Returns JA_OK or
+ * JA_ECONFIG.
+ */
+static int
+config_on_off(const struct config *cfg, const size_t *lines,
+    const char *name, const char *value, int *flag, char *err,
+    size_t errlen)
+{
+	char	 where[512];
+
+	if (strcmp(value, "on") == 0 || strcmp(value, "off") == 0) {
+		*flag = value[1] == 'n';
+		return JA_OK;
+	}
+	config_where(where, sizeof(where), cfg->path, lines, name);
+	snprintf(err, errlen, "%s: %s: on or off", where, name);
+	return JA_ECONFIG;
+}
+
+/*
  * The mail keys (mail_send.c, notice.c): site_url an absolute http(s)
  * URL without a trailing "/", query or fragment, of printable ASCII
  * (every link in a mail starts with it); mail_from an address;
@@ -330,6 +351,13 @@ config_check(struct config *cfg, const size_t *lines, char *err,
 		    "text", cfg->path, JA_NAME_MAX);
 		return JA_ECONFIG;
 	}
+	/* "Keep me signed in" (route_login.c): offered or not; the
+	 * notice of a sign-in from a new browser (notice.c). */
+	if (config_on_off(cfg, lines, "remember_me", cfg->remember_me,
+	    &cfg->remember_offered, err, errlen) != JA_OK ||
+	    config_on_off(cfg, lines, "login_notice", cfg->login_notice,
+	    &cfg->login_notice_on, err, errlen) != JA_OK)
+		return JA_ECONFIG;
 	if (strcmp(cfg->revocation_check, "cached") == 0)
 		cfg->revocation_strict = 0;
 	else if (strcmp(cfg->revocation_check, "strict") == 0)

@@ -1,6 +1,7 @@
 /*
  * db_email.c: the address of an account (sql/007_email.sql): set by the
- * administrator (verified at once), read for a notice.  One account per
+ * administrator (verified at once), read for a notice and the account
+ * page.  One account per
  * address, whatever its case.
  */
 #include <stdio.h>
@@ -21,6 +22,13 @@ static const struct db_stmt email_of = {
 	"email_of",
 	"SELECT username, email FROM users WHERE id = $1 AND email IS NOT NULL "
 	"AND email_verified_at IS NOT NULL AND NOT locked",
+	1, DB_RETRY
+};
+
+static const struct db_stmt address_of = {
+	"address_of",
+	"SELECT coalesce(email, ''), email_verified_at IS NOT NULL FROM users "
+	"WHERE id = $1",
 	1, DB_RETRY
 };
 
@@ -69,6 +77,36 @@ db_user_email(struct db *db, const char *user_id, char *name, char *email)
 		snprintf(name, JA_NAME_MAX + 1, "%s", PQgetvalue(res, 0, 0));
 		snprintf(email, MAIL_ADDRESS_MAX + 1, "%s",
 		    PQgetvalue(res, 0, 1));
+		rc = JA_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * The address of user_id as the account page shows it, into email
+ * (MAIL_ADDRESS_MAX + 1 bytes; empty: none), and whether it is
+ * verified into *verified.  Returns JA_OK, JA_ENOTFOUND or JA_EDB.
+ */
+int
+db_user_address(struct db *db, const char *user_id, char *email,
+    int *verified)
+{
+	const char	*params[1] = { user_id };
+	PGresult	*res;
+	int		 rc = JA_ENOTFOUND;
+
+	email[0] = '\0';
+	*verified = 0;
+	if (!text_is_uuid(user_id))
+		return JA_ENOTFOUND;
+	if ((res = db_exec(db, &address_of, params)) == NULL)
+		return JA_EDB;
+	if (PQntuples(res) == 1 &&
+	    strlen(PQgetvalue(res, 0, 0)) <= MAIL_ADDRESS_MAX) {
+		snprintf(email, MAIL_ADDRESS_MAX + 1, "%s",
+		    PQgetvalue(res, 0, 0));
+		*verified = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 		rc = JA_OK;
 	}
 	PQclear(res);

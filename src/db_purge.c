@@ -6,7 +6,8 @@
  * session is a rejection, so this never lets a token through); refresh
  * tokens past their own expiry; audit rows past audit_max_age; login
  * throttle counts past throttle_window; mailed links past their
- * expiry; accounts signed up and not verified within PENDING_MAX.  Each
+ * expiry; accounts signed up and not verified within PENDING_MAX; known
+ * browsers not seen for audit_max_age.  Each
  * call deletes at most one batch of each, so serving is never held up.
  */
 #include <stdio.h>
@@ -88,6 +89,15 @@ static const struct db_stmt purge_pending = {
 	2, 0
 };
 
+/* Browsers a user has not signed in from for audit_max_age (db_known.c). */
+static const struct db_stmt purge_known = {
+	"purge_known",
+	"DELETE FROM known_browsers WHERE (user_id, browser_hash) IN ("
+	"SELECT user_id, browser_hash FROM known_browsers WHERE last_seen < "
+	"now() - make_interval(secs => $1::integer) LIMIT $2::integer)",
+	2, 0
+};
+
 static int
 purge_one(struct db *db, const struct db_stmt *st, long secs, long batch,
     long *deleted)
@@ -127,6 +137,8 @@ db_purge(struct db *db, const struct config *cfg, long *deleted)
 	    purge_one(db, &purge_account_tokens, 0, cfg->purge_batch,
 	    deleted) != JA_OK ||
 	    purge_one(db, &purge_pending, PENDING_MAX, cfg->purge_batch,
+	    deleted) != JA_OK ||
+	    purge_one(db, &purge_known, cfg->audit_max_age, cfg->purge_batch,
 	    deleted) != JA_OK)
 		return JA_EDB;
 	return JA_OK;

@@ -66,12 +66,13 @@ static const struct db_stmt session_list = {
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
 	"to_char(s.last_used_at AT TIME ZONE 'UTC', "
 	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(s.user_agent, ''), "
-	"coalesce(s.ip, '') FROM sessions s JOIN users u ON u.id = s.user_id "
-	"WHERE (u.id::text = $1 OR u.username = $1) "
+	"coalesce(s.ip, ''), s.remembered::text FROM sessions s JOIN users u "
+	"ON u.id = s.user_id WHERE (u.id::text = $1 OR u.username = $1) "
 	"AND s.revoked_at IS NULL AND s.expires_at > now() "
-	"AND s.last_used_at + make_interval(secs => $2::integer) > now() "
+	"AND s.last_used_at + make_interval(secs => CASE WHEN s.remembered "
+	"THEN $2::integer ELSE least($2::integer, $3::integer) END) > now() "
 	"ORDER BY s.created_at",
-	2, DB_RETRY
+	3, DB_RETRY
 };
 
 /*
@@ -147,16 +148,18 @@ db_session_revoke_sid(struct db *db, const char *sid, long *count)
 }
 
 /*
- * Calls fn(id, created, last_used, user_agent, ip, arg) for each live
- * session of who (a user id or a username), oldest first.
+ * Calls fn(id, created, last_used, user_agent, ip, remembered ("true"
+ * or "false"), arg) for each live session of who (a user id or a username), oldest first.
  */
 int
 db_session_list(struct db *db, const struct config *cfg, const char *who,
     void (*fn)(const char *const *, void *), void *arg)
 {
-	char		 idle[32];
-	const char	*params[2] = { who, idle };
+	char		 idle[32], idle_short[32];
+	const char	*params[3] = { who, idle, idle_short };
 
 	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
-	return db_rows(db_exec(db, &session_list, params), 5, fn, arg);
+	snprintf(idle_short, sizeof(idle_short), "%ld",
+	    cfg->session_idle_timeout_short);
+	return db_rows(db_exec(db, &session_list, params), 6, fn, arg);
 }

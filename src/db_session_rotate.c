@@ -23,12 +23,13 @@ static const struct db_stmt session_lock_token = {
 	"r.expires_at > now(), s.revoked_at IS NULL, "
 	"encode(s.seed, 'hex'), s.user_id, u.username, u.locked, "
 	"CASE WHEN s.expires_at <= now() THEN 'max_age' "
-	"WHEN s.last_used_at + make_interval(secs => $2::integer) <= now() "
-	"THEN 'idle' END, s.mfa "
+	"WHEN s.last_used_at + make_interval(secs => CASE WHEN s.remembered "
+	"THEN $2::integer ELSE least($2::integer, $3::integer) END) <= now() "
+	"THEN 'idle' END, s.mfa, s.remembered "
 	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id "
 	"WHERE r.token_hash = decode($1, 'hex') FOR UPDATE OF r",
-	2, 0
+	3, 0
 };
 
 static const struct db_stmt session_rotate = {
@@ -130,7 +131,8 @@ session_grace(struct db *db, const struct config *cfg,
  * ago gets the same child again (concurrent tabs, retries).  A token
  * rotated before that is taken as stolen (RFC 9700 §4.14.2): the whole
  * session is revoked and audited.  A session past session_max_age or
- * idle for session_idle_timeout ends here too.  Returns JA_OK with s
+ * idle for session_idle_timeout (session_idle_timeout_short when not
+ * remembered) ends here too.  Returns JA_OK with s
  * filled, JA_EAUTH for any invalid, expired, reused or revoked token, or
  * JA_EDB.  req (may be NULL) is for the audit row.
  */
@@ -145,14 +147,16 @@ static int
 rotate_lock(struct db *db, const struct config *cfg, const char *hash,
     struct rotate_found *f, struct session *s)
 {
-	char		 idle[32];
-	const char	*params[2] = { hash, idle };
+	char		 idle[32], idle_short[32];
+	const char	*params[3] = { hash, idle, idle_short };
 	const char	*seedhex;
 	PGresult	*res;
 	size_t		 seedlen;
 	int		 rc = JA_EDB;
 
 	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
+	snprintf(idle_short, sizeof(idle_short), "%ld",
+	    cfg->session_idle_timeout_short);
 	if ((res = db_exec(db, &session_lock_token, params)) == NULL)
 		return JA_EDB;
 	if (PQntuples(res) != 1) {
@@ -177,6 +181,7 @@ rotate_lock(struct db *db, const struct config *cfg, const char *hash,
 	    PQgetvalue(res, 0, 8));
 	snprintf(f->ended, sizeof(f->ended), "%s", PQgetvalue(res, 0, 10));
 	s->otp = PQgetvalue(res, 0, 11)[0] == 't';
+	s->remembered = PQgetvalue(res, 0, 12)[0] == 't';
 	f->open_session = PQgetvalue(res, 0, 5)[0] == 't';
 	rc = JA_OK;
 out:

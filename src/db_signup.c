@@ -43,6 +43,20 @@ static const struct db_stmt signup_add = {
 	5, 0
 };
 
+/*
+ * Before every sign-up, whatever it finds: an account that signed up
+ * with the address (whatever its case) and never confirmed it gives it
+ * up, its links with it (ON DELETE CASCADE), so that a sign-up no one
+ * confirmed cannot hold an address until the purge.  The sign-up that
+ * follows replaces it, with a new link to the address.
+ */
+static const struct db_stmt signup_stale = {
+	"signup_stale",
+	"DELETE FROM users WHERE lower(email) = lower($1) AND "
+	"pending_since IS NOT NULL AND email_verified_at IS NULL",
+	1, 0
+};
+
 /* An invitation used: the row gone, its address back. */
 static const struct db_stmt invite_claim = {
 	"invite_claim",
@@ -131,7 +145,9 @@ signup_invite_find(struct db *db, const struct db_stmt *st,
 /*
  * Signs up name with hash and email (checked by the caller), or with
  * invite (not NULL) the address of that invitation, used up when, and
- * only when, the account is made (email then ignored).  A new token
+ * only when, the account is made (email then ignored).  An unconfirmed
+ * sign-up with the address is replaced (signup_stale) when an account
+ * is made.  A new token
  * (tokenlen > JA_RT_LEN) is made in every case and stored as the
  * verification link of a new account.  *result says what happened;
  * holder gets the name and stored address of the account whose address
@@ -166,6 +182,11 @@ db_signup_add(struct db *db, const char *name, const char *hash,
 			goto out;
 		params[2] = addr;
 	}
+	if ((res = db_exec(db, &signup_stale, &params[2])) == NULL) {
+		rc = JA_EDB;
+		goto out;
+	}
+	PQclear(res);
 	if ((res = db_exec(db, &signup_add, params)) == NULL ||
 	    PQntuples(res) != 1) {
 		rc = JA_EDB;

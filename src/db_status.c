@@ -1,7 +1,8 @@
 /*
  * db_status.c: the numbers of authctl status, in one read-only query:
  * users (and how many locked), live sessions (not revoked, not past
- * their absolute end nor idle past session_idle_timeout), revoked
+ * their absolute end nor idle past session_idle_timeout, or
+ * session_idle_timeout_short when not remembered), revoked
  * access tokens not yet expired, and sign-in counts blocked now (user
  * names and addresses).
  */
@@ -17,13 +18,14 @@ static const struct db_stmt status_counts = {
 	"(SELECT count(*) FROM users WHERE locked), "
 	"(SELECT count(*) FROM sessions WHERE revoked_at IS NULL AND "
 	"expires_at > now() AND last_used_at > now() - "
-	"make_interval(secs => $1::integer)), "
+	"make_interval(secs => CASE WHEN remembered THEN $1::integer ELSE "
+	"least($1::integer, $2::integer) END)), "
 	"(SELECT count(*) FROM revoked_tokens WHERE expires_at > now()), "
 	"(SELECT count(*) FROM throttle WHERE kind = 'user' AND "
 	"blocked_until > now()), "
 	"(SELECT count(*) FROM throttle WHERE kind = 'ip' AND "
 	"blocked_until > now())",
-	1, DB_RETRY
+	2, DB_RETRY
 };
 
 /*
@@ -35,9 +37,11 @@ int
 db_status(struct db *db, const struct config *cfg,
     void (*fn)(const char *const *, void *), void *arg)
 {
-	char		 idle[32];
-	const char	*params[1] = { idle };
+	char		 idle[32], idle_short[32];
+	const char	*params[2] = { idle, idle_short };
 
 	snprintf(idle, sizeof(idle), "%ld", cfg->session_idle_timeout);
+	snprintf(idle_short, sizeof(idle_short), "%ld",
+	    cfg->session_idle_timeout_short);
 	return db_rows(db_exec(db, &status_counts, params), 6, fn, arg);
 }

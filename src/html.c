@@ -205,9 +205,12 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 		buf_puts(b, " autofocus>\n");
 	buf_printf(b, "<label for=\"password\">Password</label>\n"
 	    "<input id=\"password\" name=\"password\" type=\"password\" "
-	    "autocomplete=\"current-password\" required%s>\n"
-	    "<button type=\"submit\">Sign in</button>\n</form>\n",
+	    "autocomplete=\"current-password\" required%s>\n",
 	    kept ? " autofocus" : "");
+	if (cfg->remember_offered)	/* route_login.c */
+		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
+		    "name=\"remember\"> Keep me signed in</label>\n");
+	buf_puts(b, "<button type=\"submit\">Sign in</button>\n</form>\n");
 	if (cfg->site_url != NULL)	/* reset by email is on */
 		html_back(b, cfg, "/reset", "Forgot your password?");
 	if (cfg->signup_mode == SIGNUP_OPEN)	/* route_signup.c */

@@ -27,7 +27,10 @@ html_account_time(struct buf *b, const char *t)
 		buf_html(b, t);
 }
 
-/* A session of the list: "BROWSER on OS", address, times, a sign-out. */
+/*
+ * A session of the list (db_session_list's row): "BROWSER on OS",
+ * address, times, whether it is remembered, a sign-out.
+ */
 void
 html_account_session(struct buf *b, const struct config *cfg,
     const char *const *row, int current, const char *csrf)
@@ -46,6 +49,9 @@ html_account_session(struct buf *b, const struct config *cfg,
 	html_account_time(b, row[1]);
 	buf_puts(b, " &middot; last used ");
 	html_account_time(b, row[2]);
+	/* "Keep me signed in" (route_login.c) */
+	buf_puts(b, strcmp(row[5], "true") == 0 ? " &middot; kept signed in" :
+	    " &middot; signed out when the browser closes");
 	buf_puts(b, "</span></p>\n<form method=\"post\" action=\"");
 	buf_html(b, cfg->base_path);
 	buf_puts(b, "/sessions/");
@@ -81,12 +87,13 @@ html_account_begin(struct buf *b, const struct config *cfg,
 
 /*
  * The rest of the account page after the sessions: sign out elsewhere,
- * the password, the second factor (mfa_on; codes_left recovery codes),
- * and the way out.
+ * the password, the address (email, "" for none; verified) while mail
+ * is on (html_email.c), the second factor (mfa_on; codes_left recovery
+ * codes), and the way out.
  */
 void
 html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
-    long codes_left, const char *csrf)
+    long codes_left, const char *email, int verified, const char *csrf)
 {
 	buf_puts(b, "</ul>\n");
 	html_form(b, cfg, "/logout", csrf);
@@ -105,6 +112,8 @@ html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
 	    "<p class=\"muted\">Changing it signs you out everywhere, here "
 	    "too.</p>\n<button type=\"submit\">Change password</button>\n"
 	    "</form>\n", cfg->password_min, cfg->password_min);
+	if (cfg->site_url != NULL)
+		html_account_email(b, cfg, email, verified, csrf);
 
 	buf_puts(b, "<h2>Two-factor sign-in</h2>\n");
 	if (mfa_on) {

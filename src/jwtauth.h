@@ -11,12 +11,13 @@
  *             outcomes and their spelling are pure), mail, mail_text
  *             (a message built, never sent).
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
- *             db_reset, db_signup: addresses and mailed links), migrate,
+ *             db_reset, db_signup, db_email_change: addresses and mailed
+ *             links), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
- *             html_signup, qr,
+ *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
@@ -126,6 +127,9 @@ struct config {
 	long		 refresh_grace;
 	long		 session_max_age;
 	long		 session_idle_timeout;
+	long		 session_idle_timeout_short; /* not remembered */
+	char		*remember_me;		/* "on" or "off" */
+	int		 remember_offered;	/* from remember_me */
 	long		 purge_interval;
 	long		 purge_batch;
 	long		 audit_max_age;
@@ -158,6 +162,8 @@ struct config {
 	char		*site_url;		/* NULL: no mail, no reset */
 	char		*signup;		/* "off", "invite" or "open" */
 	enum signup_mode signup_mode;		/* from signup */
+	char		*login_notice;		/* "on" or "off" */
+	int		 login_notice_on;	/* from login_notice */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -295,6 +301,7 @@ struct revring	*metrics_ring(void);
 /* mail.c */
 #define MAIL_ADDRESS_MAX 254	/* RFC 5321 §4.5.3.1.3, a path less <> */
 #define MAIL_SUBJECT_MAX 200
+#define MAIL_PER_REQUEST 2	/* a change of address: the link and a notice */
 
 int		 mail_value_ok(const char *, size_t);
 int		 mail_address_ok(const char *);
@@ -313,7 +320,12 @@ enum mail_kind {
 	MAIL_2FA_OFF,
 	MAIL_VERIFY,		/* sign-up: the verification link */
 	MAIL_SIGNUP_ADDRESS,	/* sign-up with an address in use */
-	MAIL_SIGNUP_NAME	/* sign-up with a name in use */
+	MAIL_SIGNUP_NAME,	/* sign-up with a name in use */
+	MAIL_EMAIL_CONFIRM,	/* a new address: its confirmation link */
+	MAIL_EMAIL_TAKEN,	/* a new address another account has */
+	MAIL_EMAIL_ASKED,	/* notices to the old address: a change asked */
+	MAIL_EMAIL_CHANGED,	/* and made */
+	MAIL_NEW_SIGNIN		/* a sign-in from a browser never seen */
 };
 
 const char	*mail_text(struct buf *, enum mail_kind, const char *,
@@ -560,6 +572,7 @@ int		 db_user_list(struct db *, void (*)(const char *, const char *,
 /* db_email.c */
 int		 db_user_set_email(struct db *, const char *, const char *);
 int		 db_user_email(struct db *, const char *, char *, char *);
+int		 db_user_address(struct db *, const char *, char *, int *);
 
 /* db_reset.c */
 #define RESET_TTL	1800	/* seconds a reset link lives */
@@ -602,6 +615,17 @@ int		 db_signup_verify(struct db *, const char *, const char *);
 int		 db_invite_add(struct db *, const char *, char *, size_t);
 int		 db_invite_peek(struct db *, const char *, char *);
 
+/* db_known.c */
+int		 db_known_seen(struct db *, const char *,
+		    const struct request *, int *);
+
+/* db_email_change.c */
+#define EMAIL_TTL	86400	/* seconds a change of address link lives */
+
+int		 db_email_change_ask(struct db *, const char *, const char *,
+		    char *, size_t, int *);
+int		 db_email_change_use(struct db *, const char *, const char *);
+
 /* db_session.c */
 struct session {
 	char		 id[JA_UUID_LEN + 1];
@@ -609,10 +633,11 @@ struct session {
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
 	int		 otp;	/* signed in with a second factor */
+	int		 remembered;	/* "Keep me signed in" (route_login.c) */
 };
 
 int		 db_session_create(struct db *, const struct config *,
-		    const struct user *, const struct request *, int,
+		    const struct user *, const struct request *, int, int,
 		    struct session *, char *, size_t);
 int		 db_session_check(struct db *, const struct claims *);
 int		 db_session_from_refresh(struct db *, const char *, char *,
@@ -777,10 +802,10 @@ int		 db_mfa_one_row(struct db *, const struct db_stmt *,
 		    const char *const *);
 
 /* db_mfa_challenge.c */
-int		 db_mfa_challenge_new(struct db *, const char *, char *,
+int		 db_mfa_challenge_new(struct db *, const char *, int, char *,
 		    size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
-		    char *);
+		    char *, int *);
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
@@ -987,6 +1012,8 @@ int		 jbody_parse(json_t **, const char *, size_t);
 int		 jbody_string(const json_t *, const char *, const char **);
 
 /* cookie.c */
+#define COOKIE_SESSION	(-1)	/* response_cookie() max_age: none */
+
 enum cookie_kind {
 	COOKIE_ACCESS,
 	COOKIE_REFRESH,
@@ -1100,7 +1127,7 @@ void		 html_account_session(struct buf *, const struct config *,
 void		 html_account_begin(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_account_end(struct buf *, const struct config *, int,
-		    long, const char *);
+		    long, const char *, int, const char *);
 void		 html_2fa_setup(struct buf *, const struct config *,
 		    const char *, const char *, const char *, const char *);
 void		 html_2fa_codes(struct buf *, const struct config *,
@@ -1126,6 +1153,13 @@ void		 html_verify_form(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_verify_done(struct buf *, const struct config *);
 
+/* html_email.c */
+void		 html_account_email(struct buf *, const struct config *,
+		    const char *, int, const char *);
+void		 html_email_form(struct buf *, const struct config *,
+		    const char *, const char *, const char *);
+void		 html_email_done(struct buf *, const struct config *);
+
 /* auth.c */
 struct body;
 struct ctx {
@@ -1135,7 +1169,8 @@ struct ctx {
 	struct response		*resp;
 	time_t			 now;
 	const char		*route_rest;	/* route.c: below a "x/" route */
-	struct buf		*mail;		/* mail_queue(); sent after */
+	struct buf		*mail[MAIL_PER_REQUEST]; /* mail_queue(); sent
+						   after the answer */
 };
 
 int		 auth_find_token(const struct ctx *, char *, size_t, int *);
@@ -1152,7 +1187,7 @@ void		 auth_log_refusal(const struct ctx *, const char *,
 		    const char *);
 int		 auth_respond(struct ctx *, const struct session *,
 		    const char *, const char *, int);
-int		 auth_sign_in(struct ctx *, const struct user *, int,
+int		 auth_sign_in(struct ctx *, const struct user *, int, int,
 		    const char *, const char *);
 void		 auth_clear_cookies(struct ctx *);
 
@@ -1160,6 +1195,7 @@ void		 auth_clear_cookies(struct ctx *);
 int		 mail_queue(struct ctx *, const char *, enum mail_kind,
 		    const char *, const char *);
 void		 mail_flush(const struct config *, struct buf **);
+int		 mail_pending(const struct ctx *);
 
 /* authz.c */
 void		 authz_require_otp(void);
@@ -1280,7 +1316,7 @@ void		 answer_mfa_required(struct ctx *, const char *,
 /* mfa.c */
 int		 mfa_check_code(struct ctx *, const char *, const char *,
 		    const char *, int, int, int *);
-int		 mfa_login_begin(struct ctx *, const struct user *, char *,
+int		 mfa_login_begin(struct ctx *, const struct user *, int, char *,
 		    size_t);
 struct body;
 int		 mfa_login_finish(struct ctx *, struct body *, const char *,
@@ -1330,8 +1366,13 @@ void		 route_signup(struct ctx *);
 /* route_verify.c */
 void		 route_verify(struct ctx *);
 
+/* route_email.c */
+void		 route_email(struct ctx *);
+void		 route_email_confirm(struct ctx *);
+
 /* notice.c */
 void		 notice_send(struct ctx *, const char *, enum mail_kind);
+void		 notice_sign_in(struct ctx *, const char *);
 
 /* route_health.c */
 void		 route_health(struct ctx *);

@@ -1,6 +1,7 @@
 /*
  * mail_send.c: sending the mail a request asked for.  A handler queues
- * one message (mail_queue: built and checked by mail.c, nothing sent);
+ * up to MAIL_PER_REQUEST messages (mail_queue: built and checked by
+ * mail.c, nothing sent);
  * main.c hands it on after the answer is out (mail_flush), so that the
  * visitor's answer, its status and its time, is the same whether a
  * mail went, failed or was never made.  With mail_dir each message is
@@ -213,7 +214,8 @@ out:
 /*
  * Queues for ctx's request the mail of kind to address to for username,
  * with link (a URL from site_url: a secret for MAIL_RESET).  At most
- * one mail a request: a second one replaces nothing and is refused.
+ * MAIL_PER_REQUEST mails a request: one more replaces nothing and is
+ * refused.
  * Returns JA_OK, or JA_EINVAL (a value fit for no header: CR or LF, or
  * not an address) or JA_ENOMEM, logged and counted as a failed mail;
  * the caller's answer does not change with it.
@@ -225,11 +227,15 @@ mail_queue(struct ctx *ctx, const char *to, enum mail_kind kind,
 	struct buf	 body, *msg = NULL;
 	char		 host[256], from[MAIL_ADDRESS_MAX + 16];
 	const char	*subject;
+	size_t		 slot;
 	int		 rc = JA_ENOMEM;
 
 	buf_init(&body);
 	body.secret = 1;
-	if (ctx->mail != NULL || mail_url_host(ctx->cfg->site_url, host,
+	for (slot = 0; slot < MAIL_PER_REQUEST && ctx->mail[slot] != NULL;
+	    slot++)
+		continue;
+	if (slot == MAIL_PER_REQUEST || mail_url_host(ctx->cfg->site_url, host,
 	    sizeof(host)) != JA_OK) {
 		rc = JA_EINVAL;
 		goto out;
@@ -245,7 +251,7 @@ mail_queue(struct ctx *ctx, const char *to, enum mail_kind kind,
 	msg->secret = 1;
 	rc = mail_build(msg, from, to, subject, body.data, ctx->now, host);
 	if (rc == JA_OK)
-		ctx->mail = msg;
+		ctx->mail[slot] = msg;
 out:
 	if (rc != JA_OK) {
 		log_msg("mail not made: %s", rc == JA_EINVAL ? "an address or "
@@ -260,24 +266,41 @@ out:
 	return rc;
 }
 
+/* Returns 1 when ctx's request queued a mail, else 0. */
+int
+mail_pending(const struct ctx *ctx)
+{
+	size_t	 i;
+
+	for (i = 0; i < MAIL_PER_REQUEST; i++)
+		if (ctx->mail[i] != NULL)
+			return 1;
+	return 0;
+}
+
 /*
- * Sends the mail queued in *mail, if any, by mail_dir or mail_command,
- * counts it, and frees it (*mail becomes NULL).  For after the answer.
+ * Sends the mails queued in mail (MAIL_PER_REQUEST slots, NULL when
+ * empty), in order, by mail_dir or mail_command, counts each, and frees
+ * them (each slot becomes NULL).  For after the answer.
  */
 void
 mail_flush(const struct config *cfg, struct buf **mail)
 {
+	size_t	 i;
 	int	 rc;
 
-	if (*mail == NULL)
-		return;
-	if (cfg->mail_dir != NULL)
-		rc = mail_to_dir(cfg->mail_dir, *mail);
-	else
-		rc = mail_to_command(cfg->mail_command, cfg->mail_timeout,
-		    *mail);
-	metrics_count(rc == JA_OK ? METRIC_MAIL_SENT : METRIC_MAIL_FAILED);
-	buf_free(*mail);
-	free(*mail);
-	*mail = NULL;
+	for (i = 0; i < MAIL_PER_REQUEST; i++) {
+		if (mail[i] == NULL)
+			continue;
+		if (cfg->mail_dir != NULL)
+			rc = mail_to_dir(cfg->mail_dir, mail[i]);
+		else
+			rc = mail_to_command(cfg->mail_command,
+			    cfg->mail_timeout, mail[i]);
+		metrics_count(rc == JA_OK ? METRIC_MAIL_SENT :
+		    METRIC_MAIL_FAILED);
+		buf_free(mail[i]);
+		free(mail[i]);
+		mail[i] = NULL;
+	}
 }

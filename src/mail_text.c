@@ -51,6 +51,34 @@ static const struct mail_words mail_words[] = {
 	    "user name they chose is taken. No account was made.\n\n"
 	    "If it was you, sign up again with another user name:",
 	    "If it was not you, ignore this mail: nothing changed." },
+	[MAIL_EMAIL_CONFIRM] = { "Confirm your new email address",
+	    "Someone asked to use this address for their account at %s.\n"
+	    "If it was you, open this link within 24 hours and press the\n"
+	    "button to confirm it; until then the account keeps its old\n"
+	    "address:",
+	    "The link works once. If it was not you, ignore this mail:\n"
+	    "nothing changes." },
+	[MAIL_EMAIL_TAKEN] = { "Someone tried to use your address",
+	    "Someone asked to use this address for their account at %s,\n"
+	    "but it already belongs to an account there. Nothing changed.\n\n"
+	    "If you forgot the password of that account, reset it here:",
+	    "If it was not you, ignore this mail: nothing changed." },
+	[MAIL_EMAIL_ASKED] = { "A change of your email address was asked",
+	    "Someone signed in to your account at %s asked to change its\n"
+	    "email address. It changes only when the link mailed to the new\n"
+	    "address is opened.\n\n"
+	    "If this was not you, change your password at once and check\n"
+	    "your account:", NULL },
+	[MAIL_EMAIL_CHANGED] = { "Your email address was changed",
+	    "The email address of your account at %s was changed. Mail\n"
+	    "about the account now goes to the new address, not this one.\n\n"
+	    "If this was not you, check your account at once:", NULL },
+	[MAIL_NEW_SIGNIN] = { "A new sign-in to your account",
+	    "Someone signed in to your account at %s from a browser and\n"
+	    "address not seen before for it.\n\n"
+	    "If it was you, ignore this mail. If it was not you, change your\n"
+	    "password at once and sign out the sessions you do not know:",
+	    NULL },
 };
 
 /*

@@ -93,7 +93,7 @@ serve(const struct config *cfg, struct db *db)
 	ctx.resp = &resp;
 	ctx.now = time(NULL);
 	ctx.route_rest = "";
-	ctx.mail = NULL;
+	memset(ctx.mail, 0, sizeof(ctx.mail));
 	if (rc == JA_OK && cfg != NULL)
 		proxy_client(cfg, &req);
 	if (rc == JA_ETOOBIG)
@@ -127,9 +127,9 @@ serve(const struct config *cfg, struct db *db)
 	response_free(&resp);
 	request_free(&req);
 	/* A mail goes once the answer is out, whatever it does. */
-	if (ctx.mail != NULL) {
+	if (mail_pending(&ctx)) {
 		io_finish();
-		mail_flush(cfg, &ctx.mail);
+		mail_flush(cfg, ctx.mail);
 	}
 }
 

@@ -82,11 +82,13 @@ out:
  * After the right password of user u: when u's second factor is on, a
  * new mfa_token for the second step into token (toklen > JA_RT_LEN),
  * for the caller to answer (answer_mfa_required); token stays "" when
- * u has none (the caller signs in).  Returns OUT_OK or OUT_UNAVAILABLE.
+ * u has none (the caller signs in).  The challenge keeps remember ("Keep
+ * me signed in") for the session its step starts.  Returns OUT_OK or
+ * OUT_UNAVAILABLE.
  */
 int
-mfa_login_begin(struct ctx *ctx, const struct user *u, char *token,
-    size_t toklen)
+mfa_login_begin(struct ctx *ctx, const struct user *u, int remember,
+    char *token, size_t toklen)
 {
 	struct mfa_state m;
 	int		 rc;
@@ -96,7 +98,8 @@ mfa_login_begin(struct ctx *ctx, const struct user *u, char *token,
 	if (rc == JA_ENOTFOUND || (rc == JA_OK && !m.enabled))
 		rc = JA_OK;
 	else if (rc == JA_OK)
-		rc = db_mfa_challenge_new(ctx->db, u->id, token, toklen);
+		rc = db_mfa_challenge_new(ctx->db, u->id, remember, token,
+		    toklen);
 	sodium_memzero(&m, sizeof(m));
 	if (rc != JA_OK) {
 		sodium_memzero(token, toklen);
@@ -160,7 +163,7 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	struct user	 u;
 	char		 uid[JA_UUID_LEN + 1], name[JA_NAME_MAX + 1];
 	const char	*code;
-	int		 bad = 0, recovery = 0, taken = 0, rc;
+	int		 bad = 0, recovery = 0, taken = 0, remember = 1, rc;
 
 	memset(&u, 0, sizeof(u));
 	memset(name, 0, sizeof(name));
@@ -188,7 +191,7 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	if (auth_throttle(ctx, name, o) != OUT_OK)
 		goto out;
 	taken = 1;
-	rc = db_mfa_challenge_try(ctx->db, token, uid, name);
+	rc = db_mfa_challenge_try(ctx->db, token, uid, name, &remember);
 	if (rc != JA_OK) {
 		if (rc == JA_EDB)
 			outcome_set(o, OUT_UNAVAILABLE);
@@ -219,8 +222,8 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 			mfa_token_refused(ctx, o);
 		goto out;
 	}
-	outcome_set(o, auth_sign_in(ctx, &u, 1, recovery ? "second factor: "
-	    "recovery code" : "second factor: totp", next));
+	outcome_set(o, auth_sign_in(ctx, &u, 1, remember, recovery ?
+	    "second factor: recovery code" : "second factor: totp", next));
 out:
 	/* Taken ahead and no wrong code: the count is given back. */
 	if (taken)

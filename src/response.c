@@ -204,7 +204,9 @@ response_redirect_route(struct response *resp, const struct config *cfg,
 }
 
 /*
- * Sets cookie kind to value for max_age seconds; value NULL deletes it.
+ * Sets cookie kind to value for max_age seconds, or with max_age
+ * COOKIE_SESSION without Max-Age: a browser-session cookie, gone when
+ * the browser closes (RFC 6265bis §4.1.2.2); value NULL deletes it.
  * HttpOnly always; Secure over HTTPS; the access cookie SameSite=Lax
  * with Path=/ so that top-level navigation to protected pages carries
  * it, the refresh cookie SameSite=Strict and only under base_path where
@@ -225,7 +227,13 @@ response_cookie(struct response *resp, const struct request *req,
 		value = "";
 		max_age = 0;
 	}
-	response_header(resp, "Set-Cookie", "%s=%s; Path=%s; Max-Age=%ld; "
-	    "HttpOnly; SameSite=%s%s", cookie_name(req, kind), value, path,
-	    max_age, samesite, req->https ? "; Secure" : "");
+	if (max_age < 0)
+		response_header(resp, "Set-Cookie", "%s=%s; Path=%s; "
+		    "HttpOnly; SameSite=%s%s", cookie_name(req, kind), value,
+		    path, samesite, req->https ? "; Secure" : "");
+	else
+		response_header(resp, "Set-Cookie", "%s=%s; Path=%s; "
+		    "Max-Age=%ld; HttpOnly; SameSite=%s%s", cookie_name(req,
+		    kind), value, path, max_age, samesite, req->https ?
+		    "; Secure" : "");
 }

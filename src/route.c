@@ -58,6 +58,9 @@ static const struct route routes[] = {
 	{ "/reset/confirm", route_reset_confirm, ROUTE_POST, FORM },
 	{ "/signup", route_signup, ROUTE_READ | ROUTE_POST, ASKED },
 	{ "/verify", route_verify, ROUTE_READ | ROUTE_POST, ASKED },
+	{ "/email", route_email, ROUTE_POST, FORM },
+	{ "/email/confirm", route_email_confirm, ROUTE_READ | ROUTE_POST,
+	    ASKED },
 	{ "/sessions/", route_session_end, ROUTE_POST, FORM },	/* ID/end */
 	{ "/check", route_check, ROUTE_READ, CHECK },
 	{ "/health", route_health, ROUTE_READ, JSON },

@@ -2,9 +2,10 @@
  * route_account.c: GET BASE/account, the signed-in user's own page in
  * the browser: who they are, where they are signed in (each session
  * with its browser and system in words, address, times, this one
- * marked, and a sign-out for it), sign out everywhere else, the password
- * and the second factor.  Its forms post to the routes that do the work
- * (BASE/sessions/ID/end, BASE/logout, BASE/password, BASE/2fa/...),
+ * marked, and a sign-out for it), sign out everywhere else, the
+ * password, the email address (while mail is on) and the second factor.
+ * Its forms post to the routes that do the work (BASE/sessions/ID/end,
+ * BASE/logout, BASE/password, BASE/email, BASE/2fa/...),
  * which come back here with ?m=WHAT: a fixed word that picks a fixed
  * message, so nothing a link carries is shown as it was sent, and a
  * message about the account's state only while the state is so (a
@@ -24,6 +25,9 @@ static const struct {
 	{ "ended", "That device is signed out.", 0, 0 },
 	{ "others", "Every other session is signed out.", 0, 0 },
 	{ "2fa_off", "Two-factor sign-in is off.", 0, 1 },
+	{ "email_sent", "A link is on its way to the new address. Your "
+	    "address changes when it is opened.", 0, 0 },
+	{ "address", "Enter a valid email address.", 1, 0 },
 	{ "password", "The current password is not right.", 1, 0 },
 	{ "code", "That code is not right, or was used already.", 1, 0 },
 	{ "missing", "Fill in every field of the form.", 1, 0 },
@@ -56,9 +60,10 @@ route_account(struct ctx *ctx)
 	struct buf		 page;
 	struct form		 q;
 	char			 csrf[CSRF_TOKEN_LEN + 1];
+	char			 email[MAIL_ADDRESS_MAX + 1];
 	const char		*note = NULL, *error = NULL, *which;
 	size_t			 i;
-	int			 rc;
+	int			 rc, verified = 0;
 
 	memset(&q, 0, sizeof(q));
 	buf_init(&page);
@@ -68,6 +73,10 @@ route_account(struct ctx *ctx)
 	}
 	rc = db_mfa_get(ctx->db, c.sub, &m);
 	if (rc == JA_EDB) {
+		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
+		goto out;
+	}
+	if (db_user_address(ctx->db, c.sub, email, &verified) == JA_EDB) {
 		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
@@ -99,7 +108,7 @@ route_account(struct ctx *ctx)
 		goto out;
 	}
 	html_account_end(&page, ctx->cfg, rc == JA_OK && m.enabled,
-	    m.codes_left, csrf);
+	    m.codes_left, email, verified, csrf);
 	response_html(ctx->resp, 200, &page);
 out:
 	buf_free(&page);

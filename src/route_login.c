@@ -6,6 +6,13 @@
  * of that step comes back here with an mfa_token.  A wrong password, an
  * unknown user and a locked user get the same answer after the same
  * work: one argon2id verification each.
+ *
+ * "Keep me signed in" (remember_me = on, the default, offers it): the
+ * form's box "remember" (unticked unless the user ticks it), JSON's
+ * "remember" true or false (true when absent, as before it existed).
+ * A session not remembered gets browser-session cookies and ends after
+ * session_idle_timeout_short of inactivity (db_session_rotate.c); with
+ * remember_me = off every session is remembered.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +55,30 @@ login_get(struct ctx *ctx)
 	else
 		answer_login_form(ctx, 200, NULL, NULL, NULL);
 	form_free(&q);
+}
+
+/*
+ * Whether the sign-in in b asks to be remembered (see the top of the
+ * file): 1 or 0; *bad is set for a JSON "remember" that is not a
+ * boolean.
+ */
+static int
+login_remember(const struct ctx *ctx, const struct body *b, int *bad)
+{
+	const char	*v;
+	json_t		*j;
+
+	if (!ctx->cfg->remember_offered)
+		return 1;
+	if (b->is_form) {
+		v = form_get(&b->form, "remember");
+		return v != NULL && strcmp(v, "on") == 0;
+	}
+	if ((j = json_object_get(b->json, "remember")) == NULL)
+		return 1;
+	if (!json_is_boolean(j))
+		*bad = 1;
+	return json_is_true(j);
 }
 
 /* Checks name and password against the limits: OUT_BAD_REQUEST if not. */
@@ -148,7 +179,7 @@ login_post(struct ctx *ctx)
 	struct again	 a;
 	char		 mfa_token[JA_RT_LEN + 1];
 	const char	*pw;
-	int		 bad = 0;
+	int		 bad = 0, remember;
 
 	memset(&u, 0, sizeof(u));
 	memset(&a, 0, sizeof(a));
@@ -174,15 +205,17 @@ login_post(struct ctx *ctx)
 	}
 	a.username = body_get(&b, "username", &bad);
 	pw = body_get(&b, "password", &bad);
+	remember = login_remember(ctx, &b, &bad);
 	if (login_valid(ctx, a.username, pw, bad, &o) != OUT_OK ||
 	    login_password(ctx, a.username, pw, &u, &o) != OUT_OK ||
-	    outcome_set(&o, mfa_login_begin(ctx, &u, mfa_token,
+	    outcome_set(&o, mfa_login_begin(ctx, &u, remember, mfa_token,
 	    sizeof(mfa_token))) != OUT_OK)
 		goto out;
 	if (mfa_token[0] != '\0')
 		answer_mfa_required(ctx, mfa_token, a.next);
 	else
-		outcome_set(&o, auth_sign_in(ctx, &u, 0, NULL, a.next));
+		outcome_set(&o, auth_sign_in(ctx, &u, 0, remember, NULL,
+		    a.next));
 out:
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, &a);

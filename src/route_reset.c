@@ -89,10 +89,12 @@ reset_body(struct ctx *ctx, struct body *b, struct outcome *o)
 }
 
 /*
- * Counts a request of kind ("reset", or "signup": route_signup.c) for
- * login (its throttle key kind, ":" and its ASCII lower case) from this
- * client before the work; wait holds the words of a refusal.  Returns
- * OUT_OK, OUT_THROTTLED or OUT_UNAVAILABLE.
+ * Counts a request of kind ("reset", "signup": route_signup.c, or
+ * "email": route_email.c) for login (its throttle key kind, ":" and its
+ * ASCII lower case; a login that is no header value, CR or LF in it,
+ * or none: kind and ":" alone) from this client, before the input is
+ * checked and before any work; wait holds the words of a refusal.
+ * Returns OUT_OK, OUT_THROTTLED or OUT_UNAVAILABLE.
  */
 int
 reset_throttle(struct ctx *ctx, const char *kind, const char *login,
@@ -103,7 +105,8 @@ reset_throttle(struct ctx *ctx, const char *kind, const char *login,
 	size_t	 i;
 	int	 rc;
 
-	snprintf(key, sizeof(key), "%s:%s", kind, login);
+	snprintf(key, sizeof(key), "%s:%s", kind, login != NULL &&
+	    mail_value_ok(login, MAIL_ADDRESS_MAX) ? login : "");
 	for (i = 0; key[i] != '\0'; i++)
 		if (key[i] >= 'A' && key[i] <= 'Z')
 			key[i] = (char)(key[i] - 'A' + 'a');
@@ -117,7 +120,8 @@ reset_throttle(struct ctx *ctx, const char *kind, const char *login,
 	o->retry = retry;
 	snprintf(wait, waitlen, "Too many %s requests. Wait %ld second%s "
 	    "and try again.", strcmp(kind, "signup") == 0 ? "sign-up" :
-	    kind, retry, retry == 1 ? "" : "s");
+	    strcmp(kind, "email") == 0 ? "change of address" : kind, retry,
+	    retry == 1 ? "" : "s");
 	o->message = wait;
 	return OUT_THROTTLED;
 }
@@ -175,14 +179,16 @@ reset_request(struct ctx *ctx)
 	if (reset_body(ctx, &b, &o) != OUT_OK)
 		goto out;
 	login = body_get(&b, "login", &bad);
+	if (reset_throttle(ctx, "reset", bad ? NULL : login, &o, wait,
+	    sizeof(wait)) != OUT_OK)
+		goto out;
 	if (bad || login == NULL || *login == '\0' ||
 	    !mail_value_ok(login, MAIL_ADDRESS_MAX)) {
 		outcome_set(&o, OUT_BAD_REQUEST);
 		o.message = "Enter your user name or email address.";
 		goto out;
 	}
-	if (reset_throttle(ctx, "reset", login, &o, wait, sizeof(wait)) != OUT_OK ||
-	    outcome_set(&o, reset_work(ctx, login)) != OUT_OK)
+	if (outcome_set(&o, reset_work(ctx, login)) != OUT_OK)
 		goto out;
 	if (answer_is_page(ctx)) {
 		struct buf	 page;

@@ -21,9 +21,10 @@ sessions_add(const char *const *row, void *arg)
 	struct sessions_list	*l = arg;
 
 	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s, s:s, "
-	    "s:b}", "id", row[0], "created", row[1], "last_used", row[2],
+	    "s:b, s:b}", "id", row[0], "created", row[1], "last_used", row[2],
 	    "user_agent", row[3], "ip", row[4], "current",
-	    strcmp(row[0], l->current) == 0));
+	    strcmp(row[0], l->current) == 0, "remembered",
+	    strcmp(row[5], "true") == 0));
 }
 
 void

@@ -23,9 +23,10 @@
  * So whether a name or an address has an account is told to no one but
  * the owner of the address, and a sign-up for someone else's address
  * only sends its owner a mail.  Password rules are those of a password
- * change.  A request counts toward the throttle before any work, per
- * address (as "signup:" and its lower case) and per client, as a reset
- * request does (reset_throttle).  An invitation (authctl invite) is
+ * change.  A request counts toward the throttle before its input is
+ * checked and before any work or lookup, per address as typed (as
+ * "signup:" and its lower case; with invite, per invitation) and per
+ * client, as a reset request does (reset_throttle).  An invitation (authctl invite) is
  * used up when, and only when, an account is made with it.
  * Referrer-Policy: strict-origin (RESPONSE_LINK_REFERRER), so that an
  * invitation's token leaves in no Referer.
@@ -110,10 +111,12 @@ signup_valid(struct ctx *ctx, const char *name, const char *email,
 /*
  * The mail of a sign-up to email: its verification link (token), or,
  * with nothing made, what was taken; a taken address is written to as
- * its account has it, greeting that account (holder).
+ * its account has it, greeting that account (holder).  Else no one is
+ * greeted by name: the name was chosen by whoever signed up, who may
+ * not be the owner of the address.
  */
 static void
-signup_mail(struct ctx *ctx, enum signup_result result, const char *name,
+signup_mail(struct ctx *ctx, enum signup_result result,
     const char *email, const char *token,
     const struct signup_holder *holder, const char *invite)
 {
@@ -132,8 +135,7 @@ signup_mail(struct ctx *ctx, enum signup_result result, const char *name,
 		    holder->email : email, result == SIGNUP_MADE ?
 		    MAIL_VERIFY : result == SIGNUP_ADDRESS_TAKEN ?
 		    MAIL_SIGNUP_ADDRESS : MAIL_SIGNUP_NAME, result ==
-		    SIGNUP_MADE ? name : result == SIGNUP_ADDRESS_TAKEN ?
-		    holder->name : NULL, url.data);
+		    SIGNUP_ADDRESS_TAKEN ? holder->name : NULL, url.data);
 	buf_free(&url);
 }
 
@@ -177,7 +179,7 @@ signup_work(struct ctx *ctx, const char *name, const char *email,
 	event_log("signup", ctx->req, result == SIGNUP_MADE ? name : NULL,
 	    NULL, "result", result == SIGNUP_MADE ? "made" : "taken", NULL,
 	    NULL);
-	signup_mail(ctx, result, name, email, token, &holder, invite);
+	signup_mail(ctx, result, email, token, &holder, invite);
 	out = OUT_OK;
 out:
 	sodium_memzero(hash, sizeof(hash));
@@ -228,6 +230,12 @@ signup_post(struct ctx *ctx)
 	if (ctx->cfg->signup_mode == SIGNUP_INVITE)
 		s.invite = body_get(&b, "token", &bad);
 	email = body_get(&b, "email", &bad_email);
+	/* Counted before anything is checked or looked up: per address as
+	 * typed (with invite: per invitation) and per client. */
+	if (reset_throttle(ctx, "signup", ctx->cfg->signup_mode ==
+	    SIGNUP_INVITE ? s.invite : email, &o, wait, sizeof(wait)) !=
+	    OUT_OK)
+		goto out;
 	if (bad || bad_email) {
 		/* JSON of another type, or a string with CR, LF or NUL. */
 		outcome_set(&o, OUT_BAD_REQUEST);
@@ -242,9 +250,8 @@ signup_post(struct ctx *ctx)
 		s.email = email = addr;
 	}
 	if (signup_valid(ctx, name, email, pw, &o, msg, sizeof(msg)) !=
-	    OUT_OK || reset_throttle(ctx, "signup", email, &o, wait,
-	    sizeof(wait)) != OUT_OK || outcome_set(&o, signup_work(ctx, name,
-	    email, pw, s.invite)) != OUT_OK)
+	    OUT_OK || outcome_set(&o, signup_work(ctx, name, email, pw,
+	    s.invite)) != OUT_OK)
 		goto out;
 	if (answer_is_page(ctx)) {
 		struct buf	 page;

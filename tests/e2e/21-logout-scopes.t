@@ -34,8 +34,10 @@ subtest 'GET /auth/sessions lists the live sessions and marks the caller' => sub
 		[ map { JwtAuthTest->sid_of($_->{access_token}) } $A, $B, $C ],
 		'the three sessions, oldest first');
 	is_deeply([ sort keys %{ $list->[0] // {} } ],
-		[ sort qw(id created last_used user_agent ip current) ],
-		'each has id, created, last_used, user_agent, ip, current');
+		[ sort qw(id created last_used user_agent ip current remembered) ],
+		'each has id, created, last_used, user_agent, ip, current, remembered');
+	ok(JSON::PP::is_bool($list->[0]{remembered}) && $list->[0]{remembered},
+		'remembered is a JSON boolean, true for a JSON sign-in by default');
 	is_deeply([ map { $_->{current} ? 1 : 0 } @$list ], [ 1, 0, 0 ],
 		'current is true for the caller only');
 	ok(JSON::PP::is_bool($list->[0]{current}), 'current is a JSON boolean');

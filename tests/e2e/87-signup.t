@@ -102,6 +102,9 @@ is($m[0]{to}, 'erin@example.org', 'to the address given');
 is($m[0]{subject}, 'Confirm your email address', 'asking to confirm it');
 like($m[0]{link} // '', qr{^\Q$SITE\E/auth/verify\?token=[A-Za-z0-9_-]{43}$},
 	'its link starts with site_url and carries a 256-bit token');
+like($m[0]{text}, qr/^Hello,$/m, 'greeting no one by name');
+unlike((split /\n\n/, $m[0]{text}, 2)[1], qr/erin/,
+	'never the name chosen (the address may not be its chooser\'s)');
 my $tok = token_of($m[0]{link});
 is($env->psql("select count(*) from account_tokens t join users u on u.id = t.user_id where " .
 	"t.token_hash = decode('" . sha256_hex($tok) . "', 'hex') and t.purpose = 'verify' and " .
@@ -295,6 +298,35 @@ like($r->{json}{error_description} // '', qr/Too many sign-up requests/, 'saying
 is(signup(username => 'mo', email => 'mo@example.org', password => $PW)->{status}, 202,
 	'another address is not held up');
 new_mails(0);
+
+# The throttle counts before the input is checked: bad requests count.
+@st = map { signup(username => "nb$_", email => 'nb@example.org', password => 'short')->{status} } 1 .. 7;
+is($st[0], 400, 'a sign-up with a bad password is 400');
+ok((grep { $_ == 429 } @st), 'repeated bad sign-ups of one address are throttled too (429)');
+@st = map { $env->json(POST => '/auth/reset', { content => { login => "x\r\nBcc: y" } })->{status} } 1 .. 7;
+is($st[0], 400, 'a reset login with CR LF is 400');
+ok((grep { $_ == 429 } @st), 'and repeated ones are throttled (429): counted before the check');
+is(scalar(new_mails(0)), 0, 'no mail for any of them');
+
+# An earlier sign-up never confirmed does not hold its address: the next
+# sign-up with it replaces it.
+is(signup(username => 'eve', email => 'victim@example.org', password => $PW)->{status}, 202,
+	'a sign-up with an address not its own: 202');
+my $eve_tok = token_of((new_mails(1))[0]{link});
+is(pending('eve'), 1, 'eve is pending with the address');
+$r = signup(username => 'victor', email => 'Victim@example.org', password => $PW);
+is($r->{status}, 202, 'the owner of the address signs up with it: 202');
+@m = new_mails(1);
+is($m[0]{subject} // '', 'Confirm your email address', 'and gets a verification link, not "address in use"');
+is($env->psql("select count(*) from users where username = 'eve'"), 0, 'the unconfirmed account is gone');
+is(verify($eve_tok)->{status}, 400, 'and its link with it');
+is(verify(token_of($m[0]{link}))->{status}, 204, 'the new link verifies');
+is($env->psql("select email from users where username = 'victor' and email_verified_at is not null"),
+	'Victim@example.org', 'the account of the last sign-up has the address');
+$r = signup(username => 'eve2', email => 'victim@example.org', password => $PW);
+is($r->{status}, 202, 'a confirmed address: a sign-up with it answers 202 as before');
+@m = new_mails(1);
+is($m[0]{subject} // '', 'Someone tried to sign up with your address', 'and is told the address is in use');
 
 # The same time, within noise: 20 sign-ups each, in turn, with a free
 # name and address, a taken name, and a taken address (the throttle

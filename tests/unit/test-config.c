@@ -555,6 +555,39 @@ test_signup(void)
 	    "signup: open without site_url is refused");
 }
 
+static void
+test_remember(void)
+{
+	struct config	 c;
+	int		 rc;
+
+	put_conf("\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.remember_offered &&
+	    c.session_idle_timeout_short == 43200,
+	    "remember_me: on by default, the short idle timeout 12 h");
+	config_free(&c);
+	put_conf("remember_me = off\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && !c.remember_offered, "remember_me: off");
+	config_free(&c);
+	put_conf("\nremember_me = yes\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(5, "remember_me") &&
+	    strstr(err, "on or off") != NULL,
+	    "remember_me: another word is refused at its line");
+	put_conf("\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.login_notice_on, "login_notice: on by default");
+	config_free(&c);
+	put_conf("login_notice = off\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && !c.login_notice_on, "login_notice: off");
+	config_free(&c);
+	put_conf("login_notice = 1\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "login_notice"),
+	    "login_notice: another word is refused at its line");
+}
+
 int
 main(void)
 {
@@ -585,6 +618,7 @@ main(void)
 	test_origin();
 	test_otp_paths();
 	test_signup();
+	test_remember();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));

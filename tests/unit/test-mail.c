@@ -168,6 +168,22 @@ test_text(void)
 	    strstr(b.data, "24 hours") != NULL,
 	    "text: the verification mail says how long the link lives");
 	buf_free(&b);
+	subject = mail_text(&b, MAIL_EMAIL_CONFIRM, NULL, "example.com",
+	    "https://example.com/auth/email/confirm?token=T");
+	tap_ok(strcmp(subject, "Confirm your new email address") == 0 &&
+	    strncmp(b.data, "Hello,\n\n", 8) == 0 &&
+	    strstr(b.data, "24 hours") != NULL &&
+	    strstr(b.data, "\n\nhttps://example.com/auth/email/confirm?"
+	    "token=T\n") != NULL,
+	    "text: a new address's link greets no one and says its time");
+	buf_free(&b);
+	subject = mail_text(&b, MAIL_NEW_SIGNIN, "dave", "example.com",
+	    "https://example.com/auth/account");
+	tap_ok(strcmp(subject, "A new sign-in to your account") == 0 &&
+	    strncmp(b.data, "Hello dave,\n\n", 13) == 0 &&
+	    strstr(b.data, "not seen before") != NULL,
+	    "text: the notice of a new browser");
+	buf_free(&b);
 }
 
 static void
