@@ -4,7 +4,8 @@
 # and read from its maildir: sign up, the verification link and its one
 # button, sign in; forgot password, the new password ends the other
 # browser's session and the old password is refused; with two-factor
-# sign-in on, the reset asks for a code (from oathtool).  Screenshots at
+# sign-in on, the reset asks for a code (from oathtool); "Keep me signed
+# in" unticked gives browser-session cookies.  Screenshots at
 # 390 and 1280 px go to tests/out/screenshots/.
 use strict;
 use warnings;
@@ -23,7 +24,7 @@ my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
 die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
 mkdir "$FindBin::Bin/../out";
 mkdir $out;
-unlink glob "$out/{signup,signup-sent,verify,forgot,reset,reset-code}-*.png";
+unlink glob "$out/{signup,signup-sent,verify,forgot,reset,reset-code,unticked}-*.png";
 
 my $tmp = File::Temp::tempdir('jwtauth-sink-XXXXXX', DIR => '/tmp', CLEANUP => 1);
 my $sink = SmtpSink->start("$tmp/maildir");
@@ -59,7 +60,7 @@ while (my $line = <$fh>) {
 }
 close $fh;
 is($? >> 8, 0, 'the browser run ended cleanly');
-for my $name (qw(signup signup-sent verify forgot reset reset-code)) {
+for my $name (qw(signup signup-sent verify forgot reset reset-code unticked)) {
 	ok(-s "$out/$name-390.png" && -s "$out/$name-1280.png",
 		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");
 }

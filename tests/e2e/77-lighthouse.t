@@ -3,7 +3,9 @@
 # account and the accounts that run themselves: accessibility 100 and
 # best practices 96 or more on each of the sign-in form, the sign-up
 # form, the forgotten-password form, a mailed reset link's form, a
-# mailed verification link's page and, signed in, the account page.  The links are read from mail_dir.
+# mailed verification link's page, a mailed change of address's page
+# and, signed in, the account page (its forms: password, address,
+# two-factor, sessions).  The links are read from mail_dir.
 use strict;
 use warnings;
 use FindBin;
@@ -57,10 +59,16 @@ is($env->json(POST => '/auth/signup', { content => { username => 'mira',
 my $verify = mailed_token($seen);
 ok($verify, 'and its token read from mail_dir');
 my $at = $env->must_login('lena', $PW)->{access_token};
+$seen = seen();
+is($env->json(POST => '/auth/email', { headers => $env->bearer($at),
+	content => { password => $PW, email => 'lena.new@example.org' } })->{status},
+	202, 'a change of address mails its link');
+my $email = mailed_token($seen);
+ok($email, 'and its token read from mail_dir');
 
 my @pages = ('/auth/login', '/auth/signup', '/auth/reset',
 	"/auth/reset?token=$reset", "/auth/verify?token=$verify",
-	'+/auth/account');
+	"/auth/email/confirm?token=$email", '+/auth/account');
 open my $fh, '-|', 'node', "$dir/lighthouse.mjs", $env->url(''),
 	$at, @pages or die "node: $!";
 while (my $line = <$fh>) {
