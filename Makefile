@@ -27,7 +27,10 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
+# libfido2 checks a passkey's signature, libcbor reads its CBOR
+# (webauthn*.c, cose.c).
+WALIBS	!= pkg-config --libs libfido2 libcbor 2>/dev/null || echo -lfido2 -lcbor
+LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath $(WALIBS)
 
 COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
