@@ -42,7 +42,8 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/db_purge.o src/db_status.o src/migrate.o src/throttle.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
-	  src/db_email.o src/db_reset.o src/db_signup.o src/revring.o
+	  src/db_email.o src/db_reset.o src/db_signup.o src/revring.o \
+	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
@@ -68,7 +69,8 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
 	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o \
-	  src/mail.o src/mail_text.o src/revring.o
+	  src/mail.o src/mail_text.o src/revring.o \
+	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
 	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o \

@@ -361,6 +361,88 @@ int		 text_hex(char);
 int		 text_path_in_list(const char *, const char *);
 int		 text_in_list(const char *, const char *, size_t);
 
+/* cose.c */
+#define COSE_KEY_MAX	512	/* bytes of a stored COSE_Key at the most */
+#define COSE_ALG_ES256	(-7)	/* RFC 9053 §2.1 */
+#define COSE_ALG_EDDSA	(-8)	/* RFC 9053 §2.2 */
+#define COSE_ALG_RS256	(-257)	/* RFC 8812 §2 */
+
+struct cose_key {
+	int		 alg;		/* COSE_ALG_* */
+	unsigned char	 pk[259];	/* x||y, x, or n||e: libfido2's form */
+	size_t		 pklen;
+};
+
+struct cbor_item_t;
+int		 cose_item_len(const unsigned char *, size_t, size_t *);
+struct cbor_item_t *cose_load(const unsigned char *, size_t);
+int		 cose_key_parse(struct cose_key *, const unsigned char *,
+		    size_t);
+
+/* webauthn.c (W3C WebAuthn Level 3) */
+#define WA_CHALLENGE_LEN 32	/* random bytes of a challenge */
+#define WA_CLIENT_MAX	4096	/* bytes of clientDataJSON at the most */
+#define WA_ORIGIN_MAX	255	/* bytes of its origin */
+#define WA_CRED_MAX	1023	/* bytes of a credential id (§5.8.4) */
+#define WA_AUTHDATA_MAX	2048	/* bytes of authenticator data */
+#define WA_ATTOBJ_MAX	4096	/* bytes of an attestation object */
+#define WA_SIG_MAX	512	/* bytes of a signature */
+#define WA_FLAG_UP	0x01	/* user present (§6.1) */
+#define WA_FLAG_UV	0x04	/* user verified */
+#define WA_FLAG_BE	0x08	/* backup eligible */
+#define WA_FLAG_BS	0x10	/* backed up */
+#define WA_FLAG_AT	0x40	/* attested credential data included */
+#define WA_FLAG_ED	0x80	/* extension data included */
+
+enum wa_type {
+	WA_CREATE = 1,		/* "webauthn.create": a registration */
+	WA_GET			/* "webauthn.get": a sign-in */
+};
+
+struct wa_client {
+	int		 type;		/* enum wa_type */
+	unsigned char	 challenge[WA_CHALLENGE_LEN];
+	char		 origin[WA_ORIGIN_MAX + 1];
+	int		 cross_origin;
+};
+
+struct wa_authdata {
+	unsigned char		 rp_id_hash[32];
+	unsigned int		 flags;		/* WA_FLAG_* */
+	uint32_t		 sign_count;
+	unsigned char		 aaguid[16];	/* with WA_FLAG_AT: */
+	const unsigned char	*cred_id;	/* into the parsed bytes */
+	size_t			 cred_id_len;
+	const unsigned char	*cose;		/* the COSE_Key's bytes */
+	size_t			 cose_len;
+	struct cose_key		 key;
+};
+
+int		 webauthn_client_parse(struct wa_client *,
+		    const unsigned char *, size_t);
+const char	*webauthn_client_check(const struct wa_client *, int,
+		    const unsigned char *, const char *);
+int		 webauthn_authdata_parse(struct wa_authdata *,
+		    const unsigned char *, size_t, int);
+const char	*webauthn_authdata_check(const struct wa_authdata *,
+		    const char *, int);
+int		 webauthn_count_ok(uint32_t, uint32_t);
+
+/* attobj.c */
+struct wa_attobj {
+	unsigned char	 authdata[WA_AUTHDATA_MAX];
+	size_t		 authdata_len;
+	struct wa_authdata ad;		/* points into authdata */
+};
+
+int		 attobj_parse(struct wa_attobj *, const unsigned char *,
+		    size_t);
+
+/* webauthn_sig.c */
+int		 webauthn_sig_verify(const struct cose_key *,
+		    const unsigned char *, size_t, const unsigned char *,
+		    size_t, const unsigned char *, size_t, const char *, int);
+
 /* gatepath.c */
 int		 gatepath_resolve(const char *, const char *, char *, size_t,
 		    int *);
