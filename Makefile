@@ -32,7 +32,8 @@ LDFLAGS	+= -pie -Wl,-z,relro,-z,now
 WALIBS	!= pkg-config --libs libfido2 libcbor 2>/dev/null || echo -lfido2 -lcbor
 LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath $(WALIBS)
 
-COMMON	= src/config.o src/config_check.o src/config_secrets.o \
+COMMON	= src/config.o src/config_check.o src/config_webauthn.o \
+	  src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o \
@@ -43,6 +44,7 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
 	  src/db_email.o src/db_reset.o src/db_signup.o src/revring.o \
+	  src/db_passkey.o \
 	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
@@ -58,9 +60,11 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o src/mail_send.o src/notice.o src/route_reset.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
-	  src/html_signup.o src/listen.o
+	  src/html_signup.o src/listen.o src/passkey.o src/route_passkey.o \
+	  src/route_passkey_login.o
 # Pure modules the unit tests link against (no FastCGI, no database).
-PURE	= src/config.o src/config_check.o src/config_secrets.o \
+PURE	= src/config.o src/config_check.o src/config_webauthn.o \
+	  src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o \

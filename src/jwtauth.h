@@ -9,15 +9,20 @@
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
  *             outcome, answer, response, html, watch (the checks'
  *             outcomes and their spelling are pure), mail, mail_text
- *             (a message built, never sent).
+ *             (a message built, never sent), cose, webauthn, attobj,
+ *             webauthn_sig (passkeys: the CBOR, the client and
+ *             authenticator data, the signature by libfido2),
+ *             config_webauthn.
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
- *             db_reset, db_signup: addresses and mailed links), migrate,
+ *             db_reset, db_signup: addresses and mailed links;
+ *             db_passkey: passkeys and their challenges), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, qr,
- *             mail_send (sends after the answer), notice, route*.
+ *             mail_send (sends after the answer), notice, passkey
+ *             (what the passkey routes share), route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
@@ -158,6 +163,10 @@ struct config {
 	char		*site_url;		/* NULL: no mail, no reset */
 	char		*signup;		/* "off", "invite" or "open" */
 	enum signup_mode signup_mode;		/* from signup */
+	char		*webauthn_rp_id;	/* NULL: no passkeys */
+	char		*webauthn_origins;	/* origins, space-separated */
+	char		*webauthn_user_verification;
+	int		 webauthn_uv_required;	/* from the above */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -183,6 +192,10 @@ void		 config_where(char *, size_t, const char *, const size_t *,
 
 /* config_check.c */
 int		 config_check(struct config *, const size_t *, char *, size_t);
+
+/* config_webauthn.c */
+int		 config_webauthn(struct config *, const size_t *, char *,
+		    size_t);
 
 /* config_secrets.c */
 int		 config_secrets(struct config *, const size_t *, char *,
@@ -481,6 +494,9 @@ int		 token_verify(const struct config *, const char *, time_t,
 		    struct claims *);
 
 /* token_issue.c */
+#define AMR_MFA		0x1	/* two factors: "otp", or "mfa" (RFC 8176) */
+#define AMR_HWK		0x2	/* a passkey: "hwk" */
+
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
 int		 token_issue_amr(const struct config *, const char *,
@@ -682,7 +698,7 @@ struct session {
 	char		 user_id[JA_UUID_LEN + 1];
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
-	int		 otp;	/* signed in with a second factor */
+	int		 otp;	/* AMR_* bits: how it signed in */
 };
 
 int		 db_session_create(struct db *, const struct config *,
@@ -853,6 +869,32 @@ int		 db_mfa_challenge_try(struct db *, const char *, char *,
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
+
+/* db_passkey.c */
+struct passkey {
+	char		 id[JA_UUID_LEN + 1];
+	char		 user_id[JA_UUID_LEN + 1];
+	char		 username[JA_NAME_MAX + 1];
+	unsigned char	 cose[COSE_KEY_MAX];	/* the stored COSE_Key */
+	size_t		 cose_len;
+	uint32_t	 sign_count;
+	int		 disabled;	/* a counter regression ended it */
+	int		 locked;	/* the user's */
+	int		 pending;	/* the user's: not yet verified */
+};
+
+int		 db_wa_challenge_new(struct db *, const unsigned char *,
+		    const char *, const char *, const char *);
+int		 db_wa_challenge_take(struct db *, const unsigned char *,
+		    const char *, const char *, const char *);
+int		 db_passkey_add(struct db *, const char *,
+		    const struct wa_authdata *, const char *, char *);
+int		 db_passkey_find(struct db *, const unsigned char *, size_t,
+		    struct passkey *);
+int		 db_passkey_use(struct db *, const char *, uint32_t, int);
+int		 db_passkey_disable(struct db *, const char *);
+int		 db_passkey_cred_ids(struct db *, const char *,
+		    void (*)(const char *const *, void *), void *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
@@ -1374,6 +1416,25 @@ void		 route_account(struct ctx *);
 void		 route_2fa_setup(struct ctx *);
 void		 route_2fa_enable(struct ctx *);
 void		 route_2fa_disable(struct ctx *);
+
+/* passkey.c */
+int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
+int		 passkey_b64(const json_t *, const char *, unsigned char *,
+		    size_t, size_t *);
+int		 passkey_credential(const struct body *, const json_t **,
+		    unsigned char *, size_t *);
+int		 passkey_challenge(unsigned char *, char *, size_t);
+int		 passkey_refuse(struct ctx *, struct outcome *,
+		    enum outcome_kind, const char *, const char *,
+		    const char *);
+
+/* route_passkey.c */
+void		 route_passkey_ropt(struct ctx *);
+void		 route_passkey_reg(struct ctx *);
+
+/* route_passkey_login.c */
+void		 route_passkey_lopt(struct ctx *);
+void		 route_passkey_login(struct ctx *);
 
 /* route_reset.c */
 void		 route_reset(struct ctx *);
