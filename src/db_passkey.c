@@ -74,6 +74,13 @@ static const struct db_stmt passkey_disable = {
 	1, 0
 };
 
+static const struct db_stmt passkey_remove = {
+	"passkey_remove",
+	"DELETE FROM passkeys WHERE user_id = $1 AND id = $2::uuid "
+	"RETURNING 1",
+	2, 0
+};
+
 static const struct db_stmt passkey_cred_ids = {
 	"passkey_cred_ids",
 	"SELECT encode(credential_id, 'hex') FROM passkeys WHERE user_id = "
@@ -264,6 +271,20 @@ db_passkey_disable(struct db *db, const char *id)
 
 	rc = db_mfa_one_row(db, &passkey_disable, params);
 	return rc == JA_EAUTH ? JA_OK : rc;
+}
+
+/*
+ * Removes passkey id (a UUID: text_is_uuid) of user user_id.  Returns
+ * JA_OK, JA_ENOTFOUND (no such passkey of that user) or JA_EDB.
+ */
+int
+db_passkey_remove(struct db *db, const char *user_id, const char *id)
+{
+	const char	*params[2] = { user_id, id };
+	int		 rc;
+
+	rc = db_mfa_one_row(db, &passkey_remove, params);
+	return rc == JA_EAUTH ? JA_ENOTFOUND : rc;
 }
 
 /*

@@ -893,6 +893,7 @@ int		 db_passkey_find(struct db *, const unsigned char *, size_t,
 		    struct passkey *);
 int		 db_passkey_use(struct db *, const char *, uint32_t, int);
 int		 db_passkey_disable(struct db *, const char *);
+int		 db_passkey_remove(struct db *, const char *, const char *);
 int		 db_passkey_cred_ids(struct db *, const char *,
 		    void (*)(const char *const *, void *), void *);
 
@@ -1431,6 +1432,7 @@ int		 passkey_refuse(struct ctx *, struct outcome *,
 /* route_passkey.c */
 void		 route_passkey_ropt(struct ctx *);
 void		 route_passkey_reg(struct ctx *);
+void		 route_passkey_rm(struct ctx *);
 
 /* route_passkey_login.c */
 void		 route_passkey_lopt(struct ctx *);

@@ -6,6 +6,9 @@
  *	challenge bound to the session that asked, for 5 minutes, once.
  *   POST BASE/passkey/register {"credential": RegistrationResponseJSON,
  *	"name"} -> 201 {"id","name"}.
+ *   POST BASE/passkey/remove {"id","password"} -> 204: the current
+ *	password confirms it (throttled and audited as at a password
+ *	change); removing a passkey ends no session.
  * What is checked, in order: the body's shape and bounds; the client
  * data (type webauthn.create, the challenge this session was given,
  * which is used up whatever follows, the origin one of
@@ -199,5 +202,71 @@ out:
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, NULL);
 	free(att);
+	body_free(&b);
+}
+
+/*
+ * The current password of c's user, pw, checked as at a password change
+ * (ASVS 5.0 7.5.1): off the throttle first, in a hashing slot, audited
+ * when wrong.  *taken is 1 once the throttle took the guess.  Returns
+ * OUT_OK or the refusal, set in o.
+ */
+static int
+passkey_password(struct ctx *ctx, const struct claims *c, const char *pw,
+    struct outcome *o, int *taken)
+{
+	int	 slot = -1;
+
+	if (auth_throttle(ctx, c->username, o) != OUT_OK)
+		return o->kind;
+	*taken = 1;
+	if (outcome_set(o, auth_password(ctx, c, pw, &slot)) ==
+	    OUT_WRONG_PASSWORD)
+		db_audit(ctx->db, "passkey_change_failed", c->sub,
+		    c->username, c->sid, ctx->req, "wrong password");
+	pwslot_leave(ctx->db, slot);
+	return o->kind;
+}
+
+/* POST BASE/passkey/remove. */
+void
+route_passkey_rm(struct ctx *ctx)
+{
+	struct body	 b;
+	struct claims	 c;
+	struct outcome	 o;
+	const char	*id, *pw;
+	int		 bad = 0, taken = 0, rc;
+
+	memset(&c, 0, sizeof(c));
+	if (passkey_begin(ctx, &b, &o) != OUT_OK ||
+	    outcome_set(&o, auth_form_request(ctx, &b, &c, NULL)) != OUT_OK)
+		goto out;
+	id = body_get(&b, "id", &bad);
+	pw = body_get(&b, "password", &bad);
+	if (bad || id == NULL || !text_is_uuid(id) || pw == NULL ||
+	    *pw == '\0' || strlen(pw) > (size_t)ctx->cfg->password_max) {
+		outcome_set(&o, OUT_BAD_REQUEST);
+		o.message = "Give the passkey's id and your current password.";
+		goto out;
+	}
+	if (passkey_password(ctx, &c, pw, &o, &taken) != OUT_OK)
+		goto out;
+	rc = db_passkey_remove(ctx->db, c.sub, id);
+	if (rc != JA_OK) {
+		outcome_set(&o, rc == JA_ENOTFOUND ? OUT_NOT_FOUND :
+		    OUT_UNAVAILABLE);
+		goto out;
+	}
+	db_audit(ctx->db, "passkey_removed", c.sub, c.username, c.sid,
+	    ctx->req, id);
+	event_log("passkey_removed", ctx->req, c.username, c.sid, "passkey",
+	    id, NULL, NULL);
+	answer_done(ctx, "/account", NULL);
+out:
+	if (taken)
+		auth_throttle_end(ctx, c.username, &o);
+	if (o.kind != OUT_OK)
+		answer_refuse(ctx, &o, NULL);
 	body_free(&b);
 }

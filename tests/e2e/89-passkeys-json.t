@@ -7,8 +7,10 @@
 # line: wrong origin, wrong rpId, a reused or another's challenge, no UP,
 # no UV when required, crossOrigin, a bad signature, a signCount
 # regression (which disables the passkey), a credential of another user,
-# an unknown one, truncated and oversized CBOR, a COSE key of a type we
-# do not take, an attestation other than none, a credential id twice.
+# an unknown one, a removed one, truncated and oversized CBOR, a COSE key
+# of a type we do not take, an attestation other than none, a credential
+# id twice; removal with the password (not another user's), which ends
+# no session.
 use strict;
 use warnings;
 use FindBin;
@@ -274,6 +276,31 @@ is($res->{status}, 200, 'no UV is taken when only preferred');
 is_deeply($claims->{amr}, ['hwk', 'user'], 'amr says ["hwk","user"] without UV');
 is($env->json(GET => '/app/whoami.cgi', { headers => $env->bearer($res->{json}{access_token}) })->{status},
 	401, 'a sign-in without UV does not pass otp_paths');
+
+# --- Removal ---------------------------------------------------------
+
+my $ed_id = $env->psql("select id from passkeys where alg = -8");
+$alice = $env->bearer($env->must_login('alice', $PW)->{access_token});
+my $n = $passkeys->();
+$res = $env->json(POST => '/auth/passkey/remove', { headers => $alice,
+	content => { id => $ed_id, password => 'wrong password' } });
+is($res->{status}, 401, 'removal with a wrong password is 401');
+$res = $env->json(POST => '/auth/passkey/remove', { headers => $bob,
+	content => { id => $ed_id, password => $PW } });
+is($res->{status}, 404, 'removal of another user\'s passkey is 404');
+is($passkeys->(), $n, 'neither removed anything');
+$res = $env->json(POST => '/auth/passkey/remove', { headers => $alice,
+	content => { id => $ed_id, password => $PW } });
+is($res->{status}, 204, 'removal with the password is 204');
+is($passkeys->(), $n - 1, 'the passkey is gone');
+is($env->psql("select count(*) from audit where event = 'passkey_removed'"), 1,
+	'the removal is audited');
+is($env->json(GET => '/auth/me', { headers => $alice })->{status}, 200,
+	'removing a passkey ends no session');
+$s0 = $sessions->();
+$res = login($ed, count => 0);
+is($res->{status}, 401, 'a removed passkey signs in no more');
+is($sessions->(), $s0, 'and makes no session');
 
 # Passkeys off: no webauthn_rp_id and no site_url.
 $env->reconfigure(webauthn_rp_id => undef, webauthn_origins => undef);
