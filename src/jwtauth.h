@@ -1428,6 +1428,9 @@ int		 passkey_challenge(unsigned char *, char *, size_t);
 int		 passkey_refuse(struct ctx *, struct outcome *,
 		    enum outcome_kind, const char *, const char *,
 		    const char *);
+int		 passkey_refuse_login(struct ctx *, struct outcome *,
+		    enum outcome_kind, const char *, const char *,
+		    const char *);
 
 /* route_passkey.c */
 void		 route_passkey_ropt(struct ctx *);

@@ -89,18 +89,41 @@ passkey_challenge(unsigned char *c, char *b64, size_t len)
 	return b64url_encode(b64, len, c, WA_CHALLENGE_LEN);
 }
 
+/* passkey_refuse() and passkey_refuse_login(), with the event's name. */
+static int
+passkey_refuse_as(struct ctx *ctx, const char *event, struct outcome *o,
+    enum outcome_kind kind, const char *name, const char *why,
+    const char *message)
+{
+	event_log(event, ctx->req, name != NULL ? name : "?unknown", NULL,
+	    "reason", why, NULL, NULL);
+	outcome_set(o, kind);
+	o->message = message;
+	return kind;
+}
+
 /*
- * A refused ceremony: one escaped log line (event "passkey_refused",
- * name the user's when known, why the check that failed), and o set to
- * kind with message (NULL: the kind's own words).  Returns kind.
+ * A refused registration: one escaped log line (event "passkey_refused",
+ * name the user's, why the check that failed), and o set to kind with
+ * message (NULL: the kind's own words).  Returns kind.
  */
 int
 passkey_refuse(struct ctx *ctx, struct outcome *o, enum outcome_kind kind,
     const char *name, const char *why, const char *message)
 {
-	event_log("passkey_refused", ctx->req, name != NULL ? name :
-	    "?unknown", NULL, "reason", why, NULL, NULL);
-	outcome_set(o, kind);
-	o->message = message;
-	return kind;
+	return passkey_refuse_as(ctx, "passkey_refused", o, kind, name, why,
+	    message);
+}
+
+/*
+ * A refused sign-in, as passkey_refuse(), as event
+ * "passkey_login_failed", which the metrics count as a failed login.
+ */
+int
+passkey_refuse_login(struct ctx *ctx, struct outcome *o,
+    enum outcome_kind kind, const char *name, const char *why,
+    const char *message)
+{
+	return passkey_refuse_as(ctx, "passkey_login_failed", o, kind, name,
+	    why, message);
 }

@@ -169,8 +169,8 @@ passkey_login_verify(struct ctx *ctx, const struct assertion *a,
 		return outcome_set(o, OUT_OK);
 	db_audit(ctx->db, "login_failed", p->user_id, p->username, NULL,
 	    ctx->req, "passkey");
-	return passkey_refuse(ctx, o, OUT_BAD_CREDENTIALS, p->username, why,
-	    "This passkey could not be verified.");
+	return passkey_refuse_login(ctx, o, OUT_BAD_CREDENTIALS, p->username,
+	    why, "This passkey could not be verified.");
 }
 
 /*
@@ -232,14 +232,14 @@ route_passkey_login(struct ctx *ctx)
 		goto out;
 	}
 	if (rc != JA_OK) {
-		passkey_refuse(ctx, &o, OUT_BAD_CREDENTIALS, NULL, "challenge "
-		    "unknown, used, expired or another attempt's", "This "
-		    "sign-in has expired: start again.");
+		passkey_refuse_login(ctx, &o, OUT_BAD_CREDENTIALS, NULL,
+		    "challenge unknown, used, expired or another attempt's",
+		    "This sign-in has expired: start again.");
 		goto out;
 	}
 	if ((why = webauthn_client_check(&a->client, WA_GET,
 	    a->client.challenge, ctx->cfg->webauthn_origins)) != NULL) {
-		passkey_refuse(ctx, &o, OUT_BAD_CREDENTIALS, NULL, why,
+		passkey_refuse_login(ctx, &o, OUT_BAD_CREDENTIALS, NULL, why,
 		    "This passkey could not be verified.");
 		goto out;
 	}
@@ -252,7 +252,7 @@ route_passkey_login(struct ctx *ctx)
 	if (auth_throttle(ctx, name, &o) != OUT_OK)
 		goto out;
 	if (rc == JA_ENOTFOUND)
-		passkey_refuse(ctx, &o, OUT_BAD_CREDENTIALS, NULL,
+		passkey_refuse_login(ctx, &o, OUT_BAD_CREDENTIALS, NULL,
 		    "unknown credential", "This passkey is not known here.");
 	else if (passkey_login_verify(ctx, a, &p, &o) == OUT_OK) {
 		if (p.pending)

@@ -38,6 +38,7 @@ sub soft {
 }
 
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
+	metrics_allow => '127.0.0.1 ::1',
 	webauthn_rp_id => $RP, webauthn_origins => "https://a.example.com $ORIGIN",
 	webauthn_user_verification => 'required', throttle_user_max => 50,
 	throttle_ip_max => 500);
@@ -126,7 +127,7 @@ is($env->psql("select count(*) from audit where event = 'passkey_added'"), 1,
 
 # Each refusal: its status, nothing written, one log line with its reason.
 my $count = $passkeys->();
-my $logs = sub { scalar(() = $env->error_log =~ /event=passkey_refused/g) };
+my $logs = sub { scalar(() = $env->error_log =~ /event=passkey_(?:refused|login_failed) /g) };
 my @reg = (
 	[ 'a wrong origin', 400, qr/reason=origin/,
 		sub { register($alice, $ed, origin => 'https://evil.example') } ],
@@ -211,6 +212,12 @@ is($res->{status}, 401, 'the same assertion again is refused (challenge used)');
 is(login($ed, count => 0)->{status}, 200, 'an Ed25519 sign-in with counter 0 is 200');
 is(login($ed, count => 0)->{status}, 200, 'counter 0 again is taken (no counter kept)');
 
+# The counter of failed logins of GET /auth/metrics.
+my $failed = sub {
+	my $res = $env->http(GET => '/auth/metrics');
+	return $res->{content} =~ /^jwtauth_logins_total\{result="failed"\} (\d+)$/m ? $1 : -1;
+};
+my $failed0 = $failed->();
 my ($c2, $a2) = login_options();
 my ($c3, $a3) = login_options();
 $s0 = $sessions->();
@@ -256,6 +263,7 @@ for my $case (@login) {
 	is($logs->(), $before + 1, "sign-in with $name logs one line");
 	like(substr($env->error_log, $log0), $reason, "sign-in with $name logs why");
 }
+is($failed->(), $failed0 + 13, 'each refused sign-in but the malformed one counts as a failed login');
 like($env->error_log, qr/event=passkey_clone_suspected user=alice /,
 	'the regression is logged as a possible clone');
 is($env->psql("select disabled_at is not null from passkeys where alg = -7"), 't',
