@@ -30,9 +30,13 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CPPFLAGS += -D_GNU_SOURCE -I/usr/include/postgresql -Isrc
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath
+# libfido2 checks a passkey's signature, libcbor reads its CBOR
+# (webauthn*.c, cose.c).
+WALIBS	!= pkg-config --libs libfido2 libcbor 2>/dev/null || echo -lfido2 -lcbor
+LIBS	 = -ljwt -ljansson -lpq -lsodium -lcrypto -loath $(WALIBS)
 
-COMMON	= src/config.o src/config_check.o src/config_secrets.o \
+COMMON	= src/config.o src/config_check.o src/config_webauthn.o \
+	  src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/log.o src/buf.o src/stash.o src/b64.o src/event.o src/metrics.o \
 	  src/text.o src/random.o src/token.o src/token_issue.o \
@@ -43,7 +47,9 @@ COMMON	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/check.o src/owner.o src/migrations.o src/totp.o src/recovery.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
 	  src/db_email.o src/db_reset.o src/db_signup.o \
-	  src/db_email_change.o src/db_known.o src/revring.o
+	  src/db_email_change.o src/db_known.o src/revring.o \
+	  src/db_passkey.o \
+	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
@@ -58,9 +64,11 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o src/mail_send.o src/notice.o src/route_reset.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
-	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o
+	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o \
+	  src/passkey.o src/route_passkey.o src/route_passkey_login.o
 # Pure modules the unit tests link against (no FastCGI, no database).
-PURE	= src/config.o src/config_check.o src/config_secrets.o \
+PURE	= src/config.o src/config_check.o src/config_webauthn.o \
+	  src/config_secrets.o \
 	  src/keyfile.o src/keys.o src/keys_load.o src/secret.o src/jwks.o \
 	  src/keygen.o src/log.o src/buf.o src/stash.o src/b64.o src/event.o \
 	  src/metrics.o \
@@ -70,7 +78,8 @@ PURE	= src/config.o src/config_check.o src/config_secrets.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
 	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o \
-	  src/mail.o src/mail_text.o src/revring.o
+	  src/mail.o src/mail_text.o src/revring.o \
+	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
 	  src/authctl_upkeep.o src/authctl_audit.o src/authctl_keys.o \

@@ -6,6 +6,7 @@ set -eu
 
 pkgs="build-essential pkg-config libfcgi-dev libjwt-dev libjansson-dev
 	libpq-dev libsodium-dev libssl-dev liboath-dev libqrencode-dev
+	libfido2-dev libcbor-dev
 	postgresql-15 postgresql-client-15 pgbouncer
 	apache2 libapache2-mod-fcgid apache2-dev lighttpd curl perl"
 

@@ -31,7 +31,7 @@ cd "$(dirname "$0")/.."
 OUT=tests/out/fuzz
 CC=${CC:-cc}
 CPPFLAGS="-D_GNU_SOURCE -I/usr/include/postgresql -Isrc -Itests/fuzz"
-LIBS="-ljwt -ljansson -lpq -lsodium -lcrypto -loath"
+LIBS="-ljwt -ljansson -lpq -lsodium -lcrypto -loath -lfido2 -lcbor"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 # The sources of the objects in the Makefile's PURE list.

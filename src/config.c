@@ -95,6 +95,9 @@ static const struct config_key config_keys[] = {
 	STR(site_url, NULL, 0),
 	STR(signup, "off", 0),
 	STR(login_notice, "on", 0),
+	STR(webauthn_rp_id, NULL, 0),
+	STR(webauthn_origins, NULL, 0),
+	STR(webauthn_user_verification, "preferred", 0),
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -324,7 +324,8 @@ config_check(struct config *cfg, const size_t *lines, char *err,
 		return JA_ECONFIG;
 	if (config_gate(cfg, err, errlen) != JA_OK)
 		return JA_ECONFIG;
-	if (config_mail(cfg, lines, err, errlen) != JA_OK)
+	if (config_mail(cfg, lines, err, errlen) != JA_OK ||
+	    config_webauthn(cfg, lines, err, errlen) != JA_OK)
 		return JA_ECONFIG;
 
 	if (cfg->base_path[0] != '/' || (len > 1 &&

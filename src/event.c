@@ -26,6 +26,7 @@ static const struct {
 } event_metrics[] = {
 	{ "login_ok", METRIC_LOGIN_OK },
 	{ "login_failed", METRIC_LOGIN_FAILED },
+	{ "passkey_login_failed", METRIC_LOGIN_FAILED },
 	{ "login_throttled", METRIC_LOGIN_THROTTLED },
 	{ "refresh", METRIC_REFRESH_OK },
 	{ "refresh_reuse", METRIC_REFRESH_REUSE },

@@ -9,16 +9,20 @@
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
  *             outcome, answer, response, html, watch (the checks'
  *             outcomes and their spelling are pure), mail, mail_text
- *             (a message built, never sent).
+ *             (a message built, never sent), cose, webauthn, attobj,
+ *             webauthn_sig (passkeys: the CBOR, the client and
+ *             authenticator data, the signature by libfido2),
+ *             config_webauthn.
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
  *             db_reset, db_signup, db_email_change: addresses and mailed
- *             links), migrate,
+ *             links; db_passkey: passkeys and their challenges), migrate,
  *             migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, html_email, qr,
- *             mail_send (sends after the answer), notice, route*.
+ *             mail_send (sends after the answer), notice, passkey
+ *             (what the passkey routes share), route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
@@ -164,6 +168,10 @@ struct config {
 	enum signup_mode signup_mode;		/* from signup */
 	char		*login_notice;		/* "on" or "off" */
 	int		 login_notice_on;	/* from login_notice */
+	char		*webauthn_rp_id;	/* NULL: no passkeys */
+	char		*webauthn_origins;	/* origins, space-separated */
+	char		*webauthn_user_verification;
+	int		 webauthn_uv_required;	/* from the above */
 	enum key_alg	 sign_alg;		/* from key_alg */
 	unsigned char	 key[JA_KEY_MAX];	/* HS256 signing key */
 	size_t		 keylen;
@@ -189,6 +197,10 @@ void		 config_where(char *, size_t, const char *, const size_t *,
 
 /* config_check.c */
 int		 config_check(struct config *, const size_t *, char *, size_t);
+
+/* config_webauthn.c */
+int		 config_webauthn(struct config *, const size_t *, char *,
+		    size_t);
 
 /* config_secrets.c */
 int		 config_secrets(struct config *, const size_t *, char *,
@@ -381,6 +393,88 @@ int		 text_hex(char);
 int		 text_path_in_list(const char *, const char *);
 int		 text_in_list(const char *, const char *, size_t);
 
+/* cose.c */
+#define COSE_KEY_MAX	512	/* bytes of a stored COSE_Key at the most */
+#define COSE_ALG_ES256	(-7)	/* RFC 9053 §2.1 */
+#define COSE_ALG_EDDSA	(-8)	/* RFC 9053 §2.2 */
+#define COSE_ALG_RS256	(-257)	/* RFC 8812 §2 */
+
+struct cose_key {
+	int		 alg;		/* COSE_ALG_* */
+	unsigned char	 pk[259];	/* x||y, x, or n||e: libfido2's form */
+	size_t		 pklen;
+};
+
+struct cbor_item_t;
+int		 cose_item_len(const unsigned char *, size_t, size_t *);
+struct cbor_item_t *cose_load(const unsigned char *, size_t);
+int		 cose_key_parse(struct cose_key *, const unsigned char *,
+		    size_t);
+
+/* webauthn.c (W3C WebAuthn Level 3) */
+#define WA_CHALLENGE_LEN 32	/* random bytes of a challenge */
+#define WA_CLIENT_MAX	4096	/* bytes of clientDataJSON at the most */
+#define WA_ORIGIN_MAX	255	/* bytes of its origin */
+#define WA_CRED_MAX	1023	/* bytes of a credential id (§5.8.4) */
+#define WA_AUTHDATA_MAX	2048	/* bytes of authenticator data */
+#define WA_ATTOBJ_MAX	4096	/* bytes of an attestation object */
+#define WA_SIG_MAX	512	/* bytes of a signature */
+#define WA_FLAG_UP	0x01	/* user present (§6.1) */
+#define WA_FLAG_UV	0x04	/* user verified */
+#define WA_FLAG_BE	0x08	/* backup eligible */
+#define WA_FLAG_BS	0x10	/* backed up */
+#define WA_FLAG_AT	0x40	/* attested credential data included */
+#define WA_FLAG_ED	0x80	/* extension data included */
+
+enum wa_type {
+	WA_CREATE = 1,		/* "webauthn.create": a registration */
+	WA_GET			/* "webauthn.get": a sign-in */
+};
+
+struct wa_client {
+	int		 type;		/* enum wa_type */
+	unsigned char	 challenge[WA_CHALLENGE_LEN];
+	char		 origin[WA_ORIGIN_MAX + 1];
+	int		 cross_origin;
+};
+
+struct wa_authdata {
+	unsigned char		 rp_id_hash[32];
+	unsigned int		 flags;		/* WA_FLAG_* */
+	uint32_t		 sign_count;
+	unsigned char		 aaguid[16];	/* with WA_FLAG_AT: */
+	const unsigned char	*cred_id;	/* into the parsed bytes */
+	size_t			 cred_id_len;
+	const unsigned char	*cose;		/* the COSE_Key's bytes */
+	size_t			 cose_len;
+	struct cose_key		 key;
+};
+
+int		 webauthn_client_parse(struct wa_client *,
+		    const unsigned char *, size_t);
+const char	*webauthn_client_check(const struct wa_client *, int,
+		    const unsigned char *, const char *);
+int		 webauthn_authdata_parse(struct wa_authdata *,
+		    const unsigned char *, size_t, int);
+const char	*webauthn_authdata_check(const struct wa_authdata *,
+		    const char *, int);
+int		 webauthn_count_ok(uint32_t, uint32_t);
+
+/* attobj.c */
+struct wa_attobj {
+	unsigned char	 authdata[WA_AUTHDATA_MAX];
+	size_t		 authdata_len;
+	struct wa_authdata ad;		/* points into authdata */
+};
+
+int		 attobj_parse(struct wa_attobj *, const unsigned char *,
+		    size_t);
+
+/* webauthn_sig.c */
+int		 webauthn_sig_verify(const struct cose_key *,
+		    const unsigned char *, size_t, const unsigned char *,
+		    size_t, const unsigned char *, size_t, const char *, int);
+
 /* gatepath.c */
 int		 gatepath_resolve(const char *, const char *, char *, size_t,
 		    int *);
@@ -419,6 +513,9 @@ int		 token_verify(const struct config *, const char *, time_t,
 		    struct claims *);
 
 /* token_issue.c */
+#define AMR_MFA		0x1	/* two factors: "otp", or "mfa" (RFC 8176) */
+#define AMR_HWK		0x2	/* a passkey: "hwk" */
+
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
 int		 token_issue_amr(const struct config *, const char *,
@@ -632,7 +729,7 @@ struct session {
 	char		 user_id[JA_UUID_LEN + 1];
 	char		 username[JA_NAME_MAX + 1];
 	long		 refresh_expires_in;	/* seconds */
-	int		 otp;	/* signed in with a second factor */
+	int		 otp;	/* AMR_* bits: how it signed in */
 	int		 remembered;	/* "Keep me signed in" (route_login.c) */
 };
 
@@ -809,6 +906,33 @@ int		 db_mfa_challenge_try(struct db *, const char *, char *,
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
+
+/* db_passkey.c */
+struct passkey {
+	char		 id[JA_UUID_LEN + 1];
+	char		 user_id[JA_UUID_LEN + 1];
+	char		 username[JA_NAME_MAX + 1];
+	unsigned char	 cose[COSE_KEY_MAX];	/* the stored COSE_Key */
+	size_t		 cose_len;
+	uint32_t	 sign_count;
+	int		 disabled;	/* a counter regression ended it */
+	int		 locked;	/* the user's */
+	int		 pending;	/* the user's: not yet verified */
+};
+
+int		 db_wa_challenge_new(struct db *, const unsigned char *,
+		    const char *, const char *, const char *);
+int		 db_wa_challenge_take(struct db *, const unsigned char *,
+		    const char *, const char *, const char *);
+int		 db_passkey_add(struct db *, const char *,
+		    const struct wa_authdata *, const char *, char *);
+int		 db_passkey_find(struct db *, const unsigned char *, size_t,
+		    struct passkey *);
+int		 db_passkey_use(struct db *, const char *, uint32_t, int);
+int		 db_passkey_disable(struct db *, const char *);
+int		 db_passkey_remove(struct db *, const char *, const char *);
+int		 db_passkey_cred_ids(struct db *, const char *,
+		    void (*)(const char *const *, void *), void *);
 
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
@@ -1328,6 +1452,7 @@ void		 route_dispatch(struct ctx *);
 /* route_login.c */
 void		 route_check(struct ctx *);
 void		 route_login(struct ctx *);
+int		 login_remember(const struct ctx *, const struct body *, int *);
 
 /* route_refresh.c */
 void		 route_refresh(struct ctx *);
@@ -1352,6 +1477,29 @@ void		 route_account(struct ctx *);
 void		 route_2fa_setup(struct ctx *);
 void		 route_2fa_enable(struct ctx *);
 void		 route_2fa_disable(struct ctx *);
+
+/* passkey.c */
+int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
+int		 passkey_b64(const json_t *, const char *, unsigned char *,
+		    size_t, size_t *);
+int		 passkey_credential(const struct body *, const json_t **,
+		    unsigned char *, size_t *);
+int		 passkey_challenge(unsigned char *, char *, size_t);
+int		 passkey_refuse(struct ctx *, struct outcome *,
+		    enum outcome_kind, const char *, const char *,
+		    const char *);
+int		 passkey_refuse_login(struct ctx *, struct outcome *,
+		    enum outcome_kind, const char *, const char *,
+		    const char *);
+
+/* route_passkey.c */
+void		 route_passkey_ropt(struct ctx *);
+void		 route_passkey_reg(struct ctx *);
+void		 route_passkey_rm(struct ctx *);
+
+/* route_passkey_login.c */
+void		 route_passkey_lopt(struct ctx *);
+void		 route_passkey_login(struct ctx *);
 
 /* route_reset.c */
 void		 route_reset(struct ctx *);

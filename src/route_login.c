@@ -60,9 +60,9 @@ login_get(struct ctx *ctx)
 /*
  * Whether the sign-in in b asks to be remembered (see the top of the
  * file): 1 or 0; *bad is set for a JSON "remember" that is not a
- * boolean.
+ * boolean.  Also for a passkey's sign-in (route_passkey_login.c).
  */
-static int
+int
 login_remember(const struct ctx *ctx, const struct body *b, int *bad)
 {
 	const char	*v;

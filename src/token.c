@@ -144,7 +144,8 @@ token_claim_int(const json_t *p, const char *name, int64_t *out, int need)
 
 /*
  * Reads the optional amr claim (RFC 8176 §2): when present, an array of
- * at most TOKEN_AMR_MAX short strings; *otp is 1 if it holds "otp".  A
+ * at most TOKEN_AMR_MAX short strings; *otp is 1 if it holds "otp" or
+ * "mfa" (a passkey with user verification: token_issue.c).  A
  * token without amr (issued before it existed) says no second factor.
  */
 static int
@@ -162,7 +163,8 @@ token_claim_amr(const json_t *p, int *otp)
 		if (!json_is_string(v) || json_string_length(v) == 0 ||
 		    json_string_length(v) > 16)
 			return 0;
-		if (strcmp(json_string_value(v), "otp") == 0)
+		if (strcmp(json_string_value(v), "otp") == 0 ||
+		    strcmp(json_string_value(v), "mfa") == 0)
 			*otp = 1;
 	}
 	return 1;

@@ -26,8 +26,13 @@ token_issue(const struct config *cfg, const char *sub, const char *username,
 
 /*
  * token_issue() with the amr claim (RFC 8176 §2) saying how the user
- * signed in: ["pwd"], or ["pwd","otp"] when otp is non-zero (a one-time
- * password, TOTP or a recovery code, after the password).
+ * signed in, from the AMR_* bits of otp: ["pwd"], or ["pwd","otp"] with
+ * AMR_MFA (a one-time password, TOTP or a recovery code, after the
+ * password); with AMR_HWK a passkey (a key in an authenticator:
+ * "hwk"; its user present, the UP flag: "user"), ["hwk","user"], and
+ * ["hwk","user","mfa"] with AMR_MFA (UV: the authenticator verified the
+ * user by a PIN or a biometric, which WebAuthn does not say, a second
+ * factor: "mfa").
  */
 int
 token_issue_amr(const struct config *cfg, const char *sub,
@@ -50,12 +55,14 @@ token_issue_amr(const struct config *cfg, const char *sub,
 		return JA_EINVAL;
 	c->iat = now;
 	c->exp = now + cfg->access_ttl;
-	c->otp = otp != 0;
+	c->otp = (otp & AMR_MFA) != 0;
 
 	if (jwt_new(&jwt) != 0)
 		goto out;
-	if (jwt_add_grants_json(jwt, c->otp ? "{\"amr\":[\"pwd\",\"otp\"]}" :
-	    "{\"amr\":[\"pwd\"]}"))
+	if (jwt_add_grants_json(jwt, (otp & AMR_HWK) ? (c->otp ?
+	    "{\"amr\":[\"hwk\",\"user\",\"mfa\"]}" :
+	    "{\"amr\":[\"hwk\",\"user\"]}") : c->otp ?
+	    "{\"amr\":[\"pwd\",\"otp\"]}" : "{\"amr\":[\"pwd\"]}"))
 		goto out;
 	if (jwt_add_grant(jwt, "iss", cfg->issuer) ||
 	    jwt_add_grant(jwt, "sub", c->sub) ||

@@ -98,7 +98,7 @@ SKIP: {
 	ok(defined $deb && -f $deb, 'make deb: a .deb') or last;
 	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-f', $deb, 'Depends');
 	for my $lib (qw(libfcgi0ldbl libjansson4 libjwt0 liboath0 libpq5
-	    libqrencode4 libsodium23 libssl3)) {
+	    libqrencode4 libsodium23 libssl3 libfido2-1 libcbor0.8)) {
 		like($out, qr/(?:^|, )\Q$lib\E[ ,(]/, "make deb: Depends on $lib");
 	}
 	($rc, $out) = $env->run_cmd({}, 'dpkg-deb', '-c', $deb);

@@ -556,6 +556,58 @@ test_signup(void)
 }
 
 static void
+test_webauthn(void)
+{
+	struct config	 c;
+	int		 rc;
+
+	put_conf("\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.webauthn_rp_id == NULL &&
+	    !c.webauthn_uv_required, "webauthn: off without site_url, UV "
+	    "preferred by default");
+	config_free(&c);
+	put_conf("site_url = https://login.example.com:8443/app\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.webauthn_rp_id != NULL &&
+	    strcmp(c.webauthn_rp_id, "login.example.com") == 0 &&
+	    c.webauthn_origins != NULL &&
+	    strcmp(c.webauthn_origins, "https://login.example.com:8443") == 0,
+	    "webauthn: rp id and origin default from site_url");
+	config_free(&c);
+	put_conf("webauthn_rp_id = example.com\nwebauthn_origins = "
+	    "https://example.com https://a.example.com:444\n"
+	    "webauthn_user_verification = required\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.webauthn_uv_required,
+	    "webauthn: origins on the rp id and below it, UV required");
+	config_free(&c);
+	put_conf("webauthn_rp_id = example.com\nwebauthn_origins = "
+	    "https://example.com.evil\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(5, "webauthn_origins"),
+	    "webauthn: an origin on another host is refused at its line");
+	put_conf("webauthn_rp_id = example.com\nwebauthn_origins = "
+	    "http://example.com\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(5, "webauthn_origins"),
+	    "webauthn: an http origin is refused (but for localhost)");
+	put_conf("webauthn_rp_id = localhost\nwebauthn_origins = "
+	    "http://localhost:8080\n");
+	tap_ok(load(0) == JA_OK, "webauthn: http://localhost is taken");
+	put_conf("webauthn_rp_id = example.com\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "webauthn_rp_id") &&
+	    strstr(err, "needs webauthn_origins") != NULL,
+	    "webauthn: an rp id without origins or site_url is refused");
+	put_conf("webauthn_rp_id = Example.COM\nwebauthn_origins = "
+	    "https://example.com\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "webauthn_rp_id"),
+	    "webauthn: an rp id not in lower case is refused");
+	put_conf("webauthn_user_verification = discouraged\n");
+	tap_ok(load(0) == JA_ECONFIG &&
+	    err_names(4, "webauthn_user_verification"),
+	    "webauthn: user verification discouraged is refused");
+}
+
+static void
 test_remember(void)
 {
 	struct config	 c;
@@ -619,6 +671,7 @@ main(void)
 	test_otp_paths();
 	test_signup();
 	test_remember();
+	test_webauthn();
 	rc = tap_done();
 
 	unlink(path("jwtauth.conf"));

@@ -283,11 +283,24 @@ test_amr(void)
 	    &tok) == JA_OK && token_verify(&cfg, tok, NOW, &got) == JA_OK &&
 	    got.otp == 0, "amr: a token issued without otp verifies without");
 	free(tok);
+	tap_ok(token_issue_amr(&cfg, SUB, "alice", SID, AMR_HWK | AMR_MFA,
+	    NOW, &issued, &tok) == JA_OK && token_verify(&cfg, tok, NOW,
+	    &got) == JA_OK && issued.otp == 1 && got.otp == 1,
+	    "amr: a passkey with UV (hwk, user, mfa) verifies with two "
+	    "factors");
+	free(tok);
+	tap_ok(token_issue_amr(&cfg, SUB, "alice", SID, AMR_HWK, NOW, &issued,
+	    &tok) == JA_OK && token_verify(&cfg, tok, NOW, &got) == JA_OK &&
+	    got.otp == 0, "amr: a passkey without UV (hwk, user) verifies "
+	    "with one factor");
+	free(tok);
 	p = payload_valid();
 	tap_ok(accepts_payload(&p), "amr: control: a token without amr is "
 	    "accepted");
 	p.extra = "\"amr\":[\"pwd\",\"otp\"]";
 	tap_ok(accepts_payload(&p), "amr: control: amr [pwd, otp] is accepted");
+	p.extra = "\"amr\":[\"hwk\",\"user\",\"mfa\"]";
+	tap_ok(accepts_payload(&p), "amr: [hwk, user, mfa] is accepted");
 	p.extra = "\"amr\":\"otp\"";
 	tap_ok(!accepts_payload(&p), "amr: a string, not an array, is "
 	    "refused");

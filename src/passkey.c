@@ -1,0 +1,129 @@
+/*
+ * passkey.c: what the passkey routes share (route_passkey.c,
+ * route_passkey_login.c): passkeys on or off, the JSON body, the
+ * base64url members of a credential (W3C WebAuthn Level 3 §5.1, the
+ * JSON forms of §5.1.8 and §5.1.9), a new challenge, and a refusal
+ * logged once.
+ */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jwtauth.h"
+
+/*
+ * The start of every passkey route: passkeys on (webauthn_rp_id known,
+ * OUT_NOT_FOUND otherwise) and a JSON object for a body (OUT_MEDIA_TYPE
+ * for a form).  Returns OUT_OK or the refusal, set in o; free b with
+ * body_free() in any case.
+ */
+int
+passkey_begin(struct ctx *ctx, struct body *b, struct outcome *o)
+{
+	memset(b, 0, sizeof(*b));
+	if (ctx->cfg->webauthn_rp_id == NULL)
+		return outcome_set(o, OUT_NOT_FOUND);
+	if (body_read(ctx, b, o) != OUT_OK)
+		return o->kind;
+	if (b->is_form || (b->json != NULL && ctx->req->ctype != CTYPE_JSON))
+		return outcome_set(o, OUT_MEDIA_TYPE);
+	return outcome_set(o, OUT_OK);
+}
+
+/*
+ * Decodes the base64url string member name of obj into dst (max bytes),
+ * its length in *len.  Returns JA_OK, JA_ENOTFOUND (absent), JA_ETOOBIG
+ * (more than max bytes) or JA_EINVAL (not a string, not base64url, or
+ * empty).
+ */
+int
+passkey_b64(const json_t *obj, const char *name, unsigned char *dst,
+    size_t max, size_t *len)
+{
+	const json_t	*v = json_object_get(obj, name);
+	size_t		 n;
+
+	*len = 0;
+	if (v == NULL)
+		return JA_ENOTFOUND;
+	if (!json_is_string(v) || (n = json_string_length(v)) == 0)
+		return JA_EINVAL;
+	return b64url_decode(dst, max, len, json_string_value(v), n);
+}
+
+/*
+ * The credential of the request body b ({"credential": {...}}): its
+ * response object in *resp and its raw id (rawId, or id when absent)
+ * decoded into id (WA_CRED_MAX bytes), its length in *idlen.  type must
+ * be "public-key" (§5.1).  Returns JA_OK or JA_EINVAL.
+ */
+int
+passkey_credential(const struct body *b, const json_t **resp,
+    unsigned char *id, size_t *idlen)
+{
+	const json_t	*cred, *t;
+	int		 rc;
+
+	*resp = NULL;
+	*idlen = 0;
+	if (b->json == NULL ||
+	    !json_is_object(cred = json_object_get(b->json, "credential")) ||
+	    !json_is_object(*resp = json_object_get(cred, "response")) ||
+	    !json_is_string(t = json_object_get(cred, "type")) ||
+	    strcmp(json_string_value(t), "public-key") != 0)
+		return JA_EINVAL;
+	rc = passkey_b64(cred, "rawId", id, WA_CRED_MAX, idlen);
+	if (rc == JA_ENOTFOUND)
+		rc = passkey_b64(cred, "id", id, WA_CRED_MAX, idlen);
+	return rc == JA_OK ? JA_OK : JA_EINVAL;
+}
+
+/*
+ * A new challenge of WA_CHALLENGE_LEN random bytes into c, its base64url
+ * into b64 (len > 43 bytes).  Returns JA_OK or JA_ETOOBIG.
+ */
+int
+passkey_challenge(unsigned char *c, char *b64, size_t len)
+{
+	randombytes_buf(c, WA_CHALLENGE_LEN);
+	return b64url_encode(b64, len, c, WA_CHALLENGE_LEN);
+}
+
+/* passkey_refuse() and passkey_refuse_login(), with the event's name. */
+static int
+passkey_refuse_as(struct ctx *ctx, const char *event, struct outcome *o,
+    enum outcome_kind kind, const char *name, const char *why,
+    const char *message)
+{
+	event_log(event, ctx->req, name != NULL ? name : "?unknown", NULL,
+	    "reason", why, NULL, NULL);
+	outcome_set(o, kind);
+	o->message = message;
+	return kind;
+}
+
+/*
+ * A refused registration: one escaped log line (event "passkey_refused",
+ * name the user's, why the check that failed), and o set to kind with
+ * message (NULL: the kind's own words).  Returns kind.
+ */
+int
+passkey_refuse(struct ctx *ctx, struct outcome *o, enum outcome_kind kind,
+    const char *name, const char *why, const char *message)
+{
+	return passkey_refuse_as(ctx, "passkey_refused", o, kind, name, why,
+	    message);
+}
+
+/*
+ * A refused sign-in, as passkey_refuse(), as event
+ * "passkey_login_failed", which the metrics count as a failed login.
+ */
+int
+passkey_refuse_login(struct ctx *ctx, struct outcome *o,
+    enum outcome_kind kind, const char *name, const char *why,
+    const char *message)
+{
+	return passkey_refuse_as(ctx, "passkey_login_failed", o, kind, name,
+	    why, message);
+}
