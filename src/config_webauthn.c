@@ -4,7 +4,10 @@
  *   webauthn_rp_id     the relying party id (W3C WebAuthn Level 3
  *                      §5.1.2): a host name, the origins' host or a
  *                      registrable suffix of it.  Default: site_url's
- *                      host.  Neither set: passkeys are off.
+ *                      host.  Neither set: passkeys are off; off too
+ *                      when both would come from a site_url that
+ *                      cannot serve them (an IP address, or http but
+ *                      for localhost: make run's http://127.0.0.1).
  *   webauthn_origins   the origins a clientDataJSON may name, separated
  *                      by spaces (§7.1 step 9).  Default: site_url's
  *                      origin (scheme://host[:port]).
@@ -15,21 +18,25 @@
 
 #include "jwtauth.h"
 
-/* Whether s (len bytes) is a plausible host name: [a-z0-9.-], no IP. */
+/*
+ * Whether s (len bytes) is a plausible host name: [a-z0-9.-], not an
+ * IPv4 address (digits and dots only: an rp id is a domain, §5.1.2).
+ */
 static int
 config_wa_host_ok(const char *s, size_t len)
 {
-	size_t	 i;
+	size_t	 i, alpha = 0;
 
 	if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-' ||
 	    s[len - 1] == '.')
 		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-		    s[i] == '-'))
+	for (i = 0; i < len; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-')
+			alpha++;
+		else if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
 			return 0;
-	return 1;
+	}
+	return alpha > 0;
 }
 
 /*
@@ -61,6 +68,29 @@ config_wa_origin_ok(const char *o, size_t len, const char *rp)
 }
 
 /*
+ * Whether cfg's rp id is a host name and each of its origins is on it:
+ * JA_OK or JA_EINVAL (config_webauthn() says which is wrong).
+ */
+static int
+config_wa_check(const struct config *cfg)
+{
+	const char	*p = cfg->webauthn_origins;
+	size_t		 n;
+
+	if (!config_wa_host_ok(cfg->webauthn_rp_id,
+	    strlen(cfg->webauthn_rp_id)) || p == NULL ||
+	    *(p += strspn(p, " \t")) == '\0')
+		return JA_EINVAL;
+	for (; *p != '\0'; p += strspn(p, " \t")) {
+		n = strcspn(p, " \t");
+		if (!config_wa_origin_ok(p, n, cfg->webauthn_rp_id))
+			return JA_EINVAL;
+		p += n;
+	}
+	return JA_OK;
+}
+
+/*
  * Checks the passkey keys of cfg and fills their defaults from site_url
  * (see the top).  Returns JA_OK, or JA_ECONFIG with file:line, the key
  * and what it takes in err.
@@ -72,6 +102,7 @@ config_webauthn(struct config *cfg, const size_t *lines, char *err,
 	char		 where[512], host[256];
 	const char	*p, *u = cfg->site_url;
 	size_t		 n;
+	int		 derived;
 
 	config_where(where, sizeof(where), cfg->path, lines,
 	    "webauthn_user_verification");
@@ -84,6 +115,8 @@ config_webauthn(struct config *cfg, const size_t *lines, char *err,
 		    "required or preferred", where);
 		return JA_ECONFIG;
 	}
+	derived = cfg->webauthn_rp_id == NULL &&
+	    cfg->webauthn_origins == NULL;
 	if (cfg->webauthn_rp_id == NULL && u != NULL &&
 	    mail_url_host(u, host, sizeof(host)) == JA_OK &&
 	    (cfg->webauthn_rp_id = strdup(host)) == NULL)
@@ -97,6 +130,13 @@ config_webauthn(struct config *cfg, const size_t *lines, char *err,
 	}
 	if (cfg->webauthn_rp_id == NULL)
 		return JA_OK;		/* passkeys off */
+	if (derived && config_wa_check(cfg) != JA_OK) {
+		/* Only from a site_url that cannot serve them: off. */
+		free(cfg->webauthn_rp_id);
+		free(cfg->webauthn_origins);
+		cfg->webauthn_rp_id = cfg->webauthn_origins = NULL;
+		return JA_OK;
+	}
 	config_where(where, sizeof(where), cfg->path, lines,
 	    "webauthn_rp_id");
 	if (!config_wa_host_ok(cfg->webauthn_rp_id,
@@ -110,19 +150,10 @@ config_webauthn(struct config *cfg, const size_t *lines, char *err,
 		    "webauthn_origins or site_url", where);
 		return JA_ECONFIG;
 	}
+	if (config_wa_check(cfg) == JA_OK)
+		return JA_OK;
 	config_where(where, sizeof(where), cfg->path, lines,
 	    "webauthn_origins");
-	p = cfg->webauthn_origins;
-	if (*(p += strspn(p, " \t")) == '\0')
-		goto bad;
-	for (; *p != '\0'; p += strspn(p, " \t")) {
-		n = strcspn(p, " \t");
-		if (!config_wa_origin_ok(p, n, cfg->webauthn_rp_id))
-			goto bad;
-		p += n;
-	}
-	return JA_OK;
-bad:
 	snprintf(err, errlen, "%s: webauthn_origins: origins such as "
 	    "https://example.com, separated by spaces, on webauthn_rp_id "
 	    "or below it", where);

@@ -601,6 +601,16 @@ test_webauthn(void)
 	    "https://example.com\n");
 	tap_ok(load(0) == JA_ECONFIG && err_names(4, "webauthn_rp_id"),
 	    "webauthn: an rp id not in lower case is refused");
+	put_conf("site_url = http://127.0.0.1:8080\n");
+	rc = config_load(&c, conf, 0, err, sizeof(err));
+	tap_ok(rc == JA_OK && c.webauthn_rp_id == NULL &&
+	    c.webauthn_origins == NULL, "webauthn: a site_url that cannot "
+	    "serve passkeys (make run's http://127.0.0.1) loads, passkeys off");
+	config_free(&c);
+	put_conf("webauthn_rp_id = 127.0.0.1\nwebauthn_origins = "
+	    "https://127.0.0.1\n");
+	tap_ok(load(0) == JA_ECONFIG && err_names(4, "webauthn_rp_id"),
+	    "webauthn: an IP address as the rp id is refused");
 	put_conf("webauthn_user_verification = discouraged\n");
 	tap_ok(load(0) == JA_ECONFIG &&
 	    err_names(4, "webauthn_user_verification"),
