@@ -63,6 +63,7 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_jwks.o src/route_metrics.o src/mfa.o \
 	  src/route_2fa.o src/ua.o src/qr.o src/route_account.o \
 	  src/html_account.o src/mail_send.o src/notice.o src/route_reset.o \
+	  src/route_link.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
 	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o \
 	  src/passkey.o src/route_passkey.o src/route_passkey_login.o

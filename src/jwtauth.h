@@ -1501,6 +1501,10 @@ void		 route_passkey_rm(struct ctx *);
 void		 route_passkey_lopt(struct ctx *);
 void		 route_passkey_login(struct ctx *);
 
+/* route_link.c */
+void		 route_link(struct ctx *, int, void (*)(struct ctx *),
+		    void (*)(struct ctx *));
+
 /* route_reset.c */
 void		 route_reset(struct ctx *);
 void		 route_reset_confirm(struct ctx *);

@@ -303,26 +303,13 @@ out:
 void
 route_email(struct ctx *ctx)
 {
-	if (ctx->cfg->site_url == NULL) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	email_post(ctx);
+	route_link(ctx, ctx->cfg->site_url != NULL, NULL, email_post);
 }
 
 /* BASE/email/confirm: GET the button, POST the change. */
 void
 route_email_confirm(struct ctx *ctx)
 {
-	if (ctx->cfg->site_url == NULL) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	if (ctx->req->method == METHOD_POST) {
-		answer_kind_set(ctx, ANSWER_FORM);
-		email_confirm_post(ctx);
-	} else
-		email_confirm_get(ctx);
+	route_link(ctx, ctx->cfg->site_url != NULL, email_confirm_get,
+	    email_confirm_post);
 }

@@ -402,26 +402,12 @@ out:
 void
 route_reset(struct ctx *ctx)
 {
-	if (ctx->cfg->site_url == NULL) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	if (ctx->req->method == METHOD_POST) {
-		answer_kind_set(ctx, ANSWER_FORM);
-		reset_request(ctx);
-	} else
-		reset_get(ctx);
+	route_link(ctx, ctx->cfg->site_url != NULL, reset_get, reset_request);
 }
 
 /* BASE/reset/confirm: POST only (route.c); 404 while mail is off. */
 void
 route_reset_confirm(struct ctx *ctx)
 {
-	if (ctx->cfg->site_url == NULL) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	reset_confirm(ctx);
+	route_link(ctx, ctx->cfg->site_url != NULL, NULL, reset_confirm);
 }

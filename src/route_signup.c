@@ -310,14 +310,6 @@ signup_get(struct ctx *ctx)
 void
 route_signup(struct ctx *ctx)
 {
-	if (ctx->cfg->signup_mode == SIGNUP_OFF) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	if (ctx->req->method == METHOD_POST) {
-		answer_kind_set(ctx, ANSWER_FORM);
-		signup_post(ctx);
-	} else
-		signup_get(ctx);
+	route_link(ctx, ctx->cfg->signup_mode != SIGNUP_OFF, signup_get,
+	    signup_post);
 }

@@ -129,14 +129,5 @@ out:
 void
 route_verify(struct ctx *ctx)
 {
-	if (ctx->cfg->site_url == NULL) {
-		answer_refuse_kind(ctx, OUT_NOT_FOUND, NULL);
-		return;
-	}
-	ctx->resp->referrer = RESPONSE_LINK_REFERRER;
-	if (ctx->req->method == METHOD_POST) {
-		answer_kind_set(ctx, ANSWER_FORM);
-		verify_post(ctx);
-	} else
-		verify_get(ctx);
+	route_link(ctx, ctx->cfg->site_url != NULL, verify_get, verify_post);
 }
