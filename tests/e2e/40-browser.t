@@ -25,17 +25,7 @@ my $env = JwtAuthTest->start(server => $server, access_ttl => $ttl, leeway => 0)
 $env->add_user('grace', 'grace password 1');
 
 my $url = $env->url('');
-open my $fh, '-|', 'node', "$dir/flow.mjs", $url, 'grace', 'grace password 1',
-	$ttl + 2, $out or die "node: $!";
-while (my $line = <$fh>) {
-	chomp $line;
-	if ($line =~ /^(not )?ok \d+ - (.*)$/) {
-		ok(!$1, "$server browser: $2");
-	} elsif ($line =~ /^# ?(.*)$/) {
-		diag $1;
-	}
-}
-close $fh;
-is($? >> 8, 0, 'the browser run ended cleanly');
+JwtAuthTest->node_tap("$server browser: ", "$dir/flow.mjs", $url, 'grace',
+	'grace password 1', $ttl + 2, $out);
 ok(-s "$out/login.png" && -s "$out/protected.png", "screenshots saved in tests/out/$server/");
 done_testing;

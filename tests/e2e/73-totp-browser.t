@@ -25,18 +25,8 @@ unlink glob "$out/*.png";
 my $env = JwtAuthTest->start;
 $env->add_user('heidi', 'heidi password 1');
 
-open my $fh, '-|', 'node', "$dir/account.mjs", $env->url(''), 'heidi',
-	'heidi password 1', $out or die "node: $!";
-while (my $line = <$fh>) {
-	chomp $line;
-	if ($line =~ /^(not )?ok \d+ - (.*)$/) {
-		ok(!$1, "browser: $2");
-	} elsif ($line =~ /^# ?(.*)$/) {
-		diag $1;
-	}
-}
-close $fh;
-is($? >> 8, 0, 'the browser run ended cleanly');
+JwtAuthTest->node_tap("browser: ", "$dir/account.mjs", $env->url(''), 'heidi',
+	'heidi password 1', $out);
 for my $name (qw(account qr code protected)) {
 	ok(-s "$out/$name-390.png" && -s "$out/$name-1280.png",
 		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");

@@ -48,18 +48,8 @@ is($env->json(POST => '/auth/2fa/enable', { headers => $auth,
 	content => { password => $PW, code => $code } })->{status}, 200,
 	'ivy turned two-factor sign-in on');
 
-open my $fh, '-|', 'node', "$dir/accounts.mjs", $env->url(''),
-	"$tmp/maildir", $out, 'ivy', $PW, $secret or die "node: $!";
-while (my $line = <$fh>) {
-	chomp $line;
-	if ($line =~ /^(not )?ok \d+ - (.*)$/) {
-		ok(!$1, "browser: $2");
-	} elsif ($line =~ /^# ?(.*)$/) {
-		diag $1;
-	}
-}
-close $fh;
-is($? >> 8, 0, 'the browser run ended cleanly');
+JwtAuthTest->node_tap("browser: ", "$dir/accounts.mjs", $env->url(''),
+	"$tmp/maildir", $out, 'ivy', $PW, $secret);
 for my $name (qw(signup signup-sent verify forgot reset reset-code unticked)) {
 	ok(-s "$out/$name-390.png" && -s "$out/$name-1280.png",
 		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");

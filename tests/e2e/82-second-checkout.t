@@ -14,14 +14,10 @@ use IO::Socket::INET;
 use Test::More;
 use JwtAuthTest;
 
-my $REPO = "$FindBin::Bin/../..";
 my $tmp = tempdir('jwtauth-checkout-XXXXXX', DIR => '/tmp', CLEANUP => 1);
 chmod 0755, $tmp;
 my $co = "$tmp/co";
-mkdir $co or die "mkdir $co: $!\n";
-system('sh', '-c', 'tar -C "$1" -cf - --exclude=./var --exclude=./tests/out '
-	. '--exclude=./.git --exclude=./tests/browser/node_modules . | tar -C "$2" -xpf -',
-	'-', $REPO, $co) == 0 or BAIL_OUT('cannot copy the tree');
+JwtAuthTest->tree_copy($co);
 
 my $http = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
 	Proto => 'tcp', Listen => 1)->sockport;	# closed at once: free now

@@ -14,6 +14,7 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use MailDir;
 use JSON::PP qw(encode_json);
 use Digest::SHA qw(sha256_hex);
 use IO::Socket::INET;
@@ -23,36 +24,16 @@ my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
 die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
 
 my $SITE = 'https://accounts.example.com';
-my $env = JwtAuthTest->start(
+my $env = JwtAuthTest->start(MailDir::options(),
 	site_url => $SITE,
-	mail_dir => '@DIR@/mail',
 	mail_from => 'auth@example.com',
-	throttle_ip_max => 1000,
-	before_server => sub {
-		my $dir = "$_[0]{dir}/mail";
-		mkdir $dir or die "mkdir $dir: $!\n";
-		chmod 0777, $dir or die "chmod $dir: $!\n";
-	});
-my $MAIL = $env->dir . '/mail';
+	throttle_ip_max => 1000);
+my $mail = MailDir->new($env);
 my $PW = 'correct horse battery';
 my $NEW = 'a brand new passphrase';
 
-# Every mail written so far, oldest first: {to, subject, text, link}.
-sub mails {
-	my @m;
-	# Named <seconds>.<nanoseconds>-<random>.eml: sorted, in order written.
-	for my $f (sort glob "$MAIL/*.eml") {
-		open my $fh, '<', $f or die "$f: $!\n";
-		local $/;
-		my $text = <$fh>;
-		my ($to) = $text =~ /^To: (.*)$/m;
-		my ($subject) = $text =~ /^Subject: (.*)$/m;
-		my ($link) = $text =~ m{^(https?://\S+)$}m;
-		push @m, { file => $f, to => $to, subject => $subject,
-			text => $text, link => $link };
-	}
-	return @m;
-}
+# Every mail written so far, oldest first (MailDir.pm).
+sub mails { $mail->all }
 
 # The mails that arrive after the count was n (the mail is sent once
 # the answer is out: wait up to 5 s for want of them).
@@ -67,7 +48,7 @@ sub new_mails {
 	return @m[$n .. $#m];
 }
 
-sub token_of { ($_[0] // '') =~ /[?&]token=([A-Za-z0-9_-]+)/ ? $1 : undef }
+sub token_of { MailDir::token_of(@_) }
 
 sub reset_req {
 	my ($login, $headers) = @_;

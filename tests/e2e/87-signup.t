@@ -16,53 +16,23 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use MailDir;
 use Digest::SHA qw(sha256_hex);
 use Time::HiRes qw(sleep);
 
 my $SITE = 'https://accounts.example.com';
-my $env = JwtAuthTest->start(
+my $env = JwtAuthTest->start(MailDir::options(),
 	site_url => $SITE,
-	mail_dir => '@DIR@/mail',
 	mail_from => 'auth@example.com',
-	throttle_ip_max => 1000,
-	before_server => sub {
-		my $dir = "$_[0]{dir}/mail";
-		mkdir $dir or die "mkdir $dir: $!\n";
-		chmod 0777, $dir or die "chmod $dir: $!\n";
-	});
-my $MAIL = $env->dir . '/mail';
+	throttle_ip_max => 1000);
+my $mail = MailDir->new($env);
 my $PW = 'correct horse battery';
 my %HTML = (accept => 'text/html');
 
-# Every mail file so far, by name.
-my %seen;
-# The mails written since the last call (wait up to 5 s for want of
-# them; a mail is sent once the answer is out): {to, subject, text, link}.
-sub new_mails {
-	my ($want) = @_;
-	my @new;
-	for (1 .. 50) {
-		@new = grep { !$seen{$_} } glob "$MAIL/*.eml";
-		last if @new >= $want;
-		sleep 0.1;
-	}
-	sleep 0.3 if $want == 0;
-	@new = grep { !$seen{$_} } glob "$MAIL/*.eml" if $want == 0;
-	my @m;
-	for my $f (sort @new) {
-		$seen{$f} = 1;
-		open my $fh, '<', $f or die "$f: $!\n";
-		local $/;
-		my $text = <$fh>;
-		my ($to) = $text =~ /^To: (.*)$/m;
-		my ($subject) = $text =~ /^Subject: (.*)$/m;
-		my ($link) = $text =~ m{^(https?://\S+)$}m;
-		push @m, { to => $to, subject => $subject, text => $text, link => $link };
-	}
-	return @m;
-}
+# The mails written since the last call (MailDir.pm).
+sub new_mails { $mail->new_mails(@_) }
 
-sub token_of { ($_[0] // '') =~ /[?&]token=([A-Za-z0-9_-]+)/ ? $1 : undef }
+sub token_of { MailDir::token_of(@_) }
 
 sub signup {
 	my (%f) = @_;

@@ -10,44 +10,17 @@ use FindBin;
 use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
+use MailDir;
 use Time::HiRes qw(sleep);
 
 my $SITE = 'https://accounts.example.com';
-my $env = JwtAuthTest->start(
+my $env = JwtAuthTest->start(MailDir::options(),
 	site_url => $SITE,
-	mail_dir => '@DIR@/mail',
-	throttle_ip_max => 1000,
-	before_server => sub {
-		my $dir = "$_[0]{dir}/mail";
-		mkdir $dir or die "mkdir $dir: $!\n";
-		chmod 0777, $dir or die "chmod $dir: $!\n";
-	});
-my $MAIL = $env->dir . '/mail';
+	throttle_ip_max => 1000);
+my $mail = MailDir->new($env);
 my $PW = 'dave password 1';
-my %seen;
-sub new_mails {
-	my ($want) = @_;
-	my @new;
-	for (1 .. 50) {
-		@new = grep { !$seen{$_} } glob "$MAIL/*.eml";
-		last if @new >= $want;
-		sleep 0.1;
-	}
-	sleep 0.3 if $want == 0;
-	@new = grep { !$seen{$_} } glob "$MAIL/*.eml" if $want == 0;
-	my @m;
-	for my $f (sort @new) {
-		$seen{$f} = 1;
-		open my $fh, '<', $f or die "$f: $!\n";
-		local $/;
-		my $text = <$fh>;
-		my ($to) = $text =~ /^To: (.*)$/m;
-		my ($subject) = $text =~ /^Subject: (.*)$/m;
-		my ($link) = $text =~ m{^(https?://\S+)$}m;
-		push @m, { to => $to, subject => $subject, text => $text, link => $link };
-	}
-	return @m;
-}
+# The mails written since the last call (MailDir.pm).
+sub new_mails { $mail->new_mails(@_) }
 sub login_as {
 	my ($name, $pw, $ua) = @_;
 	return $env->json(POST => '/auth/login', { content => { username => $name, password => $pw },

@@ -426,6 +426,37 @@ sub b64url {
 	return $s;
 }
 
+# tree_copy(DEST): a copy of this tree (its built programs included, not
+# var/, tests/out/, .git or node_modules) in the new directory DEST, for
+# a test of a second checkout; dies when it cannot be made.
+sub tree_copy {
+	my ($class, $dest) = @_;
+	mkdir $dest or die "mkdir $dest: $!\n";
+	system('sh', '-c', 'tar -C "$1" -cf - --exclude=./var '
+		. '--exclude=./tests/out --exclude=./.git '
+		. '--exclude=./tests/browser/node_modules . | tar -C "$2" -xpf -',
+		'-', $REPO, $dest) == 0 or die "cannot copy the tree to $dest\n";
+	return $dest;
+}
+
+# node_tap(PREFIX, SCRIPT, ARGS...): runs a walk of tests/browser
+# (node SCRIPT ARGS), each of its TAP lines a test here named PREFIX and
+# its name, each comment a diag; then a test that it ended cleanly.
+sub node_tap {
+	my ($class, $prefix, @cmd) = @_;
+	open my $fh, '-|', 'node', @cmd or die "node: $!\n";
+	while (my $line = <$fh>) {
+		chomp $line;
+		if ($line =~ /^(not )?ok \d+ - (.*)$/) {
+			Test::More::ok(!$1, "$prefix$2");
+		} elsif ($line =~ /^# ?(.*)$/) {
+			Test::More::diag($1);
+		}
+	}
+	close $fh;
+	return Test::More::is($? >> 8, 0, "$prefix the run ended cleanly");
+}
+
 # sid_of(ACCESS_TOKEN): the "sid" claim, the session the token names
 # (read without verifying, as jwt_decode); dies when there is no session
 # id (36 characters of hex digits and dashes) in it.
