@@ -66,17 +66,18 @@ like($csrf_cookie, qr/^__Host-jwtauth_csrf=[^;]+; Path=\/;.*; Secure$/,
 	'over HTTPS the CSRF cookie is __Host- and Secure');
 my ($nonce) = $csrf_cookie =~ /^__Host-jwtauth_csrf=([^;]+)/;
 my $csrf = JwtAuthTest->hidden($body, 'csrf');
+# "Keep me signed in" ticked: the cookies persist (Max-Age).
 ($status, $h) = cgi(POST => '/login',
-	"username=heidi&password=heidi+password+1&next=%2Fapp%2F&csrf=$csrf",
+	"username=heidi&password=heidi+password+1&next=%2Fapp%2F&csrf=$csrf&remember=on",
 	HTTPS => 'on', CONTENT_TYPE => 'application/x-www-form-urlencoded',
 	HTTP_ORIGIN => 'https://example.org', HTTP_COOKIE => "__Host-jwtauth_csrf=$nonce");
 is($status, 303, 'over HTTPS a form login answers 303');
 my @cookies = map { $_->[1] } grep { $_->[0] eq 'Set-Cookie' } @$h;
 my ($at) = grep { /^__Host-jwtauth_at=/ } @cookies;
 my ($rt) = grep { /^__Secure-jwtauth_rt=/ } @cookies;
-like($at, qr/; Path=\/;.*; HttpOnly; SameSite=Lax; Secure$/,
+like($at, qr/; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/,
 	'over HTTPS the access cookie is __Host-, Path=/, HttpOnly, Lax, Secure');
-like($rt, qr/; Path=\/auth;.*; HttpOnly; SameSite=Strict; Secure$/,
+like($rt, qr/; Path=\/auth; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/,
 	'over HTTPS the refresh cookie is __Secure-, Path=/auth, HttpOnly, Strict, Secure');
 ($status) = cgi(POST => '/login',
 	"username=heidi&password=heidi+password+1&next=%2Fapp%2F&csrf=$csrf",
