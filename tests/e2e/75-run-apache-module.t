@@ -35,8 +35,11 @@ my ($rc, $out) = run_sh('start');
 is($rc, 0, 'run.sh start with SERVER=apache-module starts') or diag $out;
 like($out, qr{/app/ checked by mod_jwtauth}, 'its banner says the module checks /app/');
 my $conf = slurp("$co/var/apache.conf");
-like($conf, qr{^LoadModule jwtauth_module \Q$co\E/cgi-bin/mod_jwtauth\.so$}m,
-	'its Apache loads the checkout\'s mod_jwtauth.so');
+# The checkout's module; under make test-san the ASan build it is given
+# (JWTAUTH_MODULE, scripts/test.sh).
+my $module = $ENV{JWTAUTH_MODULE} // "$co/cgi-bin/mod_jwtauth.so";
+like($conf, qr{^LoadModule jwtauth_module \Q$module\E$}m,
+	"its Apache loads $module");
 unlike($conf, qr/^\s*FcgidAccessChecker/m, 'and has no FastCGI access checker');
 
 my $ua = HTTP::Tiny->new(timeout => 20);
