@@ -144,12 +144,20 @@ sub refused_soon {
 # authorizer_backends(ENV, [MODULE]): the pids of the database backends
 # of ENV's authorizer processes (those started with "-c CONFIG -r
 # authorizer", or with MODULE true Apache's own processes, "-f
-# DIR/apache.conf", where mod_jwtauth checks), found by the local TCP
-# ports of their sockets, which the backends see as client_port.
+# DIR/apache.conf", where mod_jwtauth checks).
 sub authorizer_backends {
 	my ($env, $module) = @_;
-	my $want = $module ? "\0-f\0" . $env->dir . "/apache.conf\0"
-	    : "\0-c\0" . $env->config_file . "\0-r\0authorizer\0";
+	return backends_of($env, $module ? "\0-f\0" . $env->dir
+	    . "/apache.conf\0" : "\0-c\0" . $env->config_file
+	    . "\0-r\0authorizer\0");
+}
+
+# backends_of(ENV, ARGS): the pids of the database backends of the
+# processes whose command line holds ARGS (NUL-separated), found by the
+# local TCP ports of their sockets, which the backends see as
+# client_port.
+sub backends_of {
+	my ($env, $want) = @_;
 	my %inode;
 	for my $cmdline (glob '/proc/[0-9]*/cmdline') {
 		my ($pid) = $cmdline =~ m{^/proc/(\d+)/};
@@ -206,14 +214,20 @@ sub late_notification {
 	return $st;
 }
 
-# listener_up(ENV): waits (5 s at most) for ENV's revocation listener
-# (jwtauth.fcgi -l -c CONFIG); true when it runs.
+# listener_up(ENV): waits (10 s at most) for ENV's revocation listener
+# (jwtauth.fcgi -l -c CONFIG) to be live; true when it is.  A running
+# process is not enough (under ASan it takes a while to connect): its
+# backend must have made the first keep-alive round trip ("SELECT 1",
+# src/listen.c), which comes after the LISTEN and after the listener
+# has told the ring it is live.
 sub listener_up {
 	my ($env) = @_;
-	my $conf = $env->config_file;
-	for (1 .. 50) {
-		return 1 if grep { /jwtauth\.fcgi -l -c \Q$conf\E/ }
-		    `ps -eo args=`;
+	my $want = "\0-l\0-c\0" . $env->config_file . "\0";
+	for (1 .. 100) {
+		my @pids = backends_of($env, $want);
+		return 1 if @pids && $env->psql('SELECT count(*) > 0 FROM '
+		    . "pg_stat_activity WHERE query = 'SELECT 1' AND pid IN ("
+		    . join(',', @pids) . ')') eq 't';
 		Time::HiRes::sleep(0.1);
 	}
 	return 0;
