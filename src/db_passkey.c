@@ -88,6 +88,25 @@ static const struct db_stmt passkey_cred_ids = {
 	1, DB_RETRY
 };
 
+/* A user's passkeys for the list (route_passkey_list.c), oldest first. */
+static const struct db_stmt passkey_list = {
+	"passkey_list",
+	"SELECT id, name, to_char(created_at AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(to_char(last_used_at "
+	"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+	"backup_eligible::text, backed_up::text, "
+	"(disabled_at IS NOT NULL)::text FROM passkeys WHERE user_id = $1 "
+	"ORDER BY created_at LIMIT 64",
+	1, DB_RETRY
+};
+
+static const struct db_stmt passkey_rename = {
+	"passkey_rename",
+	"UPDATE passkeys SET name = $3 WHERE user_id = $1 AND id = $2::uuid "
+	"RETURNING 1",
+	3, 0
+};
+
 /* The hex of SHA-256 of len bytes at p into hex (65 bytes). */
 static void
 db_wa_hash(const unsigned char *p, size_t len, char *hex)
@@ -300,4 +319,34 @@ db_passkey_cred_ids(struct db *db, const char *user_id,
 
 	res = db_exec(db, &passkey_cred_ids, params);
 	return db_rows(res, 1, fn, arg);
+}
+
+/*
+ * Calls fn(row, arg) for each passkey of user user_id, at most 64,
+ * oldest first: row holds its id, name, created and last used (UTC, ISO
+ * 8601; "" never), and "true"/"false" for BE, BS and disabled.  Returns
+ * JA_OK or JA_EDB.
+ */
+int
+db_passkey_list(struct db *db, const char *user_id,
+    void (*fn)(const char *const *, void *), void *arg)
+{
+	const char	*params[1] = { user_id };
+
+	return db_rows(db_exec(db, &passkey_list, params), 7, fn, arg);
+}
+
+/*
+ * Names passkey id (a UUID: text_is_uuid) of user user_id name.  Returns
+ * JA_OK, JA_ENOTFOUND (no such passkey of that user) or JA_EDB.
+ */
+int
+db_passkey_rename(struct db *db, const char *user_id, const char *id,
+    const char *name)
+{
+	const char	*params[3] = { user_id, id, name };
+	int		 rc;
+
+	rc = db_mfa_one_row(db, &passkey_rename, params);
+	return rc == JA_EAUTH ? JA_ENOTFOUND : rc;
 }
