@@ -23,9 +23,10 @@ static const struct db_stmt wa_challenge_new = {
 	"WITH old AS (DELETE FROM webauthn_challenges "
 	"WHERE expires_at <= now()) "
 	"INSERT INTO webauthn_challenges (challenge_hash, purpose, "
-	"session_id, attempt_hash, expires_at) VALUES (decode($1, 'hex'), "
-	"$2, $3::uuid, decode($4, 'hex'), now() + make_interval(secs => "
-	"$5::integer))",
+	"session_id, attempt_hash, mfa_hash, expires_at) VALUES "
+	"(decode($1, 'hex'), $2, $3::uuid, CASE WHEN $2 = 'login' THEN "
+	"decode($4, 'hex') END, CASE WHEN $2 = 'mfa' THEN decode($4, 'hex') "
+	"END, now() + make_interval(secs => $5::integer))",
 	5, 0
 };
 
@@ -34,7 +35,8 @@ static const struct db_stmt wa_challenge_take = {
 	"wa_challenge_take",
 	"DELETE FROM webauthn_challenges WHERE challenge_hash = "
 	"decode($1, 'hex') AND purpose = $2 AND expires_at > now() AND "
-	"(session_id = $3::uuid OR attempt_hash = decode($4, 'hex')) "
+	"(session_id = $3::uuid OR attempt_hash = decode($4, 'hex') OR "
+	"mfa_hash = decode($4, 'hex')) "
 	"RETURNING 1",
 	4, 0
 };
@@ -119,8 +121,9 @@ db_wa_hash(const unsigned char *p, size_t len, char *hex)
 
 /*
  * Stores challenge c (WA_CHALLENGE_LEN bytes) for purpose ("register"
- * with the session sid, "login" with the attempt token attempt: one of
- * them NULL).  Returns JA_OK or JA_EDB.
+ * or "confirm" with the session sid; "login" with the attempt token
+ * attempt, or "mfa" with the mfa_token there: one of sid and attempt
+ * NULL).  Returns JA_OK or JA_EDB.
  */
 int
 db_wa_challenge_new(struct db *db, const unsigned char *c,
@@ -143,7 +146,8 @@ db_wa_challenge_new(struct db *db, const unsigned char *c,
 
 /*
  * Takes (deletes) the live challenge c of purpose bound to session sid
- * or attempt token attempt (one of them NULL).  Returns JA_OK, JA_EAUTH
+ * or to the token attempt (an attempt, or an mfa_token; one of them
+ * NULL).  Returns JA_OK, JA_EAUTH
  * (unknown, expired, used, or bound to another) or JA_EDB.
  */
 int
