@@ -22,7 +22,8 @@
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, passkey
- *             (what the passkey routes share), route*.
+ *             (what the passkey routes share), passkey_assert (an
+ *             assertion checked), passkey_confirm, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:

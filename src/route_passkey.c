@@ -252,6 +252,8 @@ route_passkey_rm(struct ctx *ctx)
 	event_log("passkey_removed", ctx->req, c.username, c.sid, "passkey",
 	    id, NULL, NULL);
 	answer_done(ctx, "/account", NULL);
+	if (cred)	/* the count its options took, given back */
+		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
 out:
 	if (taken)
 		auth_throttle_end(ctx, c.username, &o);

@@ -9,6 +9,9 @@
  *	"attempt"} -> the answer of BASE/login (auth_sign_in), or its
  *	second step (an mfa_token) when the user has a second factor and
  *	the authenticator did not verify the user (no UV).
+ * With an "mfa_token" both routes serve the second step of a sign-in
+ * instead (route_passkey_mfa.c); options with "purpose": "confirm" a
+ * signed-in user's confirmation (passkey_confirm.c).
  * Checked here, in order: the body's shape and bounds (400); the client
  * data (type webauthn.get, the challenge of this attempt, used up
  * whatever follows, the origin, no crossOrigin); the passkey known and
@@ -19,7 +22,8 @@
  * again); the counter moving forward (a regression disables the passkey
  * and is logged as a possible clone).  Every refusal after the shape is
  * 401 invalid_credentials, logged once, and writes nothing but the
- * challenge's use, the throttle's count and the audit.
+ * challenge's use, the throttle's count and the audit; a refused
+ * challenge or an unknown credential counts toward the client's address.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,9 +176,9 @@ route_passkey_login(struct ctx *ctx)
 			    remember));
 	}
 	auth_throttle_end(ctx, name, &o);
+out:
 	if (o.kind == OUT_OK)	/* the count its options took, given back */
 		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
-out:
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, NULL);
 	sodium_memzero(&p, sizeof(p));

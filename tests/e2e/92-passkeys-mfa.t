@@ -328,6 +328,12 @@ is($whoami->($t->{access_token}), 200,
 is($env->json(GET => '/auth/passkeys', { headers => $alice })->{status}, 200,
 	'and so is the list of passkeys');
 
+# A sign-in that succeeds gives back the count its options took.
+$env->psql('delete from throttle');
+is(usernameless($rs, count => 60)->{status}, 200, 'a passkey sign-in after the block is 200');
+is($env->psql("select coalesce(sum(failures), 0) from throttle where kind = 'ip'"), 0,
+	'and leaves no failure of the address');
+
 # A refused challenge counts toward the client's throttle as well.
 $env->psql('delete from throttle');
 $res = $env->json(POST => '/auth/passkey/login', { content => { attempt => 'A' x 43,
