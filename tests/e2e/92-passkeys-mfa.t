@@ -118,6 +118,7 @@ sub totp_on {
 	$res = $env->json(POST => '/auth/2fa/enable',
 		{ headers => $auth, content => { password => $PW, code => $code } });
 	die "2fa enable: $res->{status}\n" unless $res->{status} == 200;
+	return @{ $res->{json}{recovery_codes} };
 }
 
 my $amr = sub { (JwtAuthTest->jwt_decode($_[0] // ''))[1]{amr} };
@@ -140,7 +141,7 @@ is(usernameless($rs, count => 2, bad_sig => 1)->{status}, 401,
 
 # --- The second factor after a password -------------------------------
 
-totp_on($alice);
+my @recovery = totp_on($alice);
 my $mfa = mfa_token('alice');
 $res = options({ mfa_token => $mfa });
 is($res->{status}, 200, 'options for an mfa_token are 200');
@@ -237,6 +238,12 @@ is($res->{status}, 200, 'another passkey completes it (200)');
 is_deeply($amr->($res->{json}{access_token}), ['hwk', 'user', 'mfa'],
 	'amr says ["hwk","user","mfa"], no password');
 is($whoami->($res->{json}{access_token}), 200, 'it passes otp_paths');
+$res = usernameless($ed, flags => 0x01);
+$res = $env->json(POST => '/auth/login', { content =>
+	{ mfa_token => $res->{json}{mfa_token}, code => $recovery[0] } });
+is($res->{status}, 200, 'after a passkey without UV a recovery code completes it too');
+is_deeply($amr->($res->{json}{access_token}), ['hwk', 'user', 'mfa'],
+	'and amr says a passkey, not a password');
 
 # --- List and rename -------------------------------------------------
 
@@ -251,6 +258,16 @@ like($list[0]{created}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'created in UTC')
 ok(defined $list[0]{last_used}, 'last_used of a used passkey is set');
 is($env->json(GET => '/auth/passkeys', { headers => $bob })->{json}{passkeys}[0]{name},
 	'windows', 'bob sees only his');
+my %jar;
+my $page = $env->http(GET => '/auth/login', { headers => { accept => 'text/html' } });
+JwtAuthTest->cookie_jar(\%jar, $page);
+$res = $env->form('/auth/login', \%jar, { username => 'bob', password => $PW,
+	next => '/', csrf => JwtAuthTest->hidden($page->{content}, 'csrf') });
+is($res->{status}, 303, 'bob signs in with the form');
+$res = $env->json(GET => '/auth/passkeys',
+	{ headers => { cookie => JwtAuthTest->cookie_header(\%jar) } });
+is($res->{status}, 200, 'the list takes the access cookie');
+is($res->{json}{passkeys}[0]{name}, 'windows', 'and lists that user\'s passkeys');
 
 my $rename = sub { $env->json(POST => '/auth/passkey/rename',
 	{ headers => $_[0], content => $_[1] }) };
