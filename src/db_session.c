@@ -66,8 +66,8 @@ db_session_secret_id(const struct config *cfg)
 /*
  * Starts a session for user u, logged in through request req (with a
  * second factor when otp has AMR_MFA, with a passkey when it has AMR_HWK,
- * after a password when it has AMR_PWD as well: RFC 8176 amr; remembered, "Keep me signed in", when remember is
- * non-zero): a new
+ * after a password when it has AMR_PWD as well: RFC 8176 amr;
+ * remembered, "Keep me signed in", when remember is non-zero): a new
  * session id, seed and refresh token of generation 0.  On JA_OK, s holds
  * the session and rt (rtlen > JA_RT_LEN) the refresh token.  Returns
  * JA_EDB on failure, with nothing written.
