@@ -1509,7 +1509,7 @@ json_t		*passkey_request_options(struct ctx *, const char *,
 		    struct outcome *);
 int		 passkey_assert_challenge(struct ctx *,
 		    const struct assertion *, const char *, const char *,
-		    const char *, const char *, struct outcome *);
+		    const char *, const char *, int, struct outcome *);
 int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
 int		 passkey_b64(const json_t *, const char *, unsigned char *,
 		    size_t, size_t *);

@@ -189,14 +189,15 @@ out:
  * token, one NULL: used up whatever follows) and checks its client data
  * (§7.2 steps 10-14: type webauthn.get, origin, no crossOrigin).  A
  * refusal counts as a failed guess of this client (auth_throttle with
- * no name), so that challenges guessed or replayed meet the throttle.
+ * no name), so that challenges guessed or replayed meet the throttle,
+ * unless the caller took the guess off the throttle already (taken).
  * Returns OUT_OK, OUT_UNAVAILABLE, or OUT_BAD_CREDENTIALS set in o and
  * logged once (name: the user, when known).
  */
 int
 passkey_assert_challenge(struct ctx *ctx, const struct assertion *a,
     const char *purpose, const char *sid, const char *token,
-    const char *name, struct outcome *o)
+    const char *name, int taken, struct outcome *o)
 {
 	struct outcome	 t;
 	const char	*why = NULL;
@@ -214,7 +215,8 @@ passkey_assert_challenge(struct ctx *ctx, const struct assertion *a,
 	if (why == NULL)
 		return outcome_set(o, OUT_OK);
 	outcome_set(&t, OUT_OK);
-	auth_throttle(ctx, NULL, &t);
+	if (!taken)
+		auth_throttle(ctx, NULL, &t);
 	return passkey_refuse_login(ctx, o, OUT_BAD_CREDENTIALS, name, why,
 	    rc != JA_OK ? "This sign-in has expired: start again." :
 	    "This passkey could not be verified.");

@@ -59,7 +59,7 @@ passkey_confirm(struct ctx *ctx, const struct body *b,
 		goto out;
 	*taken = 1;
 	if (passkey_assert_challenge(ctx, a, "confirm", c->sid, NULL,
-	    c->username, o) != OUT_OK)
+	    c->username, 1, o) != OUT_OK)
 		goto out;
 	rc = db_passkey_find(ctx->db, a->id, a->idlen, &p);
 	if (rc == JA_EDB || rc == JA_ENOMEM)

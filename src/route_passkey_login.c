@@ -154,7 +154,7 @@ route_passkey_login(struct ctx *ctx)
 	if (passkey_assert_parse(ctx, &b, a, &o) != OUT_OK)
 		goto out;
 	if (passkey_assert_challenge(ctx, a, "login", NULL, attempt, NULL,
-	    &o) != OUT_OK)
+	    0, &o) != OUT_OK)
 		goto out;
 	rc = db_passkey_find(ctx->db, a->id, a->idlen, &p);
 	if (rc != JA_OK && rc != JA_ENOTFOUND) {

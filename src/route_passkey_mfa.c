@@ -69,7 +69,7 @@ passkey_mfa_check(struct ctx *ctx, const struct assertion *a,
 {
 	int	 rc;
 
-	if (passkey_assert_challenge(ctx, a, "mfa", NULL, token, name, o) !=
+	if (passkey_assert_challenge(ctx, a, "mfa", NULL, token, name, 1, o) !=
 	    OUT_OK)
 		return o->kind;
 	rc = db_passkey_find(ctx->db, a->id, a->idlen, p);
