@@ -66,6 +66,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/route_link.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
 	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o \
+	  src/passkey_assert.o src/passkey_confirm.o src/route_passkey_mfa.o \
+	  src/route_passkey_list.o \
 	  src/passkey.o src/route_passkey.o src/route_passkey_login.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_webauthn.o \

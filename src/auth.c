@@ -268,7 +268,8 @@ auth_sign_in(struct ctx *ctx, const struct user *u, int otp, int remember,
 	notice_sign_in(ctx, u->id);
 	db_audit(ctx->db, "login", u->id, u->username, s.id, ctx->req, how);
 	event_log("login_ok", ctx->req, u->username, s.id, otp ? "amr" : NULL,
-	    (otp & AMR_HWK) ? ((otp & AMR_MFA) ? "hwk,user,mfa" : "hwk,user") :
+	    (otp & AMR_HWK) ? ((otp & AMR_PWD) ? "pwd,hwk,user,mfa" :
+	    (otp & AMR_MFA) ? "hwk,user,mfa" : "hwk,user") :
 	    otp ? "pwd,otp" : NULL, NULL, NULL);
 	auth_respond(ctx, &s, rt, text_local_or_root(next), 0);
 	sodium_memzero(rt, sizeof(rt));

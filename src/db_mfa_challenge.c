@@ -21,9 +21,9 @@ static const struct db_stmt mfa_challenge_new = {
 	"mfa_challenge_new",
 	"WITH old AS (DELETE FROM mfa_challenges WHERE expires_at <= now()) "
 	"INSERT INTO mfa_challenges (token_hash, user_id, expires_at, "
-	"remember) VALUES (decode($1, 'hex'), $2, now() + make_interval(secs "
-	"=> $3::integer), $4)",
-	4, 0
+	"remember, passkey_id) VALUES (decode($1, 'hex'), $2, now() + "
+	"make_interval(secs => $3::integer), $4, $5::uuid)",
+	5, 0
 };
 
 /* One try of a live challenge: counted before the code is checked. */
@@ -32,7 +32,8 @@ static const struct db_stmt mfa_challenge_try = {
 	"UPDATE mfa_challenges c SET attempts = attempts + 1 FROM users u "
 	"WHERE c.token_hash = decode($1, 'hex') AND c.expires_at > now() "
 	"AND c.attempts < $2::integer AND u.id = c.user_id "
-	"RETURNING c.user_id, u.username, c.remember",
+	"RETURNING c.user_id, u.username, c.remember, "
+	"coalesce(c.passkey_id::text, '')",
 	2, 0
 };
 
@@ -56,15 +57,17 @@ static const struct db_stmt mfa_challenge_end = {
  * Starts the second step of a sign-in of user_id: a new mfa_token of 256
  * random bits into token (tokenlen > JA_RT_LEN), stored as SHA-256 for
  * MFA_CHALLENGE_TTL seconds, with the sign-in's "Keep me signed in"
- * (remember) for the session the step starts.  Returns JA_OK or JA_EDB.
+ * (remember) for the session the step starts, and the passkey that was
+ * its first factor (passkey_id; NULL after a password).  Returns JA_OK
+ * or JA_EDB.
  */
 int
 db_mfa_challenge_new(struct db *db, const char *user_id, int remember,
-    char *token, size_t tokenlen)
+    const char *passkey_id, char *token, size_t tokenlen)
 {
 	char		 hash[65], ttl[16];
-	const char	*params[4] = { hash, user_id, ttl,
-	    remember ? "true" : "false" };
+	const char	*params[5] = { hash, user_id, ttl,
+	    remember ? "true" : "false", passkey_id };
 	int		 rc;
 
 	if (random_b64url(token, tokenlen, 32) != JA_OK ||
@@ -84,12 +87,13 @@ db_mfa_challenge_new(struct db *db, const char *user_id, int remember,
  * at most MFA_CHALLENGE_TRIES per token.  On JA_OK the user's id and
  * name are in user_id (JA_UUID_LEN + 1 bytes) and username (JA_NAME_MAX
  * + 1), and with remember (may be NULL) the sign-in's "Keep me signed
- * in" in *remember.  Returns JA_EAUTH for a token unknown, expired, used
- * or tried too often, or JA_EDB.
+ * in" in *remember and the passkey of its first factor in passkey_id
+ * (JA_UUID_LEN + 1 bytes, "" after a password).  Returns JA_EAUTH for a
+ * token unknown, expired, used or tried too often, or JA_EDB.
  */
 static int
 mfa_challenge_row(struct db *db, const struct db_stmt *st, const char *token,
-    char *user_id, char *username, int *remember)
+    char *user_id, char *username, int *remember, char *passkey_id)
 {
 	char		 hash[65], tries[16];
 	const char	*params[2] = { hash, tries };
@@ -110,6 +114,9 @@ mfa_challenge_row(struct db *db, const struct db_stmt *st, const char *token,
 		if (remember != NULL)
 			*remember = PQnfields(res) > 2 &&
 			    PQgetvalue(res, 0, 2)[0] == 't';
+		if (passkey_id != NULL)
+			snprintf(passkey_id, JA_UUID_LEN + 1, "%s",
+			    PQnfields(res) > 3 ? PQgetvalue(res, 0, 3) : "");
 		rc = JA_OK;
 	}
 	PQclear(res);
@@ -118,10 +125,10 @@ mfa_challenge_row(struct db *db, const struct db_stmt *st, const char *token,
 
 int
 db_mfa_challenge_try(struct db *db, const char *token, char *user_id,
-    char *username, int *remember)
+    char *username, int *remember, char *passkey_id)
 {
 	return mfa_challenge_row(db, &mfa_challenge_try, token, user_id,
-	    username, remember);
+	    username, remember, passkey_id);
 }
 
 /*
@@ -133,7 +140,7 @@ db_mfa_challenge_peek(struct db *db, const char *token, char *user_id,
     char *username)
 {
 	return mfa_challenge_row(db, &mfa_challenge_peek, token, user_id,
-	    username, NULL);
+	    username, NULL, NULL);
 }
 
 /*

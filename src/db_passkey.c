@@ -23,9 +23,10 @@ static const struct db_stmt wa_challenge_new = {
 	"WITH old AS (DELETE FROM webauthn_challenges "
 	"WHERE expires_at <= now()) "
 	"INSERT INTO webauthn_challenges (challenge_hash, purpose, "
-	"session_id, attempt_hash, expires_at) VALUES (decode($1, 'hex'), "
-	"$2, $3::uuid, decode($4, 'hex'), now() + make_interval(secs => "
-	"$5::integer))",
+	"session_id, attempt_hash, mfa_hash, expires_at) VALUES "
+	"(decode($1, 'hex'), $2, $3::uuid, CASE WHEN $2 = 'login' THEN "
+	"decode($4, 'hex') END, CASE WHEN $2 = 'mfa' THEN decode($4, 'hex') "
+	"END, now() + make_interval(secs => $5::integer))",
 	5, 0
 };
 
@@ -34,7 +35,8 @@ static const struct db_stmt wa_challenge_take = {
 	"wa_challenge_take",
 	"DELETE FROM webauthn_challenges WHERE challenge_hash = "
 	"decode($1, 'hex') AND purpose = $2 AND expires_at > now() AND "
-	"(session_id = $3::uuid OR attempt_hash = decode($4, 'hex')) "
+	"(session_id = $3::uuid OR attempt_hash = decode($4, 'hex') OR "
+	"mfa_hash = decode($4, 'hex')) "
 	"RETURNING 1",
 	4, 0
 };
@@ -88,6 +90,25 @@ static const struct db_stmt passkey_cred_ids = {
 	1, DB_RETRY
 };
 
+/* A user's passkeys for the list (route_passkey_list.c), oldest first. */
+static const struct db_stmt passkey_list = {
+	"passkey_list",
+	"SELECT id, name, to_char(created_at AT TIME ZONE 'UTC', "
+	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(to_char(last_used_at "
+	"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+	"backup_eligible::text, backed_up::text, "
+	"(disabled_at IS NOT NULL)::text FROM passkeys WHERE user_id = $1 "
+	"ORDER BY created_at LIMIT 64",
+	1, DB_RETRY
+};
+
+static const struct db_stmt passkey_rename = {
+	"passkey_rename",
+	"UPDATE passkeys SET name = $3 WHERE user_id = $1 AND id = $2::uuid "
+	"RETURNING 1",
+	3, 0
+};
+
 /* The hex of SHA-256 of len bytes at p into hex (65 bytes). */
 static void
 db_wa_hash(const unsigned char *p, size_t len, char *hex)
@@ -100,8 +121,9 @@ db_wa_hash(const unsigned char *p, size_t len, char *hex)
 
 /*
  * Stores challenge c (WA_CHALLENGE_LEN bytes) for purpose ("register"
- * with the session sid, "login" with the attempt token attempt: one of
- * them NULL).  Returns JA_OK or JA_EDB.
+ * or "confirm" with the session sid; "login" with the attempt token
+ * attempt, or "mfa" with the mfa_token there: one of sid and attempt
+ * NULL).  Returns JA_OK or JA_EDB.
  */
 int
 db_wa_challenge_new(struct db *db, const unsigned char *c,
@@ -124,7 +146,8 @@ db_wa_challenge_new(struct db *db, const unsigned char *c,
 
 /*
  * Takes (deletes) the live challenge c of purpose bound to session sid
- * or attempt token attempt (one of them NULL).  Returns JA_OK, JA_EAUTH
+ * or to the token attempt (an attempt, or an mfa_token; one of them
+ * NULL).  Returns JA_OK, JA_EAUTH
  * (unknown, expired, used, or bound to another) or JA_EDB.
  */
 int
@@ -300,4 +323,34 @@ db_passkey_cred_ids(struct db *db, const char *user_id,
 
 	res = db_exec(db, &passkey_cred_ids, params);
 	return db_rows(res, 1, fn, arg);
+}
+
+/*
+ * Calls fn(row, arg) for each passkey of user user_id, at most 64,
+ * oldest first: row holds its id, name, created and last used (UTC, ISO
+ * 8601; "" never), and "true"/"false" for BE, BS and disabled.  Returns
+ * JA_OK or JA_EDB.
+ */
+int
+db_passkey_list(struct db *db, const char *user_id,
+    void (*fn)(const char *const *, void *), void *arg)
+{
+	const char	*params[1] = { user_id };
+
+	return db_rows(db_exec(db, &passkey_list, params), 7, fn, arg);
+}
+
+/*
+ * Names passkey id (a UUID: text_is_uuid) of user user_id name.  Returns
+ * JA_OK, JA_ENOTFOUND (no such passkey of that user) or JA_EDB.
+ */
+int
+db_passkey_rename(struct db *db, const char *user_id, const char *id,
+    const char *name)
+{
+	const char	*params[3] = { user_id, id, name };
+	int		 rc;
+
+	rc = db_mfa_one_row(db, &passkey_rename, params);
+	return rc == JA_EAUTH ? JA_ENOTFOUND : rc;
 }

@@ -22,15 +22,16 @@
 static const struct db_stmt session_create = {
 	"session_create",
 	"WITH s AS (INSERT INTO sessions (id, user_id, seed, expires_at, "
-	"user_agent, ip, mfa, remembered, passkey) VALUES ($1, $2, "
-	"decode($3, 'hex'), "
-	"now() + make_interval(secs => $8::integer), $5, $6, $10, $11, $12) "
+	"user_agent, ip, mfa, remembered, passkey, pwd_passkey) VALUES ($1, "
+	"$2, decode($3, 'hex'), "
+	"now() + make_interval(secs => $8::integer), $5, $6, $10, $11, $12, "
+	"$13) "
 	"RETURNING id, expires_at) "
 	"INSERT INTO refresh_tokens (token_hash, session_id, generation, "
 	"expires_at, secret_id) SELECT decode($7, 'hex'), s.id, 0, "
 	"least(s.expires_at, now() + make_interval(secs => $4::integer)), $9 "
 	"FROM s RETURNING extract(epoch FROM expires_at - now())::bigint",
-	12, 0
+	13, 0
 };
 
 /* The check on every protected request: one round trip. */
@@ -64,9 +65,9 @@ db_session_secret_id(const struct config *cfg)
 
 /*
  * Starts a session for user u, logged in through request req (with a
- * second factor when otp has AMR_MFA, with a passkey when it has AMR_HWK:
- * RFC 8176 amr; remembered, "Keep me signed in", when remember is
- * non-zero): a new
+ * second factor when otp has AMR_MFA, with a passkey when it has AMR_HWK,
+ * after a password when it has AMR_PWD as well: RFC 8176 amr;
+ * remembered, "Keep me signed in", when remember is non-zero): a new
  * session id, seed and refresh token of generation 0.  On JA_OK, s holds
  * the session and rt (rtlen > JA_RT_LEN) the refresh token.  Returns
  * JA_EDB on failure, with nothing written.
@@ -80,7 +81,7 @@ db_session_create(struct db *db, const struct config *cfg,
 	char		 seedhex[REFRESH_SEED_LEN * 2 + 1], hash[65];
 	char		 ttl[32], maxage[32];
 	char		 ua[LOG_UA_MAX], ip[LOG_IP_MAX];
-	const char	*params[12];
+	const char	*params[13];
 	PGresult	*res;
 	int		 rc = JA_EDB;
 
@@ -110,7 +111,8 @@ db_session_create(struct db *db, const struct config *cfg,
 	params[9] = (otp & AMR_MFA) ? "true" : "false";
 	params[10] = remember ? "true" : "false";
 	params[11] = (otp & AMR_HWK) ? "true" : "false";
-	s->otp = otp & (AMR_MFA | AMR_HWK);
+	params[12] = (otp & AMR_PWD) ? "true" : "false";
+	s->otp = otp & (AMR_MFA | AMR_HWK | AMR_PWD);
 	s->remembered = remember != 0;
 	if ((res = db_exec(db, &session_create, params)) == NULL)
 		goto out;

@@ -25,7 +25,7 @@ static const struct db_stmt session_lock_token = {
 	"CASE WHEN s.expires_at <= now() THEN 'max_age' "
 	"WHEN s.last_used_at + make_interval(secs => CASE WHEN s.remembered "
 	"THEN $2::integer ELSE least($2::integer, $3::integer) END) <= now() "
-	"THEN 'idle' END, s.mfa, s.remembered, s.passkey "
+	"THEN 'idle' END, s.mfa, s.remembered, s.passkey, s.pwd_passkey "
 	"FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id "
 	"JOIN users u ON u.id = s.user_id "
 	"WHERE r.token_hash = decode($1, 'hex') FOR UPDATE OF r",
@@ -181,7 +181,8 @@ rotate_lock(struct db *db, const struct config *cfg, const char *hash,
 	    PQgetvalue(res, 0, 8));
 	snprintf(f->ended, sizeof(f->ended), "%s", PQgetvalue(res, 0, 10));
 	s->otp = (PQgetvalue(res, 0, 11)[0] == 't' ? AMR_MFA : 0) |
-	    (PQgetvalue(res, 0, 13)[0] == 't' ? AMR_HWK : 0);
+	    (PQgetvalue(res, 0, 13)[0] == 't' ? AMR_HWK : 0) |
+	    (PQgetvalue(res, 0, 14)[0] == 't' ? AMR_PWD : 0);
 	s->remembered = PQgetvalue(res, 0, 12)[0] == 't';
 	f->open_session = PQgetvalue(res, 0, 5)[0] == 't';
 	rc = JA_OK;

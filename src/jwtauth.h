@@ -22,7 +22,8 @@
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, passkey
- *             (what the passkey routes share), route*.
+ *             (what the passkey routes share), passkey_assert (an
+ *             assertion checked), passkey_confirm, route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
@@ -515,6 +516,7 @@ int		 token_verify(const struct config *, const char *, time_t,
 /* token_issue.c */
 #define AMR_MFA		0x1	/* two factors: "otp", or "mfa" (RFC 8176) */
 #define AMR_HWK		0x2	/* a passkey: "hwk" */
+#define AMR_PWD		0x4	/* with AMR_HWK: a password first, "pwd" */
 
 int		 token_issue(const struct config *, const char *, const char *,
 		    const char *, time_t, struct claims *, char **);
@@ -899,10 +901,10 @@ int		 db_mfa_one_row(struct db *, const struct db_stmt *,
 		    const char *const *);
 
 /* db_mfa_challenge.c */
-int		 db_mfa_challenge_new(struct db *, const char *, int, char *,
-		    size_t);
+int		 db_mfa_challenge_new(struct db *, const char *, int,
+		    const char *, char *, size_t);
 int		 db_mfa_challenge_try(struct db *, const char *, char *,
-		    char *, int *);
+		    char *, int *, char *);
 int		 db_mfa_challenge_peek(struct db *, const char *, char *,
 		    char *);
 int		 db_mfa_challenge_end(struct db *, const char *);
@@ -931,6 +933,10 @@ int		 db_passkey_find(struct db *, const unsigned char *, size_t,
 int		 db_passkey_use(struct db *, const char *, uint32_t, int);
 int		 db_passkey_disable(struct db *, const char *);
 int		 db_passkey_remove(struct db *, const char *, const char *);
+int		 db_passkey_list(struct db *, const char *,
+		    void (*)(const char *const *, void *), void *);
+int		 db_passkey_rename(struct db *, const char *, const char *,
+		    const char *);
 int		 db_passkey_cred_ids(struct db *, const char *,
 		    void (*)(const char *const *, void *), void *);
 
@@ -1440,8 +1446,8 @@ void		 answer_mfa_required(struct ctx *, const char *,
 /* mfa.c */
 int		 mfa_check_code(struct ctx *, const char *, const char *,
 		    const char *, int, int, int *);
-int		 mfa_login_begin(struct ctx *, const struct user *, int, char *,
-		    size_t);
+int		 mfa_login_begin(struct ctx *, const struct user *, int,
+		    const char *, char *, size_t);
 struct body;
 int		 mfa_login_finish(struct ctx *, struct body *, const char *,
 		    const char *, struct outcome *);
@@ -1479,6 +1485,31 @@ void		 route_2fa_enable(struct ctx *);
 void		 route_2fa_disable(struct ctx *);
 
 /* passkey.c */
+#define PASSKEY_NAME_MAX	64	/* bytes of a passkey's name */
+
+/* The parts of an assertion, decoded (passkey_assert_parse). */
+struct assertion {
+	unsigned char	 id[WA_CRED_MAX];
+	size_t		 idlen;
+	unsigned char	 cd[WA_CLIENT_MAX];
+	size_t		 cdlen;
+	unsigned char	 ad[WA_AUTHDATA_MAX];
+	size_t		 adlen;
+	unsigned char	 sig[WA_SIG_MAX];
+	size_t		 siglen;
+	unsigned char	 handle[64];
+	size_t		 handlelen;	/* 0: no userHandle */
+	struct wa_client client;
+	struct wa_authdata auth;
+};
+
+void		 passkey_cred_one(const char *const *, void *);
+json_t		*passkey_request_options(struct ctx *, const char *,
+		    const char *, const char *, const char *,
+		    struct outcome *);
+int		 passkey_assert_challenge(struct ctx *,
+		    const struct assertion *, const char *, const char *,
+		    const char *, const char *, int, struct outcome *);
 int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
 int		 passkey_b64(const json_t *, const char *, unsigned char *,
 		    size_t, size_t *);
@@ -1491,6 +1522,28 @@ int		 passkey_refuse(struct ctx *, struct outcome *,
 int		 passkey_refuse_login(struct ctx *, struct outcome *,
 		    enum outcome_kind, const char *, const char *,
 		    const char *);
+
+/* passkey_assert.c */
+int		 passkey_assert_parse(struct ctx *, const struct body *,
+		    struct assertion *, struct outcome *);
+int		 passkey_assert_verify(struct ctx *, const struct assertion *,
+		    const struct passkey *, const char *, struct outcome *);
+
+/* passkey_confirm.c */
+json_t		*passkey_confirm_options(struct ctx *, const struct body *,
+		    struct outcome *);
+int		 passkey_confirm(struct ctx *, const struct body *,
+		    const struct claims *, struct outcome *, int *);
+
+/* route_passkey_mfa.c */
+json_t		*passkey_mfa_options(struct ctx *, const char *,
+		    struct outcome *);
+int		 passkey_mfa_login(struct ctx *, const struct body *,
+		    struct assertion *, const char *, struct outcome *);
+
+/* route_passkey_list.c */
+void		 route_passkeys(struct ctx *);
+void		 route_passkey_rename(struct ctx *);
 
 /* route_passkey.c */
 void		 route_passkey_ropt(struct ctx *);

@@ -83,12 +83,13 @@ out:
  * new mfa_token for the second step into token (toklen > JA_RT_LEN),
  * for the caller to answer (answer_mfa_required); token stays "" when
  * u has none (the caller signs in).  The challenge keeps remember ("Keep
- * me signed in") for the session its step starts.  Returns OUT_OK or
+ * me signed in") for the session its step starts, and passkey_id, the
+ * passkey that was the first factor (NULL after a password).  Returns OUT_OK or
  * OUT_UNAVAILABLE.
  */
 int
 mfa_login_begin(struct ctx *ctx, const struct user *u, int remember,
-    char *token, size_t toklen)
+    const char *passkey_id, char *token, size_t toklen)
 {
 	struct mfa_state m;
 	int		 rc;
@@ -98,8 +99,8 @@ mfa_login_begin(struct ctx *ctx, const struct user *u, int remember,
 	if (rc == JA_ENOTFOUND || (rc == JA_OK && !m.enabled))
 		rc = JA_OK;
 	else if (rc == JA_OK)
-		rc = db_mfa_challenge_new(ctx->db, u->id, remember, token,
-		    toklen);
+		rc = db_mfa_challenge_new(ctx->db, u->id, remember,
+		    passkey_id, token, toklen);
 	sodium_memzero(&m, sizeof(m));
 	if (rc != JA_OK) {
 		sodium_memzero(token, toklen);
@@ -162,6 +163,7 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 {
 	struct user	 u;
 	char		 uid[JA_UUID_LEN + 1], name[JA_NAME_MAX + 1];
+	char		 first[JA_UUID_LEN + 1] = "";
 	const char	*code;
 	int		 bad = 0, recovery = 0, taken = 0, remember = 1, rc;
 
@@ -191,7 +193,8 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 	if (auth_throttle(ctx, name, o) != OUT_OK)
 		goto out;
 	taken = 1;
-	rc = db_mfa_challenge_try(ctx->db, token, uid, name, &remember);
+	rc = db_mfa_challenge_try(ctx->db, token, uid, name, &remember,
+	    first);
 	if (rc != JA_OK) {
 		if (rc == JA_EDB)
 			outcome_set(o, OUT_UNAVAILABLE);
@@ -222,7 +225,9 @@ mfa_login_finish(struct ctx *ctx, struct body *b, const char *token,
 			mfa_token_refused(ctx, o);
 		goto out;
 	}
-	outcome_set(o, auth_sign_in(ctx, &u, 1, remember, recovery ?
+	/* After a passkey without UV (first: its id) a code makes two. */
+	outcome_set(o, auth_sign_in(ctx, &u, first[0] != '\0' ? AMR_HWK |
+	    AMR_MFA : AMR_MFA, remember, recovery ?
 	    "second factor: recovery code" : "second factor: totp", next));
 out:
 	/* Taken ahead and no wrong code: the count is given back. */

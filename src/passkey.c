@@ -127,3 +127,97 @@ passkey_refuse_login(struct ctx *ctx, struct outcome *o,
 	return passkey_refuse_as(ctx, "passkey_login_failed", o, kind, name,
 	    why, message);
 }
+
+/*
+ * Adds the credential id (hex, row[0]) to the JSON array arg as a
+ * PublicKeyCredentialDescriptorJSON (§5.8.3), for db_passkey_cred_ids.
+ */
+void
+passkey_cred_one(const char *const *row, void *arg)
+{
+	unsigned char	 id[WA_CRED_MAX];
+	char		 b64[WA_CRED_MAX * 4 / 3 + 4];
+	size_t		 n;
+
+	if (sodium_hex2bin(id, sizeof(id), row[0], strlen(row[0]), NULL, &n,
+	    NULL) != 0 || b64url_encode(b64, sizeof(b64), id, n) != JA_OK)
+		return;
+	json_array_append_new((json_t *)arg, json_pack("{s:s, s:s}", "type",
+	    "public-key", "id", b64));
+}
+
+/*
+ * New request options (§5.5, PublicKeyCredentialRequestOptionsJSON) for
+ * the passkeys of user_id (NULL: any, usernameless), their challenge
+ * stored for purpose, bound to session sid or token (one NULL).  Returns
+ * {"publicKey": ...} (the caller owns it), or NULL with o set.
+ */
+json_t *
+passkey_request_options(struct ctx *ctx, const char *user_id,
+    const char *purpose, const char *sid, const char *token,
+    struct outcome *o)
+{
+	unsigned char	 chal[WA_CHALLENGE_LEN];
+	char		 chal64[64];
+	json_t		*allow, *j = NULL;
+
+	if ((allow = json_array()) == NULL ||
+	    passkey_challenge(chal, chal64, sizeof(chal64)) != JA_OK) {
+		outcome_set(o, OUT_SERVER_ERROR);
+		goto out;
+	}
+	if ((user_id != NULL && db_passkey_cred_ids(ctx->db, user_id,
+	    passkey_cred_one, allow) != JA_OK) ||
+	    db_wa_challenge_new(ctx->db, chal, purpose, sid, token) !=
+	    JA_OK) {
+		outcome_set(o, OUT_UNAVAILABLE);
+		goto out;
+	}
+	j = json_pack("{s:{s:s, s:s, s:i, s:s, s:O}}", "publicKey",
+	    "challenge", chal64, "rpId", ctx->cfg->webauthn_rp_id,
+	    "timeout", 300000, "userVerification",
+	    ctx->cfg->webauthn_user_verification, "allowCredentials", allow);
+	outcome_set(o, j != NULL ? OUT_OK : OUT_SERVER_ERROR);
+out:
+	json_decref(allow);
+	sodium_memzero(chal, sizeof(chal));
+	return j;
+}
+
+/*
+ * Takes the challenge of assertion a (purpose, bound to session sid or
+ * token, one NULL: used up whatever follows) and checks its client data
+ * (§7.2 steps 10-14: type webauthn.get, origin, no crossOrigin).  A
+ * refusal counts as a failed guess of this client (auth_throttle with
+ * no name), so that challenges guessed or replayed meet the throttle,
+ * unless the caller took the guess off the throttle already (taken).
+ * Returns OUT_OK, OUT_UNAVAILABLE, or OUT_BAD_CREDENTIALS set in o and
+ * logged once (name: the user, when known).
+ */
+int
+passkey_assert_challenge(struct ctx *ctx, const struct assertion *a,
+    const char *purpose, const char *sid, const char *token,
+    const char *name, int taken, struct outcome *o)
+{
+	struct outcome	 t;
+	const char	*why = NULL;
+	int		 rc;
+
+	rc = db_wa_challenge_take(ctx->db, a->client.challenge, purpose, sid,
+	    token);
+	if (rc == JA_EDB)
+		return outcome_set(o, OUT_UNAVAILABLE);
+	if (rc != JA_OK)
+		why = "challenge unknown, used, expired or another's";
+	else
+		why = webauthn_client_check(&a->client, WA_GET,
+		    a->client.challenge, ctx->cfg->webauthn_origins);
+	if (why == NULL)
+		return outcome_set(o, OUT_OK);
+	outcome_set(&t, OUT_OK);
+	if (!taken)
+		auth_throttle(ctx, NULL, &t);
+	return passkey_refuse_login(ctx, o, OUT_BAD_CREDENTIALS, name, why,
+	    rc != JA_OK ? "This sign-in has expired: start again." :
+	    "This passkey could not be verified.");
+}

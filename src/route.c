@@ -59,6 +59,8 @@ static const struct route routes[] = {
 	{ "/passkey/remove", route_passkey_rm, ROUTE_POST, JSON },
 	{ "/passkey/login/options", route_passkey_lopt, ROUTE_POST, JSON },
 	{ "/passkey/login", route_passkey_login, ROUTE_POST, JSON },
+	{ "/passkeys", route_passkeys, ROUTE_READ, JSON },
+	{ "/passkey/rename", route_passkey_rename, ROUTE_POST, JSON },
 	{ "/reset", route_reset, ROUTE_READ | ROUTE_POST, ASKED },
 	{ "/reset/confirm", route_reset_confirm, ROUTE_POST, FORM },
 	{ "/signup", route_signup, ROUTE_READ | ROUTE_POST, ASKED },

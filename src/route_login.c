@@ -208,7 +208,7 @@ login_post(struct ctx *ctx)
 	remember = login_remember(ctx, &b, &bad);
 	if (login_valid(ctx, a.username, pw, bad, &o) != OUT_OK ||
 	    login_password(ctx, a.username, pw, &u, &o) != OUT_OK ||
-	    outcome_set(&o, mfa_login_begin(ctx, &u, remember, mfa_token,
+	    outcome_set(&o, mfa_login_begin(ctx, &u, remember, NULL, mfa_token,
 	    sizeof(mfa_token))) != OUT_OK)
 		goto out;
 	if (mfa_token[0] != '\0')

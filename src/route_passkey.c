@@ -8,7 +8,9 @@
  *	"name"} -> 201 {"id","name"}.
  *   POST BASE/passkey/remove {"id","password"} -> 204: the current
  *	password confirms it (throttled and audited as at a password
- *	change); removing a passkey ends no session.
+ *	change); or {"id","credential"}: an assertion of any of the
+ *	user's passkeys over a challenge of {"purpose":"confirm"}
+ *	(passkey_confirm.c) does.  Removing a passkey ends no session.
  * What is checked, in order: the body's shape and bounds; the client
  * data (type webauthn.create, the challenge this session was given,
  * which is used up whatever follows, the origin one of
@@ -25,23 +27,6 @@
 #include <sodium.h>
 
 #include "jwtauth.h"
-
-#define PASSKEY_NAME_MAX	64	/* bytes of a passkey's name */
-
-/* Adds the credential id (hex, row[0]) to the array arg as base64url. */
-static void
-passkey_exclude_one(const char *const *row, void *arg)
-{
-	unsigned char	 id[WA_CRED_MAX];
-	char		 b64[WA_CRED_MAX * 4 / 3 + 4];
-	size_t		 n;
-
-	if (sodium_hex2bin(id, sizeof(id), row[0], strlen(row[0]), NULL, &n,
-	    NULL) != 0 || b64url_encode(b64, sizeof(b64), id, n) != JA_OK)
-		return;
-	json_array_append_new((json_t *)arg, json_pack("{s:s, s:s}", "type",
-	    "public-key", "id", b64));
-}
 
 /* POST BASE/passkey/register/options. */
 void
@@ -64,7 +49,7 @@ route_passkey_ropt(struct ctx *ctx)
 		outcome_set(&o, OUT_SERVER_ERROR);
 		goto out;
 	}
-	if (db_passkey_cred_ids(ctx->db, c.sub, passkey_exclude_one, ex) !=
+	if (db_passkey_cred_ids(ctx->db, c.sub, passkey_cred_one, ex) !=
 	    JA_OK || db_wa_challenge_new(ctx->db, chal, "register", c.sid,
 	    NULL) != JA_OK) {
 		outcome_set(&o, OUT_UNAVAILABLE);
@@ -236,7 +221,7 @@ route_passkey_rm(struct ctx *ctx)
 	struct claims	 c;
 	struct outcome	 o;
 	const char	*id, *pw;
-	int		 bad = 0, taken = 0, rc;
+	int		 bad = 0, taken = 0, cred, rc;
 
 	memset(&c, 0, sizeof(c));
 	if (passkey_begin(ctx, &b, &o) != OUT_OK ||
@@ -244,13 +229,17 @@ route_passkey_rm(struct ctx *ctx)
 		goto out;
 	id = body_get(&b, "id", &bad);
 	pw = body_get(&b, "password", &bad);
-	if (bad || id == NULL || !text_is_uuid(id) || pw == NULL ||
-	    *pw == '\0' || strlen(pw) > (size_t)ctx->cfg->password_max) {
+	cred = json_object_get(b.json, "credential") != NULL;
+	if (bad || id == NULL || !text_is_uuid(id) || (cred && pw != NULL) ||
+	    (!cred && (pw == NULL || *pw == '\0' ||
+	    strlen(pw) > (size_t)ctx->cfg->password_max))) {
 		outcome_set(&o, OUT_BAD_REQUEST);
-		o.message = "Give the passkey's id and your current password.";
+		o.message = "Give the passkey's id and your current password, "
+		    "or a passkey's answer.";
 		goto out;
 	}
-	if (passkey_password(ctx, &c, pw, &o, &taken) != OUT_OK)
+	if (cred ? passkey_confirm(ctx, &b, &c, &o, &taken) != OUT_OK :
+	    passkey_password(ctx, &c, pw, &o, &taken) != OUT_OK)
 		goto out;
 	rc = db_passkey_remove(ctx->db, c.sub, id);
 	if (rc != JA_OK) {
@@ -263,6 +252,8 @@ route_passkey_rm(struct ctx *ctx)
 	event_log("passkey_removed", ctx->req, c.username, c.sid, "passkey",
 	    id, NULL, NULL);
 	answer_done(ctx, "/account", NULL);
+	if (cred)	/* the count its options took, given back */
+		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
 out:
 	if (taken)
 		auth_throttle_end(ctx, c.username, &o);

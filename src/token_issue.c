@@ -32,7 +32,8 @@ token_issue(const struct config *cfg, const char *sub, const char *username,
  * "hwk"; its user present, the UP flag: "user"), ["hwk","user"], and
  * ["hwk","user","mfa"] with AMR_MFA (UV: the authenticator verified the
  * user by a PIN or a biometric, which WebAuthn does not say, a second
- * factor: "mfa").
+ * factor: "mfa"); with AMR_PWD as well, a password first and a passkey
+ * as its second factor: ["pwd","hwk","user","mfa"].
  */
 int
 token_issue_amr(const struct config *cfg, const char *sub,
@@ -59,7 +60,8 @@ token_issue_amr(const struct config *cfg, const char *sub,
 
 	if (jwt_new(&jwt) != 0)
 		goto out;
-	if (jwt_add_grants_json(jwt, (otp & AMR_HWK) ? (c->otp ?
+	if (jwt_add_grants_json(jwt, (otp & AMR_HWK) ? ((otp & AMR_PWD) ?
+	    "{\"amr\":[\"pwd\",\"hwk\",\"user\",\"mfa\"]}" : c->otp ?
 	    "{\"amr\":[\"hwk\",\"user\",\"mfa\"]}" :
 	    "{\"amr\":[\"hwk\",\"user\"]}") : c->otp ?
 	    "{\"amr\":[\"pwd\",\"otp\"]}" : "{\"amr\":[\"pwd\"]}"))

@@ -5,7 +5,7 @@ Reads one JSON request on standard input and writes one JSON answer,
 built by hand as an authenticator and a browser would (W3C WebAuthn
 Level 3): no WebAuthn library, only python3-cryptography for the keys.
 
-  {"op": "new", "kind": "es256"|"ed25519"}
+  {"op": "new", "kind": "es256"|"ed25519"|"rs256"}
       -> {"priv": PEM, "cose": b64url, "cred_id": b64url}
   {"op": "create", "key": <new's answer>, "challenge", "origin", "rp_id",
    "flags", "count", "type", "fmt", "cross_origin", "cose", "truncate",
@@ -30,7 +30,7 @@ import struct
 import sys
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 
 def b64(b):
@@ -75,6 +75,12 @@ def new(req):
         n = k.public_key().public_numbers()
         cose = cbor({1: 2, 3: -7, -1: 1, -2: n.x.to_bytes(32, "big"),
                      -3: n.y.to_bytes(32, "big")})
+    elif req["kind"] == "rs256":
+        # RFC 8230 §4: kty 3 (RSA), alg -257, n and e big-endian.
+        k = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        n = k.public_key().public_numbers()
+        cose = cbor({1: 3, 3: -257, -1: n.n.to_bytes(256, "big"),
+                     -2: n.e.to_bytes(3, "big")})
     else:
         k = ed25519.Ed25519PrivateKey.generate()
         raw = k.public_key().public_bytes(serialization.Encoding.Raw,
@@ -127,6 +133,8 @@ def get(req):
     msg = ad + hashlib.sha256(cd).digest()
     if key["kind"] == "es256":
         sig = k.sign(msg, ec.ECDSA(hashes.SHA256()))
+    elif key["kind"] == "rs256":
+        sig = k.sign(msg, padding.PKCS1v15(), hashes.SHA256())
     else:
         sig = k.sign(msg)
     if req.get("bad_sig"):

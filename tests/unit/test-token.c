@@ -267,6 +267,23 @@ test_round_trip(void)
 }
 
 /* amr (RFC 8176 §2): issued, kept through verify, strictly typed. */
+/* 1 if the payload of token tok holds "amr":want. */
+static int
+amr_is(const char *tok, const char *want)
+{
+	char		 pay[1024], needle[128];
+	const char	*p, *e;
+	size_t		 n = 0;
+
+	if ((p = strchr(tok, '.')) == NULL || (e = strchr(++p, '.')) == NULL ||
+	    b64url_decode((unsigned char *)pay, sizeof(pay) - 1, &n, p,
+	    (size_t)(e - p)) != JA_OK)
+		return 0;
+	pay[n] = '\0';
+	snprintf(needle, sizeof(needle), "\"amr\":%s", want);
+	return strstr(pay, needle) != NULL;
+}
+
 static void
 test_amr(void)
 {
@@ -293,6 +310,12 @@ test_amr(void)
 	    &tok) == JA_OK && token_verify(&cfg, tok, NOW, &got) == JA_OK &&
 	    got.otp == 0, "amr: a passkey without UV (hwk, user) verifies "
 	    "with one factor");
+	free(tok);
+	tap_ok(token_issue_amr(&cfg, SUB, "alice", SID, AMR_PWD | AMR_HWK |
+	    AMR_MFA, NOW, &issued, &tok) == JA_OK && token_verify(&cfg, tok,
+	    NOW, &got) == JA_OK && got.otp == 1 && amr_is(tok,
+	    "[\"pwd\",\"hwk\",\"user\",\"mfa\"]"), "amr: a password then a "
+	    "passkey says [pwd, hwk, user, mfa], two factors");
 	free(tok);
 	p = payload_valid();
 	tap_ok(accepts_payload(&p), "amr: control: a token without amr is "
