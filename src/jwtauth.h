@@ -934,6 +934,10 @@ int		 db_passkey_remove(struct db *, const char *, const char *);
 int		 db_passkey_cred_ids(struct db *, const char *,
 		    void (*)(const char *const *, void *), void *);
 
+/* db_passkey_list.c */
+int		 db_passkey_list(struct db *, const char *,
+		    void (*)(const char *const *, void *), void *);
+
 /* db_purge.c */
 int		 db_purge(struct db *, const struct config *, long *);
 
@@ -1088,6 +1092,7 @@ struct request {
 	int		 https;
 	enum front	 front;		/* who asked: see enum front */
 	int		 html;		/* a page, not JSON: see enum front */
+	int		 script;	/* our pages' script: ANSWER_SCRIPT */
 	long		 content_length;	/* -1: none given */
 	char		*body;
 	size_t		 bodylen;
@@ -1166,6 +1171,7 @@ struct response {
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
 	const char	*referrer;	/* Referrer-Policy; NULL: same-origin */
+	int		 scripted;	/* a page with BASE/passkey.js */
 	int		 sent;
 	int		 file_fd;	/* body from this file; -1: none */
 	int64_t		 file_off;	/* its first byte sent */
@@ -1251,11 +1257,21 @@ void		 html_account_session(struct buf *, const struct config *,
 void		 html_account_begin(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_account_end(struct buf *, const struct config *, int,
-		    long, const char *, int, const char *);
+		    long, const char *, int, const char *, const struct buf *);
 void		 html_2fa_setup(struct buf *, const struct config *,
 		    const char *, const char *, const char *, const char *);
 void		 html_2fa_codes(struct buf *, const struct config *,
 		    char [][RECOVERY_TEXT_LEN + 1], size_t);
+
+/* html_passkey.c */
+void		 html_passkey_script(struct buf *, const struct config *);
+void		 html_passkey_login(struct buf *, const struct config *);
+void		 html_passkey_begin(struct buf *, const struct config *);
+void		 html_passkey_row(struct buf *, const char *const *);
+void		 html_passkey_end(struct buf *, const struct config *, size_t);
+
+/* passkey_js.c (made from src/passkey.js by scripts/embed-text.sh) */
+extern const char passkey_js[];
 
 /* html_reset.c */
 void		 html_reset_ask(struct buf *, const struct config *,
@@ -1417,11 +1433,13 @@ enum answer_kind {
 	ANSWER_JSON,
 	ANSWER_HTML,
 	ANSWER_FORM,		/* a page for a form post, else JSON */
-	ANSWER_SUBREQUEST	/* a web server's check: 204 or empty 401 */
+	ANSWER_SUBREQUEST,	/* a web server's check: 204 or empty 401 */
+	ANSWER_SCRIPT		/* JSON to our pages' script (passkey.js) */
 };
 
 void		 answer_kind_set(struct ctx *, enum answer_kind);
 int		 answer_is_page(const struct ctx *);
+int		 answer_is_script(const struct ctx *);
 void		 answer_refuse(struct ctx *, const struct outcome *,
 		    const struct again *);
 void		 answer_refuse_at(struct ctx *, const struct outcome *,
