@@ -40,7 +40,8 @@
  * server's subrequest (BASE/check), whose refusals are an empty 401.
  * ANSWER_SCRIPT is JSON for our pages' own script (BASE/passkey.js),
  * known by the form token it sent (passkey.c): its refusals are JSON,
- * and a sign-in ends with the session cookies and no tokens in the body
+ * each with its words for the page to show (error_description), and a
+ * sign-in ends with the session cookies and no tokens in the body
  * (auth_respond), as after the password form.
  */
 void
@@ -224,7 +225,7 @@ answer_json(struct ctx *ctx, const struct outcome *o,
 {
 	const char	*code = o->code != NULL ? o->code : sp->error;
 
-	if (sp->described)
+	if (sp->described || answer_is_script(ctx))	/* the page says it */
 		response_error(ctx->resp, ctx->req, sp->status, code, msg);
 	else
 		response_json(ctx->resp, sp->status, json_pack("{s:s}",

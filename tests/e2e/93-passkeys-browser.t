@@ -1,0 +1,52 @@
+# Passkeys in a real browser (Debian's chromium, driven by playwright-core
+# with the DevTools Protocol's virtual authenticator:
+# tests/browser/passkeys.mjs) on Apache: sign in with the password, add a
+# named passkey on the account page, see it listed, sign out, sign in
+# with it and no user name, reach a page under otp_paths (UV counts as
+# two factors), see it listed as used; a bogus signature, no UP and no UV
+# (webauthn_user_verification = required) refused with the page saying
+# so and no session made; remove it with the password; the sign-in page
+# without JavaScript.  site_url is http://localhost:PORT: a passkey's RP
+# id is a domain (passkeys are off for an address; config_webauthn.c).
+# Screenshots at 390 and 1280 px go to tests/out/screenshots/.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JwtAuthTest;
+
+my $dir = "$FindBin::Bin/../browser";
+my $out = "$FindBin::Bin/../out/screenshots";
+plan skip_all => 'tests/browser/node_modules missing: make test installs it'
+	unless -d "$dir/node_modules/playwright-core";
+mkdir "$FindBin::Bin/../out";
+mkdir $out;
+unlink glob "$out/passkey-{login,account,refused}-*.png";
+
+my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
+	webauthn_user_verification => 'required', throttle_user_max => 50,
+	throttle_ip_max => 500);
+my $base = 'http://localhost:' . $env->port;
+$env->reconfigure(site_url => $base);
+my $PW = 'pia password 1';
+$env->add_user('pia', $PW);
+my $failed = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
+	"event = 'login_failed' AND detail = 'passkey'") };
+my $passkey_logins = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
+	"event = 'login' AND detail = 'passkey'") };
+
+JwtAuthTest->node_tap("browser: ", "$dir/passkeys.mjs", $base, $out, 'pia',
+	$PW);
+for my $name (qw(passkey-login passkey-account passkey-refused)) {
+	ok(-s "$out/$name-390.png" && -s "$out/$name-1280.png",
+		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");
+}
+is($passkey_logins->(), 1, 'one sign-in by passkey is audited');
+is($failed->(), 3, 'the three refused assertions are audited as failed sign-ins');
+is($env->psql('SELECT count(*) FROM passkeys'), 0, 'the passkey is gone');
+is($env->psql("SELECT count(*) FROM audit WHERE event IN ('passkey_added', " .
+	"'passkey_removed')"), 2, 'adding and removing it are audited');
+is($env->psql("SELECT count(*) FROM sessions WHERE mfa AND passkey"), 1,
+	'the one passkey session counts two factors');
+done_testing;
