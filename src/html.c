@@ -71,7 +71,8 @@ static const char html_css[] =
 	/* The passkey controls (html_passkey.c). */
 	".or{margin:1.25rem 0 0;text-align:center;color:#5b6573}"
 	".or+button{margin-top:.5rem}\n"
-	".badge.off{background:var(--err)}\n";
+	".badge.off{background:var(--err)}"
+	"#passkey-status{margin:1rem 0 0}\n";
 
 /* The favicon, a key on a blue square (SVG). */
 static const char html_favicon[] =
