@@ -48,7 +48,7 @@ COMMON	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/db_mfa.o src/db_mfa_challenge.o src/mail.o src/mail_text.o \
 	  src/db_email.o src/db_reset.o src/db_signup.o \
 	  src/db_email_change.o src/db_known.o src/revring.o \
-	  src/db_passkey.o \
+	  src/db_passkey.o src/db_passkey_list.o \
 	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
@@ -67,7 +67,7 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/html_reset.o src/route_signup.o src/route_verify.o \
 	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o \
 	  src/passkey.o src/route_passkey.o src/route_passkey_login.o \
-	  src/passkey_js.o src/html_passkey.o src/db_passkey_list.o
+	  src/passkey_js.o src/html_passkey.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/config_secrets.o \

@@ -7,22 +7,24 @@
  *             token*, refresh, password, totp, recovery, random, text,
  *             b64, buf, log, event, metrics, revmap, tokcache, form,
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
- *             outcome, answer, response, html, watch (the checks'
- *             outcomes and their spelling are pure), mail, mail_text
+ *             outcome, answer, response, html, html_passkey, watch
+ *             (the checks' outcomes and their spelling are pure), mail,
+ *             mail_text
  *             (a message built, never sent), cose, webauthn, attobj,
  *             webauthn_sig (passkeys: the CBOR, the client and
  *             authenticator data, the signature by libfido2),
  *             config_webauthn.
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
  *             db_reset, db_signup, db_email_change: addresses and mailed
- *             links; db_passkey: passkeys and their challenges), migrate,
- *             migrations, throttle, check, owner.
+ *             links; db_passkey, db_passkey_list: passkeys and their
+ *             challenges), migrate, migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, passkey
- *             (what the passkey routes share), route*.
+ *             (what the passkey routes share), passkey_js (the pages'
+ *             script, made from src/passkey.js), route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:

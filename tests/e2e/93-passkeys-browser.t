@@ -36,6 +36,12 @@ my $failed = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
 my $passkey_logins = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
 	"event = 'login' AND detail = 'passkey'") };
 
+# The script's requests carry the page's form token; a forged one is
+# refused before anything else (passkey.c).
+is($env->json(POST => '/auth/passkey/login/options',
+	{ content => { csrf => 'forged' } })->{status}, 403,
+	'a passkey request with a forged form token is refused');
+
 JwtAuthTest->node_tap("browser: ", "$dir/passkeys.mjs", $base, $out, 'pia',
 	$PW);
 for my $name (qw(passkey-login passkey-account passkey-refused)) {
