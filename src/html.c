@@ -219,7 +219,7 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 		    "name=\"remember\"> Keep me signed in</label>\n");
 	buf_puts(b, "<button type=\"submit\">Sign in</button>\n</form>\n");
 	if (cfg->webauthn_rp_id != NULL)	/* passkeys are on */
-		html_passkey_login(b, cfg);
+		html_passkey_login(b, cfg, next, csrf);
 	if (cfg->site_url != NULL)	/* reset by email is on */
 		html_back(b, cfg, "/reset", "Forgot your password?");
 	if (cfg->signup_mode == SIGNUP_OPEN)	/* route_signup.c */

@@ -43,16 +43,34 @@ html_passkey_open(struct buf *b, const struct config *cfg)
 
 /*
  * The sign-in page's "Sign in with a passkey" (no user name asked: a
- * discoverable credential), after the password form.
+ * discoverable credential), after the password form; and the code form
+ * of the second step, hidden, which the script fills with the mfa_token
+ * and shows when a passkey that did not verify its user (no UV) signs
+ * in a user with two-factor sign-in on: it posts to BASE/login as the
+ * code step after a password does, with next and the CSRF token.
  */
 void
-html_passkey_login(struct buf *b, const struct config *cfg)
+html_passkey_login(struct buf *b, const struct config *cfg,
+    const char *next, const char *csrf)
 {
 	html_passkey_open(b, cfg);
 	buf_puts(b, "<div data-passkey hidden>\n<p class=\"or\">or</p>\n"
 	    "<button type=\"button\" id=\"passkey-login\" class=\"secondary\">"
 	    "Sign in with a passkey</button>\n</div>\n");
 	html_passkey_status(b);
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/login\" id=\"passkey-step\" hidden>\n<input "
+	    "type=\"hidden\" name=\"csrf\" value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+	buf_html(b, next);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"mfa_token\" "
+	    "value=\"\">\n<label for=\"passkey-code\">Code from your app, or a "
+	    "recovery code</label>\n<input id=\"passkey-code\" name=\"code\" "
+	    "type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+	    "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"64\" "
+	    "required>\n<button type=\"submit\">Sign in</button>\n</form>\n");
 	buf_puts(b, "</div>\n");
 	html_passkey_script(b, cfg);
 }

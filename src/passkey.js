@@ -121,9 +121,6 @@
 		if (e && e.name === 'InvalidStateError')
 			return 'This device already holds a passkey for your ' +
 			    'account.';
-		if (e && e.json && e.json.error === 'mfa_required')
-			return 'This passkey did not verify you (no PIN or ' +
-			    'fingerprint). Sign in with your password and code.';
 		if (e && e.json && e.json.error_description)
 			return e.json.error_description;
 		return fallback;
@@ -152,6 +149,20 @@
 		return res.json;
 	}
 
+	// A passkey without UV, for a user with two-factor sign-in on: the
+	// page's code form takes the second step, as after a password.
+	function codeStep(token) {
+		const step = document.getElementById('passkey-step');
+		step.querySelector('input[name="mfa_token"]').value = token;
+		for (const f of document.querySelectorAll('form'))
+			f.hidden = f !== step;
+		login.parentNode.hidden = true;
+		step.hidden = false;
+		say('This passkey did not verify you (no PIN or fingerprint): ' +
+		    'enter the code from your authenticator app.', false);
+		document.getElementById('passkey-code').focus();
+	}
+
 	// Sign in (usernameless: a discoverable credential, §5.5).
 	const login = document.getElementById('passkey-login');
 	if (login !== null)
@@ -167,7 +178,10 @@
 			    'input[name="remember"]');
 			if (keep !== null)
 				body.remember = keep.checked;
-			expect(await post('/passkey/login', body), 204);
+			const res = await post('/passkey/login', body);
+			if (res.status === 401 && res.json.error === 'mfa_required')
+				return codeStep(res.json.mfa_token);
+			expect(res, 204);
 			say('Signed in.', false);
 			const next = document.querySelector('input[name="next"]');
 			location.assign(next !== null && next.value !== '' ?

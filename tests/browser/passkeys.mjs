@@ -12,18 +12,25 @@
 //   with the password, a wrong password does not remove the passkey,
 //   the right one does -> gone; without JavaScript the sign-in page
 //   shows no passkey button and the password form still signs in.
-// Usage: node passkeys.mjs BASE_URL OUTDIR USER PASSWORD
+// With "code SECRET" after them (webauthn_user_verification = preferred,
+// USER with two-factor sign-in on, SECRET its TOTP secret), a passkey
+// whose assertions do not verify the user (UV off) instead: password and
+// code, add a passkey, sign out, the passkey (no UV) -> the page's code
+// form -> a code -> signed in, on the page under otp_paths.
+// Usage: node passkeys.mjs BASE_URL OUTDIR USER PASSWORD [code SECRET]
 //   BASE_URL must name the host "localhost" (a passkey's RP id is a
 //   domain, never an address).
 // Screenshots at 390 and 1280 px wide go to OUTDIR: passkey-login-*.png
 // (the sign-in page), passkey-account-*.png (the account page with the
-// passkey listed), passkey-refused-*.png (a refused sign-in).
+// passkey listed), passkey-refused-*.png (a refused sign-in),
+// passkey-code-*.png (the code step after a passkey without UV).
 import { content, cspViolations, done, launch, ok, overflows,
-    screenshots } from './tap.mjs';
+    screenshots, totp } from './tap.mjs';
 
-const [base, outdir, user, password] = process.argv.slice(2);
+const [base, outdir, user, password, mode, secret] =
+    process.argv.slice(2);
 const shots = (page, name) => screenshots(page, outdir, name);
-const loginForm = 'form[action="/auth/login"]';
+const loginForm = 'form[action="/auth/login"]:not(#passkey-step)';
 const name = 'Laptop';
 
 // The h1 of the page, once one is there.
@@ -77,8 +84,62 @@ async function listed(page) {
 	return page.locator('.passkeys li strong').allTextContents();
 }
 
-const browser = await launch();
-try {
+// The walk of "code" mode (see the top).
+async function codeWalk(browser) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	const violations = cspViolations(page);
+	const cdp = await ctx.newCDPSession(page);
+	await cdp.send('WebAuthn.enable');
+	const { authenticatorId } = await cdp.send(
+	    'WebAuthn.addVirtualAuthenticator', { options: {
+	    protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+	    hasUserVerification: true, isUserVerified: true } });
+
+	await page.goto(`${base}/auth/login?next=/auth/account`);
+	await signIn(page);
+	await page.waitForSelector('#code', { timeout: 15000 }).catch(() => {});
+	await page.fill('#code', totp(secret, 0));
+	await page.click(`${loginForm} button[type="submit"]`);
+	ok(await heading(page) === 'Your account',
+	    'code mode: password and code sign in', await content(page));
+	await page.fill('#passkey-name', 'Key without UV');
+	await page.click('#passkey-add button[type="submit"]');
+	await page.waitForURL(/m=passkey_added/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(JSON.stringify(await listed(page)) === '["Key without UV"]',
+	    'code mode: a passkey is added', await content(page));
+	await signOut(page);
+	// From now on its assertions say the user was not verified.
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: false, isBadUV: true, isBadUP: false });
+	await page.goto(`${base}/app/whoami.cgi`);
+	await page.waitForSelector('#passkey-login', { state: 'visible',
+	    timeout: 15000 }).catch(() => {});
+	await page.click('#passkey-login');
+	await page.waitForSelector('#passkey-step', { state: 'visible',
+	    timeout: 15000 }).catch(() => {});
+	ok(await page.locator('#passkey-step').isVisible() &&
+	    !(await page.locator('#password').isVisible()),
+	    'code mode: the passkey without UV leads to the code form, the ' +
+	    'password form put away', await content(page));
+	ok(await accessCookie(ctx) === undefined,
+	    'code mode: no session before the code');
+	await shots(page, 'passkey-code');
+	await page.fill('#passkey-code', totp(secret, 30));
+	await page.click('#passkey-step button[type="submit"]');
+	await page.waitForSelector('#signed-in', { timeout: 15000 })
+	    .catch(() => {});
+	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
+	    user, 'code mode: passkey and code sign in, back on the page ' +
+	    'under otp_paths', await content(page));
+	ok(violations.length === 0,
+	    'code mode: no Content-Security-Policy violations',
+	    violations.join('\n'));
+}
+
+// The walk (see the top).
+async function walk(browser) {
 	const ctx = await browser.newContext();
 	const page = await ctx.newPage();
 	const violations = cspViolations(page);
@@ -147,7 +208,7 @@ try {
 	await page.goto(`${base}/app/whoami.cgi`);
 	await page.waitForSelector('#passkey-login', { state: 'visible',
 	    timeout: 15000 }).catch(() => {});
-	ok(await page.locator('input[name="next"]').inputValue()
+	ok(await page.locator('input[name="next"]').first().inputValue()
 	    .catch(() => '') === '/app/whoami.cgi',
 	    'the protected page asks to sign in and leads back to it');
 	await page.click('#passkey-login');
@@ -230,6 +291,11 @@ try {
 	    await p2.locator('[data-passkey-nojs]').isVisible(),
 	    'and the password signs in; the account page says passkeys need ' +
 	    'JavaScript', await content(p2));
+}
+
+const browser = await launch();
+try {
+	await (mode === 'code' ? codeWalk(browser) : walk(browser));
 } catch (e) {
 	ok(false, 'the walk ran to the end', e.stack);
 } finally {
