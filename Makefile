@@ -68,7 +68,8 @@ SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
 	  src/html_signup.o src/route_email.o src/html_email.o src/listen.o \
 	  src/passkey_assert.o src/passkey_confirm.o src/route_passkey_mfa.o \
 	  src/route_passkey_list.o \
-	  src/passkey.o src/route_passkey.o src/route_passkey_login.o
+	  src/passkey.o src/route_passkey.o src/route_passkey_login.o \
+	  src/passkey_js.o src/html_passkey.o
 # Pure modules the unit tests link against (no FastCGI, no database).
 PURE	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/config_secrets.o \
@@ -81,7 +82,7 @@ PURE	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
 	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o \
-	  src/mail.o src/mail_text.o src/revring.o \
+	  src/mail.o src/mail_text.o src/revring.o src/html_passkey.o \
 	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 # authctl's own files (the command line, each group of commands).
 AUTHCTL	= src/authctl.o src/authctl_user.o src/authctl_session.o \
@@ -103,6 +104,11 @@ src/%.o: src/%.c src/jwtauth.h
 
 src/migrations.c: scripts/embed-sql.sh $(sort $(wildcard sql/*.sql))
 	sh scripts/embed-sql.sh $(sort $(wildcard sql/*.sql)) > $@.tmp
+	mv $@.tmp $@
+
+# The pages' one script (src/passkey.js), served at BASE/passkey.js.
+src/passkey_js.c: scripts/embed-text.sh src/passkey.js
+	sh scripts/embed-text.sh passkey_js src/passkey.js > $@.tmp
 	mv $@.tmp $@
 
 tests/unit/test-%: tests/unit/test-%.c tests/unit/tap.h $(PURE)
@@ -323,7 +329,7 @@ deb:
 	sh scripts/deb.sh $(DEBDIR)
 
 clean:
-	rm -f src/*.o src/migrations.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
+	rm -f src/*.o src/migrations.c src/passkey_js.c cgi-bin/jwtauth.fcgi authctl $(UNITS) \
 	    bench/noop-authz bench/check-cost bench/reload-cost
 	rm -rf $(SANDIR) src/pic cgi-bin/mod_jwtauth.so
 

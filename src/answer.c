@@ -38,12 +38,18 @@
  * page, JSON, or a page exactly when the body is a form (the account
  * page's forms posting to routes that otherwise answer JSON); or a web
  * server's subrequest (BASE/check), whose refusals are an empty 401.
+ * ANSWER_SCRIPT is JSON for our pages' own script (BASE/passkey.js),
+ * known by the form token it sent (passkey.c): its refusals are JSON,
+ * each with its words for the page to show (error_description), and a
+ * sign-in ends with the session cookies and no tokens in the body
+ * (auth_respond), as after the password form.
  */
 void
 answer_kind_set(struct ctx *ctx, enum answer_kind kind)
 {
 	if (kind == ANSWER_SUBREQUEST)
 		ctx->req->front = FRONT_SUBREQUEST;
+	ctx->req->script = kind == ANSWER_SCRIPT;
 	ctx->req->html = kind == ANSWER_HTML || (kind == ANSWER_FORM &&
 	    ctx->req->ctype == CTYPE_FORM);
 }
@@ -53,6 +59,13 @@ int
 answer_is_page(const struct ctx *ctx)
 {
 	return ctx->req->html;
+}
+
+/* Returns 1 when this request is our pages' script's (ANSWER_SCRIPT). */
+int
+answer_is_script(const struct ctx *ctx)
+{
+	return ctx->req->script;
 }
 
 /*
@@ -90,6 +103,7 @@ answer_login_form(struct ctx *ctx, int status, const char *next,
 	answer_kind_set(ctx, ANSWER_HTML);
 	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
+	ctx->resp->scripted = ctx->cfg->webauthn_rp_id != NULL;
 	buf_init(&page);
 	html_login(&page, ctx->cfg, text_local_or_root(next), message, csrf,
 	    username);
@@ -211,7 +225,7 @@ answer_json(struct ctx *ctx, const struct outcome *o,
 {
 	const char	*code = o->code != NULL ? o->code : sp->error;
 
-	if (sp->described)
+	if (sp->described || answer_is_script(ctx))	/* the page says it */
 		response_error(ctx->resp, ctx->req, sp->status, code, msg);
 	else
 		response_json(ctx->resp, sp->status, json_pack("{s:s}",

@@ -206,7 +206,8 @@ auth_password(struct ctx *ctx, const struct claims *c, const char *pw,
  * Answers a successful login or refresh with a new access token for
  * session s and refresh token rt: JSON (RFC 6749 §5.1) for API clients,
  * also setting the cookies when set_cookies is non-zero; for forms, the
- * cookies and a 303 to next.  The cookies of a session not remembered
+ * cookies and a 303 to next; for our pages' script (ANSWER_SCRIPT), the
+ * cookies and 204, the page moving on itself.  The cookies of a session not remembered
  * ("Keep me signed in" unticked) are browser-session cookies.  Returns JA_OK or JA_ENOMEM.
  */
 int
@@ -223,7 +224,7 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 		    "The token could not be issued.");
 		return JA_ENOMEM;
 	}
-	if (answer_is_page(ctx) || set_cookies) {
+	if (answer_is_page(ctx) || answer_is_script(ctx) || set_cookies) {
 		response_cookie(ctx->resp, ctx->req, ctx->cfg, COOKIE_ACCESS,
 		    at, s->remembered ? s->refresh_expires_in :
 		    COOKIE_SESSION);
@@ -233,6 +234,8 @@ auth_respond(struct ctx *ctx, const struct session *s, const char *rt,
 	}
 	if (answer_is_page(ctx))
 		response_redirect(ctx->resp, next);
+	else if (answer_is_script(ctx))
+		ctx->resp->status = 204;	/* the cookies are the answer */
 	else {
 		j = json_pack("{s:s, s:s, s:I, s:s, s:I}", "access_token", at,
 		    "token_type", "Bearer", "expires_in",

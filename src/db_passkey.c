@@ -90,7 +90,7 @@ static const struct db_stmt passkey_cred_ids = {
 	1, DB_RETRY
 };
 
-/* A user's passkeys for the list (route_passkey_list.c), oldest first. */
+/* A user's passkeys for the lists (route_passkey_list.c, html_passkey.c). */
 static const struct db_stmt passkey_list = {
 	"passkey_list",
 	"SELECT id, name, to_char(created_at AT TIME ZONE 'UTC', "
@@ -98,7 +98,7 @@ static const struct db_stmt passkey_list = {
 	"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
 	"backup_eligible::text, backed_up::text, "
 	"(disabled_at IS NOT NULL)::text FROM passkeys WHERE user_id = $1 "
-	"ORDER BY created_at LIMIT 64",
+	"ORDER BY created_at, id LIMIT 64",
 	1, DB_RETRY
 };
 

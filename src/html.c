@@ -1,7 +1,9 @@
 /*
  * html.c: the few HTML pages the service shows a browser.  Every value
- * printed goes through buf_html(); no page has script (the CSP in
- * response.c forbids it), the style sheet is served at BASE/style.css.
+ * printed goes through buf_html(); no page has script but the passkey
+ * buttons' one file from our origin (html_passkey.c; the CSP in
+ * response.c forbids any other), the style sheet is served at
+ * BASE/style.css.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +67,12 @@ static const char html_css[] =
 	"justify-content:space-between;margin:0 0 1.25rem;padding:0 0 .75rem;"
 	"border-bottom:1px solid #dde1e7}\n"
 	".bar form{margin:0}.bar button{width:auto;margin:0;padding:.4rem .9rem}\n"
-	"ul.links{padding-left:1.2rem}ul.links li{margin:.4rem 0}\n";
+	"ul.links{padding-left:1.2rem}ul.links li{margin:.4rem 0}\n"
+	/* The passkey controls (html_passkey.c). */
+	".or{margin:1.25rem 0 0;text-align:center;color:#5b6573}"
+	".or+button{margin-top:.5rem}\n"
+	".badge.off{background:var(--err)}"
+	"#passkey-status{margin:1rem 0 0}\n";
 
 /* The favicon, a key on a blue square (SVG). */
 static const char html_favicon[] =
@@ -211,6 +218,8 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 		buf_puts(b, "<label class=\"check\"><input type=\"checkbox\" "
 		    "name=\"remember\"> Keep me signed in</label>\n");
 	buf_puts(b, "<button type=\"submit\">Sign in</button>\n</form>\n");
+	if (cfg->webauthn_rp_id != NULL)	/* passkeys are on */
+		html_passkey_login(b, cfg, next, csrf);
 	if (cfg->site_url != NULL)	/* reset by email is on */
 		html_back(b, cfg, "/reset", "Forgot your password?");
 	if (cfg->signup_mode == SIGNUP_OPEN)	/* route_signup.c */

@@ -2,7 +2,7 @@
  * html_account.c: the pages of the account (route_account.c,
  * route_2fa.c): who is signed in, the sessions with a sign-out for each,
  * the password, the second factor and the steps that turn it on.  No
- * script; every form posts with the CSRF token (csrf.c); every value
+ * script but the passkeys section's (html_passkey.c); every form posts with the CSRF token (csrf.c); every value
  * printed goes through buf_html().
  */
 #include <stdio.h>
@@ -88,12 +88,14 @@ html_account_begin(struct buf *b, const struct config *cfg,
 /*
  * The rest of the account page after the sessions: sign out elsewhere,
  * the password, the address (email, "" for none; verified) while mail
- * is on (html_email.c), the second factor (mfa_on; codes_left recovery
+ * is on (html_email.c), the passkeys section (NULL while passkeys are
+ * off; html_passkey.c), the second factor (mfa_on; codes_left recovery
  * codes), and the way out.
  */
 void
 html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
-    long codes_left, const char *email, int verified, const char *csrf)
+    long codes_left, const char *email, int verified, const char *csrf,
+    const struct buf *passkeys)
 {
 	buf_puts(b, "</ul>\n");
 	html_form(b, cfg, "/logout", csrf);
@@ -114,6 +116,8 @@ html_account_end(struct buf *b, const struct config *cfg, int mfa_on,
 	    "</form>\n", cfg->password_min, cfg->password_min);
 	if (cfg->site_url != NULL)
 		html_account_email(b, cfg, email, verified, csrf);
+	if (passkeys != NULL && passkeys->data != NULL)
+		buf_append(b, passkeys->data, passkeys->len);
 
 	buf_puts(b, "<h2>Two-factor sign-in</h2>\n");
 	if (mfa_on) {

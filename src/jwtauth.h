@@ -7,23 +7,25 @@
  *             token*, refresh, password, totp, recovery, random, text,
  *             b64, buf, log, event, metrics, revmap, tokcache, form,
  *             jbody, cookie, proxy, gatepath, precond, ua, bearer, csrf*,
- *             outcome, answer, response, html, watch (the checks'
- *             outcomes and their spelling are pure), mail, mail_text
+ *             outcome, answer, response, html, html_passkey, watch
+ *             (the checks' outcomes and their spelling are pure), mail,
+ *             mail_text
  *             (a message built, never sent), cose, webauthn, attobj,
  *             webauthn_sig (passkeys: the CBOR, the client and
  *             authenticator data, the signature by libfido2),
  *             config_webauthn.
  *   database  COMMON less PURE, in both programs: db, db_* (db_email,
  *             db_reset, db_signup, db_email_change: addresses and mailed
- *             links; db_passkey: passkeys and their challenges), migrate,
- *             migrations, throttle, check, owner.
+ *             links; db_passkey: passkeys and their
+ *             challenges), migrate, migrations, throttle, check, owner.
  *   service   SERVICE less PURE, jwtauth.fcgi only: main, reload, daemon,
  *             io, request, response_send, auth, authz, mfa,
  *             gate, pwslot, revcache, html_account, html_reset,
  *             html_signup, html_email, qr,
  *             mail_send (sends after the answer), notice, passkey
  *             (what the passkey routes share), passkey_assert (an
- *             assertion checked), passkey_confirm, route*.
+ *             assertion checked), passkey_confirm, passkey_js (the
+ *             pages' script, made from src/passkey.js), route*.
  *   authctl   AUTHCTL, authctl only: authctl, authctl_*.
  *
  * One block per source file, in the order a request meets them:
@@ -1094,6 +1096,7 @@ struct request {
 	int		 https;
 	enum front	 front;		/* who asked: see enum front */
 	int		 html;		/* a page, not JSON: see enum front */
+	int		 script;	/* our pages' script: ANSWER_SCRIPT */
 	long		 content_length;	/* -1: none given */
 	char		*body;
 	size_t		 bodylen;
@@ -1172,6 +1175,7 @@ struct response {
 	struct buf	 body;
 	int		 bare;		/* Status and headers set, no defaults */
 	const char	*referrer;	/* Referrer-Policy; NULL: same-origin */
+	int		 scripted;	/* a page with BASE/passkey.js */
 	int		 sent;
 	int		 file_fd;	/* body from this file; -1: none */
 	int64_t		 file_off;	/* its first byte sent */
@@ -1257,11 +1261,22 @@ void		 html_account_session(struct buf *, const struct config *,
 void		 html_account_begin(struct buf *, const struct config *,
 		    const char *, const char *, const char *);
 void		 html_account_end(struct buf *, const struct config *, int,
-		    long, const char *, int, const char *);
+		    long, const char *, int, const char *, const struct buf *);
 void		 html_2fa_setup(struct buf *, const struct config *,
 		    const char *, const char *, const char *, const char *);
 void		 html_2fa_codes(struct buf *, const struct config *,
 		    char [][RECOVERY_TEXT_LEN + 1], size_t);
+
+/* html_passkey.c */
+void		 html_passkey_script(struct buf *, const struct config *);
+void		 html_passkey_login(struct buf *, const struct config *,
+		    const char *, const char *);
+void		 html_passkey_begin(struct buf *, const struct config *);
+void		 html_passkey_row(struct buf *, const char *const *);
+void		 html_passkey_end(struct buf *, const struct config *, size_t);
+
+/* passkey_js.c (made from src/passkey.js by scripts/embed-text.sh) */
+extern const char passkey_js[];
 
 /* html_reset.c */
 void		 html_reset_ask(struct buf *, const struct config *,
@@ -1423,11 +1438,13 @@ enum answer_kind {
 	ANSWER_JSON,
 	ANSWER_HTML,
 	ANSWER_FORM,		/* a page for a form post, else JSON */
-	ANSWER_SUBREQUEST	/* a web server's check: 204 or empty 401 */
+	ANSWER_SUBREQUEST,	/* a web server's check: 204 or empty 401 */
+	ANSWER_SCRIPT		/* JSON to our pages' script (passkey.js) */
 };
 
 void		 answer_kind_set(struct ctx *, enum answer_kind);
 int		 answer_is_page(const struct ctx *);
+int		 answer_is_script(const struct ctx *);
 void		 answer_refuse(struct ctx *, const struct outcome *,
 		    const struct again *);
 void		 answer_refuse_at(struct ctx *, const struct outcome *,

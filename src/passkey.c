@@ -14,12 +14,18 @@
 /*
  * The start of every passkey route: passkeys on (webauthn_rp_id known,
  * OUT_NOT_FOUND otherwise) and a JSON object for a body (OUT_MEDIA_TYPE
- * for a form).  Returns OUT_OK or the refusal, set in o; free b with
- * body_free() in any case.
+ * for a form).  A body with "csrf" comes from our pages' script: the
+ * form token must pass (csrf.c: the origin, the nonce cookie, the
+ * session; OUT_CSRF otherwise) and the request is answered as
+ * ANSWER_SCRIPT (answer.c).  Returns OUT_OK or the refusal, set in o;
+ * free b with body_free() in any case.
  */
 int
 passkey_begin(struct ctx *ctx, struct body *b, struct outcome *o)
 {
+	const char	*csrf;
+	int		 bad = 0;
+
 	memset(b, 0, sizeof(*b));
 	if (ctx->cfg->webauthn_rp_id == NULL)
 		return outcome_set(o, OUT_NOT_FOUND);
@@ -27,6 +33,13 @@ passkey_begin(struct ctx *ctx, struct body *b, struct outcome *o)
 		return o->kind;
 	if (b->is_form || (b->json != NULL && ctx->req->ctype != CTYPE_JSON))
 		return outcome_set(o, OUT_MEDIA_TYPE);
+	/* A form token in the body: our pages' script (passkey.js). */
+	csrf = body_get(b, "csrf", &bad);
+	if (bad || (csrf != NULL && csrf_check_request(ctx->cfg, ctx->req,
+	    csrf) != JA_OK))
+		return outcome_set(o, OUT_CSRF);
+	if (csrf != NULL)
+		answer_kind_set(ctx, ANSWER_SCRIPT);
 	return outcome_set(o, OUT_OK);
 }
 

@@ -17,6 +17,9 @@
 #define RESPONSE_CSP "default-src 'none'; style-src 'self'; " \
 	"img-src 'self'; form-action 'self'; frame-ancestors 'none'; " \
 	"base-uri 'none'"
+/* A page with the passkey buttons: our one script, and its requests. */
+#define RESPONSE_CSP_SCRIPT RESPONSE_CSP "; script-src 'self'; " \
+	"connect-src 'self'"
 
 void
 response_init(struct response *resp)
@@ -139,7 +142,8 @@ response_html(struct response *resp, int status, struct buf *page)
 	resp->body.secret = secret;
 	buf_init(page);
 	response_header(resp, "Content-Type", "text/html; charset=utf-8");
-	response_header(resp, "Content-Security-Policy", RESPONSE_CSP);
+	response_header(resp, "Content-Security-Policy", "%s",
+	    resp->scripted ? RESPONSE_CSP_SCRIPT : RESPONSE_CSP);
 	response_header(resp, "X-Frame-Options", "DENY");
 	response_header(resp, "Referrer-Policy", "%s", resp->referrer != NULL ?
 	    resp->referrer : "same-origin");

@@ -43,6 +43,16 @@ route_favicon(struct ctx *ctx)
 	ctx->resp->cache_control = "public, max-age=86400";
 }
 
+/* The pages' one script (src/passkey.js), cached as the favicon is. */
+static void
+route_script(struct ctx *ctx)
+{
+	buf_puts(&ctx->resp->body, passkey_js);
+	response_header(ctx->resp, "Content-Type",
+	    "text/javascript; charset=utf-8");
+	ctx->resp->cache_control = "public, max-age=86400";
+}
+
 static const struct route routes[] = {
 	{ "/login", route_login, ROUTE_READ | ROUTE_POST, ASKED },
 	{ "/refresh", route_refresh, ROUTE_GET | ROUTE_POST, ASKED },
@@ -75,6 +85,7 @@ static const struct route routes[] = {
 	{ "/metrics", route_metrics, ROUTE_READ, ASKED },
 	{ "/style.css", route_style, ROUTE_READ, ASKED },
 	{ "/favicon.svg", route_favicon, ROUTE_READ, ASKED },
+	{ "/passkey.js", route_script, ROUTE_READ, ASKED },
 };
 
 /* Returns 1 if route r takes method m. */

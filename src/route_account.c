@@ -3,7 +3,8 @@
  * the browser: who they are, where they are signed in (each session
  * with its browser and system in words, address, times, this one
  * marked, and a sign-out for it), sign out everywhere else, the
- * password, the email address (while mail is on) and the second factor.
+ * password, the email address (while mail is on), the passkeys (while
+ * they are on: html_passkey.c) and the second factor.
  * Its forms post to the routes that do the work (BASE/sessions/ID/end,
  * BASE/logout, BASE/password, BASE/email, BASE/2fa/...),
  * which come back here with ?m=WHAT: a fixed word that picks a fixed
@@ -25,6 +26,9 @@ static const struct {
 	{ "ended", "That device is signed out.", 0, 0 },
 	{ "others", "Every other session is signed out.", 0, 0 },
 	{ "2fa_off", "Two-factor sign-in is off.", 0, 1 },
+	{ "passkey_added", "The passkey is added: you can sign in with it.",
+	    0, 0 },
+	{ "passkey_removed", "The passkey is removed.", 0, 0 },
 	{ "email_sent", "A link is on its way to the new address. Your "
 	    "address changes when it is opened.", 0, 0 },
 	{ "address", "Enter a valid email address.", 1, 0 },
@@ -42,6 +46,40 @@ struct account_list {
 	const char		*csrf;
 };
 
+/* A passkey of the list (db_passkey_list), counted in *arg's n. */
+struct account_keys {
+	struct buf	*section;
+	size_t		 n;
+};
+
+static void
+account_passkey(const char *const *row, void *arg)
+{
+	struct account_keys	*k = arg;
+
+	html_passkey_row(k->section, row);
+	k->n++;
+}
+
+/*
+ * The passkeys section of user sub into section (html_passkey.c), its
+ * script allowed on the page.  Returns JA_OK or JA_EDB.
+ */
+static int
+account_passkeys(struct ctx *ctx, const char *sub, struct buf *section)
+{
+	struct account_keys	 k;
+
+	k.section = section;
+	k.n = 0;
+	html_passkey_begin(section, ctx->cfg);
+	if (db_passkey_list(ctx->db, sub, account_passkey, &k) != JA_OK)
+		return JA_EDB;
+	html_passkey_end(section, ctx->cfg, k.n);
+	ctx->resp->scripted = 1;
+	return JA_OK;
+}
+
 static void
 account_row(const char *const *row, void *arg)
 {
@@ -57,7 +95,7 @@ route_account(struct ctx *ctx)
 	struct account_list	 l;
 	struct mfa_state	 m;
 	struct claims		 c;
-	struct buf		 page;
+	struct buf		 page, keys;
 	struct form		 q;
 	char			 csrf[CSRF_TOKEN_LEN + 1];
 	char			 email[MAIL_ADDRESS_MAX + 1];
@@ -67,6 +105,7 @@ route_account(struct ctx *ctx)
 
 	memset(&q, 0, sizeof(q));
 	buf_init(&page);
+	buf_init(&keys);
 	if ((rc = auth_request(ctx, &c)) != OUT_OK) {
 		answer_refuse_kind(ctx, rc, ctx->req->path);
 		goto out;
@@ -77,6 +116,11 @@ route_account(struct ctx *ctx)
 		goto out;
 	}
 	if (db_user_address(ctx->db, c.sub, email, &verified) == JA_EDB) {
+		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
+		goto out;
+	}
+	if (ctx->cfg->webauthn_rp_id != NULL &&
+	    account_passkeys(ctx, c.sub, &keys) != JA_OK) {
 		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
@@ -108,9 +152,11 @@ route_account(struct ctx *ctx)
 		goto out;
 	}
 	html_account_end(&page, ctx->cfg, rc == JA_OK && m.enabled,
-	    m.codes_left, email, verified, csrf);
+	    m.codes_left, email, verified, csrf,
+	    ctx->cfg->webauthn_rp_id != NULL ? &keys : NULL);
 	response_html(ctx->resp, 200, &page);
 out:
 	buf_free(&page);
+	buf_free(&keys);
 	form_free(&q);
 }

@@ -5,7 +5,10 @@
 # form, the forgotten-password form, a mailed reset link's form, a
 # mailed verification link's page, a mailed change of address's page
 # and, signed in, the account page (its forms: password, address,
-# two-factor, sessions).  The links are read from mail_dir.
+# passkeys with one listed, two-factor, sessions).  The links are read
+# from mail_dir.  site_url is http://localhost:PORT, so that passkeys are
+# on (an address is no RP id: config_webauthn.c) and the sign-in and
+# account pages carry their passkey controls and script.
 use strict;
 use warnings;
 use FindBin;
@@ -19,7 +22,8 @@ plan skip_all => 'tests/browser/node_modules missing: make test installs it'
 	unless -d "$dir/node_modules/lighthouse";
 
 my $env = JwtAuthTest->start(MailDir::options());
-$env->reconfigure(signup => 'open', site_url => $env->url(''));
+my $base = 'http://localhost:' . $env->port;
+$env->reconfigure(signup => 'open', site_url => $base);
 my $mail = MailDir->new($env);
 
 # The token of a link in the next WANT mails (MailDir.pm), or undef.
@@ -51,9 +55,15 @@ is($env->json(POST => '/auth/email', { headers => $env->bearer($at),
 my $email = mailed_token(2);
 ok($email, 'and its token read from mail_dir');
 
+# A passkey of lena's for the list (its key is never read here).
+$env->psql("INSERT INTO passkeys (user_id, credential_id, public_key, alg, " .
+	"backup_eligible, backed_up, name) SELECT id, '\\x01', '\\x01', -7, " .
+	"false, false, 'Phone' FROM users WHERE username = 'lena'");
+is($env->psql('SELECT count(*) FROM passkeys'), 1, 'lena has a passkey');
+
 my @pages = ('/auth/login', '/auth/signup', '/auth/reset',
 	"/auth/reset?token=$reset", "/auth/verify?token=$verify",
 	"/auth/email/confirm?token=$email", '+/auth/account');
-JwtAuthTest->node_tap("lighthouse: ", "$dir/lighthouse.mjs", $env->url(''),
+JwtAuthTest->node_tap("lighthouse: ", "$dir/lighthouse.mjs", $base,
 	$at, @pages);
 done_testing;

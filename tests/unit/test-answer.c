@@ -4,7 +4,8 @@
  * over-long header refused whole, JSON errors for API clients and pages
  * for browsers, cookies, route URLs, reason phrases), outcome.c's table
  * of spellings, and answer.c turning outcome x client kind into the
- * response, as the REFUSALS table of jwtauth.fcgi(8) says.
+ * response, as the REFUSALS table of jwtauth.fcgi(8) says; the pages'
+ * script (ANSWER_SCRIPT, html_passkey.c) and the CSP that allows it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,6 +353,70 @@ test_kinds(void)
 	fake_free(&f);
 }
 
+/* The pages' script: its kind, its refusals, the pages that load it. */
+static void
+test_script(void)
+{
+	struct fake	 f;
+	struct outcome	 o;
+	struct buf	 b;
+	const char	*row[7] = { "0b6c1e4e-9f0e-4d2a-8f3a-2f1d5a6b7c8d",
+	    "<b>Tom's & key", "2026-12-01T02:47:07Z", "", "true", "false",
+	    "false" };
+
+	fake_init(&f, FRONT_RESPONDER, 0);
+	f.req.ctype = CTYPE_JSON;
+	answer_kind_set(&f.ctx, ANSWER_SCRIPT);
+	tap_ok(!answer_is_page(&f.ctx) && answer_is_script(&f.ctx),
+	    "the script's requests are answered JSON, as the script's");
+	outcome_set(&o, OUT_BAD_CREDENTIALS);
+	o.message = "This passkey could not be verified.";
+	answer_refuse(&f.ctx, &o, NULL);
+	tap_ok(f.resp.status == 401 && body_has(&f.resp,
+	    "\"error_description\":\"This passkey could not be verified.\""),
+	    "a refusal to the script carries its words for the page");
+	fake_free(&f);
+	fake_init(&f, FRONT_RESPONDER, 0);
+	f.req.ctype = CTYPE_JSON;
+	answer_kind_set(&f.ctx, ANSWER_JSON);
+	tap_ok(!answer_is_script(&f.ctx), "a JSON route's client is no script");
+	answer_refuse(&f.ctx, &o, NULL);
+	tap_ok(!body_has(&f.resp, "error_description"),
+	    "an API client's invalid_credentials stays undescribed");
+	fake_free(&f);
+
+	fake_init(&f, FRONT_RESPONDER, 1);
+	answer_login_form(&f.ctx, 401, "/app/", NULL, NULL);
+	tap_ok(!body_has(&f.resp, "passkey") && has_header(&f.resp,
+	    "Content-Security-Policy", "default-src 'none'; style-src 'self'; "
+	    "img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+	    "base-uri 'none'"), "passkeys off: the sign-in page has no script");
+	fake_free(&f);
+	cfg.webauthn_rp_id = (char *)(uintptr_t)"example.com";
+	fake_init(&f, FRONT_RESPONDER, 1);
+	answer_login_form(&f.ctx, 401, "/app/", NULL, NULL);
+	tap_ok(body_has(&f.resp, "<script src=\"/auth/passkey.js\" defer>") &&
+	    body_has(&f.resp, "Sign in with a passkey") &&
+	    body_has(&f.resp, "<div data-passkey hidden>"),
+	    "passkeys on: the sign-in page loads BASE/passkey.js, its button "
+	    "hidden until the script shows it");
+	tap_ok(f.resp.headers.data != NULL && strstr(f.resp.headers.data,
+	    "; script-src 'self'; connect-src 'self'\r\n") != NULL &&
+	    strstr(f.resp.headers.data, "unsafe") == NULL,
+	    "and its CSP allows our own script and requests, nothing inline");
+	fake_free(&f);
+	cfg.webauthn_rp_id = NULL;
+
+	buf_init(&b);
+	html_passkey_row(&b, row);
+	tap_ok(b.data != NULL && strstr(b.data, "&lt;b&gt;Tom&#39;s &amp; key")
+	    != NULL && strstr(b.data, "<b>Tom") == NULL &&
+	    strstr(b.data, "never used") != NULL &&
+	    strstr(b.data, "2026-12-01 02:47 UTC") != NULL,
+	    "a passkey's row: its name escaped, its times for people");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -368,5 +433,6 @@ main(void)
 	test_tokens();
 	test_forms();
 	test_kinds();
+	test_script();
 	return tap_done();
 }

@@ -1,0 +1,81 @@
+# Passkeys in a real browser (Debian's chromium, driven by playwright-core
+# with the DevTools Protocol's virtual authenticator:
+# tests/browser/passkeys.mjs) on Apache: sign in with the password, add a
+# named passkey on the account page, see it listed, sign out, sign in
+# with it and no user name, reach a page under otp_paths (UV counts as
+# two factors), see it listed as used; a bogus signature, no UP and no UV
+# (webauthn_user_verification = required) refused with the page saying
+# so and no session made; remove it with the password; the sign-in page
+# without JavaScript.  Then, with UV preferred, a user with two-factor
+# sign-in and an authenticator that does not verify its user: the
+# passkey leads to the page's code form, and a code (oathtool) signs in.  site_url is http://localhost:PORT: a passkey's RP
+# id is a domain (passkeys are off for an address; config_webauthn.c).
+# Screenshots at 390 and 1280 px go to tests/out/screenshots/.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use Test::More;
+use JwtAuthTest;
+
+my $dir = "$FindBin::Bin/../browser";
+my $out = "$FindBin::Bin/../out/screenshots";
+plan skip_all => 'tests/browser/node_modules missing: make test installs it'
+	unless -d "$dir/node_modules/playwright-core";
+my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
+die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
+mkdir "$FindBin::Bin/../out";
+mkdir $out;
+unlink glob "$out/passkey-{login,account,refused,code}-*.png";
+
+my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
+	webauthn_user_verification => 'required', throttle_user_max => 50,
+	throttle_ip_max => 500);
+my $base = 'http://localhost:' . $env->port;
+$env->reconfigure(site_url => $base);
+my $PW = 'pia password 1';
+$env->add_user('pia', $PW);
+my $failed = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
+	"event = 'login_failed' AND detail = 'passkey'") };
+my $passkey_logins = sub { $env->psql("SELECT count(*) FROM audit WHERE " .
+	"event = 'login' AND detail = 'passkey'") };
+
+# The script's requests carry the page's form token; a forged one is
+# refused before anything else (passkey.c).
+is($env->json(POST => '/auth/passkey/login/options',
+	{ content => { csrf => 'forged' } })->{status}, 403,
+	'a passkey request with a forged form token is refused');
+
+JwtAuthTest->node_tap("browser: ", "$dir/passkeys.mjs", $base, $out, 'pia',
+	$PW);
+is($passkey_logins->(), 1, 'one sign-in by passkey is audited');
+is($failed->(), 3, 'the three refused assertions are audited as failed sign-ins');
+is($env->psql('SELECT count(*) FROM passkeys'), 0, 'the passkey is gone');
+is($env->psql("SELECT count(*) FROM audit WHERE event IN ('passkey_added', " .
+	"'passkey_removed')"), 2, 'adding and removing it are audited');
+is($env->psql("SELECT count(*) FROM sessions WHERE mfa AND passkey"), 1,
+	'the one passkey session counts two factors');
+
+# quin has two-factor sign-in (by the JSON routes); UV only preferred.
+$env->reconfigure(webauthn_user_verification => 'preferred');
+my $QPW = 'quin password 1';
+$env->add_user('quin', $QPW);
+my $auth = $env->bearer($env->must_login('quin', $QPW)->{access_token});
+my $secret = $env->json(POST => '/auth/2fa/setup',
+	{ headers => $auth, content => { password => $QPW } })->{json}{secret} // '';
+my $code = `$oathtool --totp -b $secret -N \@@{[time - 30]}`;
+chomp $code;
+is($env->json(POST => '/auth/2fa/enable', { headers => $auth,
+	content => { password => $QPW, code => $code } })->{status}, 200,
+	'quin turned two-factor sign-in on');
+JwtAuthTest->node_tap("browser: ", "$dir/passkeys.mjs", $base, $out, 'quin',
+	$QPW, 'code', $secret);
+
+for my $name (qw(passkey-login passkey-account passkey-refused passkey-code)) {
+	ok(-s "$out/$name-390.png" && -s "$out/$name-1280.png",
+		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");
+}
+is($env->psql("SELECT count(*) FROM sessions s JOIN users u ON u.id = " .
+	"s.user_id WHERE u.username = 'quin' AND s.mfa AND s.revoked_at IS NULL"),
+	1, "quin's passkey and code made one two-factor session");
+done_testing;
