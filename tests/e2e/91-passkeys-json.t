@@ -19,23 +19,13 @@ use Test::More;
 use JwtAuthTest;
 use JSON::PP ();
 use MIME::Base64 ();
-use IPC::Open2;
+use SoftAuthn;
 
-my $SOFT = "$FindBin::Bin/../lib/softauthn.py";
 my $RP = 'example.com';
 my $ORIGIN = 'https://example.com';
 
-# The software authenticator: one request in, one answer out.
-sub soft {
-	my (%req) = @_;
-	my $pid = open2(my $out, my $in, 'python3', $SOFT);
-	print $in JSON::PP->new->canonical->encode(\%req);
-	close $in;
-	my $text = do { local $/; <$out> };
-	waitpid $pid, 0;
-	die "softauthn.py failed\n" if $? || !$text;
-	return JSON::PP->new->decode($text);
-}
+# The software authenticator (tests/lib/SoftAuthn.pm).
+sub soft { SoftAuthn::soft(@_) }
 
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
 	metrics_allow => '127.0.0.1 ::1',

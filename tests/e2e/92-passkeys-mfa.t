@@ -18,9 +18,8 @@ use lib "$FindBin::Bin/../lib";
 use Test::More;
 use JwtAuthTest;
 use JSON::PP ();
-use IPC::Open2;
+use SoftAuthn;
 
-my $SOFT = "$FindBin::Bin/../lib/softauthn.py";
 my $RP = 'example.com';
 my $ORIGIN = 'https://example.com';
 
@@ -28,17 +27,8 @@ my $ORIGIN = 'https://example.com';
 my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
 die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
 
-# The software authenticator: one request in, one answer out.
-sub soft {
-	my (%req) = @_;
-	my $pid = open2(my $out, my $in, 'python3', $SOFT);
-	print $in JSON::PP->new->canonical->encode(\%req);
-	close $in;
-	my $text = do { local $/; <$out> };
-	waitpid $pid, 0;
-	die "softauthn.py failed\n" if $? || !$text;
-	return JSON::PP->new->decode($text);
-}
+# The software authenticator (tests/lib/SoftAuthn.pm).
+sub soft { SoftAuthn::soft(@_) }
 
 my $env = JwtAuthTest->start(otp_paths => '/app/whoami.cgi',
 	webauthn_rp_id => $RP, webauthn_origins => $ORIGIN,
