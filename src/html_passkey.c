@@ -1,6 +1,7 @@
 /*
  * html_passkey.c: the passkey parts of the pages: the button of the
- * sign-in page and the section of the account page (the user's passkeys
+ * sign-in page, "Use a passkey" on the code page of a sign-in's second
+ * step, and the section of the account page (the user's passkeys
  * with name, created, last used, a removal confirmed by the password,
  * and "Add a passkey").  They work with the one script of the service,
  * BASE/passkey.js (src/passkey.js), which the page loads from our own
@@ -71,6 +72,24 @@ html_passkey_login(struct buf *b, const struct config *cfg,
 	    "type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
 	    "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"64\" "
 	    "required>\n<button type=\"submit\">Sign in</button>\n</form>\n");
+	buf_puts(b, "</div>\n");
+	html_passkey_script(b, cfg);
+}
+
+/*
+ * The code page's "Use a passkey" (the second step of a sign-in after a
+ * password, route_passkey_mfa.c): the script takes the page's mfa_token
+ * to BASE/passkey/login/options and BASE/passkey/login, and on success
+ * goes on to the page's next, as the code form would.
+ */
+void
+html_passkey_mfa(struct buf *b, const struct config *cfg)
+{
+	html_passkey_open(b, cfg);
+	buf_puts(b, "<div data-passkey hidden>\n<p class=\"or\">or</p>\n"
+	    "<button type=\"button\" id=\"passkey-mfa\" class=\"secondary\">"
+	    "Use a passkey</button>\n</div>\n");
+	html_passkey_status(b);
 	buf_puts(b, "</div>\n");
 	html_passkey_script(b, cfg);
 }

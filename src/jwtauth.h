@@ -1271,6 +1271,7 @@ void		 html_2fa_codes(struct buf *, const struct config *,
 void		 html_passkey_script(struct buf *, const struct config *);
 void		 html_passkey_login(struct buf *, const struct config *,
 		    const char *, const char *);
+void		 html_passkey_mfa(struct buf *, const struct config *);
 void		 html_passkey_begin(struct buf *, const struct config *);
 void		 html_passkey_row(struct buf *, const char *const *);
 void		 html_passkey_end(struct buf *, const struct config *, size_t);

@@ -16,7 +16,10 @@
 // USER with two-factor sign-in on, SECRET its TOTP secret), a passkey
 // whose assertions do not verify the user (UV off) instead: password and
 // code, add a passkey, sign out, the passkey (no UV) -> the page's code
-// form -> a code -> signed in, on the page under otp_paths.
+// form -> a code -> signed in, on the page under otp_paths; signed out,
+// the password -> the code page's "Use a passkey" with a bogus signature
+// (refused, the page saying so, no session) -> with the passkey -> signed
+// in, on the page under otp_paths.
 // Usage: node passkeys.mjs BASE_URL OUTDIR USER PASSWORD [code SECRET]
 //   BASE_URL must name the host "localhost" (a passkey's RP id is a
 //   domain, never an address).
@@ -133,6 +136,40 @@ async function codeWalk(browser) {
 	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
 	    user, 'code mode: passkey and code sign in, back on the page ' +
 	    'under otp_paths', await content(page));
+
+	// The passkey as the second factor after the password, on the code
+	// page: first a bogus signature (refused, said, no session), then
+	// the passkey (UV does not matter for a second factor).
+	await signOut(page);
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await page.goto(`${base}/app/whoami.cgi`);
+	await signIn(page);
+	await page.waitForSelector('#passkey-mfa', { state: 'visible',
+	    timeout: 15000 }).catch(() => {});
+	ok(await page.locator('#code').isVisible() &&
+	    await page.locator('#passkey-mfa').isVisible(),
+	    'code mode: after the password the code page offers "Use a ' +
+	    'passkey"', await content(page));
+	await page.click('#passkey-mfa');
+	const s = await status(page);
+	ok(s.cls === 'error' && /could not be verified/.test(s.text),
+	    `code mode: a bogus signature as the second factor is refused ` +
+	    `and the page says so: "${s.text}"`, await content(page));
+	ok(await accessCookie(ctx) === undefined,
+	    'code mode: the refused second factor made no session');
+	ok(await heading(page) === 'Enter your code',
+	    'code mode: the page stays on the code step', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await page.click('#passkey-mfa');
+	await page.waitForURL(`${base}/app/whoami.cgi`, { timeout: 15000 })
+	    .catch(() => {});
+	await page.waitForSelector('#signed-in', { timeout: 15000 })
+	    .catch(() => {});
+	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
+	    user, 'code mode: password and passkey sign in, back on the ' +
+	    'page under otp_paths', await content(page));
 	ok(violations.length === 0,
 	    'code mode: no Content-Security-Policy violations',
 	    violations.join('\n'));

@@ -8,7 +8,10 @@
 # so and no session made; remove it with the password; the sign-in page
 # without JavaScript.  Then, with UV preferred, a user with two-factor
 # sign-in and an authenticator that does not verify its user: the
-# passkey leads to the page's code form, and a code (oathtool) signs in.  site_url is http://localhost:PORT: a passkey's RP
+# passkey leads to the page's code form, and a code (oathtool) signs in;
+# then the password and, on the code page, "Use a passkey" in place of
+# the code: a bogus signature refused with the page saying so and no
+# session, the passkey signs in and passes otp_paths.  site_url is http://localhost:PORT: a passkey's RP
 # id is a domain (passkeys are off for an address; config_webauthn.c).
 # Screenshots at 390 and 1280 px go to tests/out/screenshots/.
 use strict;
@@ -76,6 +79,17 @@ for my $name (qw(passkey-login passkey-account passkey-refused passkey-code)) {
 		"screenshots of $name at 390 and 1280 px in tests/out/screenshots/");
 }
 is($env->psql("SELECT count(*) FROM sessions s JOIN users u ON u.id = " .
-	"s.user_id WHERE u.username = 'quin' AND s.mfa AND s.revoked_at IS NULL"),
-	1, "quin's passkey and code made one two-factor session");
+	"s.user_id WHERE u.username = 'quin' AND s.mfa"),
+	3, "quin's password and code, passkey and code, password and passkey " .
+	"made three two-factor sessions");
+is($env->psql("SELECT count(*) FROM sessions s JOIN users u ON u.id = " .
+	"s.user_id WHERE u.username = 'quin' AND s.pwd_passkey AND s.passkey " .
+	"AND s.mfa AND s.revoked_at IS NULL"), 1,
+	'the session of password and passkey says so (amr pwd hwk user mfa)');
+is($env->psql("SELECT count(*) FROM audit WHERE event = 'login' AND " .
+	"detail = 'second factor: passkey'"), 1,
+	'the passkey as the second factor after the password is audited once');
+is($env->psql("SELECT count(*) FROM audit WHERE event = 'login_failed' " .
+	"AND detail = 'second factor'"), 1,
+	'the bogus signature at the second step is audited as a failed sign-in');
 done_testing;
