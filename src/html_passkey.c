@@ -2,8 +2,8 @@
  * html_passkey.c: the passkey parts of the pages: the button of the
  * sign-in page, "Use a passkey" on the code page of a sign-in's second
  * step, and the section of the account page (the user's passkeys
- * with name, created, last used, a removal confirmed by the password,
- * and "Add a passkey").  They work with the one script of the service,
+ * with name, created, last used, a rename, a removal confirmed by the
+ * password or a passkey, and "Add a passkey").  They work with the one script of the service,
  * BASE/passkey.js (src/passkey.js), which the page loads from our own
  * origin; every control it drives is hidden until the script finds a
  * browser with passkeys, so that without it the page is the same as
@@ -122,9 +122,32 @@ html_passkey_begin(struct buf *b, const struct config *cfg)
 }
 
 /*
+ * A passkey's rename form (row as html_passkey_row's): a new name,
+ * the current one filled in, and "Rename".
+ */
+static void
+html_passkey_rename(struct buf *b, const char *const *row)
+{
+	buf_puts(b, "<form class=\"passkey-rename\" data-id=\"");
+	buf_html(b, row[0]);
+	buf_puts(b, "\" data-passkey hidden>\n<label for=\"pkn-");
+	buf_html(b, row[0]);
+	buf_puts(b, "\">New name</label>\n<input id=\"pkn-");
+	buf_html(b, row[0]);
+	buf_puts(b, "\" type=\"text\" maxlength=\"64\" autocomplete=\"off\" "
+	    "required value=\"");
+	buf_html(b, row[1]);
+	buf_puts(b, "\">\n<button type=\"submit\" class=\"secondary\" "
+	    "aria-label=\"Rename passkey: ");
+	buf_html(b, row[1]);
+	buf_puts(b, "\">Rename</button>\n</form>\n");
+}
+
+/*
  * A passkey of the list (db_passkey_list's row: id, name, created, last
- * used or "", BE, BS, disabled), with its removal, which the current
- * password confirms.
+ * used or "", BE, BS, disabled), with its rename form and its removal,
+ * which the current password confirms, or one of the user's passkeys
+ * (passkey_confirm.c).
  */
 void
 html_passkey_row(struct buf *b, const char *const *row)
@@ -142,7 +165,9 @@ html_passkey_row(struct buf *b, const char *const *row)
 		html_passkey_time(b, row[3]);
 	} else
 		buf_puts(b, " &middot; never used");
-	buf_puts(b, "</span></p>\n<form class=\"passkey-remove\" data-id=\"");
+	buf_puts(b, "</span></p>\n");
+	html_passkey_rename(b, row);
+	buf_puts(b, "<form class=\"passkey-remove\" data-id=\"");
 	buf_html(b, row[0]);
 	buf_puts(b, "\" data-passkey hidden>\n<label for=\"pk-");
 	buf_html(b, row[0]);
@@ -153,7 +178,11 @@ html_passkey_row(struct buf *b, const char *const *row)
 	    "required>\n<button type=\"submit\" class=\"danger\" "
 	    "aria-label=\"Remove passkey: ");
 	buf_html(b, row[1]);
-	buf_puts(b, "\">Remove passkey</button>\n</form>\n</li>\n");
+	buf_puts(b, "\">Remove passkey</button>\n<button type=\"button\" "
+	    "class=\"secondary passkey-confirm\" aria-label=\"Remove with a "
+	    "passkey: ");
+	buf_html(b, row[1]);
+	buf_puts(b, "\">Remove with a passkey</button>\n</form>\n</li>\n");
 }
 
 /*

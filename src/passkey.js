@@ -227,14 +227,38 @@
 			location.assign(base + '/account?m=passkey_added');
 		}, 'The passkey could not be added. Try again.'));
 
-	// Remove one, the current password confirming it.
-	for (const form of document.querySelectorAll('form.passkey-remove'))
+	// Rename one.
+	for (const form of document.querySelectorAll('form.passkey-rename'))
 		form.addEventListener('submit', guard(form.querySelector('button'),
-		    'Removing the passkey...', async () => {
-			expect(await post('/passkey/remove', {
+		    'Renaming the passkey...', async () => {
+			expect(await post('/passkey/rename', {
 			    id: form.getAttribute('data-id'),
+			    name: form.querySelector('input').value }), 204);
+			location.assign(base + '/account?m=passkey_renamed');
+		}, 'The passkey could not be renamed. Try again.'));
+
+	// Remove one, the current password confirming it, or one of the
+	// user's passkeys (an assertion over a "confirm" challenge).
+	for (const form of document.querySelectorAll('form.passkey-remove')) {
+		const id = form.getAttribute('data-id');
+		form.addEventListener('submit', guard(form.querySelector(
+		    'button[type="submit"]'), 'Removing the passkey...',
+		    async () => {
+			expect(await post('/passkey/remove', { id,
 			    password: form.querySelector('input[type="password"]')
 			    .value }), 204);
 			location.assign(base + '/account?m=passkey_removed');
 		}, 'The passkey could not be removed. Try again.'));
+		const confirm = form.querySelector('button.passkey-confirm');
+		confirm.addEventListener('click', guard(confirm,
+		    'Waiting for your passkey...', async () => {
+			const opt = expect(await post('/passkey/login/options',
+			    { purpose: 'confirm' }), 200);
+			const cred = await navigator.credentials.get({
+			    publicKey: getOptions(opt.publicKey) });
+			expect(await post('/passkey/remove', { id,
+			    credential: credentialJSON(cred) }), 204);
+			location.assign(base + '/account?m=passkey_removed');
+		}, 'The passkey could not be removed. Try again.'));
+	}
 })();

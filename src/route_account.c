@@ -29,6 +29,7 @@ static const struct {
 	{ "passkey_added", "The passkey is added: you can sign in with it.",
 	    0, 0 },
 	{ "passkey_removed", "The passkey is removed.", 0, 0 },
+	{ "passkey_renamed", "The passkey is renamed.", 0, 0 },
 	{ "email_sent", "A link is on its way to the new address. Your "
 	    "address changes when it is opened.", 0, 0 },
 	{ "address", "Enter a valid email address.", 1, 0 },

@@ -19,7 +19,9 @@
 // form -> a code -> signed in, on the page under otp_paths; signed out,
 // the password -> the code page's "Use a passkey" with a bogus signature
 // (refused, the page saying so, no session) -> with the passkey -> signed
-// in, on the page under otp_paths.
+// in, on the page under otp_paths -> the account page: rename it,
+// "Remove with a passkey" with a bogus signature (refused, it stays),
+// then with the passkey -> gone.
 // Usage: node passkeys.mjs BASE_URL OUTDIR USER PASSWORD [code SECRET]
 //   BASE_URL must name the host "localhost" (a passkey's RP id is a
 //   domain, never an address).
@@ -170,6 +172,42 @@ async function codeWalk(browser) {
 	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
 	    user, 'code mode: password and passkey sign in, back on the ' +
 	    'page under otp_paths', await content(page));
+
+	// Rename it on the account page; remove it with a passkey (a bogus
+	// signature first: refused, said, the passkey stays).
+	await listed(page);
+	await page.locator('form.passkey-rename input').first().fill('Phone');
+	await page.locator('form.passkey-rename button').first().click();
+	await page.waitForURL(/m=passkey_renamed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is renamed/.test(await page.locator('.notice')
+	    .first().textContent().catch(() => '')),
+	    'code mode: renaming it on the account page says so',
+	    await content(page));
+	ok(JSON.stringify(await listed(page)) === '["Phone"]',
+	    'code mode: it is listed by its new name', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await page.locator('button.passkey-confirm').first().click();
+	const bad = await status(page);
+	ok(bad.cls === 'error' && /could not be verified/.test(bad.text),
+	    `code mode: "Remove with a passkey" with a bogus signature is ` +
+	    `refused: "${bad.text}"`, await content(page));
+	ok(JSON.stringify(await listed(page)) === '["Phone"]',
+	    'code mode: and the passkey stays', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await page.locator('button.passkey-confirm').first().click();
+	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is removed/.test(await page.locator('.notice')
+	    .first().textContent().catch(() => '')),
+	    'code mode: "Remove with a passkey" removes it and says so',
+	    await content(page));
+	ok((await listed(page)).length === 0 &&
+	    await accessCookie(ctx) !== undefined,
+	    'code mode: it is gone from the list, the session stays',
+	    await content(page));
 	ok(violations.length === 0,
 	    'code mode: no Content-Security-Policy violations',
 	    violations.join('\n'));
@@ -296,7 +334,7 @@ async function walk(browser) {
 	await listed(page);
 	const form = page.locator('form.passkey-remove').first();
 	await form.locator('input[type="password"]').fill('not the password');
-	await form.locator('button').click();
+	await form.locator('button[type="submit"]').click();
 	const wrong = await status(page);
 	ok(wrong.cls === 'error' &&
 	    /current password is not right/.test(wrong.text), `a wrong password is refused: "${wrong.text}"`,
@@ -304,7 +342,7 @@ async function walk(browser) {
 	ok(JSON.stringify(await listed(page)) === JSON.stringify([name]),
 	    'and the passkey stays');
 	await form.locator('input[type="password"]').fill(password);
-	await form.locator('button').click();
+	await form.locator('button[type="submit"]').click();
 	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
 	    .catch(() => {});
 	ok(/The passkey is removed/.test(await page.locator('.notice')

@@ -11,7 +11,9 @@
 # passkey leads to the page's code form, and a code (oathtool) signs in;
 # then the password and, on the code page, "Use a passkey" in place of
 # the code: a bogus signature refused with the page saying so and no
-# session, the passkey signs in and passes otp_paths.  site_url is http://localhost:PORT: a passkey's RP
+# session, the passkey signs in and passes otp_paths; on the account
+# page it is renamed, and removed with a passkey (a bogus signature
+# refused first).  site_url is http://localhost:PORT: a passkey's RP
 # id is a domain (passkeys are off for an address; config_webauthn.c).
 # Screenshots at 390 and 1280 px go to tests/out/screenshots/.
 use strict;
@@ -92,4 +94,13 @@ is($env->psql("SELECT count(*) FROM audit WHERE event = 'login' AND " .
 is($env->psql("SELECT count(*) FROM audit WHERE event = 'login_failed' " .
 	"AND detail = 'second factor'"), 1,
 	'the bogus signature at the second step is audited as a failed sign-in');
+is($env->psql("SELECT count(*) FROM passkeys p JOIN users u ON u.id = " .
+	"p.user_id WHERE u.username = 'quin'"), 0,
+	"quin's passkey, renamed, is removed with a passkey");
+is($env->psql("SELECT count(*) FROM audit WHERE event IN " .
+	"('passkey_renamed', 'passkey_removed') AND username = 'quin'"), 2,
+	'its rename and its removal are audited');
+is($env->psql("SELECT count(*) FROM audit WHERE event = 'login_failed' " .
+	"AND detail = 'passkey confirmation'"), 1,
+	'the bogus signature confirming the removal is audited as failed');
 done_testing;
