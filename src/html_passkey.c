@@ -3,7 +3,7 @@
  * sign-in page, "Use a passkey" on the code page of a sign-in's second
  * step, and the section of the account page (the user's passkeys
  * with name, created, last used, a rename, a removal confirmed by the
- * password or a passkey, and "Add a passkey").  They work with the one script of the service,
+ * password (a plain form too) or a passkey, and "Add a passkey").  They work with the one script of the service,
  * BASE/passkey.js (src/passkey.js), which the page loads from our own
  * origin; every control it drives is hidden until the script finds a
  * browser with passkeys, so that without it the page is the same as
@@ -147,10 +147,13 @@ html_passkey_rename(struct buf *b, const char *const *row)
  * A passkey of the list (db_passkey_list's row: id, name, created, last
  * used or "", BE, BS, disabled), with its rename form and its removal,
  * which the current password confirms, or one of the user's passkeys
- * (passkey_confirm.c).
+ * (passkey_confirm.c).  The removal is a form of its own (id, password,
+ * the page's form token csrf) that posts to BASE/passkey/remove without
+ * script; the script takes it over and adds "Remove with a passkey".
  */
 void
-html_passkey_row(struct buf *b, const char *const *row)
+html_passkey_row(struct buf *b, const struct config *cfg,
+    const char *const *row, const char *csrf)
 {
 	buf_puts(b, "<li class=\"session\">\n<p><strong>");
 	buf_html(b, row[1]);
@@ -167,20 +170,28 @@ html_passkey_row(struct buf *b, const char *const *row)
 		buf_puts(b, " &middot; never used");
 	buf_puts(b, "</span></p>\n");
 	html_passkey_rename(b, row);
-	buf_puts(b, "<form class=\"passkey-remove\" data-id=\"");
+	buf_puts(b, "<form class=\"passkey-remove\" method=\"post\" "
+	    "action=\"");
+	buf_html(b, cfg->base_path);
+	buf_puts(b, "/passkey/remove\" data-id=\"");
 	buf_html(b, row[0]);
-	buf_puts(b, "\" data-passkey hidden>\n<label for=\"pk-");
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+	buf_html(b, csrf);
+	buf_puts(b, "\">\n<input type=\"hidden\" name=\"id\" value=\"");
+	buf_html(b, row[0]);
+	buf_puts(b, "\">\n<label for=\"pk-");
 	buf_html(b, row[0]);
 	buf_puts(b, "\">Current password, to remove it</label>\n<input "
 	    "id=\"pk-");
 	buf_html(b, row[0]);
-	buf_puts(b, "\" type=\"password\" autocomplete=\"current-password\" "
-	    "required>\n<button type=\"submit\" class=\"danger\" "
+	buf_puts(b, "\" name=\"password\" type=\"password\" "
+	    "autocomplete=\"current-password\" required>\n<button "
+	    "type=\"submit\" class=\"danger\" "
 	    "aria-label=\"Remove passkey: ");
 	buf_html(b, row[1]);
 	buf_puts(b, "\">Remove passkey</button>\n<button type=\"button\" "
-	    "class=\"secondary passkey-confirm\" aria-label=\"Remove with a "
-	    "passkey: ");
+	    "class=\"secondary passkey-confirm\" data-passkey hidden "
+	    "aria-label=\"Remove with a passkey: ");
 	buf_html(b, row[1]);
 	buf_puts(b, "\">Remove with a passkey</button>\n</form>\n</li>\n");
 }
@@ -196,7 +207,7 @@ html_passkey_end(struct buf *b, const struct config *cfg, size_t n)
 	buf_puts(b, "</ul>\n");
 	if (n == 0)
 		buf_puts(b, "<p class=\"muted\">No passkeys yet.</p>\n");
-	buf_puts(b, "<p class=\"muted\" data-passkey-nojs>Adding or removing "
+	buf_puts(b, "<p class=\"muted\" data-passkey-nojs>Adding or renaming "
 	    "a passkey needs JavaScript.</p>\n<p class=\"muted\" "
 	    "id=\"passkey-none\" hidden>This browser cannot make or use "
 	    "passkeys.</p>\n<form id=\"passkey-add\" data-passkey hidden>\n"

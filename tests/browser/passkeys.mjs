@@ -9,9 +9,10 @@
 //   two factors) -> listed as used -> signed out again, a bogus
 //   signature, no UP, no UV (webauthn_user_verification = required):
 //   each refused, the page saying so, no session cookie -> signed in
-//   with the password, a wrong password does not remove the passkey,
-//   the right one does -> gone; without JavaScript the sign-in page
-//   shows no passkey button and the password form still signs in.
+//   with the password, a wrong password does not remove the passkey;
+//   without JavaScript the sign-in page shows no passkey button, the
+//   password form still signs in, and the account page's plain removal
+//   form refuses a wrong password and removes it with the right one.
 // With "code SECRET" after them (webauthn_user_verification = preferred,
 // USER with two-factor sign-in on, SECRET its TOTP secret), a passkey
 // whose assertions do not verify the user (UV off) instead: password and
@@ -328,7 +329,7 @@ async function walk(browser) {
 	}
 	await bits({});
 
-	// Remove it: a wrong password does not, the right one does.
+	// Remove it: a wrong password does not (the script; without it below).
 	await page.goto(`${base}/auth/login`);
 	await signIn(page);
 	await listed(page);
@@ -341,20 +342,9 @@ async function walk(browser) {
 	    await content(page));
 	ok(JSON.stringify(await listed(page)) === JSON.stringify([name]),
 	    'and the passkey stays');
-	await form.locator('input[type="password"]').fill(password);
-	await form.locator('button[type="submit"]').click();
-	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
-	    .catch(() => {});
-	ok(/The passkey is removed/.test(await page.locator('.notice')
-	    .first().textContent().catch(() => '')),
-	    'removing it with the password says so', await content(page));
-	ok((await listed(page)).length === 0, 'it is gone from the list');
-	ok(await accessCookie(ctx) !== undefined,
-	    'removing a passkey ended no session');
-	ok(violations.length === 0, 'no Content-Security-Policy violations',
-	    violations.join('\n'));
 
-	// Without JavaScript: no passkey button, the password form works.
+	// Without JavaScript: no passkey button, the password form works,
+	// and the removal is a plain form (303 back to the account page).
 	const off = await browser.newContext({ javaScriptEnabled: false });
 	const p2 = await off.newPage();
 	await p2.goto(`${base}/auth/login`);
@@ -366,6 +356,36 @@ async function walk(browser) {
 	    await p2.locator('[data-passkey-nojs]').isVisible(),
 	    'and the password signs in; the account page says passkeys need ' +
 	    'JavaScript', await content(p2));
+	const plain = p2.locator('form.passkey-remove').first();
+	ok(await plain.isVisible() && !(await p2.locator(
+	    'button.passkey-confirm').first().isVisible()),
+	    'without JavaScript the removal form is there, "Remove with a ' +
+	    'passkey" is not', await content(p2));
+	await plain.locator('input[type="password"]').fill('not the password');
+	await plain.locator('button[type="submit"]').click();
+	await p2.waitForLoadState();
+	ok(/current password is not right/.test(await p2.locator('.error')
+	    .first().textContent().catch(() => '')) &&
+	    JSON.stringify(await p2.locator('.passkeys li strong')
+	    .allTextContents()) === JSON.stringify([name]),
+	    'without JavaScript a wrong password is refused on the account ' +
+	    'page and the passkey stays', await content(p2));
+	await p2.locator('form.passkey-remove input[type="password"]').first()
+	    .fill(password);
+	await p2.locator('form.passkey-remove button[type="submit"]').first()
+	    .click();
+	await p2.waitForURL(/m=passkey_removed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is removed/.test(await p2.locator('.notice')
+	    .first().textContent().catch(() => '')) &&
+	    await p2.locator('.passkeys li').count() === 0,
+	    'without JavaScript the password removes it (303 back to the ' +
+	    'account page, which says so)', await content(p2));
+	ok((await listed(page)).length === 0 &&
+	    await accessCookie(ctx) !== undefined,
+	    'it is gone from the list; removing a passkey ended no session');
+	ok(violations.length === 0, 'no Content-Security-Policy violations',
+	    violations.join('\n'));
 }
 
 const browser = await launch();

@@ -5,8 +5,10 @@
 # with it and no user name, reach a page under otp_paths (UV counts as
 # two factors), see it listed as used; a bogus signature, no UP and no UV
 # (webauthn_user_verification = required) refused with the page saying
-# so and no session made; remove it with the password; the sign-in page
-# without JavaScript.  Then, with UV preferred, a user with two-factor
+# so and no session made; a wrong password does not remove it; without
+# JavaScript the sign-in page has no passkey button and the account
+# page's plain removal form (303) refuses a wrong password and removes
+# it with the right one.  Then, with UV preferred, a user with two-factor
 # sign-in and an authenticator that does not verify its user: the
 # passkey leads to the page's code form, and a code (oathtool) signs in;
 # then the password and, on the code page, "Use a passkey" in place of
