@@ -8,7 +8,8 @@
 # so and no session made; a wrong password does not remove it; without
 # JavaScript the sign-in page has no passkey button and the account
 # page's plain removal form (303) refuses a wrong password and removes
-# it with the right one.  Then, with UV preferred, a user with two-factor
+# it with the right one; by HTTP, that form with a forged form token is
+# 403 and removes nothing, with the page's token a 303 back.  Then, with UV preferred, a user with two-factor
 # sign-in and an authenticator that does not verify its user: the
 # passkey leads to the page's code form, and a code (oathtool) signs in;
 # then the password and, on the code page, "Use a passkey" in place of
@@ -105,4 +106,36 @@ is($env->psql("SELECT count(*) FROM audit WHERE event IN " .
 is($env->psql("SELECT count(*) FROM audit WHERE event = 'login_failed' " .
 	"AND detail = 'passkey confirmation'"), 1,
 	'the bogus signature confirming the removal is audited as failed');
+
+# The account page's removal without script is a form like the others:
+# a forged form token is refused and removes nothing; the page's token
+# and the password remove it, 303 back to the account page.
+$env->psql("INSERT INTO passkeys (user_id, credential_id, public_key, alg, " .
+	"backup_eligible, backed_up, name) SELECT id, '\\x01', '\\x01', -7, " .
+	"false, false, 'Spare' FROM users WHERE username = 'pia'");
+my $spare = $env->psql("SELECT id FROM passkeys WHERE name = 'Spare'");
+my %jar;
+my $res = $env->http(GET => '/auth/login', { headers => { accept => 'text/html' } });
+JwtAuthTest->cookie_jar(\%jar, $res);
+$res = $env->form('/auth/login', \%jar, { username => 'pia', password => $PW,
+	next => '/auth/account', csrf => JwtAuthTest->hidden($res->{content},
+	"csrf") });
+$res = $env->http(GET => '/auth/account', { headers => { accept => 'text/html',
+	cookie => JwtAuthTest->cookie_header(\%jar) } });
+like($res->{content} // '', qr/action="\/auth\/passkey\/remove"/,
+	'the account page has the plain removal form');
+my $token = JwtAuthTest->hidden($res->{content} // '', 'csrf');
+$res = $env->form('/auth/passkey/remove', \%jar, { id => $spare,
+	password => $PW, csrf => 'forged' });
+is($res->{status}, 403, 'a removal form with a forged form token is 403');
+is($env->psql("SELECT count(*) FROM passkeys WHERE name = 'Spare'"), 1,
+	'and removes nothing');
+$res = $env->form('/auth/passkey/remove', \%jar, { id => $spare,
+	password => $PW, csrf => $token });
+ok($res->{status} == 303 && ($res->{headers}{location} // '') =~
+	m{/auth/account\?m=passkey_removed$},
+	'with the page\'s token and the password: 303 back to the account page')
+	or diag("$res->{status} " . ($res->{headers}{location} // ''));
+is($env->psql("SELECT count(*) FROM passkeys WHERE name = 'Spare'"), 0,
+	'and it is removed');
 done_testing;
