@@ -110,7 +110,10 @@ answer_login_form(struct ctx *ctx, int status, const char *next,
 	response_html(ctx->resp, status, &page);
 }
 
-/* The code form of a sign-in's second step (mfa.c). */
+/*
+ * The code form of a sign-in's second step (mfa.c), with "Use a passkey"
+ * when passkeys are on (the page then loads BASE/passkey.js).
+ */
 static void
 answer_code_form(struct ctx *ctx, int status, const char *token,
     const char *next, const char *message)
@@ -120,6 +123,7 @@ answer_code_form(struct ctx *ctx, int status, const char *token,
 
 	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
 		return;
+	ctx->resp->scripted = ctx->cfg->webauthn_rp_id != NULL;
 	buf_init(&page);
 	html_login_code(&page, ctx->cfg, token, text_local_or_root(next),
 	    message, csrf);

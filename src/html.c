@@ -230,7 +230,8 @@ html_login(struct buf *b, const struct config *cfg, const char *next,
 
 /*
  * The second step of a sign-in with a second factor: the code form,
- * posting the mfa_token, next and the CSRF token on to BASE/login.
+ * posting the mfa_token, next and the CSRF token on to BASE/login; with
+ * passkeys on, "Use a passkey" in its place (html_passkey_mfa).
  */
 void
 html_login_code(struct buf *b, const struct config *cfg, const char *token,
@@ -254,6 +255,8 @@ html_login_code(struct buf *b, const struct config *cfg, const char *token,
 	    "autocapitalize=\"none\" spellcheck=\"false\" maxlength=\"64\" "
 	    "required autofocus>\n"
 	    "<button type=\"submit\">Sign in</button>\n</form>\n");
+	if (cfg->webauthn_rp_id != NULL)	/* passkeys are on */
+		html_passkey_mfa(b, cfg);
 	html_back(b, cfg, "/login", "Start again");
 	html_end(b);
 }

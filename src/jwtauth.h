@@ -1271,8 +1271,10 @@ void		 html_2fa_codes(struct buf *, const struct config *,
 void		 html_passkey_script(struct buf *, const struct config *);
 void		 html_passkey_login(struct buf *, const struct config *,
 		    const char *, const char *);
+void		 html_passkey_mfa(struct buf *, const struct config *);
 void		 html_passkey_begin(struct buf *, const struct config *);
-void		 html_passkey_row(struct buf *, const char *const *);
+void		 html_passkey_row(struct buf *, const struct config *,
+		    const char *const *, const char *);
 void		 html_passkey_end(struct buf *, const struct config *, size_t);
 
 /* passkey_js.c (made from src/passkey.js by scripts/embed-text.sh) */
@@ -1528,6 +1530,8 @@ int		 passkey_assert_challenge(struct ctx *,
 		    const struct assertion *, const char *, const char *,
 		    const char *, const char *, int, struct outcome *);
 int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
+int		 passkey_begin_form(struct ctx *, struct body *, int,
+		    struct outcome *);
 int		 passkey_b64(const json_t *, const char *, unsigned char *,
 		    size_t, size_t *);
 int		 passkey_credential(const struct body *, const json_t **,

@@ -23,6 +23,19 @@
 int
 passkey_begin(struct ctx *ctx, struct body *b, struct outcome *o)
 {
+	return passkey_begin_form(ctx, b, 0, o);
+}
+
+/*
+ * passkey_begin, with a form taken too when forms is 1 (the account
+ * page's removal without script, route_passkey.c): a form's CSRF token
+ * is the caller's to check (auth_form_request), and it is answered as
+ * the route's kind says (ANSWER_FORM: a page).
+ */
+int
+passkey_begin_form(struct ctx *ctx, struct body *b, int forms,
+    struct outcome *o)
+{
 	const char	*csrf;
 	int		 bad = 0;
 
@@ -31,6 +44,8 @@ passkey_begin(struct ctx *ctx, struct body *b, struct outcome *o)
 		return outcome_set(o, OUT_NOT_FOUND);
 	if (body_read(ctx, b, o) != OUT_OK)
 		return o->kind;
+	if (b->is_form && forms)
+		return outcome_set(o, OUT_OK);
 	if (b->is_form || (b->json != NULL && ctx->req->ctype != CTYPE_JSON))
 		return outcome_set(o, OUT_MEDIA_TYPE);
 	/* A form token in the body: our pages' script (passkey.js). */

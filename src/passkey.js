@@ -1,7 +1,7 @@
 // passkey.js: the one script of the service's pages, served from our own
 // origin at BASE/passkey.js (route.c) under the pages' CSP (script-src
 // 'self', connect-src 'self': response.c).  It drives the passkey
-// buttons of the sign-in page and the account page (html_passkey.c)
+// buttons of the sign-in page, the code page and the account page (html_passkey.c)
 // with navigator.credentials.create()/get() and the JSON routes of
 // BASE/passkey/... (W3C WebAuthn Level 3 §5.1.8, §5.1.9, §5.4, §5.5).
 // Progressive enhancement: every passkey control is in the page hidden
@@ -163,6 +163,15 @@
 		document.getElementById('passkey-code').focus();
 	}
 
+	// Signed in (the session cookies are set): on to the next field the
+	// server rendered, else the account page.
+	function signedIn() {
+		say('Signed in.', false);
+		const next = document.querySelector('input[name="next"]');
+		location.assign(next !== null && next.value !== '' ?
+		    next.value : base + '/account');
+	}
+
 	// Sign in (usernameless: a discoverable credential, §5.5).
 	const login = document.getElementById('passkey-login');
 	if (login !== null)
@@ -182,11 +191,26 @@
 			if (res.status === 401 && res.json.error === 'mfa_required')
 				return codeStep(res.json.mfa_token);
 			expect(res, 204);
-			say('Signed in.', false);
-			const next = document.querySelector('input[name="next"]');
-			location.assign(next !== null && next.value !== '' ?
-			    next.value : base + '/account');
+			signedIn();
 		}, 'The sign-in with a passkey failed. Try again.'));
+
+	// The second step after a password, on the code page: the page's
+	// mfa_token with a passkey of its user in place of a code.
+	const mfa = document.getElementById('passkey-mfa');
+	if (mfa !== null)
+		mfa.addEventListener('click', guard(mfa,
+		    'Waiting for your passkey...', async () => {
+			const token = document.querySelector(
+			    'input[name="mfa_token"]').value;
+			const opt = expect(await post('/passkey/login/options',
+			    { mfa_token: token }), 200);
+			const cred = await navigator.credentials.get({
+			    publicKey: getOptions(opt.publicKey) });
+			expect(await post('/passkey/login', { mfa_token: token,
+			    credential: credentialJSON(cred) }), 204);
+			signedIn();
+		}, 'The passkey could not be used. Try again, or enter a ' +
+		    'code.'));
 
 	// Add a passkey, named (§5.4).
 	const add = document.getElementById('passkey-add');
@@ -203,14 +227,38 @@
 			location.assign(base + '/account?m=passkey_added');
 		}, 'The passkey could not be added. Try again.'));
 
-	// Remove one, the current password confirming it.
-	for (const form of document.querySelectorAll('form.passkey-remove'))
+	// Rename one.
+	for (const form of document.querySelectorAll('form.passkey-rename'))
 		form.addEventListener('submit', guard(form.querySelector('button'),
-		    'Removing the passkey...', async () => {
-			expect(await post('/passkey/remove', {
+		    'Renaming the passkey...', async () => {
+			expect(await post('/passkey/rename', {
 			    id: form.getAttribute('data-id'),
+			    name: form.querySelector('input').value }), 204);
+			location.assign(base + '/account?m=passkey_renamed');
+		}, 'The passkey could not be renamed. Try again.'));
+
+	// Remove one, the current password confirming it, or one of the
+	// user's passkeys (an assertion over a "confirm" challenge).
+	for (const form of document.querySelectorAll('form.passkey-remove')) {
+		const id = form.getAttribute('data-id');
+		form.addEventListener('submit', guard(form.querySelector(
+		    'button[type="submit"]'), 'Removing the passkey...',
+		    async () => {
+			expect(await post('/passkey/remove', { id,
 			    password: form.querySelector('input[type="password"]')
 			    .value }), 204);
 			location.assign(base + '/account?m=passkey_removed');
 		}, 'The passkey could not be removed. Try again.'));
+		const confirm = form.querySelector('button.passkey-confirm');
+		confirm.addEventListener('click', guard(confirm,
+		    'Waiting for your passkey...', async () => {
+			const opt = expect(await post('/passkey/login/options',
+			    { purpose: 'confirm' }), 200);
+			const cred = await navigator.credentials.get({
+			    publicKey: getOptions(opt.publicKey) });
+			expect(await post('/passkey/remove', { id,
+			    credential: credentialJSON(cred) }), 204);
+			location.assign(base + '/account?m=passkey_removed');
+		}, 'The passkey could not be removed. Try again.'));
+	}
 })();

@@ -66,7 +66,7 @@ static const struct route routes[] = {
 	{ "/2fa/disable", route_2fa_disable, ROUTE_POST, FORM },
 	{ "/passkey/register/options", route_passkey_ropt, ROUTE_POST, JSON },
 	{ "/passkey/register", route_passkey_reg, ROUTE_POST, JSON },
-	{ "/passkey/remove", route_passkey_rm, ROUTE_POST, JSON },
+	{ "/passkey/remove", route_passkey_rm, ROUTE_POST, FORM },
 	{ "/passkey/login/options", route_passkey_lopt, ROUTE_POST, JSON },
 	{ "/passkey/login", route_passkey_login, ROUTE_POST, JSON },
 	{ "/passkeys", route_passkeys, ROUTE_READ, JSON },

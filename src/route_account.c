@@ -29,6 +29,7 @@ static const struct {
 	{ "passkey_added", "The passkey is added: you can sign in with it.",
 	    0, 0 },
 	{ "passkey_removed", "The passkey is removed.", 0, 0 },
+	{ "passkey_renamed", "The passkey is renamed.", 0, 0 },
 	{ "email_sent", "A link is on its way to the new address. Your "
 	    "address changes when it is opened.", 0, 0 },
 	{ "address", "Enter a valid email address.", 1, 0 },
@@ -48,8 +49,10 @@ struct account_list {
 
 /* A passkey of the list (db_passkey_list), counted in *arg's n. */
 struct account_keys {
-	struct buf	*section;
-	size_t		 n;
+	struct buf		*section;
+	const struct config	*cfg;
+	const char		*csrf;	/* the page's form token */
+	size_t			 n;
 };
 
 static void
@@ -57,20 +60,24 @@ account_passkey(const char *const *row, void *arg)
 {
 	struct account_keys	*k = arg;
 
-	html_passkey_row(k->section, row);
+	html_passkey_row(k->section, k->cfg, row, k->csrf);
 	k->n++;
 }
 
 /*
  * The passkeys section of user sub into section (html_passkey.c), its
- * script allowed on the page.  Returns JA_OK or JA_EDB.
+ * forms carrying the page's form token csrf, its script allowed on the
+ * page.  Returns JA_OK or JA_EDB.
  */
 static int
-account_passkeys(struct ctx *ctx, const char *sub, struct buf *section)
+account_passkeys(struct ctx *ctx, const char *sub, const char *csrf,
+    struct buf *section)
 {
 	struct account_keys	 k;
 
 	k.section = section;
+	k.cfg = ctx->cfg;
+	k.csrf = csrf;
 	k.n = 0;
 	html_passkey_begin(section, ctx->cfg);
 	if (db_passkey_list(ctx->db, sub, account_passkey, &k) != JA_OK)
@@ -119,13 +126,13 @@ route_account(struct ctx *ctx)
 		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
+	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
+		goto out;
 	if (ctx->cfg->webauthn_rp_id != NULL &&
-	    account_passkeys(ctx, c.sub, &keys) != JA_OK) {
+	    account_passkeys(ctx, c.sub, csrf, &keys) != JA_OK) {
 		answer_refuse_kind(ctx, OUT_UNAVAILABLE, NULL);
 		goto out;
 	}
-	if (answer_form_token(ctx, csrf, sizeof(csrf)) != JA_OK)
-		goto out;
 	if (ctx->req->query != NULL && form_parse(&q, ctx->req->query,
 	    strlen(ctx->req->query)) == JA_OK &&
 	    (which = form_get(&q, "m")) != NULL) {

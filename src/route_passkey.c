@@ -11,6 +11,9 @@
  *	change); or {"id","credential"}: an assertion of any of the
  *	user's passkeys over a challenge of {"purpose":"confirm"}
  *	(passkey_confirm.c) does.  Removing a passkey ends no session.
+ *	The account page's form without script posts id, password and
+ *	csrf form-encoded: a 303 to BASE/account?m=passkey_removed, a
+ *	refusal the account page with its note.
  * What is checked, in order: the body's shape and bounds; the client
  * data (type webauthn.create, the challenge this session was given,
  * which is used up whatever follows, the origin one of
@@ -220,11 +223,15 @@ route_passkey_rm(struct ctx *ctx)
 	struct body	 b;
 	struct claims	 c;
 	struct outcome	 o;
+	struct again	 a;
 	const char	*id, *pw;
 	int		 bad = 0, taken = 0, cred, rc;
 
 	memset(&c, 0, sizeof(c));
-	if (passkey_begin(ctx, &b, &o) != OUT_OK ||
+	memset(&a, 0, sizeof(a));
+	a.kind = AGAIN_ACCOUNT;		/* a form: the account page's note */
+	a.next = ctx->req->path;
+	if (passkey_begin_form(ctx, &b, 1, &o) != OUT_OK ||
 	    outcome_set(&o, auth_form_request(ctx, &b, &c, NULL)) != OUT_OK)
 		goto out;
 	id = body_get(&b, "id", &bad);
@@ -251,13 +258,13 @@ route_passkey_rm(struct ctx *ctx)
 	    ctx->req, id);
 	event_log("passkey_removed", ctx->req, c.username, c.sid, "passkey",
 	    id, NULL, NULL);
-	answer_done(ctx, "/account", NULL);
+	answer_done(ctx, "/account", "passkey_removed");
 	if (cred)	/* the count its options took, given back */
 		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
 out:
 	if (taken)
 		auth_throttle_end(ctx, c.username, &o);
 	if (o.kind != OUT_OK)
-		answer_refuse(ctx, &o, NULL);
+		answer_refuse(ctx, &o, &a);
 	body_free(&b);
 }

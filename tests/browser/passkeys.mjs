@@ -9,14 +9,20 @@
 //   two factors) -> listed as used -> signed out again, a bogus
 //   signature, no UP, no UV (webauthn_user_verification = required):
 //   each refused, the page saying so, no session cookie -> signed in
-//   with the password, a wrong password does not remove the passkey,
-//   the right one does -> gone; without JavaScript the sign-in page
-//   shows no passkey button and the password form still signs in.
+//   with the password, a wrong password does not remove the passkey;
+//   without JavaScript the sign-in page shows no passkey button, the
+//   password form still signs in, and the account page's plain removal
+//   form refuses a wrong password and removes it with the right one.
 // With "code SECRET" after them (webauthn_user_verification = preferred,
 // USER with two-factor sign-in on, SECRET its TOTP secret), a passkey
 // whose assertions do not verify the user (UV off) instead: password and
 // code, add a passkey, sign out, the passkey (no UV) -> the page's code
-// form -> a code -> signed in, on the page under otp_paths.
+// form -> a code -> signed in, on the page under otp_paths; signed out,
+// the password -> the code page's "Use a passkey" with a bogus signature
+// (refused, the page saying so, no session) -> with the passkey -> signed
+// in, on the page under otp_paths -> the account page: rename it,
+// "Remove with a passkey" with a bogus signature (refused, it stays),
+// then with the passkey -> gone.
 // Usage: node passkeys.mjs BASE_URL OUTDIR USER PASSWORD [code SECRET]
 //   BASE_URL must name the host "localhost" (a passkey's RP id is a
 //   domain, never an address).
@@ -133,6 +139,76 @@ async function codeWalk(browser) {
 	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
 	    user, 'code mode: passkey and code sign in, back on the page ' +
 	    'under otp_paths', await content(page));
+
+	// The passkey as the second factor after the password, on the code
+	// page: first a bogus signature (refused, said, no session), then
+	// the passkey (UV does not matter for a second factor).
+	await signOut(page);
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await page.goto(`${base}/app/whoami.cgi`);
+	await signIn(page);
+	await page.waitForSelector('#passkey-mfa', { state: 'visible',
+	    timeout: 15000 }).catch(() => {});
+	ok(await page.locator('#code').isVisible() &&
+	    await page.locator('#passkey-mfa').isVisible(),
+	    'code mode: after the password the code page offers "Use a ' +
+	    'passkey"', await content(page));
+	await page.click('#passkey-mfa');
+	const s = await status(page);
+	ok(s.cls === 'error' && /could not be verified/.test(s.text),
+	    `code mode: a bogus signature as the second factor is refused ` +
+	    `and the page says so: "${s.text}"`, await content(page));
+	ok(await accessCookie(ctx) === undefined,
+	    'code mode: the refused second factor made no session');
+	ok(await heading(page) === 'Enter your code',
+	    'code mode: the page stays on the code step', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await page.click('#passkey-mfa');
+	await page.waitForURL(`${base}/app/whoami.cgi`, { timeout: 15000 })
+	    .catch(() => {});
+	await page.waitForSelector('#signed-in', { timeout: 15000 })
+	    .catch(() => {});
+	ok(await page.locator('#signed-in').textContent().catch(() => '') ===
+	    user, 'code mode: password and passkey sign in, back on the ' +
+	    'page under otp_paths', await content(page));
+
+	// Rename it on the account page; remove it with a passkey (a bogus
+	// signature first: refused, said, the passkey stays).
+	await listed(page);
+	await page.locator('form.passkey-rename input').first().fill('Phone');
+	await page.locator('form.passkey-rename button').first().click();
+	await page.waitForURL(/m=passkey_renamed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is renamed/.test(await page.locator('.notice')
+	    .first().textContent().catch(() => '')),
+	    'code mode: renaming it on the account page says so',
+	    await content(page));
+	ok(JSON.stringify(await listed(page)) === '["Phone"]',
+	    'code mode: it is listed by its new name', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await page.locator('button.passkey-confirm').first().click();
+	const bad = await status(page);
+	ok(bad.cls === 'error' && /could not be verified/.test(bad.text),
+	    `code mode: "Remove with a passkey" with a bogus signature is ` +
+	    `refused: "${bad.text}"`, await content(page));
+	ok(JSON.stringify(await listed(page)) === '["Phone"]',
+	    'code mode: and the passkey stays', await content(page));
+	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
+	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await page.locator('button.passkey-confirm').first().click();
+	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is removed/.test(await page.locator('.notice')
+	    .first().textContent().catch(() => '')),
+	    'code mode: "Remove with a passkey" removes it and says so',
+	    await content(page));
+	ok((await listed(page)).length === 0 &&
+	    await accessCookie(ctx) !== undefined,
+	    'code mode: it is gone from the list, the session stays',
+	    await content(page));
 	ok(violations.length === 0,
 	    'code mode: no Content-Security-Policy violations',
 	    violations.join('\n'));
@@ -253,33 +329,22 @@ async function walk(browser) {
 	}
 	await bits({});
 
-	// Remove it: a wrong password does not, the right one does.
+	// Remove it: a wrong password does not (the script; without it below).
 	await page.goto(`${base}/auth/login`);
 	await signIn(page);
 	await listed(page);
 	const form = page.locator('form.passkey-remove').first();
 	await form.locator('input[type="password"]').fill('not the password');
-	await form.locator('button').click();
+	await form.locator('button[type="submit"]').click();
 	const wrong = await status(page);
 	ok(wrong.cls === 'error' &&
 	    /current password is not right/.test(wrong.text), `a wrong password is refused: "${wrong.text}"`,
 	    await content(page));
 	ok(JSON.stringify(await listed(page)) === JSON.stringify([name]),
 	    'and the passkey stays');
-	await form.locator('input[type="password"]').fill(password);
-	await form.locator('button').click();
-	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
-	    .catch(() => {});
-	ok(/The passkey is removed/.test(await page.locator('.notice')
-	    .first().textContent().catch(() => '')),
-	    'removing it with the password says so', await content(page));
-	ok((await listed(page)).length === 0, 'it is gone from the list');
-	ok(await accessCookie(ctx) !== undefined,
-	    'removing a passkey ended no session');
-	ok(violations.length === 0, 'no Content-Security-Policy violations',
-	    violations.join('\n'));
 
-	// Without JavaScript: no passkey button, the password form works.
+	// Without JavaScript: no passkey button, the password form works,
+	// and the removal is a plain form (303 back to the account page).
 	const off = await browser.newContext({ javaScriptEnabled: false });
 	const p2 = await off.newPage();
 	await p2.goto(`${base}/auth/login`);
@@ -291,6 +356,36 @@ async function walk(browser) {
 	    await p2.locator('[data-passkey-nojs]').isVisible(),
 	    'and the password signs in; the account page says passkeys need ' +
 	    'JavaScript', await content(p2));
+	const plain = p2.locator('form.passkey-remove').first();
+	ok(await plain.isVisible() && !(await p2.locator(
+	    'button.passkey-confirm').first().isVisible()),
+	    'without JavaScript the removal form is there, "Remove with a ' +
+	    'passkey" is not', await content(p2));
+	await plain.locator('input[type="password"]').fill('not the password');
+	await plain.locator('button[type="submit"]').click();
+	await p2.waitForLoadState();
+	ok(/current password is not right/.test(await p2.locator('.error')
+	    .first().textContent().catch(() => '')) &&
+	    JSON.stringify(await p2.locator('.passkeys li strong')
+	    .allTextContents()) === JSON.stringify([name]),
+	    'without JavaScript a wrong password is refused on the account ' +
+	    'page and the passkey stays', await content(p2));
+	await p2.locator('form.passkey-remove input[type="password"]').first()
+	    .fill(password);
+	await p2.locator('form.passkey-remove button[type="submit"]').first()
+	    .click();
+	await p2.waitForURL(/m=passkey_removed/, { timeout: 15000 })
+	    .catch(() => {});
+	ok(/The passkey is removed/.test(await p2.locator('.notice')
+	    .first().textContent().catch(() => '')) &&
+	    await p2.locator('.passkeys li').count() === 0,
+	    'without JavaScript the password removes it (303 back to the ' +
+	    'account page, which says so)', await content(p2));
+	ok((await listed(page)).length === 0 &&
+	    await accessCookie(ctx) !== undefined,
+	    'it is gone from the list; removing a passkey ended no session');
+	ok(violations.length === 0, 'no Content-Security-Policy violations',
+	    violations.join('\n'));
 }
 
 const browser = await launch();

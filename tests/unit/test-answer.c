@@ -405,15 +405,36 @@ test_script(void)
 	    strstr(f.resp.headers.data, "unsafe") == NULL,
 	    "and its CSP allows our own script and requests, nothing inline");
 	fake_free(&f);
+	fake_init(&f, FRONT_RESPONDER, 1);
+	answer_mfa_required(&f.ctx, "tok", "/app/");
+	tap_ok(body_has(&f.resp, "id=\"passkey-mfa\"") &&
+	    body_has(&f.resp, "Use a passkey") &&
+	    body_has(&f.resp, "<script src=\"/auth/passkey.js\" defer>") &&
+	    f.resp.headers.data != NULL && strstr(f.resp.headers.data,
+	    "; script-src 'self'; connect-src 'self'\r\n") != NULL,
+	    "passkeys on: the code page offers \"Use a passkey\" and allows "
+	    "our script");
+	fake_free(&f);
 	cfg.webauthn_rp_id = NULL;
+	fake_init(&f, FRONT_RESPONDER, 1);
+	answer_mfa_required(&f.ctx, "tok", "/app/");
+	tap_ok(!body_has(&f.resp, "passkey") && f.resp.headers.data != NULL &&
+	    strstr(f.resp.headers.data, "script-src") == NULL,
+	    "passkeys off: the code page has no passkey button and no script");
+	fake_free(&f);
 
 	buf_init(&b);
-	html_passkey_row(&b, row);
+	html_passkey_row(&b, &cfg, row, "tok&");
 	tap_ok(b.data != NULL && strstr(b.data, "&lt;b&gt;Tom&#39;s &amp; key")
 	    != NULL && strstr(b.data, "<b>Tom") == NULL &&
 	    strstr(b.data, "never used") != NULL &&
 	    strstr(b.data, "2026-12-01 02:47 UTC") != NULL,
 	    "a passkey's row: its name escaped, its times for people");
+	tap_ok(strstr(b.data, "method=\"post\" action=\"/auth/passkey/"
+	    "remove\"") != NULL && strstr(b.data, "name=\"csrf\" "
+	    "value=\"tok&amp;\"") != NULL && strstr(b.data,
+	    "name=\"password\"") != NULL,
+	    "its removal is a plain form too, with the form token");
 	buf_free(&b);
 }
 
