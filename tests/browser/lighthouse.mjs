@@ -7,8 +7,14 @@
 //   every request of the pages whose PATH starts with "+" (the "+"
 //   dropped); "-" for none.  (Chromium drops a Cookie header given as
 //   an extra header, and the account page takes either.)
-import lighthouse from 'lighthouse';
+//   A PATH starting with "=" is a sign-in form: it is filled with the
+//   user and password of LIGHTHOUSE_SIGNIN ("USER\nPASSWORD") and sent,
+//   and the page that answers (the second step's code page, which only
+//   a POST reaches) is audited in Lighthouse's snapshot mode, driven by
+//   puppeteer-core (Lighthouse's own dependency).
+import lighthouse, { snapshot } from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
+import puppeteer from 'puppeteer-core';
 import { done, ok } from './tap.mjs';
 
 const [base, token, ...paths] = process.argv.slice(2);
@@ -29,8 +35,49 @@ const chrome = await chromeLauncher.launch({
 	    '--no-first-run', '--disable-background-networking',
 	    '--disable-component-update', '--disable-sync'],
 });
+const only = { onlyCategories: ['accessibility', 'best-practices'] };
+
+// The result of the page that the sign-in form at url answers with.
+async function answered(url) {
+	const [user, password] = (process.env.LIGHTHOUSE_SIGNIN || '')
+	    .split('\n');
+	const browser = await puppeteer.connect({
+		browserURL: `http://127.0.0.1:${chrome.port}`,
+	});
+	try {
+		const page = await browser.newPage();
+		await page.goto(url);
+		await page.type('#username', user);
+		await page.type('#password', password);
+		await Promise.all([page.waitForNavigation(),
+		    page.click('form[action$="/login"] button[type=submit]')]);
+		const step = await page.$('input[name=mfa_token]');
+		const run = await snapshot(page, { config: {
+			extends: 'lighthouse:default', settings: only } });
+		await page.close();
+		return { run, step: step !== null };
+	} finally {
+		browser.disconnect();
+	}
+}
+
 try {
 	for (const p of paths) {
+		if (p.startsWith('=')) {
+			const { run, step } = await answered(`${base}${p.slice(1)}`);
+			const lhr = run.lhr;
+			ok(step, `the page answering ${p.slice(1)} is the second ` +
+			    'step (it carries the mfa_token)');
+			const a11y = Math.round(lhr.categories.accessibility.score * 100);
+			const bp = Math.round(lhr.categories['best-practices'].score * 100);
+			ok(a11y === 100, `the page answering ${p.slice(1)}: ` +
+			    `accessibility ${a11y} (100 wanted)`,
+			    failed(lhr, 'accessibility'));
+			ok(bp >= 96, `the page answering ${p.slice(1)}: best ` +
+			    `practices ${bp} (96 or more wanted)`,
+			    failed(lhr, 'best-practices'));
+			continue;
+		}
 		const signedIn = p.startsWith('+');
 		const path = signedIn ? p.slice(1) : p;
 		const headers = signedIn && token !== '-' ?

@@ -5,7 +5,10 @@
 # form, the forgotten-password form, a mailed reset link's form, a
 # mailed verification link's page, a mailed change of address's page
 # and, signed in, the account page (its forms: password, address,
-# passkeys with one listed, two-factor, sessions).  The links are read
+# passkeys with one listed, two-factor, sessions), and the code page of a
+# sign-in's second step (with its "Use a passkey"), reached by a real
+# sign-in of a user with two-factor sign-in on and audited in
+# Lighthouse's snapshot mode.  The links are read
 # from mail_dir.  site_url is http://localhost:PORT, so that passkeys are
 # on (an address is no RP id: config_webauthn.c) and the sign-in and
 # account pages carry their passkey controls and script.
@@ -61,9 +64,26 @@ $env->psql("INSERT INTO passkeys (user_id, credential_id, public_key, alg, " .
 	"false, false, 'Phone' FROM users WHERE username = 'lena'");
 is($env->psql('SELECT count(*) FROM passkeys'), 1, 'lena has a passkey');
 
+# tom has two-factor sign-in on: his right password answers with the
+# code page of the second step (its "Use a passkey" included), which only
+# that POST reaches: lighthouse.mjs signs in ("=" path) and audits it.
+my $TOM = 'tom password 1';
+$env->add_user('tom', $TOM);
+my $tom = $env->bearer($env->must_login('tom', $TOM)->{access_token});
+my $setup = $env->json(POST => '/auth/2fa/setup',
+	{ headers => $tom, content => { password => $TOM } });
+my ($oathtool) = grep { -x } map { "$_/oathtool" } split /:/, $ENV{PATH};
+die "oathtool is not installed (scripts/deps.sh test)\n" unless $oathtool;
+my $code = `$oathtool --totp -b $setup->{json}{secret}`;
+chomp $code;
+is($env->json(POST => '/auth/2fa/enable', { headers => $tom,
+	content => { password => $TOM, code => $code } })->{status}, 200,
+	'tom has two-factor sign-in on');
+local $ENV{LIGHTHOUSE_SIGNIN} = "tom\n$TOM";
+
 my @pages = ('/auth/login', '/auth/signup', '/auth/reset',
 	"/auth/reset?token=$reset", "/auth/verify?token=$verify",
-	"/auth/email/confirm?token=$email", '+/auth/account');
+	"/auth/email/confirm?token=$email", '+/auth/account', '=/auth/login');
 JwtAuthTest->node_tap("lighthouse: ", "$dir/lighthouse.mjs", $base,
 	$at, @pages);
 done_testing;
