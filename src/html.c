@@ -136,6 +136,23 @@ html_begin_class(struct buf *b, const struct config *cfg, const char *title,
 	buf_puts(b, ">\n");
 }
 
+/*
+ * Appends time t as the database gives it ("2026-12-01T02:47:07Z") in a
+ * shorter form for people: "2026-12-01 02:47 UTC"; anything else as it
+ * is (escaped in both cases).
+ */
+void
+html_time(struct buf *b, const char *t)
+{
+	char	 s[32];
+
+	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
+		snprintf(s, sizeof(s), "%.10s %.5s UTC", t, t + 11);
+		buf_html(b, s);
+	} else
+		buf_html(b, t);
+}
+
 /* An error message (may be NULL: nothing) that says what to do. */
 void
 html_alert(struct buf *b, const char *message)

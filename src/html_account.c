@@ -11,23 +11,6 @@
 #include "jwtauth.h"
 
 /*
- * Appends time t as the database gives it ("2026-12-01T02:47:07Z") in a
- * shorter form for people: "2026-12-01 02:47 UTC"; anything else as it
- * is.
- */
-static void
-html_account_time(struct buf *b, const char *t)
-{
-	char	 s[32];
-
-	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
-		snprintf(s, sizeof(s), "%.10s %.5s UTC", t, t + 11);
-		buf_html(b, s);
-	} else
-		buf_html(b, t);
-}
-
-/*
  * A session of the list (db_session_list's row): "BROWSER on OS",
  * address, times, whether it is remembered, a sign-out.
  */
@@ -46,9 +29,9 @@ html_account_session(struct buf *b, const struct config *cfg,
 	buf_puts(b, "<br>\n<span class=\"muted\">From ");
 	buf_html(b, row[4][0] != '\0' ? row[4] : "an unknown address");
 	buf_puts(b, " &middot; signed in ");
-	html_account_time(b, row[1]);
+	html_time(b, row[1]);
 	buf_puts(b, " &middot; last used ");
-	html_account_time(b, row[2]);
+	html_time(b, row[2]);
 	/* "Keep me signed in" (route_login.c) */
 	buf_puts(b, strcmp(row[5], "true") == 0 ? " &middot; kept signed in" :
 	    " &middot; signed out when the browser closes");

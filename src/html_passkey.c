@@ -11,7 +11,6 @@
  * script (response.c, resp->scripted).  Every value printed goes
  * through buf_html().
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "jwtauth.h"
@@ -94,22 +93,6 @@ html_passkey_mfa(struct buf *b, const struct config *cfg)
 	html_passkey_script(b, cfg);
 }
 
-/*
- * Appends time t as the database gives it ("2026-12-01T02:47:07Z") as
- * "2026-12-01 02:47 UTC"; anything else as it is.
- */
-static void
-html_passkey_time(struct buf *b, const char *t)
-{
-	char	 s[32];
-
-	if (strlen(t) == 20 && t[10] == 'T' && t[19] == 'Z') {
-		snprintf(s, sizeof(s), "%.10s %.5s UTC", t, t + 11);
-		buf_html(b, s);
-	} else
-		buf_html(b, t);
-}
-
 /* The top of the account page's section, up to its list. */
 void
 html_passkey_begin(struct buf *b, const struct config *cfg)
@@ -162,10 +145,10 @@ html_passkey_row(struct buf *b, const struct config *cfg,
 		buf_puts(b, " <span class=\"badge off\">Disabled: it may have "
 		    "been copied</span>");
 	buf_puts(b, "<br>\n<span class=\"muted\">Added ");
-	html_passkey_time(b, row[2]);
+	html_time(b, row[2]);
 	if (row[3][0] != '\0') {
 		buf_puts(b, " &middot; last used ");
-		html_passkey_time(b, row[3]);
+		html_time(b, row[3]);
 	} else
 		buf_puts(b, " &middot; never used");
 	buf_puts(b, "</span></p>\n");

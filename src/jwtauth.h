@@ -1237,6 +1237,7 @@ void		 html_begin_class(struct buf *, const struct config *,
 void		 html_back(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_alert(struct buf *, const char *);
+void		 html_time(struct buf *, const char *);
 void		 html_form(struct buf *, const struct config *, const char *,
 		    const char *);
 void		 html_end(struct buf *);
