@@ -90,8 +90,13 @@ async function listed(page) {
 	return page.locator('.passkeys li strong').allTextContents();
 }
 
-// The walk of "code" mode (see the top).
-async function codeWalk(browser) {
+// A new browser context whose page has the DevTools Protocol's virtual
+// authenticator (ctap2, internal, resident keys, user verification):
+// its context, page, the page's CSP violations, the CDP session, the
+// authenticator's id, and bits(OVERRIDES), which sets
+// WebAuthn.setResponseOverrideBits to OVERRIDES (the others false; {}
+// for none).
+async function withAuthenticator(browser) {
 	const ctx = await browser.newContext();
 	const page = await ctx.newPage();
 	const violations = cspViolations(page);
@@ -101,6 +106,15 @@ async function codeWalk(browser) {
 	    'WebAuthn.addVirtualAuthenticator', { options: {
 	    protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
 	    hasUserVerification: true, isUserVerified: true } });
+	const bits = (b) => cdp.send('WebAuthn.setResponseOverrideBits',
+	    Object.assign({ authenticatorId, isBogusSignature: false,
+	    isBadUV: false, isBadUP: false }, b));
+	return { ctx, page, violations, cdp, authenticatorId, bits };
+}
+
+// The walk of "code" mode (see the top).
+async function codeWalk(browser) {
+	const { ctx, page, violations, bits } = await withAuthenticator(browser);
 
 	await page.goto(`${base}/auth/login?next=/auth/account`);
 	await signIn(page);
@@ -117,8 +131,7 @@ async function codeWalk(browser) {
 	    'code mode: a passkey is added', await content(page));
 	await signOut(page);
 	// From now on its assertions say the user was not verified.
-	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
-	    isBogusSignature: false, isBadUV: true, isBadUP: false });
+	await bits({ isBadUV: true });
 	await page.goto(`${base}/app/whoami.cgi`);
 	await page.waitForSelector('#passkey-login', { state: 'visible',
 	    timeout: 15000 }).catch(() => {});
@@ -144,8 +157,7 @@ async function codeWalk(browser) {
 	// page: first a bogus signature (refused, said, no session), then
 	// the passkey (UV does not matter for a second factor).
 	await signOut(page);
-	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
-	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await bits({ isBogusSignature: true });
 	await page.goto(`${base}/app/whoami.cgi`);
 	await signIn(page);
 	await page.waitForSelector('#passkey-mfa', { state: 'visible',
@@ -163,8 +175,7 @@ async function codeWalk(browser) {
 	    'code mode: the refused second factor made no session');
 	ok(await heading(page) === 'Enter your code',
 	    'code mode: the page stays on the code step', await content(page));
-	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
-	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await bits({});
 	await page.click('#passkey-mfa');
 	await page.waitForURL(`${base}/app/whoami.cgi`, { timeout: 15000 })
 	    .catch(() => {});
@@ -187,8 +198,7 @@ async function codeWalk(browser) {
 	    await content(page));
 	ok(JSON.stringify(await listed(page)) === '["Phone"]',
 	    'code mode: it is listed by its new name', await content(page));
-	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
-	    isBogusSignature: true, isBadUV: false, isBadUP: false });
+	await bits({ isBogusSignature: true });
 	await page.locator('button.passkey-confirm').first().click();
 	const bad = await status(page);
 	ok(bad.cls === 'error' && /could not be verified/.test(bad.text),
@@ -196,8 +206,7 @@ async function codeWalk(browser) {
 	    `refused: "${bad.text}"`, await content(page));
 	ok(JSON.stringify(await listed(page)) === '["Phone"]',
 	    'code mode: and the passkey stays', await content(page));
-	await cdp.send('WebAuthn.setResponseOverrideBits', { authenticatorId,
-	    isBogusSignature: false, isBadUV: false, isBadUP: false });
+	await bits({});
 	await page.locator('button.passkey-confirm').first().click();
 	await page.waitForURL(/m=passkey_removed/, { timeout: 15000 })
 	    .catch(() => {});
@@ -216,18 +225,8 @@ async function codeWalk(browser) {
 
 // The walk (see the top).
 async function walk(browser) {
-	const ctx = await browser.newContext();
-	const page = await ctx.newPage();
-	const violations = cspViolations(page);
-	const cdp = await ctx.newCDPSession(page);
-	await cdp.send('WebAuthn.enable');
-	const { authenticatorId } = await cdp.send(
-	    'WebAuthn.addVirtualAuthenticator', { options: {
-	    protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
-	    hasUserVerification: true, isUserVerified: true } });
-	const bits = (b) => cdp.send('WebAuthn.setResponseOverrideBits',
-	    Object.assign({ authenticatorId, isBogusSignature: false,
-	    isBadUV: false, isBadUP: false }, b));
+	const { ctx, page, violations, cdp, authenticatorId, bits } =
+	    await withAuthenticator(browser);
 
 	// The sign-in page: the passkey button beside the password form.
 	const res = await page.goto(`${base}/auth/login`);
