@@ -44,9 +44,10 @@ static const struct db_stmt wa_challenge_take = {
 static const struct db_stmt passkey_add = {
 	"passkey_add",
 	"INSERT INTO passkeys (user_id, credential_id, public_key, alg, "
-	"sign_count, backup_eligible, backed_up, name) VALUES ($1, "
+	"sign_count, backup_eligible, backed_up, name) SELECT $1::uuid, "
 	"decode($2, 'hex'), decode($3, 'hex'), $4::integer, $5::bigint, "
-	"$6::boolean, $7::boolean, $8) RETURNING id",
+	"$6::boolean, $7::boolean, $8 WHERE (SELECT count(*) FROM passkeys "
+	"WHERE user_id = $1::uuid) < " PASSKEY_MAX_STR " RETURNING id",
 	8, 0
 };
 
@@ -86,7 +87,7 @@ static const struct db_stmt passkey_remove = {
 static const struct db_stmt passkey_cred_ids = {
 	"passkey_cred_ids",
 	"SELECT encode(credential_id, 'hex') FROM passkeys WHERE user_id = "
-	"$1 ORDER BY created_at LIMIT 64",
+	"$1 ORDER BY created_at LIMIT " PASSKEY_MAX_STR,
 	1, DB_RETRY
 };
 
@@ -98,7 +99,7 @@ static const struct db_stmt passkey_list = {
 	"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
 	"backup_eligible::text, backed_up::text, "
 	"(disabled_at IS NOT NULL)::text FROM passkeys WHERE user_id = $1 "
-	"ORDER BY created_at, id LIMIT 64",
+	"ORDER BY created_at, id LIMIT " PASSKEY_MAX_STR,
 	1, DB_RETRY
 };
 
@@ -181,7 +182,8 @@ db_wa_hex(const unsigned char *p, size_t len)
  * Adds the passkey of authenticator data a (with its credential) for
  * user user_id, named name; its id into id (JA_UUID_LEN + 1 bytes).
  * Returns JA_OK, JA_EEXIST (the credential id is registered already),
- * JA_ENOMEM or JA_EDB.
+ * JA_ETOOBIG (the user has PASSKEY_MAX passkeys: the lists show no
+ * more), JA_ENOMEM or JA_EDB.
  */
 int
 db_passkey_add(struct db *db, const char *user_id,
@@ -211,7 +213,7 @@ db_passkey_add(struct db *db, const char *user_id,
 		    JA_EDB;
 		goto out;
 	}
-	rc = JA_EDB;
+	rc = JA_ETOOBIG;	/* PASSKEY_MAX of them already */
 	if (PQntuples(res) == 1) {
 		snprintf(id, JA_UUID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
 		rc = JA_OK;

@@ -416,6 +416,7 @@ int		 cose_key_parse(struct cose_key *, const unsigned char *,
 
 /* webauthn.c (W3C WebAuthn Level 3) */
 #define WA_CHALLENGE_LEN 32	/* random bytes of a challenge */
+#define PASSKEY_MAX_STR	"64"	/* passkeys of a user, at most (db_passkey.c) */
 #define WA_CLIENT_MAX	4096	/* bytes of clientDataJSON at the most */
 #define WA_ORIGIN_MAX	255	/* bytes of its origin */
 #define WA_CRED_MAX	1023	/* bytes of a credential id (§5.8.4) */
@@ -1120,6 +1121,10 @@ int		 throttle_take(struct db *, const struct config *,
 		    const char *, const char *, const struct request *, long *);
 void		 throttle_refund(struct db *, const struct config *,
 		    const char *, const char *);
+int		 throttle_options_take(struct db *, const struct config *,
+		    const char *, long *);
+void		 throttle_options_refund(struct db *, const struct config *,
+		    const char *);
 int		 throttle_list(struct db *, const struct config *,
 		    void (*)(const char *const *, void *), void *);
 int		 throttle_clear(struct db *, const char *, const char *,
@@ -1533,6 +1538,7 @@ int		 passkey_assert_challenge(struct ctx *,
 int		 passkey_begin(struct ctx *, struct body *, struct outcome *);
 int		 passkey_begin_form(struct ctx *, struct body *, int,
 		    struct outcome *);
+int		 passkey_options_throttle(struct ctx *, struct outcome *);
 int		 passkey_b64(const json_t *, const char *, unsigned char *,
 		    size_t, size_t *);
 int		 passkey_credential(const struct body *, const json_t **,

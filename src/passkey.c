@@ -14,7 +14,9 @@
 /*
  * The start of every passkey route: passkeys on (webauthn_rp_id known,
  * OUT_NOT_FOUND otherwise) and a JSON object for a body (OUT_MEDIA_TYPE
- * for a form).  A body with "csrf" comes from our pages' script: the
+ * for a form or no body: application/json is no simple request of the
+ * Fetch standard, §3.2.3, so another site's page cannot send one
+ * without a CORS preflight, which is never granted).  A body with "csrf" comes from our pages' script: the
  * form token must pass (csrf.c: the origin, the nonce cookie, the
  * session; OUT_CSRF otherwise) and the request is answered as
  * ANSWER_SCRIPT (answer.c).  Returns OUT_OK or the refusal, set in o;
@@ -46,7 +48,7 @@ passkey_begin_form(struct ctx *ctx, struct body *b, int forms,
 		return o->kind;
 	if (b->is_form && forms)
 		return outcome_set(o, OUT_OK);
-	if (b->is_form || (b->json != NULL && ctx->req->ctype != CTYPE_JSON))
+	if (b->is_form || b->json == NULL || ctx->req->ctype != CTYPE_JSON)
 		return outcome_set(o, OUT_MEDIA_TYPE);
 	/* A form token in the body: our pages' script (passkey.js). */
 	csrf = body_get(b, "csrf", &bad);
@@ -56,6 +58,27 @@ passkey_begin_form(struct ctx *ctx, struct body *b, int forms,
 	if (csrf != NULL)
 		answer_kind_set(ctx, ANSWER_SCRIPT);
 	return outcome_set(o, OUT_OK);
+}
+
+/*
+ * The count of a request for passkey options from the client's address
+ * (throttle_options_take).  Returns OUT_OK, OUT_THROTTLED with the
+ * seconds to wait in o->retry, or OUT_UNAVAILABLE; o is set to it.
+ */
+int
+passkey_options_throttle(struct ctx *ctx, struct outcome *o)
+{
+	long	 wait = 0;
+	int	 rc;
+
+	rc = throttle_options_take(ctx->db, ctx->cfg, ctx->req->client,
+	    &wait);
+	if (rc == JA_EBUSY) {
+		outcome_set(o, OUT_THROTTLED);
+		o->retry = wait;
+		return OUT_THROTTLED;
+	}
+	return outcome_set(o, rc == JA_OK ? OUT_OK : OUT_UNAVAILABLE);
 }
 
 /*

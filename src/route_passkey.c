@@ -176,6 +176,13 @@ route_passkey_reg(struct ctx *ctx)
 		o.code = "passkey_exists";
 		goto out;
 	}
+	if (rc == JA_ETOOBIG) {
+		passkey_refuse(ctx, &o, OUT_CONFLICT, c.username,
+		    "too many passkeys", "You have " PASSKEY_MAX_STR
+		    " passkeys: remove one before adding another.");
+		o.code = "too_many_passkeys";
+		goto out;
+	}
 	if (rc != JA_OK) {
 		outcome_set(&o, OUT_UNAVAILABLE);
 		goto out;
@@ -260,7 +267,7 @@ route_passkey_rm(struct ctx *ctx)
 	    id, NULL, NULL);
 	answer_done(ctx, "/account", "passkey_removed");
 	if (cred)	/* the count its options took, given back */
-		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
+		throttle_options_refund(ctx->db, ctx->cfg, ctx->req->client);
 out:
 	if (taken)
 		auth_throttle_end(ctx, c.username, &o);

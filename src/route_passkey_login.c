@@ -34,10 +34,11 @@
 #include "jwtauth.h"
 
 /*
- * POST BASE/passkey/login/options.  Each request counts as a failed
- * guess of the client's address (auth_throttle with no name) before any
- * work, so that one client cannot fill webauthn_challenges; a passkey
- * sign-in that succeeds gives the count back.  With "mfa_token" the
+ * POST BASE/passkey/login/options.  Each request is counted for the
+ * client's address before any work (throttle_options_take: apart from
+ * its sign-in guesses, so that options never used block no password
+ * sign-in), so that one client cannot fill webauthn_challenges; a
+ * ceremony that succeeds gives the count back.  With "mfa_token" the
  * options of a second step (route_passkey_mfa.c), with "purpose":
  * "confirm" those of a confirmation (passkey_confirm.c).
  */
@@ -53,7 +54,7 @@ route_passkey_lopt(struct ctx *ctx)
 
 	memset(attempt, 0, sizeof(attempt));
 	if (passkey_begin(ctx, &b, &o) != OUT_OK ||
-	    auth_throttle(ctx, NULL, &o) != OUT_OK)
+	    passkey_options_throttle(ctx, &o) != OUT_OK)
 		goto out;
 	token = body_get(&b, "mfa_token", &bad);
 	purpose = body_get(&b, "purpose", &bad);
@@ -178,7 +179,7 @@ route_passkey_login(struct ctx *ctx)
 	auth_throttle_end(ctx, name, &o);
 out:
 	if (o.kind == OUT_OK)	/* the count its options took, given back */
-		throttle_refund(ctx->db, ctx->cfg, NULL, ctx->req->client);
+		throttle_options_refund(ctx->db, ctx->cfg, ctx->req->client);
 	if (o.kind != OUT_OK)
 		answer_refuse(ctx, &o, NULL);
 	sodium_memzero(&p, sizeof(p));

@@ -59,7 +59,9 @@ passkey_mfa_options(struct ctx *ctx, const char *token, struct outcome *o)
 /*
  * The checks of the step after its try was counted: the challenge of
  * this mfa_token, the passkey known, uid's, not the first factor
- * (first: its id, "" after a password), verified.  Returns OUT_OK or
+ * (first: its id, "" after a password), verified, and after a passkey
+ * one that verified the user (UV): two passkeys that did not are two
+ * things the user has, not two factors (RFC 8176 "mfa").  Returns OUT_OK or
  * the refusal, set in o.
  */
 static int
@@ -84,9 +86,16 @@ passkey_mfa_check(struct ctx *ctx, const struct assertion *a,
 		rc = passkey_refuse_login(ctx, o, OUT_BAD_CREDENTIALS, name,
 		    "the first factor's passkey again",
 		    "Use another passkey, or a code from your app.");
+	else if (passkey_assert_verify(ctx, a, p, "second factor", o) !=
+	    OUT_OK)
+		return o->kind;
+	else if (first[0] != '\0' && (a->auth.flags & WA_FLAG_UV) == 0)
+		rc = passkey_refuse_login(ctx, o, OUT_BAD_CREDENTIALS, name,
+		    "a passkey without UV after a passkey",
+		    "After a passkey, use a code from your app, or a passkey "
+		    "that verifies you.");
 	else
-		return passkey_assert_verify(ctx, a, p, "second factor",
-		    o);
+		return OUT_OK;
 	db_audit(ctx->db, "login_failed", uid, name, NULL, ctx->req,
 	    "second factor");
 	return rc;

@@ -31,6 +31,9 @@
 
 #include "jwtauth.h"
 
+/* "options:" and a client address (struct request's client). */
+#define THROTTLE_OPTIONS_KEY	96
+
 /* The longer of the blocks of this account and this address, if any. */
 static const struct db_stmt throttle_blocked = {
 	"throttle_blocked",
@@ -197,6 +200,48 @@ throttle_take(struct db *db, const struct config *cfg, const char *user,
 	if (*retry < 1)
 		*retry = 1;
 	return JA_EBUSY;
+}
+
+/*
+ * The passkey options that a client's address asks for (route_passkey_
+ * login.c): each counted before any work as (ip, "options:ADDRESS")
+ * against throttle_ip_max, so that one client cannot fill
+ * webauthn_challenges, and apart from the sign-in guesses of that
+ * address, so that options asked and never used (a prompt dismissed)
+ * block no password sign-in.  Returns JA_OK, JA_EBUSY with the seconds
+ * to wait in *retry, or JA_EDB.
+ */
+int
+throttle_options_take(struct db *db, const struct config *cfg,
+    const char *ip, long *retry)
+{
+	char	 key[THROTTLE_OPTIONS_KEY];
+	int	 began = 0, rc;
+
+	*retry = 0;
+	snprintf(key, sizeof(key), "options:%s", ip != NULL ? ip : "");
+	if ((rc = throttle_take_key(db, cfg, "ip", key, cfg->throttle_ip_max,
+	    &began)) < 0)
+		return JA_EDB;
+	if (rc == 1)
+		return JA_OK;
+	if (throttle_check(db, cfg, NULL, key, retry) == JA_EDB)
+		return JA_EDB;
+	if (*retry < 1)
+		*retry = 1;
+	return JA_EBUSY;
+}
+
+/* Gives back the count of throttle_options_take() for ip (a ceremony
+ * that succeeded). */
+void
+throttle_options_refund(struct db *db, const struct config *cfg,
+    const char *ip)
+{
+	char	 key[THROTTLE_OPTIONS_KEY];
+
+	snprintf(key, sizeof(key), "options:%s", ip != NULL ? ip : "");
+	throttle_refund(db, cfg, NULL, key);
 }
 
 /*

@@ -9,8 +9,10 @@
 # and the rename of a user's passkeys; a removal confirmed by a passkey
 # over a challenge bound to the session.  RS256 (COSE alg -257)
 # registration and sign-in.  The throttle of BASE/passkey/login/options
-# per client address, and refused challenges counted toward it, while
-# the protected pages of a signed-in user stay open.
+# per client address (apart from its sign-in guesses: password sign-in
+# stays open), refused challenges counted toward the address's sign-in
+# guesses, no body refused before it counts, while the protected pages
+# of a signed-in user stay open.
 use strict;
 use warnings;
 use FindBin;
@@ -223,8 +225,12 @@ $res = mfa_step($mfa, $ed, flags => 0x01);
 is($res->{status}, 401, 'the same passkey again is refused as the second factor');
 like($env->error_log, qr/reason=the\\x20first\\x20factor's\\x20passkey\\x20again/,
 	'and logged why');
+$res = mfa_step($mfa, $es, count => 29, flags => 0x01);
+is($res->{status}, 401, 'another passkey without UV is refused too: two things the user has are not two factors');
+like($env->error_log, qr/reason=a\\x20passkey\\x20without\\x20UV\\x20after\\x20a\\x20passkey/,
+	'and logged why');
 $res = mfa_step($mfa, $es, count => 30);
-is($res->{status}, 200, 'another passkey completes it (200)');
+is($res->{status}, 200, 'another passkey that verifies the user completes it (200)');
 is_deeply($amr->($res->{json}{access_token}), ['hwk', 'user', 'mfa'],
 	'amr says ["hwk","user","mfa"], no password');
 is($whoami->($res->{json}{access_token}), 200, 'it passes otp_paths');
@@ -334,6 +340,19 @@ is($whoami->($t->{access_token}), 200,
 	'a signed-in user\'s protected page is unaffected by the block');
 is($env->json(GET => '/auth/passkeys', { headers => $alice })->{status}, 200,
 	'and so is the list of passkeys');
+is($env->login_response('bob', $PW)->{status}, 200,
+	'and a password sign-in from the same address: options never used block no sign-in');
+
+# No body (what another site's page can send without a preflight) is
+# refused before it counts.
+my $f0 = $env->psql("select coalesce(sum(failures), 0) from throttle");
+is($env->http(POST => '/auth/passkey/login/options')->{status}, 415,
+	'options asked with no body are 415');
+is($env->http(POST => '/auth/passkey/login/options', { headers =>
+	{ 'Content-Type' => 'application/x-www-form-urlencoded' } })->{status}, 415,
+	'and with an empty form body too');
+is($env->psql("select coalesce(sum(failures), 0) from throttle"), $f0,
+	'and count nothing');
 
 # A sign-in that succeeds gives back the count its options took.
 $env->psql('delete from throttle');
@@ -348,5 +367,30 @@ $res = $env->json(POST => '/auth/passkey/login', { content => { attempt => 'A' x
 is($res->{status}, 401, 'a sign-in over an unknown challenge is 401');
 is($env->psql("select failures from throttle where kind = 'ip'"), 1,
 	'and counts one failure of the client\'s address');
+
+# --- At most 64 passkeys a user ---------------------------------------
+
+# bob is filled up to 64 by hand (keys never read), then asks for one more.
+$env->psql("INSERT INTO passkeys (user_id, credential_id, public_key, alg, "
+	. "backup_eligible, backed_up, name) SELECT u.id, decode('ff' || "
+	. "lpad(to_hex(g), 8, '0'), 'hex'), '\\x01', -7, false, false, 'Key ' || g "
+	. "FROM users u, generate_series(1, 64 - (SELECT count(*) FROM passkeys p "
+	. "JOIN users v ON v.id = p.user_id WHERE v.username = 'bob')) g "
+	. "WHERE u.username = 'bob'");
+my $bobs = sub { $env->psql("SELECT count(*) FROM passkeys p JOIN users u "
+	. "ON u.id = p.user_id WHERE u.username = 'bob'") };
+is($bobs->(), 64, 'bob has 64 passkeys');
+my $k65 = soft(op => 'new', kind => 'es256');
+$res = $env->json(POST => '/auth/passkey/register/options',
+	{ headers => $bob, content => {} });
+$res = $env->json(POST => '/auth/passkey/register', { headers => $bob,
+	content => { name => 'One more', credential => soft(op => 'create',
+	key => $k65, origin => $ORIGIN, rp_id => $RP,
+	challenge => $res->{json}{publicKey}{challenge}) } });
+is($res->{status}, 409, 'a 65th passkey is refused (409)');
+is($res->{json}{error}, 'too_many_passkeys', 'as too_many_passkeys');
+is($bobs->(), 64, 'and nothing is written');
+is(scalar @{ $env->json(GET => '/auth/passkeys', { headers => $bob })->{json}{passkeys} },
+	64, 'the list shows all 64');
 
 done_testing();
