@@ -149,6 +149,17 @@ auth_throttle(struct ctx *ctx, const char *name, struct outcome *o)
 
 	rc = throttle_take(ctx->db, ctx->cfg, name, ctx->req->client,
 	    ctx->req, &wait);
+	return auth_throttle_outcome(rc, wait, o);
+}
+
+/*
+ * The outcome of a throttle's count rc (JA_OK, JA_EBUSY with wait
+ * seconds to wait, JA_EDB): OUT_OK, OUT_THROTTLED with o->retry, or
+ * OUT_UNAVAILABLE; o is set to it.
+ */
+int
+auth_throttle_outcome(int rc, long wait, struct outcome *o)
+{
 	if (rc == JA_EBUSY) {
 		outcome_set(o, OUT_THROTTLED);
 		o->retry = wait;

@@ -1333,6 +1333,7 @@ int		 auth_form_request(struct ctx *, const struct body *,
 int		 auth_password(struct ctx *, const struct claims *,
 		    const char *, int *);
 struct outcome;
+int		 auth_throttle_outcome(int, long, struct outcome *);
 int		 auth_throttle(struct ctx *, const char *, struct outcome *);
 void		 auth_throttle_end(struct ctx *, const char *,
 		    const struct outcome *);

@@ -73,12 +73,7 @@ passkey_options_throttle(struct ctx *ctx, struct outcome *o)
 
 	rc = throttle_options_take(ctx->db, ctx->cfg, ctx->req->client,
 	    &wait);
-	if (rc == JA_EBUSY) {
-		outcome_set(o, OUT_THROTTLED);
-		o->retry = wait;
-		return OUT_THROTTLED;
-	}
-	return outcome_set(o, rc == JA_OK ? OUT_OK : OUT_UNAVAILABLE);
+	return auth_throttle_outcome(rc, wait, o);
 }
 
 /*

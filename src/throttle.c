@@ -163,6 +163,22 @@ throttle_take_key(struct db *db, const struct config *cfg, const char *kind,
 }
 
 /*
+ * The answer to an attempt of user and ip (either may be NULL) that a
+ * block refused: JA_EBUSY with the seconds to wait in *retry (at least
+ * 1: the block may have ended since), or JA_EDB.
+ */
+static int
+throttle_busy(struct db *db, const struct config *cfg, const char *user,
+    const char *ip, long *retry)
+{
+	if (throttle_check(db, cfg, user, ip, retry) == JA_EDB)
+		return JA_EDB;
+	if (*retry < 1)
+		*retry = 1;
+	return JA_EBUSY;
+}
+
+/*
  * For every guess (a password, a second-factor code), whose failure
  * cannot wait for its result or parallel requests would all pass before
  * any failure landed: counts the attempt of user (may be NULL) from ip
@@ -195,11 +211,7 @@ throttle_take(struct db *db, const struct config *cfg, const char *user,
 	/* The user's attempt was counted but the address's refused. */
 	if (u == 1)
 		throttle_refund(db, cfg, user, NULL);
-	if (throttle_check(db, cfg, user, ip, retry) == JA_EDB)
-		return JA_EDB;
-	if (*retry < 1)
-		*retry = 1;
-	return JA_EBUSY;
+	return throttle_busy(db, cfg, user, ip, retry);
 }
 
 /*
@@ -225,11 +237,7 @@ throttle_options_take(struct db *db, const struct config *cfg,
 		return JA_EDB;
 	if (rc == 1)
 		return JA_OK;
-	if (throttle_check(db, cfg, NULL, key, retry) == JA_EDB)
-		return JA_EDB;
-	if (*retry < 1)
-		*retry = 1;
-	return JA_EBUSY;
+	return throttle_busy(db, cfg, NULL, key, retry);
 }
 
 /* Gives back the count of throttle_options_take() for ip (a ceremony
