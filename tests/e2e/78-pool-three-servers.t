@@ -33,9 +33,14 @@ my $PROCS = 64;
 # one run) and nginx answered a few 5xx, the check failing closed when
 # its pool wait ran out.  That pass is for memory errors under
 # concurrency, not for capacity: it runs 16 connections on each.
+# There, the two servers whose check is the -s daemon answer one request
+# in ten after 1 s or more (in one run p90 1.15 to 1.32 s, p99 2.1 to
+# 2.2 s, max 2.6 s; lighttpd's max 0.5 s), and nginx failed this check
+# in one CI run at 10 s: that pass allows 30 s, which a stuck request
+# still fails.
 my $SAN = ($ENV{JWTAUTH_FCGI} // '') =~ m{/asan/};
 my $CONNS = $SAN ? 16 : 256;
-my $TIMEOUT = 10;
+my $TIMEOUT = $SAN ? 30 : 10;
 my $SECS = 20;
 
 # Apache sized for $CONNS busy keep-alive clients: when every thread of
@@ -113,7 +118,7 @@ for my $S (@servers) {
 	if (!$pid) {
 		open STDOUT, '>', "$dir/wrk.$name{$S}" or POSIX::_exit(2);
 		open STDERR, '>&', \*STDOUT;
-		exec({ 'wrk' } 'wrk', '-t1', "-c$CONNS", "-d${SECS}s", '--timeout', "${TIMEOUT}s",
+		exec({ 'wrk' } 'wrk', '--latency', '-t1', "-c$CONNS", "-d${SECS}s", '--timeout', "${TIMEOUT}s",
 			'-H', "Authorization: Bearer $token", $S->url($PAGE)) or POSIX::_exit(127);
 	}
 	$wrk{$pid} = $S;
@@ -165,8 +170,11 @@ for my $S (@servers) {
 	my ($errors) = $out =~ /Socket errors: (.*)/;
 	my ($non2xx) = $out =~ /Non-2xx or 3xx responses: (\d+)/;
 	my ($avg, $max) = $out =~ /Latency\s+(\S+)\s+\S+\s+(\S+)/;
+	my %pct = $out =~ /^\s+(50|90|99)%\s+(\S+)/mg;
 	diag("$name{$S}: $done requests at $CONNS connections in $SECS s, latency "
-		. "mean $avg, max $max") if defined $done && defined $max;
+		. "mean $avg, p50 " . ($pct{50} // '?') . ", p90 " . ($pct{90} // '?')
+		. ", p99 " . ($pct{99} // '?') . ", max $max")
+		if defined $done && defined $max;
 	ok(($done // 0) > 0, "$name{$S}: the load ran") or diag($out);
 	# wrk's socket errors: a connect error or a timeout ($TIMEOUT s) is a
 	# client the server failed; a read or write error is a keep-alive
@@ -179,7 +187,7 @@ for my $S (@servers) {
 	%sock = (%sock, $errors =~ /(\w+) (\d+)/g) if defined $errors;
 	diag("$name{$S}: socket errors: $errors") if defined $errors;
 	is($sock{connect} + $sock{timeout}, 0,
-		"$name{$S}: no connection refused or timed out under load") or diag($out);
+		"$name{$S}: no connection refused or timed out ($TIMEOUT s) under load") or diag($out);
 	cmp_ok($sock{read} + $sock{write}, '<=', ($done // 0) / 1000,
 		"$name{$S}: keep-alive connections closed under load stay under 0.1 % of the requests");
 	is($non2xx // 0, 0, "$name{$S}: every answer under load was 2xx");
