@@ -17,7 +17,7 @@ package BenchServers;
 #                  auth_request to jwtauth.fcgi -s, /noop/ behind the same
 #                  auth_request to bench/noop-authz, as many processes on a
 #                  socket of their own through the same FastCGI hop
-#                  (upstream with keepalive, fastcgi_keep_conn): the ratio
+#                  (the same upstream and location settings): the ratio
 #                  is what our check costs, not what the hop costs.
 # Each prepare_* is a before_server hook of JwtAuthTest->start.
 

@@ -947,7 +947,7 @@ sub server_table {
 	      . " workers\n  and their parent); the no-op check:"
 	      . " bench/noop-authz, " . $BenchServers::NOOP_PROCS
 	      . " processes on a socket\n  of its own through the same"
-	      . " FastCGI hop (upstream keepalive, fastcgi_keep_conn).\n"
+	      . " FastCGI hop (the same upstream and location).\n"
 	    : $server eq 'apache'
 	    ? "Apache, mod_fcgid (apache/dev.conf.in: FcgidMaxProcessesPerClass"
 	      . " " . ($f->{per_class} // '?') . ",\n  MaxRequestWorkers "
