@@ -822,6 +822,8 @@ struct revring {
 	uint64_t	 seq;		/* entries written */
 	uint64_t	 spawned_ms;	/* last attempt to start a listener */
 	uint64_t	 read_ms;	/* a process's last read */
+	uint32_t	 owner;		/* the listener's robust futex word */
+	uint32_t	 pad;
 	char		 msg[REVRING_SIZE][REVRING_MSG];
 };
 
@@ -838,6 +840,7 @@ void		 revring_beat(struct revring *, uint64_t);
 void		 revring_touch(struct revring *);
 uint64_t	 revring_idle_ms(const struct revring *);
 int		 revring_claim(int);
+int		 revring_own(struct revring *);
 void		 revring_program(const char *);
 int		 revring_spawn(struct revring *, const char *);
 int		 revring_wait(const struct revring *, int);

@@ -114,6 +114,10 @@ listen_run(const struct config *cfg)
 	}
 	if (revring_claim(metrics_fd()) != 0)
 		return 0;	/* another listener runs */
+	if (revring_own(r) != 0)
+		log_msg("revocation listener: set_robust_list: %s; each check "
+		    "asks the kernel whether this listener lives",
+		    strerror(errno));
 	signal(SIGTERM, listen_on_signal);
 	signal(SIGINT, listen_on_signal);
 	revring_touch(r);

@@ -31,8 +31,8 @@
 
 #include "jwtauth.h"
 
-/* "jwtmetr" and the layout's version, 3. */
-#define METRICS_MAGIC	0x6a77746d65747203ULL
+/* "jwtmetr" and the layout's version, 4 (4: revring.owner). */
+#define METRICS_MAGIC	0x6a77746d65747204ULL
 /* The same with version 0: one process is zeroing the counters. */
 #define METRICS_INIT	0x6a77746d65747200ULL
 /* How long others wait for it (10 ms steps) before taking over. */

@@ -16,8 +16,16 @@
  *
  * A listener is live while it says so (live), beats at least every
  * second (beat_ms, CLOCK_MONOTONIC milliseconds, the same clock for
- * every process of the host) and its pid holds the listener's lock
- * (the kernel drops it when the process dies).  Each listener that
+ * every process of the host) and is not dead.  Not dead, without a
+ * system call on the check's path: owner is a robust futex word
+ * (set_robust_list(2), the kernel's robust-futex ABI) that holds the
+ * listener's thread id; when the listener dies, however it dies, the
+ * kernel sets FUTEX_OWNER_DIED and clears the id in it as the process
+ * exits, before its locks are dropped and before it can be reaped.  A
+ * listener that could not register the word (owner 0) is checked the
+ * older way: its pid holds the listener's lock (F_GETLK, one system
+ * call a check; the kernel drops the lock when the process dies).
+ * Each listener that
  * starts listening, and each that stops, adds one to epoch: a process
  * whose cache was loaded under another epoch reloads it.  synced is the
  * host's revocation count (metrics_revoked) up to which the ring is
@@ -25,8 +33,11 @@
  * against the database.
  */
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+
+#include <linux/futex.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,12 +90,14 @@ revring_holds(int fd, uint64_t pid)
 
 /*
  * 1 when a listener is live (see above: it says so, its beat is fresh,
- * and its pid holds the listener's lock), else 0.
+ * and the kernel has not marked it dead: its owner word holds its pid,
+ * or, with no word, its pid holds the listener's lock), else 0.
  */
 int
 revring_live(const struct revring *r)
 {
 	uint64_t	 pid, beat;
+	uint32_t	 owner;
 
 	if (__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) == 0)
 		return 0;
@@ -92,6 +105,10 @@ revring_live(const struct revring *r)
 	beat = __atomic_load_n(&r->beat_ms, __ATOMIC_RELAXED);
 	if (pid == 0 || revring_now_ms() - beat > REVRING_STALE)
 		return 0;
+	owner = __atomic_load_n(&r->owner, __ATOMIC_ACQUIRE);
+	if (owner != 0)
+		return (owner & FUTEX_OWNER_DIED) == 0 &&
+		    (owner & FUTEX_TID_MASK) == pid;
 	return revring_holds(metrics_fd(), pid);
 }
 
@@ -208,6 +225,32 @@ revring_claim(int fd)
 
 	revring_lock_byte(&fl);
 	return fcntl(fd, F_SETLK, &fl) == 0 ? 0 : -1;
+}
+
+/*
+ * The listener's side, once it holds the lock (revring_claim): makes
+ * r->owner its robust futex word, so that the kernel marks it when this
+ * process dies, and writes its id there.  The listener is one thread
+ * (its thread id is its pid) and locks no robust mutex of its own: the
+ * list registered here replaces the C library's, which it never uses.
+ * Returns 0, or -1 (owner stays 0: the readers check the lock).
+ */
+int
+revring_own(struct revring *r)
+{
+	static struct robust_list_head	 head;
+	static struct robust_list	 entry;
+
+	__atomic_store_n(&r->owner, 0, __ATOMIC_RELEASE);
+	entry.next = &head.list;
+	head.list.next = &entry;
+	head.futex_offset = (long)((char *)&r->owner - (char *)&entry);
+	head.list_op_pending = NULL;
+	if (syscall(SYS_set_robust_list, &head, sizeof(head)) != 0)
+		return -1;
+	__atomic_store_n(&r->owner, (uint32_t)getpid() & FUTEX_TID_MASK,
+	    __ATOMIC_RELEASE);
+	return 0;
 }
 
 /*
