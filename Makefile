@@ -50,7 +50,8 @@ COMMON	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/db_email_change.o src/db_known.o src/revring.o \
 	  src/db_passkey.o \
 	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
-SERVICE	= src/main.o src/io.o src/watch.o src/revcache.o src/revmap.o \
+SERVICE	= src/main.o src/io.o src/watch.o src/watch_notify.o \
+	  src/revcache.o src/revmap.o \
 	  src/tokcache.o src/pwslot.o src/daemon.o src/reload.o \
 	  src/proxy.o src/request.o src/bearer.o src/response.o \
 	  src/response_send.o src/cookie.o src/form.o src/jbody.o \
@@ -82,6 +83,7 @@ PURE	= src/config.o src/config_check.o src/config_webauthn.o \
 	  src/gatepath.o src/precond.o src/totp.o src/recovery.o src/ua.o \
 	  src/revmap.o src/bearer.o src/csrf.o src/csrf_nonce.o \
 	  src/outcome.o src/answer.o src/response.o src/html.o src/watch.o \
+	  src/watch_notify.o \
 	  src/mail.o src/mail_text.o src/revring.o src/html_passkey.o \
 	  src/cose.o src/webauthn.o src/attobj.o src/webauthn_sig.o
 # authctl's own files (the command line, each group of commands).
@@ -123,7 +125,8 @@ bench/check-cost: bench/check-cost.c $(COMMON) src/revcache.o src/revmap.o \
 	    $(COMMON) src/revcache.o src/revmap.o src/tokcache.o $(LIBS)
 
 # The cost of the per-request look at the config's files (callgrind).
-RELOADCOST = $(COMMON) src/reload.o src/watch.o src/daemon.o src/io.o \
+RELOADCOST = $(COMMON) src/reload.o src/watch.o src/watch_notify.o \
+	  src/daemon.o src/io.o \
 	  src/revcache.o src/tokcache.o
 bench/reload-cost: bench/reload-cost.c $(RELOADCOST)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(LDFLAGS) -o $@ $< \

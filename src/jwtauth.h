@@ -977,17 +977,40 @@ struct watch_file {
 	int		 ok;	/* stat(2) succeeded */
 };
 
+/* A watched file or directory (watch_notify.c). */
+struct watch_mark {
+	char		*path;	/* owned */
+	int		 wd;	/* its inotify watch */
+	int		 file;	/* 1: a file, 0: a directory on a path */
+};
+
+/* Every file's directories, from /, and the files. */
+#define WATCH_MARKS	128
+
 struct watch {
 	struct watch_file	 files[WATCH_MAX];
 	size_t			 n;
+	unsigned long		 passes;	/* stat(2) of every file */
+	int			 noff;		/* 1: no inotify, stat */
+	int			 nfd;		/* inotify(7), or -1 */
+	int			 mfd;		/* /proc/self/mountinfo */
+	pid_t			 npid;		/* the process of both */
+	unsigned long		 nforks;	/* its forks then */
+	struct watch_mark	 marks[WATCH_MARKS];
+	size_t			 nmarks;
 };
 
 int		 watch_init(struct watch *, const char *);
 int		 watch_set(struct watch *, const struct config *);
 void		 watch_record(struct watch *);
 int		 watch_same_paths(const struct watch *, const struct watch *);
-const char	*watch_changed(const struct watch *);
+const char	*watch_changed(struct watch *);
 void		 watch_free(struct watch *);
+
+/* watch_notify.c */
+int		 watch_notify_start(struct watch *);
+int		 watch_notify_quiet(struct watch *);
+void		 watch_notify_stop(struct watch *);
 
 /* reload.c */
 struct reload {

@@ -7,8 +7,12 @@
  * disagrees with the state recorded in device, inode (an editor that
  * saves by rename), size, mtime or ctime to the nanosecond (a rewrite
  * of the same size within the same second, a chmod), or when it
- * appeared or went away.  Every check stats every file: one stat(2) a
- * file a request, no rate limit (jwtauth.conf(5), RELOADING).
+ * appeared or went away.  Every check looks: no rate limit
+ * (jwtauth.fcgi(8), Reloading).  Where the kernel can tell that nothing
+ * happened to the files since they were last looked at (watch_notify.c:
+ * inotify, one poll(2) a request), the files are not looked at again;
+ * after any event that may concern them, and wherever inotify cannot
+ * vouch for them, one stat(2) a file a request.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,10 +81,18 @@ watch_add_list(struct watch *w, const char *list, int skip)
  * nothing else is known).  Returns JA_OK or JA_ENOMEM; the state is not
  * recorded yet (watch_record).  Free with watch_free().
  */
+/* Clears w: no file, no inotify instance yet. */
+static void
+watch_clear(struct watch *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->nfd = w->mfd = -1;
+}
+
 int
 watch_init(struct watch *w, const char *path)
 {
-	memset(w, 0, sizeof(*w));
+	watch_clear(w);
 	return watch_add(w, path, strlen(path));
 }
 
@@ -92,7 +104,7 @@ watch_init(struct watch *w, const char *path)
 int
 watch_set(struct watch *w, const struct config *cfg)
 {
-	memset(w, 0, sizeof(*w));
+	watch_clear(w);
 	if (watch_add(w, cfg->path, strlen(cfg->path)) != JA_OK ||
 	    watch_add_list(w, cfg->key_file, 0) != JA_OK ||
 	    watch_add_list(w, cfg->secret_file, 0) != JA_OK ||
@@ -102,13 +114,19 @@ watch_set(struct watch *w, const struct config *cfg)
 	return JA_OK;
 }
 
-/* Records what stat(2) says of each file of w now. */
+/*
+ * Records what stat(2) says of each file of w now (before they are read:
+ * reload.c).  The inotify watches go: a file read anew may be another
+ * inode; the next watch_changed() makes them again.
+ */
 void
 watch_record(struct watch *w)
 {
 	struct watch_file	*f;
 	size_t			 i;
 
+	watch_notify_stop(w);
+	w->noff = 0;
 	for (i = 0; i < w->n; i++) {
 		f = &w->files[i];
 		memset(&f->st, 0, sizeof(f->st));
@@ -132,16 +150,24 @@ watch_same_paths(const struct watch *a, const struct watch *b)
 
 /*
  * Returns the path of the first file of w whose state differs from the
- * one recorded, or NULL when none does.  One stat(2) a file.
+ * one recorded, or NULL when none does.  When inotify says nothing
+ * happened, NULL at once; else the watches are made (again) first, then
+ * one stat(2) a file: a change made before the watches is seen here,
+ * one made after them by the next call.
  */
 const char *
-watch_changed(const struct watch *w)
+watch_changed(struct watch *w)
 {
 	const struct watch_file	*f;
 	struct stat		 st;
 	size_t			 i;
 	int			 ok;
 
+	if (watch_notify_quiet(w))
+		return NULL;
+	if (!w->noff && watch_notify_start(w) != JA_OK)
+		w->noff = 1;
+	w->passes++;
 	for (i = 0; i < w->n; i++) {
 		f = &w->files[i];
 		ok = stat(f->path, &st) == 0;
@@ -159,7 +185,8 @@ watch_free(struct watch *w)
 
 	if (w == NULL)
 		return;
+	watch_notify_stop(w);
 	for (i = 0; i < w->n; i++)
 		free(w->files[i].path);
-	memset(w, 0, sizeof(*w));
+	watch_clear(w);
 }

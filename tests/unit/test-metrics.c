@@ -22,7 +22,7 @@
 #include "jwtauth.h"
 #include "tap.h"
 
-#define MAGIC	0x6a77746d65747203ULL
+#define MAGIC	0x6a77746d65747204ULL
 #define INIT	0x6a77746d65747200ULL
 
 struct shm {

@@ -1,9 +1,15 @@
 /*
  * test-watch.c: watch.c, which files of a config are watched and which
- * changes of a file are seen (reload.c reads the config again on them).
+ * changes of a file are seen (reload.c reads the config again on them);
+ * watch_notify.c, when inotify stands in for the stat(2) of every file
+ * and when not, a directory on the path replaced, a child of fork(2), a
+ * mount over the path.
  */
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +120,116 @@ test_changes(void)
 	watch_free(&w);
 }
 
+/*
+ * inotify in place of the stat(2) of every file: no look while nothing
+ * happened, none for another file beside it, and what it must not hide.
+ */
+static void
+test_notify(void)
+{
+	struct watch	 w;
+	char		 sub[64], old[64], f[80], other[80], link[64], lf[80],
+			 m[64], mf[80];
+	unsigned long	 passes;
+	pid_t		 pid;
+	int		 i, st, quiet = 1;
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(old, sizeof(old), "%s/sub.old", dir);
+	snprintf(f, sizeof(f), "%s/k.key", sub);
+	snprintf(other, sizeof(other), "%s/jwtauth.log", sub);
+	mkdir(sub, 0700);
+	put(f, "aaaaaaaa\n");
+	watch_init(&w, f);
+	watch_record(&w);
+	tap_ok(watch_changed(&w) == NULL && w.nfd >= 0,
+	    "a canonical path on a local file system: inotify watches it");
+	passes = w.passes;
+	for (i = 0; i < 5; i++)
+		quiet &= watch_changed(&w) == NULL;
+	tap_ok(quiet && w.passes == passes,
+	    "nothing happened: not changed, and no stat(2) of the file");
+	put(other, "a log line\n");
+	tap_ok(watch_changed(&w) == NULL && w.passes == passes,
+	    "another file beside it written: not changed, no stat(2)");
+	put(f, "bbbbbbbb\n");
+	tap_ok(watch_changed(&w) != NULL && w.passes == passes + 1,
+	    "the file rewritten: seen, by a stat(2) of the files");
+
+	/* A directory on the path replaced by another with the same bytes. */
+	watch_record(&w);
+	tap_ok(watch_changed(&w) == NULL, "recorded again: not changed");
+	rename(sub, old);
+	mkdir(sub, 0700);
+	put(f, "bbbbbbbb\n");
+	tap_ok(watch_changed(&w) != NULL,
+	    "a directory on its path replaced: seen");
+	watch_record(&w);
+	(void)watch_changed(&w);
+	put(f, "cccccccc\n");
+	tap_ok(watch_changed(&w) != NULL,
+	    "and the file in the new directory rewritten: seen");
+
+	/* A child of fork(2) makes its own instance: it sees a change made
+	 * before it asked, whatever the parent read. */
+	watch_record(&w);
+	(void)watch_changed(&w);
+	if ((pid = fork()) == 0) {
+		put(f, "dddddddd\n");
+		_exit(watch_changed(&w) != NULL && w.npid == getpid() ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "a child of fork: its own instance, the change seen");
+	tap_ok(watch_changed(&w) != NULL, "and in the parent too");
+	watch_free(&w);
+
+	/* A symbolic link on the path: stat(2) every time. */
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(lf, sizeof(lf), "%s/k.key", link);
+	(void)symlink(sub, link);
+	watch_init(&w, lf);
+	watch_record(&w);
+	tap_ok(watch_changed(&w) == NULL && w.nfd < 0 && w.noff,
+	    "a path through a symbolic link: no inotify");
+	passes = w.passes;
+	tap_ok(watch_changed(&w) == NULL && w.passes == passes + 1,
+	    "there every look is a stat(2)");
+	put(f, "eeeeeeee\n");
+	tap_ok(watch_changed(&w) != NULL, "and a change is seen");
+	watch_free(&w);
+	unlink(link);
+
+	/* A mount over a directory on the path sends no inotify event: the
+	 * mount table's does (needs CAP_SYS_ADMIN: skipped without). */
+	snprintf(m, sizeof(m), "%s/m", dir);
+	snprintf(mf, sizeof(mf), "%s/k.key", m);
+	mkdir(m, 0700);
+	put(mf, "ffffffff\n");
+	watch_init(&w, mf);
+	watch_record(&w);
+	(void)watch_changed(&w);
+	if (mount("none", m, "tmpfs", 0, "size=64k") != 0) {
+		printf("ok %d # skip mount: %s\n", ++tap_count,
+		    strerror(errno));
+	} else {
+		tap_ok(watch_changed(&w) != NULL,
+		    "a file system mounted over its directory: seen");
+		(void)umount(m);
+	}
+	watch_free(&w);
+	unlink(mf);
+	rmdir(m);
+	unlink(other);
+	unlink(f);
+	rmdir(sub);
+	snprintf(f, sizeof(f), "%s/k.key", old);
+	unlink(f);
+	snprintf(f, sizeof(f), "%s/jwtauth.log", old);
+	unlink(f);
+	rmdir(old);
+}
+
 int
 main(void)
 {
@@ -123,6 +239,7 @@ main(void)
 	}
 	test_paths();
 	test_changes();
+	test_notify();
 	rmdir(dir);
 	return tap_done();
 }
