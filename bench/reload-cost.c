@@ -1,7 +1,8 @@
 /*
  * reload-cost.c: the in-process cost of making sure, before a request,
  * that the config is the one on disk (reload_check, src/reload.c): one
- * stat(2) per file the config names and the comparison, when nothing
+ * poll(2) where inotify vouches for the files (src/watch_notify.c), else
+ * one stat(2) per file the config names and the comparison, when nothing
  * changed, which is every request but the first after a change.
  *
  *   reload-cost CONFIG N    N checks of the deployment of CONFIG
@@ -10,8 +11,8 @@
  *   valgrind --tool=callgrind --collect-atstart=no \
  *       --toggle-collect=bench_reload bench/reload-cost CONFIG 10000
  * and divide the total by N.  callgrind counts the instructions of the
- * process, not those of the kernel inside stat(2): the files are
- * counted too (one system call each), and the CPU time of a check,
+ * process, not those of the kernel inside poll(2) or stat(2): the
+ * system calls are counted too, and the CPU time of a check,
  * system time included, is printed (getrusage) to stand for them.
  */
 #include <sys/resource.h>
