@@ -76,11 +76,6 @@ watch_add_list(struct watch *w, const char *list, int skip)
 	return JA_OK;
 }
 
-/*
- * Sets w to watch the config file path alone (before a first load, when
- * nothing else is known).  Returns JA_OK or JA_ENOMEM; the state is not
- * recorded yet (watch_record).  Free with watch_free().
- */
 /* Clears w: no file, no inotify instance yet. */
 static void
 watch_clear(struct watch *w)
@@ -89,6 +84,11 @@ watch_clear(struct watch *w)
 	w->nfd = w->mfd = -1;
 }
 
+/*
+ * Sets w to watch the config file path alone (before a first load, when
+ * nothing else is known).  Returns JA_OK or JA_ENOMEM; the state is not
+ * recorded yet (watch_record).  Free with watch_free().
+ */
 int
 watch_init(struct watch *w, const char *path)
 {
