@@ -120,6 +120,16 @@ test_changes(void)
 	watch_free(&w);
 }
 
+/* Watches path alone, records it and looks once: watch_changed()'s
+ * answer (the first look makes the inotify watches). */
+static const char *
+watch_fresh(struct watch *w, const char *path)
+{
+	watch_init(w, path);
+	watch_record(w);
+	return watch_changed(w);
+}
+
 /*
  * inotify in place of the stat(2) of every file: no look while nothing
  * happened, none for another file beside it, and what it must not hide.
@@ -140,9 +150,7 @@ test_notify(void)
 	snprintf(other, sizeof(other), "%s/jwtauth.log", sub);
 	mkdir(sub, 0700);
 	put(f, "aaaaaaaa\n");
-	watch_init(&w, f);
-	watch_record(&w);
-	tap_ok(watch_changed(&w) == NULL && w.nfd >= 0,
+	tap_ok(watch_fresh(&w, f) == NULL && w.nfd >= 0,
 	    "a canonical path on a local file system: inotify watches it");
 	passes = w.passes;
 	for (i = 0; i < 5; i++)
@@ -188,9 +196,7 @@ test_notify(void)
 	snprintf(link, sizeof(link), "%s/link", dir);
 	snprintf(lf, sizeof(lf), "%s/k.key", link);
 	(void)symlink(sub, link);
-	watch_init(&w, lf);
-	watch_record(&w);
-	tap_ok(watch_changed(&w) == NULL && w.nfd < 0 && w.noff,
+	tap_ok(watch_fresh(&w, lf) == NULL && w.nfd < 0 && w.noff,
 	    "a path through a symbolic link: no inotify");
 	passes = w.passes;
 	tap_ok(watch_changed(&w) == NULL && w.passes == passes + 1,
@@ -206,9 +212,7 @@ test_notify(void)
 	snprintf(mf, sizeof(mf), "%s/k.key", m);
 	mkdir(m, 0700);
 	put(mf, "ffffffff\n");
-	watch_init(&w, mf);
-	watch_record(&w);
-	(void)watch_changed(&w);
+	(void)watch_fresh(&w, mf);
 	if (mount("none", m, "tmpfs", 0, "size=64k") != 0) {
 		printf("ok %d # skip mount: %s\n", ++tap_count,
 		    strerror(errno));
